@@ -1,0 +1,178 @@
+// Command jobtester tests Livepeer orchestrators and serves the leaderboard.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"jobtester/config"
+	"jobtester/handlers"
+	"jobtester/ingest"
+	"jobtester/models"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `jobtester — tests Livepeer orchestrators and serves the leaderboard.
+
+Usage:
+  jobtester serve   [flags]   run the API, dashboard and metrics server
+  jobtester migrate [flags]   apply database migrations and exit
+  jobtester version           print the version
+
+Run "jobtester serve -h" for the flags; every flag is also a JOBTESTER_*
+environment variable and a key of the --config YAML file.
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "jobtester:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no subcommand")
+	}
+	switch args[0] {
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "jobtester", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve", "migrate":
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown subcommand %q", args[0])
+	}
+	cfg, _, err := config.Load(args[0], args[1:], getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if args[0] == "migrate" {
+		return migrate(ctx, cfg, log)
+	}
+	return serve(ctx, cfg, log, nil)
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*models.Store, error) {
+	st, err := models.Open(ctx, cfg.DB, models.Options{
+		RollupHorizon: cfg.RollupHorizon, SyncInterval: syncInterval(cfg.RollupSync), Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate %s: %w", models.RedactDSN(cfg.DB), err)
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "migrations", applied)
+	}
+	return st, nil
+}
+
+func syncInterval(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
+func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	log.Info("database is up to date", "db", models.RedactDSN(cfg.DB))
+	return st.Close()
+}
+
+// serve runs until ctx ends, then shuts down gracefully: it stops taking
+// connections, lets requests in flight finish, writes every queued result,
+// and closes the database. ready, if set, receives the bound address.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if err := st.Start(ctx); err != nil {
+		st.Close()
+		return err
+	}
+	var keys []ingest.Key
+	for _, k := range cfg.Keys() {
+		keys = append(keys, ingest.Key{Name: k.Name, Secret: k.Secret, Revoked: k.Revoked})
+	}
+	ring := ingest.NewKeyring(keys)
+	if ring.Len() == 0 {
+		log.Warn("no ingest keys configured: POST /api/post_stats will refuse every request (set --secret or ingest_keys)")
+	}
+	e := handlers.New(handlers.Deps{
+		Store: st, Keys: ring, Window: cfg.Window, MaxBodyBytes: cfg.MaxBodyBytes,
+		Logger: log, Version: version,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		st.Close()
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "db", models.RedactDSN(cfg.DB), "dialect", st.Dialect(),
+		"ingest_keys", ring.Len(), "window", cfg.Window, "version", version)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		st.Close()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown incomplete", "err", err)
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

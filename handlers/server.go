@@ -1,0 +1,212 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"jobtester/ingest"
+	"jobtester/models"
+)
+
+// Deps are what the handlers need; main wires them.
+type Deps struct {
+	Store        *models.Store
+	Keys         *ingest.Keyring
+	Window       time.Duration // default look-back of leaderboard reads
+	MaxBodyBytes int64
+	Logger       *slog.Logger
+	Registry     *prometheus.Registry // nil: a new one
+	Version      string
+	Now          func() time.Time // nil: time.Now
+}
+
+type server struct {
+	Deps
+	metrics *metrics
+}
+
+// New builds the echo instance with every route.
+func New(d Deps) *echo.Echo {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	s := &server{Deps: d, metrics: newMetrics(d.Registry, d.Store)}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.observe)
+
+	api := e.Group("/api", cors)
+	api.GET("/regions", s.regions)
+	api.GET("/pipelines", s.pipelines)
+	api.GET("/aggregated_stats", s.aggregatedStats)
+	api.GET("/raw_stats", s.rawStats)
+	api.GET("/top_ai_score", s.topAIScore)
+	api.GET("/health", s.apiHealth)
+	api.POST("/post_stats", s.postStats)
+	// Preflight for browsers; leaderboard-serverless fell through to the
+	// handler and failed authentication instead.
+	api.OPTIONS("/*", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	return e
+}
+
+// cors sets the headers every /api answer carries in leaderboard-serverless.
+func cors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		return next(c)
+	}
+}
+
+// cacheable marks a successful GET answer as leaderboard-serverless does.
+func cacheable(c echo.Context) {
+	c.Response().Header().Set("Cache-Control", "public, max-age=30, stale-while-revalidate=15")
+}
+
+// apiError is an error answered as {"error": msg} with a status.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func badRequest(msg string) error { return &apiError{http.StatusBadRequest, msg} }
+
+// errorHandler answers every error with a JSON body. Internal errors are
+// logged with their detail and answered without it.
+func (s *server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "internal error"
+	var ae *apiError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ae):
+		status, msg = ae.status, ae.msg
+	case errors.As(err, &he):
+		status = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(he.Code)
+		}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		status, msg = http.StatusServiceUnavailable, "request timed out"
+	}
+	if status >= 500 {
+		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, map[string]string{"error": msg})
+}
+
+func (s *server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		s.Logger.Warn("readiness: database unreachable", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"error": "database unreachable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// apiHealth is Cloud-SPE's /api/health. Its key stays "postgres" whatever
+// the database is, because monitors read that key.
+func (s *server) apiHealth(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	type status struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error,omitempty"`
+	}
+	st := status{OK: true}
+	code := http.StatusOK
+	if err := s.Store.Ping(ctx); err != nil {
+		st = status{OK: false, Error: "connection failed"}
+		code = http.StatusServiceUnavailable
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(code, map[string]any{"postgres": st, "database": map[string]any{
+		"ok": st.OK, "dialect": s.Store.Dialect(),
+	}})
+}
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	ingested *prometheus.CounterVec
+	rejected *prometheus.CounterVec
+}
+
+func newMetrics(reg *prometheus.Registry, st *models.Store) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jobtester_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "jobtester_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		ingested: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jobtester_results_ingested_total", Help: "Results stored through post_stats, by ingest key and job type.",
+		}, []string{"ingest_key", "job_type"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jobtester_ingest_rejected_total", Help: "post_stats requests refused, by reason.",
+		}, []string{"reason"}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.ingested, m.rejected)
+	if st != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "jobtester_rollup_index_buckets", Help: "Hourly rollup buckets held in memory.",
+		}, func() float64 { return float64(st.IndexBuckets()) }))
+	}
+	return m
+}
+
+func (s *server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(c.Response().Status)).Inc()
+		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		return nil
+	}
+}

@@ -1,0 +1,99 @@
+package models
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+)
+
+// dialect keeps every difference between SQLite and PostgreSQL in one place.
+type dialect struct {
+	name     string // "sqlite" or "postgres"; also the migration file suffix
+	timeType string
+	// nowMillis is an SQL expression for the database clock in Unix
+	// milliseconds. Rollup rows carry it so instances sharing a database
+	// can find rows the others wrote, whatever their own clocks say.
+	nowMillis string
+	// medianInSQL is true where the database computes PERCENTILE_CONT.
+	medianInSQL    bool
+	lockMigrations func(tx *gorm.DB) error
+}
+
+var sqliteDialect = dialect{
+	name:           "sqlite",
+	timeType:       "DATETIME",
+	nowMillis:      "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+	lockMigrations: func(*gorm.DB) error { return nil }, // SQLite transactions already serialise writers
+}
+
+var postgresDialect = dialect{
+	name:        "postgres",
+	timeType:    "TIMESTAMPTZ",
+	nowMillis:   "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+	medianInSQL: true,
+	lockMigrations: func(tx *gorm.DB) error {
+		// An arbitrary constant shared by every jobtester instance.
+		return tx.Exec(`SELECT pg_advisory_xact_lock(7302012026)`).Error
+	},
+}
+
+// openDialector turns a --db value into a GORM dialector:
+// sqlite://PATH (relative or absolute) or postgres://… / postgresql://….
+func openDialector(dsn string) (gorm.Dialector, dialect, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite://"):
+		path := strings.TrimPrefix(dsn, "sqlite://")
+		query := ""
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path, query = path[:i], path[i+1:]
+		}
+		if path == "" {
+			return nil, dialect{}, fmt.Errorf("database %q: sqlite:// needs a file path, e.g. sqlite://./data/jobtester.db", dsn)
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, dialect{}, fmt.Errorf("create database directory %s: %w", dir, err)
+			}
+		}
+		// WAL lets readers run while the one writer commits; NORMAL sync is
+		// durable across process crashes, which is what WAL mode promises.
+		params := url.Values{}
+		params.Set("_journal_mode", "WAL")
+		params.Set("_busy_timeout", "10000")
+		params.Set("_foreign_keys", "on")
+		params.Set("_synchronous", "NORMAL")
+		params.Set("_txlock", "immediate")
+		extra, err := url.ParseQuery(query)
+		if err != nil {
+			return nil, dialect{}, fmt.Errorf("database %q: bad query string: %w", dsn, err)
+		}
+		for k, v := range extra {
+			params[k] = v
+		}
+		return sqlite.Open("file:" + path + "?" + params.Encode()), sqliteDialect, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(dsn), postgresDialect, nil
+	}
+	return nil, dialect{}, fmt.Errorf("database %q: must start with sqlite:// or postgres://", redactDSN(dsn))
+}
+
+// redactDSN hides a password in a DSN so it can be logged.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// RedactDSN is redactDSN for callers that log the configured database.
+func RedactDSN(dsn string) string { return redactDSN(dsn) }

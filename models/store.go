@@ -1,0 +1,322 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"jobtester/rollup"
+)
+
+// Options tune a Store. The zero value is usable.
+type Options struct {
+	// RollupHorizon is how far back the in-memory rollup index reaches;
+	// windows that start earlier are summed in SQL instead. Default 31 days.
+	RollupHorizon time.Duration
+	// SyncInterval is how often the index re-reads rollup rows written by
+	// other instances sharing the database. Default 5 s; negative disables.
+	SyncInterval time.Duration
+	// MaxBatch bounds how many results one write transaction takes.
+	// Default 512.
+	MaxBatch int
+	Logger   *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.RollupHorizon <= 0 {
+		o.RollupHorizon = 31 * 24 * time.Hour
+	}
+	if o.SyncInterval == 0 {
+		o.SyncInterval = 5 * time.Second
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 512
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// Store is the program's one door to the database.
+type Store struct {
+	db      *gorm.DB
+	dialect dialect
+	opts    Options
+	log     *slog.Logger
+	index   *rollup.Index
+
+	regionsMu sync.RWMutex
+	regions   []Region
+	byID      map[int64]Region
+	byName    map[regionKey]Region
+
+	writes  chan *writeRequest
+	stop    chan struct{}
+	done    sync.WaitGroup
+	started bool
+	// lastSync is the database clock (ms) of the last completed sync.
+	lastSync int64
+}
+
+type regionKey struct{ name, jobType string }
+
+// Open connects to the database named by dsn (sqlite://PATH or
+// postgres://…). It does not migrate; call Migrate, then Start.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	opts.defaults()
+	dialector, d, err := openDialector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		PrepareStmtMaxSize:     256,
+		PrepareStmtTTL:         time.Hour,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
+	}
+	if d.name == "sqlite" {
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(16)
+		sqlDB.SetMaxIdleConns(16)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to database %s: %w", redactDSN(dsn), err)
+	}
+	return &Store{
+		db: db, dialect: d, opts: opts, log: opts.Logger,
+		index:  rollup.New(),
+		writes: make(chan *writeRequest, 4*opts.MaxBatch),
+		stop:   make(chan struct{}),
+	}, nil
+}
+
+// Dialect is "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Start loads reference data and the rollup index, then starts the writer
+// and the sync loop. The schema must be migrated.
+func (s *Store) Start(ctx context.Context) error {
+	if err := s.reloadRegions(ctx); err != nil {
+		return err
+	}
+	now, err := s.dbNowMillis(ctx)
+	if err != nil {
+		return err
+	}
+	from := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour)
+	n, err := s.loadRollups(ctx, `bucket >= ?`, from)
+	if err != nil {
+		return err
+	}
+	s.lastSync = now
+	s.log.Info("rollup index loaded", "buckets", n, "since", from)
+	s.started = true
+	s.done.Add(1)
+	go s.writer()
+	if s.opts.SyncInterval > 0 {
+		s.done.Add(1)
+		go s.syncLoop()
+	}
+	return nil
+}
+
+// Close stops the writer after it has written everything already queued,
+// then closes the database.
+func (s *Store) Close() error {
+	if s.started {
+		close(s.stop)
+		s.done.Wait()
+		s.started = false
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers, for /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// IndexBuckets is the number of buckets held in memory, for metrics.
+func (s *Store) IndexBuckets() int { return s.index.Len() }
+
+func (s *Store) dbNowMillis(ctx context.Context) (int64, error) {
+	var now int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT ` + s.dialect.nowMillis).Scan(&now).Error; err != nil {
+		return 0, fmt.Errorf("read database clock: %w", err)
+	}
+	return now, nil
+}
+
+// reloadRegions reads regions and job types into memory: they are small,
+// read on every request, and change only through Store (or another
+// instance, which the sync loop picks up).
+func (s *Store) reloadRegions(ctx context.Context) error {
+	rows, err := s.Regions(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]Region, len(rows))
+	byName := make(map[regionKey]Region, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+		byName[regionKey{r.Name, r.JobType}] = r
+	}
+	s.regionsMu.Lock()
+	s.regions, s.byID, s.byName = rows, byID, byName
+	s.regionsMu.Unlock()
+	return nil
+}
+
+// Regions returns every region with its job type, as /api/regions lists them.
+func (s *Store) Regions(ctx context.Context) ([]Region, error) {
+	var rows []struct {
+		Region
+		JobTypeName string
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT r.id, r.name, r.display_name, r.job_type_id, j.name AS job_type_name
+		FROM regions r JOIN job_types j ON j.id = r.job_type_id ORDER BY r.id`).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list regions: %w", err)
+	}
+	out := make([]Region, len(rows))
+	for i, r := range rows {
+		out[i] = r.Region
+		out[i].JobType = r.JobTypeName
+	}
+	return out, nil
+}
+
+func (s *Store) region(id int64) (Region, bool) {
+	s.regionsMu.RLock()
+	defer s.regionsMu.RUnlock()
+	r, ok := s.byID[id]
+	return r, ok
+}
+
+func (s *Store) regionByName(name, jobType string) (Region, bool) {
+	s.regionsMu.RLock()
+	defer s.regionsMu.RUnlock()
+	r, ok := s.byName[regionKey{name, jobType}]
+	return r, ok
+}
+
+// regionExists reports whether the code names a region of any job type.
+func (s *Store) regionExists(name string) bool {
+	s.regionsMu.RLock()
+	defer s.regionsMu.RUnlock()
+	for k := range s.byName {
+		if k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// loadRollups reads rollup rows matching where into the index.
+func (s *Store) loadRollups(ctx context.Context, where string, args ...any) (int, error) {
+	rows, err := s.db.WithContext(ctx).Model(&Rollup{}).Where(where, args...).Rows()
+	if err != nil {
+		return 0, fmt.Errorf("load rollups: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var r Rollup
+		if err := s.db.ScanRows(rows, &r); err != nil {
+			return n, fmt.Errorf("load rollups: %w", err)
+		}
+		s.index.Set(r.key(), r.bucket())
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("load rollups: %w", err)
+	}
+	return n, nil
+}
+
+func (r *Rollup) key() rollup.Key {
+	return rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model}
+}
+
+func (r *Rollup) bucket() rollup.Bucket {
+	return rollup.Bucket{Hour: r.Bucket.Unix(), Version: r.Version, Totals: rollup.Totals{
+		Results: r.Results, SumSuccessRate: r.SumSuccessRate, SumSegDuration: r.SumSegDuration,
+		SumRoundTripTime: r.SumRoundTripTime, Passed: r.Passed, SumPassedRoundTripTime: r.SumPassedRoundTripTime,
+	}}
+}
+
+// syncLoop re-reads rollup rows that changed since the last sync, so an
+// instance's leaderboard includes what other instances ingested. Rows are
+// re-read with an overlap: a transaction that commits late carries an older
+// updated_at, and the version check makes re-reading harmless.
+func (s *Store) syncLoop() {
+	defer s.done.Done()
+	t := time.NewTicker(s.opts.SyncInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := s.Sync(context.Background()); err != nil {
+				s.log.Warn("rollup sync failed; will retry", "err", err)
+			}
+		}
+	}
+}
+
+// syncOverlap is how far back each sync re-reads, in milliseconds: longer
+// than any write transaction is allowed to take.
+const syncOverlap = 60_000
+
+// Sync brings the index up to date with the database now.
+func (s *Store) Sync(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	now, err := s.dbNowMillis(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.reloadRegions(ctx); err != nil {
+		return err
+	}
+	horizon := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour)
+	if _, err := s.loadRollups(ctx, `updated_at >= ? AND bucket >= ?`, s.lastSync-syncOverlap, horizon); err != nil {
+		return err
+	}
+	s.lastSync = now
+	s.index.Prune(horizon.Unix())
+	return nil
+}
+
+// ErrInvalidRegion is returned for a result whose region does not exist for
+// its job type.
+var ErrInvalidRegion = errors.New("invalid region")

@@ -1,0 +1,156 @@
+package rollup
+
+import (
+	"sort"
+	"sync"
+)
+
+// Key identifies one series: an orchestrator in a region, for one pipeline
+// and model (both empty for transcoding). The region ID also fixes the job
+// type, as regions are per job type.
+type Key struct {
+	Orchestrator string
+	RegionID     int64
+	Pipeline     string
+	Model        string
+}
+
+// Totals are additive: counts and sums, never averages, so any set of
+// buckets adds up to the exact totals of the results in them.
+type Totals struct {
+	Results                int64
+	SumSuccessRate         float64
+	SumSegDuration         float64
+	SumRoundTripTime       float64
+	Passed                 int64
+	SumPassedRoundTripTime float64
+}
+
+// Add adds o into t.
+func (t *Totals) Add(o Totals) {
+	t.Results += o.Results
+	t.SumSuccessRate += o.SumSuccessRate
+	t.SumSegDuration += o.SumSegDuration
+	t.SumRoundTripTime += o.SumRoundTripTime
+	t.Passed += o.Passed
+	t.SumPassedRoundTripTime += o.SumPassedRoundTripTime
+}
+
+// Bucket is one hour of one series. Hour is the Unix time (seconds) of the
+// hour's start; Version increases with every write of the row, so an older
+// copy never overwrites a newer one.
+type Bucket struct {
+	Hour    int64
+	Version int64
+	Totals
+}
+
+type series struct {
+	key     Key
+	buckets []Bucket // sorted by Hour
+}
+
+// Index holds the buckets of every series. It is safe for concurrent use.
+type Index struct {
+	mu     sync.RWMutex
+	series map[Key]*series
+	list   []*series // iteration order is insertion order
+}
+
+// New returns an empty index.
+func New() *Index {
+	return &Index{series: make(map[Key]*series)}
+}
+
+// Set stores the totals of one bucket unless the index already holds a
+// version at least as new. It reports whether the bucket changed.
+func (ix *Index) Set(key Key, b Bucket) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	s := ix.series[key]
+	if s == nil {
+		s = &series{key: key}
+		ix.series[key] = s
+		ix.list = append(ix.list, s)
+	}
+	n := len(s.buckets)
+	// Writes almost always land in the newest hour: check the end first.
+	if n > 0 && s.buckets[n-1].Hour == b.Hour {
+		if s.buckets[n-1].Version >= b.Version {
+			return false
+		}
+		s.buckets[n-1] = b
+		return true
+	}
+	if n == 0 || s.buckets[n-1].Hour < b.Hour {
+		s.buckets = append(s.buckets, b)
+		return true
+	}
+	i := sort.Search(n, func(i int) bool { return s.buckets[i].Hour >= b.Hour })
+	if i < n && s.buckets[i].Hour == b.Hour {
+		if s.buckets[i].Version >= b.Version {
+			return false
+		}
+		s.buckets[i] = b
+		return true
+	}
+	s.buckets = append(s.buckets, Bucket{})
+	copy(s.buckets[i+1:], s.buckets[i:])
+	s.buckets[i] = b
+	return true
+}
+
+// Sum calls fn once for every series that match accepts and that has at
+// least one result in the hours [fromHour, toHour], with its totals over
+// those hours. fn runs with the index read-locked, so it must not call back
+// into the index.
+func (ix *Index) Sum(match func(Key) bool, fromHour, toHour int64, fn func(Key, Totals)) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, s := range ix.list {
+		if !match(s.key) {
+			continue
+		}
+		bs := s.buckets
+		i := sort.Search(len(bs), func(i int) bool { return bs[i].Hour >= fromHour })
+		var t Totals
+		for ; i < len(bs) && bs[i].Hour <= toHour; i++ {
+			t.Add(bs[i].Totals)
+		}
+		if t.Results > 0 {
+			fn(s.key, t)
+		}
+	}
+}
+
+// Prune drops every bucket older than hour, keeping memory bounded by the
+// horizon the store keeps in the index.
+func (ix *Index) Prune(hour int64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	kept := ix.list[:0]
+	for _, s := range ix.list {
+		i := sort.Search(len(s.buckets), func(i int) bool { return s.buckets[i].Hour >= hour })
+		s.buckets = append(s.buckets[:0], s.buckets[i:]...)
+		if len(s.buckets) == 0 {
+			delete(ix.series, s.key)
+			continue
+		}
+		kept = append(kept, s)
+	}
+	for i := len(kept); i < len(ix.list); i++ {
+		ix.list[i] = nil
+	}
+	ix.list = kept
+}
+
+// Len is the number of buckets held, for metrics.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := 0
+	for _, s := range ix.list {
+		n += len(s.buckets)
+	}
+	return n
+}
