@@ -65,6 +65,14 @@ func New(d Deps) *echo.Echo {
 	// Preflight for browsers; leaderboard-serverless fell through to the
 	// handler and failed authentication instead.
 	api.OPTIONS("/*", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+	// Any other method on a known path is a 405, not a 404.
+	notAllowed := func(c echo.Context) error {
+		return &apiError{http.StatusMethodNotAllowed, "method " + c.Request().Method + " not allowed"}
+	}
+	for _, p := range []string{"/regions", "/pipelines", "/aggregated_stats", "/raw_stats", "/top_ai_score", "/health"} {
+		api.Match([]string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}, p, notAllowed)
+	}
+	api.Match([]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}, "/post_stats", notAllowed)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)

@@ -115,6 +115,17 @@ func (s *Stats) Validate() error {
 	if len(s.InputParams) > MaxTextLen || len(s.ResponsePayload) > MaxTextLen {
 		return bad("input_parameters and response_payload must be at most %d bytes", MaxTextLen)
 	}
+	// PostgreSQL text cannot hold NUL; refuse it here rather than fail
+	// the insert with a 500.
+	texts := []string{s.Region, s.Orchestrator, s.Model, s.Pipeline, s.InputParams, s.ResponsePayload}
+	for _, e := range s.Errors {
+		texts = append(texts, e.ErrorCode, e.Message)
+	}
+	for _, v := range texts {
+		if strings.IndexByte(v, 0) >= 0 {
+			return bad("text fields must not contain NUL characters")
+		}
+	}
 	if s.SuccessRate < 0 || s.SuccessRate > 1 {
 		return bad("success_rate %v is outside 0..1", s.SuccessRate)
 	}

@@ -66,8 +66,15 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		return nil, err
 	}
 	db := s.db.WithContext(ctx)
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name VARCHAR(128) NOT NULL, applied_at ` + s.dialect.timeType + ` NOT NULL)`).Error; err != nil {
+	err = db.Transaction(func(tx *gorm.DB) error {
+		// Even CREATE TABLE IF NOT EXISTS races on PostgreSQL: lock first.
+		if err := s.dialect.lockMigrations(tx); err != nil {
+			return fmt.Errorf("lock migrations: %w", err)
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name VARCHAR(128) NOT NULL, applied_at ` + s.dialect.timeType + ` NOT NULL)`).Error
+	})
+	if err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for _, m := range ms {

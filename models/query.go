@@ -276,3 +276,12 @@ func decodeErrors(s string) []ingest.Error {
 	}
 	return out
 }
+
+// CountResults is the number of stored results, for tests and the bench.
+func (s *Store) CountResults(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Result{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count results: %w", err)
+	}
+	return n, nil
+}

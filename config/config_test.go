@@ -1,0 +1,91 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsNeedNoConfiguration(t *testing.T) {
+	c, _, err := Load("serve", nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DB != "sqlite://./data/jobtester.db" || c.Window != 24*time.Hour || len(c.Keys()) != 0 {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestPrecedenceFileEnvFlags(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "jobtester.yaml")
+	os.WriteFile(file, []byte(`
+addr: 127.0.0.1:9000
+window: 12h
+log_level: debug
+ingest_keys:
+  - name: stream-tester
+    secret: stream-tester-secret-1
+  - name: old
+    secret: x
+    revoked: true
+`), 0o600)
+	c, _, err := Load("serve", []string{"--config", file, "--window", "6h"}, env(map[string]string{
+		"JOBTESTER_WINDOW": "48", "JOBTESTER_LOG_LEVEL": "warn", "JOBTESTER_SECRET": "default-secret-0000001",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.Window != 6*time.Hour || c.LogLevel != "warn" {
+		t.Fatalf("file < env < flag not honoured: %+v", c)
+	}
+	keys := c.Keys()
+	if len(keys) != 3 || keys[0].Name != "default" || keys[1].Name != "stream-tester" || !keys[2].Revoked {
+		t.Fatalf("keys = %+v", keys)
+	}
+	// START_TIME_WINDOW-style bare hours.
+	c, _, err = Load("serve", nil, env(map[string]string{"JOBTESTER_WINDOW": "48"}))
+	if err != nil || c.Window != 48*time.Hour {
+		t.Fatalf("window 48 = %v %v", c.Window, err)
+	}
+}
+
+func TestErrorsNameTheSetting(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o600)
+		return p
+	}
+	cases := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--addr", "nowhere"}, nil, "setting addr"},
+		{[]string{"--db", "mysql://x"}, nil, "setting db"},
+		{nil, map[string]string{"JOBTESTER_WINDOW": "soon"}, "JOBTESTER_WINDOW"},
+		{[]string{"--window", "-1h"}, nil, "setting window"},
+		{[]string{"--log-level", "loud"}, nil, "setting log_level"},
+		{[]string{"--max-body-bytes", "ten"}, nil, "setting max_body_bytes"},
+		{[]string{"--secret", "short"}, nil, "secret must be at least 16"},
+		{nil, map[string]string{"JOBTESTER_INGEST_KEYS": "a:0123456789abcdef0,a:0123456789abcdef1"}, `"a" appears twice`},
+		{nil, map[string]string{"JOBTESTER_INGEST_KEYS": "justsecret"}, "name:secret"},
+		{[]string{"--config", write("unknown.yaml", "adress: :1\n")}, nil, `unknown setting "adress"`},
+		{[]string{"--config", write("bad.yaml", "addr: [1, 2]\n")}, nil, "setting addr must be a single value"},
+		{[]string{"--config", write("broken.yaml", "addr: [1, 2\n")}, nil, "broken.yaml"},
+		{[]string{"--config", filepath.Join(dir, "missing.yaml")}, nil, "read config file"},
+		{[]string{"--no-such-flag"}, nil, "no-such-flag"},
+		{[]string{"--rollup-horizon", "1h"}, nil, "setting rollup_horizon"},
+	}
+	for _, c := range cases {
+		_, _, err := Load("serve", c.args, env(c.env))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load(%v, %v) = %v, want an error containing %q", c.args, c.env, err, c.want)
+		}
+	}
+}

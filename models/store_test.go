@@ -1,0 +1,218 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"jobtester/dbtest"
+	"jobtester/ingest"
+	"jobtester/models"
+)
+
+var ctx = context.Background()
+
+func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, d)
+		})
+	}
+}
+
+func addr(i int) string { return fmt.Sprintf("0x%040x", i) }
+
+func aiResult(orch int, region string, sr, rtt float64, at time.Time) models.NewResult {
+	return models.NewResult{ReceivedAt: at, IngestKey: "test", Stats: ingest.Stats{
+		Region: region, Orchestrator: addr(orch), SuccessRate: sr, RoundTripTime: rtt,
+		Pipeline: "Llm", Model: "m",
+	}}
+}
+
+func all(st *models.Store, w models.Window) []models.SeriesTotals {
+	got, err := st.Totals(ctx, models.Filter{}, w)
+	if err != nil {
+		panic(err)
+	}
+	sort.Slice(got, func(i, j int) bool {
+		return fmt.Sprint(got[i].Orchestrator, got[i].Region) < fmt.Sprint(got[j].Orchestrator, got[j].Region)
+	})
+	return got
+}
+
+// TestRollupsMatchRawResults writes random results over three days and
+// checks that window totals read from memory, from SQL (a store whose
+// horizon is shorter than the window) and computed by hand from the raw
+// results all agree.
+func TestRollupsMatchRawResults(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		dsn := dbtest.DSN(t, dialect)
+		st := dbtest.OpenDSN(t, dsn, models.Options{})
+		r := rand.New(rand.NewSource(7))
+		now := time.Now().UTC()
+		type key struct {
+			orch   string
+			region string
+		}
+		byHand := map[key][2]float64{} // count, sum rtt
+		regions := []string{"FRA", "LAX", "MDW", "GLOBAL"}
+		var batch []models.NewResult
+		for i := 0; i < 600; i++ {
+			at := now.Add(-time.Duration(r.Int63n(int64(72 * time.Hour))))
+			res := aiResult(r.Intn(5), regions[r.Intn(4)], float64(r.Intn(2)), r.Float64()*10, at)
+			batch = append(batch, res)
+			if at.After(now.Add(-24*time.Hour).Truncate(time.Hour)) || at.Equal(now.Add(-24*time.Hour).Truncate(time.Hour)) {
+				k := key{res.Stats.Orchestrator, res.Stats.Region}
+				v := byHand[k]
+				byHand[k] = [2]float64{v[0] + 1, v[1] + res.Stats.RoundTripTime}
+			}
+		}
+		if err := st.Insert(ctx, batch...); err != nil {
+			t.Fatal(err)
+		}
+		w := models.Window{Since: now.Add(-24 * time.Hour), Until: now}
+		mem := all(st, w)
+		if len(mem) != len(byHand) {
+			t.Fatalf("memory has %d series, raw results %d", len(mem), len(byHand))
+		}
+		for _, s := range mem {
+			h := byHand[key{s.Orchestrator, s.Region}]
+			if float64(s.Results) != h[0] || fmt.Sprintf("%.9f", s.SumRoundTripTime) != fmt.Sprintf("%.9f", h[1]) {
+				t.Fatalf("%s/%s: memory %d results sum %v, raw %v", s.Orchestrator, s.Region, s.Results, s.SumRoundTripTime, h)
+			}
+		}
+		// A store whose in-memory horizon ends inside the window sums in SQL.
+		short := dbtest.OpenDSN(t, dsn, models.Options{RollupHorizon: time.Hour})
+		if got := all(short, w); fmt.Sprintf("%.6v", got) != fmt.Sprintf("%.6v", mem) {
+			t.Fatalf("SQL totals differ from memory:\n sql %v\n mem %v", got, mem)
+		}
+		// A restarted store loads the same totals from the database.
+		st.Close()
+		again := dbtest.OpenDSN(t, dsn, models.Options{})
+		if got := all(again, w); fmt.Sprintf("%.6v", got) != fmt.Sprintf("%.6v", mem) {
+			t.Fatalf("totals after restart differ")
+		}
+	})
+}
+
+// TestInstancesShareResults runs two stores on one database, as two
+// instances behind a load balancer: each sees what the other ingested after
+// a sync, and concurrent writes to the same bucket are not lost.
+func TestInstancesShareResults(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		dsn := dbtest.DSN(t, dialect)
+		a := dbtest.OpenDSN(t, dsn, models.Options{})
+		b := dbtest.OpenDSN(t, dsn, models.Options{})
+		now := time.Now().UTC()
+		var wg sync.WaitGroup
+		for i, st := range []*models.Store{a, b, a, b} {
+			wg.Add(1)
+			go func(st *models.Store, i int) {
+				defer wg.Done()
+				for j := 0; j < 50; j++ {
+					if err := st.Insert(ctx, aiResult(1, "FRA", 1, float64(i+1), now)); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}(st, i)
+		}
+		wg.Wait()
+		for _, st := range []*models.Store{a, b} {
+			if err := st.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w := models.Window{Since: now.Add(-time.Hour), Until: now.Add(time.Minute)}
+		for name, st := range map[string]*models.Store{"a": a, "b": b} {
+			got := all(st, w)
+			if len(got) != 1 || got[0].Results != 200 || got[0].SumRoundTripTime != 50*(1+2+3+4) {
+				t.Fatalf("instance %s sees %+v, want 200 results summing 500", name, got)
+			}
+		}
+		n, err := a.CountResults(ctx)
+		if err != nil || n != 200 {
+			t.Fatalf("stored %d results (%v), want 200", n, err)
+		}
+	})
+}
+
+func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		dsn := dbtest.DSN(t, dialect)
+		var wg sync.WaitGroup
+		applied := make([][]string, 3)
+		errs := make([]error, 3)
+		for i := range 3 {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				st, err := models.Open(ctx, dsn, models.Options{})
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer st.Close()
+				applied[i], errs[i] = st.Migrate(ctx)
+			}(i)
+		}
+		wg.Wait()
+		total := 0
+		for i := range 3 {
+			if errs[i] != nil {
+				t.Fatalf("migrate %d: %v", i, errs[i])
+			}
+			total += len(applied[i])
+		}
+		if total != 2 {
+			t.Fatalf("three concurrent migrations applied %d migrations in all, want each of 2 exactly once: %v", total, applied)
+		}
+		st := dbtest.OpenDSN(t, dsn, models.Options{})
+		regions, err := st.Regions(ctx)
+		if err != nil || len(regions) != 26 {
+			t.Fatalf("regions after migrating = %d (%v), want 26", len(regions), err)
+		}
+	})
+}
+
+func TestUnscoredOutcomesAreStoredButNotScored(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		now := time.Now().UTC()
+		r := aiResult(1, "LAX", 0, 0.2, now)
+		r.Outcome = models.OutcomeUnavailable
+		if err := st.Insert(ctx, r, aiResult(1, "LAX", 1, 3, now)); err != nil {
+			t.Fatal(err)
+		}
+		got := all(st, models.Window{Since: now.Add(-time.Hour), Until: now})
+		if len(got) != 1 || got[0].Results != 1 || got[0].Passed != 1 || got[0].SumRoundTripTime != 3 {
+			t.Fatalf("totals = %+v, want only the pass", got)
+		}
+		if n, _ := st.CountResults(ctx); n != 2 {
+			t.Fatalf("stored %d results, want 2", n)
+		}
+		bad := aiResult(1, "LAX", 1, 1, now)
+		bad.Outcome = "maybe"
+		if err := st.Insert(ctx, bad); err == nil {
+			t.Fatal("an unknown outcome was stored")
+		}
+	})
+}
+
+func TestOpenRejectsBadDSN(t *testing.T) {
+	for _, dsn := range []string{"mysql://x", "sqlite://", "postgres://nobody:secretpw@127.0.0.1:1/none?connect_timeout=1"} {
+		_, err := models.Open(ctx, dsn, models.Options{})
+		if err == nil {
+			t.Fatalf("Open(%q) succeeded", dsn)
+		}
+		if strings.Contains(err.Error(), "secretpw") {
+			t.Fatalf("error leaks the password: %v", err)
+		}
+	}
+}
