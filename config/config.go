@@ -33,6 +33,8 @@ type Config struct {
 	LogFormat       string
 	RollupHorizon   time.Duration
 	RollupSync      time.Duration
+	Retention       time.Duration
+	RollupRetention time.Duration
 	ShutdownTimeout time.Duration
 }
 
@@ -94,6 +96,8 @@ var Settings = []Setting{
 	{"log_format", "text", "text or json", str(func(c *Config) *string { return &c.LogFormat })},
 	{"rollup_horizon", "744h", "how far back leaderboard rollups are kept in memory; older windows are summed in SQL", duration(func(c *Config) *time.Duration { return &c.RollupHorizon })},
 	{"rollup_sync", "5s", "how often rollups written by other instances are read (0 disables)", duration(func(c *Config) *time.Duration { return &c.RollupSync })},
+	{"retention", "2160h", "how long raw results (payloads, inputs, errors) are kept", duration(func(c *Config) *time.Duration { return &c.Retention })},
+	{"rollup_retention", "9600h", "how long hourly rollups (the long-range history) are kept", duration(func(c *Config) *time.Duration { return &c.RollupRetention })},
 	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 
@@ -239,6 +243,12 @@ func (c *Config) Validate() error {
 	}
 	if c.RollupSync < 0 {
 		return fmt.Errorf("setting rollup_sync: must not be negative")
+	}
+	if c.Retention < c.Window {
+		return fmt.Errorf("setting retention: %s is shorter than window %s", c.Retention, c.Window)
+	}
+	if c.RollupRetention < c.Retention {
+		return fmt.Errorf("setting rollup_retention: %s is shorter than retention %s", c.RollupRetention, c.Retention)
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("setting shutdown_timeout: must be positive")

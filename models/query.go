@@ -162,8 +162,26 @@ func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region
 		}
 		return m, nil
 	}
+	// SQLite has no PERCENTILE_CONT: read the (index-only) column and take
+	// the median here, through database/sql to skip GORM's per-row cost.
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return 0, err
+	}
+	rows, err := sqlDB.QueryContext(ctx, `SELECT round_trip_time FROM results WHERE `+where, args...)
+	if err != nil {
+		return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
+	}
+	defer rows.Close()
 	var rtts []float64
-	if err := db.Raw(`SELECT round_trip_time FROM results WHERE `+where, args...).Scan(&rtts).Error; err != nil {
+	for rows.Next() {
+		var v float64
+		if err := rows.Scan(&v); err != nil {
+			return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
+		}
+		rtts = append(rtts, v)
+	}
+	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
 	}
 	return scoring.Median(rtts), nil

@@ -25,7 +25,11 @@ type Options struct {
 	// MaxBatch bounds how many results one write transaction takes.
 	// Default 512.
 	MaxBatch int
-	Logger   *slog.Logger
+	// Writers is how many write transactions run at once. Default 1 on
+	// SQLite (it has one writer anyway) and 4 on PostgreSQL, where commits
+	// of separate transactions overlap.
+	Writers int
+	Logger  *slog.Logger
 }
 
 func (o *Options) defaults() {
@@ -131,8 +135,17 @@ func (s *Store) Start(ctx context.Context) error {
 	s.lastSync = now
 	s.log.Info("rollup index loaded", "buckets", n, "since", from)
 	s.started = true
-	s.done.Add(1)
-	go s.writer()
+	writers := s.opts.Writers
+	if writers <= 0 {
+		writers = 1
+		if s.dialect.name == "postgres" {
+			writers = 4
+		}
+	}
+	for range writers {
+		s.done.Add(1)
+		go s.writer()
+	}
 	if s.opts.SyncInterval > 0 {
 		s.done.Add(1)
 		go s.syncLoop()

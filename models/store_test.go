@@ -216,3 +216,25 @@ func TestOpenRejectsBadDSN(t *testing.T) {
 		}
 	}
 }
+
+func TestPruneKeepsRecentResultsAndRollups(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		now := time.Now().UTC()
+		old := now.Add(-100 * 24 * time.Hour)
+		if err := st.Insert(ctx, aiResult(1, "FRA", 1, 1, old), aiResult(1, "FRA", 1, 1, now), aiResult(2, "FRA", 1, 1, old)); err != nil {
+			t.Fatal(err)
+		}
+		res, roll, err := st.Prune(ctx, now.Add(-90*24*time.Hour), now.Add(-95*24*time.Hour))
+		if err != nil || res != 2 || roll != 2 {
+			t.Fatalf("Prune = %d results, %d rollups, %v; want 2 and 2", res, roll, err)
+		}
+		if n, _ := st.CountResults(ctx); n != 1 {
+			t.Fatalf("%d results left, want 1", n)
+		}
+		long := models.Window{Since: now.Add(-200 * 24 * time.Hour), Until: now}
+		if got := all(st, long); len(got) != 1 || got[0].Results != 1 {
+			t.Fatalf("rollups left = %+v", got)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -192,6 +193,9 @@ func (s *Store) commit(rows []Result) error {
 			t.SumPassedRoundTripTime += r.RoundTripTime
 		}
 	}
+	// Concurrent writers lock rollup rows in one global order, so two
+	// transactions touching the same buckets wait rather than deadlock.
+	sort.Slice(order, func(i, j int) bool { return order[i].less(order[j]) })
 	var updated []Rollup
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(rows, 1000).Error; err != nil {
@@ -219,6 +223,22 @@ func (s *Store) commit(rows []Result) error {
 type bucketRef struct {
 	key  rollup.Key
 	hour int64
+}
+
+func (a bucketRef) less(b bucketRef) bool {
+	if a.hour != b.hour {
+		return a.hour < b.hour
+	}
+	if a.key.Orchestrator != b.key.Orchestrator {
+		return a.key.Orchestrator < b.key.Orchestrator
+	}
+	if a.key.RegionID != b.key.RegionID {
+		return a.key.RegionID < b.key.RegionID
+	}
+	if a.key.Pipeline != b.key.Pipeline {
+		return a.key.Pipeline < b.key.Pipeline
+	}
+	return a.key.Model < b.key.Model
 }
 
 func (s *Store) upsertRollups(tx *gorm.DB, refs []bucketRef, deltas map[rollup.Key]map[int64]*rollup.Totals) ([]Rollup, error) {

@@ -162,6 +162,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go pruneLoop(ctx, st, cfg, log)
 	select {
 	case err := <-errc:
 		st.Close()
@@ -179,4 +180,28 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// pruneLoop enforces the retention settings once at start and then hourly.
+// Every instance may run it: deleting what is already gone is harmless.
+func pruneLoop(ctx context.Context, st *models.Store, cfg *config.Config, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+		now := time.Now()
+		results, rollups, err := st.Prune(pctx, now.Add(-cfg.Retention), now.Add(-cfg.RollupRetention))
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("pruning old results failed; will retry", "err", err)
+		case results+rollups > 0:
+			log.Info("pruned old data", "results", results, "rollups", rollups)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
