@@ -34,6 +34,7 @@ type Config struct {
 	RollupHorizon   time.Duration
 	RollupSync      time.Duration
 	Retention       time.Duration
+	AutoMigrate     bool
 	RollupRetention time.Duration
 	ShutdownTimeout time.Duration
 }
@@ -96,6 +97,14 @@ var Settings = []Setting{
 	{"log_format", "text", "text or json", str(func(c *Config) *string { return &c.LogFormat })},
 	{"rollup_horizon", "744h", "how far back leaderboard rollups are kept in memory; older windows are summed in SQL", duration(func(c *Config) *time.Duration { return &c.RollupHorizon })},
 	{"rollup_sync", "5s", "how often rollups written by other instances are read (0 disables)", duration(func(c *Config) *time.Duration { return &c.RollupSync })},
+	{"auto_migrate", "true", "apply database migrations at start; false checks the schema is current instead (for roles without DDL rights; run jobtester migrate)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		c.AutoMigrate = b
+		return nil
+	}},
 	{"retention", "2160h", "how long raw results (payloads, inputs, errors) are kept", duration(func(c *Config) *time.Duration { return &c.Retention })},
 	{"rollup_retention", "9600h", "how long hourly rollups (the long-range history) are kept", duration(func(c *Config) *time.Duration { return &c.RollupRetention })},
 	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
@@ -249,6 +258,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RollupRetention < c.Retention {
 		return fmt.Errorf("setting rollup_retention: %s is shorter than retention %s", c.RollupRetention, c.Retention)
+	}
+	if c.RollupHorizon > c.RollupRetention {
+		return fmt.Errorf("setting rollup_horizon: %s is longer than rollup_retention %s", c.RollupHorizon, c.RollupRetention)
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("setting shutdown_timeout: must be positive")

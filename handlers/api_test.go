@@ -506,6 +506,9 @@ func TestMethodsAndPreflight(t *testing.T) {
 	if code != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") {
 		t.Fatalf("preflight = %d %v", code, h)
 	}
+	if code, _, b := e.do(http.MethodHead, "/api/regions", nil, nil); code != http.StatusOK || len(b) != 0 {
+		t.Fatalf("HEAD /api/regions = %d with %d bytes", code, len(b))
+	}
 	code, h, b := e.do(http.MethodGet, "/api/post_stats", nil, nil)
 	if code != http.StatusMethodNotAllowed || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
 		t.Fatalf("GET post_stats = %d %s", code, b)

@@ -79,8 +79,10 @@ func (s *server) aggregatedStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The orchestrator filter is applied after scoring so the AI median is
-	// the network's, not the orchestrator's (as in leaderboard-serverless).
+	// The AI median is always the network's, not the orchestrator's (as in
+	// leaderboard-serverless): leaderboard.Aggregated never filters it by
+	// orchestrator. The filter below keeps the legacy answer for an
+	// orchestrator that has no data: {}.
 	orch := f.Orchestrator
 	scores, err := leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
 	if err != nil {

@@ -55,12 +55,14 @@ func New(d Deps) *echo.Echo {
 	e.Use(s.observe)
 
 	api := e.Group("/api", cors)
-	api.GET("/regions", s.regions)
-	api.GET("/pipelines", s.pipelines)
-	api.GET("/aggregated_stats", s.aggregatedStats)
-	api.GET("/raw_stats", s.rawStats)
-	api.GET("/top_ai_score", s.topAIScore)
-	api.GET("/health", s.apiHealth)
+	reads := map[string]echo.HandlerFunc{
+		"/regions": s.regions, "/pipelines": s.pipelines, "/aggregated_stats": s.aggregatedStats,
+		"/raw_stats": s.rawStats, "/top_ai_score": s.topAIScore, "/health": s.apiHealth,
+	}
+	for p, h := range reads {
+		// HEAD as well, for monitors that probe with it.
+		api.Match([]string{http.MethodGet, http.MethodHead}, p, h)
+	}
 	api.POST("/post_stats", s.postStats)
 	// Preflight for browsers; leaderboard-serverless fell through to the
 	// handler and failed authentication instead.

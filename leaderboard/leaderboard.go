@@ -44,6 +44,9 @@ func Aggregated(ctx context.Context, st Store, f models.Filter, w models.Window)
 		}
 		return out, nil
 	}
+	if f.Pipeline == "" {
+		byName(totals)
+	}
 	medians := map[[2]string]float64{}
 	for _, t := range totals {
 		pair := [2]string{t.Pipeline, t.Model}
@@ -69,6 +72,24 @@ func better(a, b scoring.Aggregate) bool {
 		return a.Score > b.Score
 	}
 	return a.SuccessRate > b.SuccessRate
+}
+
+// byName orders series so that exact ties are settled the same way on every
+// instance and after every restart.
+func byName(ts []models.SeriesTotals) {
+	sort.Slice(ts, func(i, j int) bool {
+		a, b := ts[i], ts[j]
+		if a.Orchestrator != b.Orchestrator {
+			return a.Orchestrator < b.Orchestrator
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		if a.Pipeline != b.Pipeline {
+			return a.Pipeline < b.Pipeline
+		}
+		return a.Model < b.Model
+	})
 }
 
 func put(out Scores, t models.SeriesTotals, a scoring.Aggregate) {

@@ -127,3 +127,30 @@ func splitStatements(sql string) []string {
 	}
 	return out
 }
+
+// Pending lists the migrations not yet applied, for instances that run
+// with a role that may not change the schema (auto_migrate off): they check
+// instead of migrating, and refuse to start on an old schema.
+func (s *Store) Pending(ctx context.Context) ([]string, error) {
+	ms, err := loadMigrations(s.dialect.name)
+	if err != nil {
+		return nil, err
+	}
+	var done []int
+	err = s.db.WithContext(ctx).Raw(`SELECT version FROM schema_migrations`).Scan(&done).Error
+	if err != nil {
+		// No schema_migrations table: nothing is applied.
+		done = nil
+	}
+	applied := map[int]bool{}
+	for _, v := range done {
+		applied[v] = true
+	}
+	var pending []string
+	for _, m := range ms {
+		if !applied[m.version] {
+			pending = append(pending, fmt.Sprintf("%04d_%s", m.version, m.name))
+		}
+	}
+	return pending, nil
+}

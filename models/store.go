@@ -227,13 +227,6 @@ func (s *Store) Regions(ctx context.Context) ([]Region, error) {
 	return out, nil
 }
 
-func (s *Store) region(id int64) (Region, bool) {
-	s.regionsMu.RLock()
-	defer s.regionsMu.RUnlock()
-	r, ok := s.byID[id]
-	return r, ok
-}
-
 func (s *Store) regionByName(name, jobType string) (Region, bool) {
 	s.regionsMu.RLock()
 	defer s.regionsMu.RUnlock()

@@ -85,12 +85,23 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*models.Store, error) {
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool) (*models.Store, error) {
 	st, err := models.Open(ctx, cfg.DB, models.Options{
 		RollupHorizon: cfg.RollupHorizon, SyncInterval: syncInterval(cfg.RollupSync), Logger: log,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !migrate {
+		pending, err := st.Pending(ctx)
+		if err == nil && len(pending) > 0 {
+			err = fmt.Errorf("schema is not current: run jobtester migrate (pending: %v)", pending)
+		}
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("check schema of %s: %w", models.RedactDSN(cfg.DB), err)
+		}
+		return st, nil
 	}
 	applied, err := st.Migrate(ctx)
 	if err != nil {
@@ -111,7 +122,7 @@ func syncInterval(d time.Duration) time.Duration {
 }
 
 func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStore(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
@@ -123,7 +134,7 @@ func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // connections, lets requests in flight finish, writes every queued result,
 // and closes the database. ready, if set, receives the bound address.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,14 @@ func TestSubcommands(t *testing.T) {
 	if err := run([]string{"migrate", "--db", dsn}, func(string) string { return "" }, &out, &errb); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	err := run([]string{"serve", "--addr", "bad"}, func(string) string { return "" }, &out, &errb)
+	// Without auto-migration, serve refuses an unmigrated database and
+	// names the fix.
+	fresh := "sqlite://" + filepath.Join(t.TempDir(), "fresh.db")
+	err := run([]string{"serve", "--db", fresh, "--auto-migrate=false", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "run jobtester migrate") {
+		t.Fatalf("serve on an unmigrated database without auto_migrate: %v", err)
+	}
+	err = run([]string{"serve", "--addr", "bad"}, func(string) string { return "" }, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "setting addr") {
 		t.Fatalf("bad addr: %v", err)
 	}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Prepares a Debian bookworm machine to build jobtester and, with --test, to
+# run its checks: Debian packages, a Go toolchain check, and the Go modules.
+# Idempotent and quiet when everything is already there. Run as root, or as
+# a user who can sudo.
+#
+#   scripts/setup.sh          what building and `jobtester demo` need
+#   scripts/setup.sh --test   that, plus what scripts/test.sh needs
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+want_test=false
+for arg in "$@"; do
+	case "$arg" in
+	--test) want_test=true ;;
+	-h | --help)
+		sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "setup.sh: unknown argument $arg (try --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+# Debian packages, by what needs them. New needs get a line here.
+packages=(
+	build-essential # gcc and make: cgo (mattn/go-sqlite3, and the race detector)
+	git             # go mod download of VCS modules; version stamping
+	ca-certificates # TLS to the Go module proxy
+	curl            # the quick start's examples
+	openssl         # signing post_stats bodies in the quick start
+	pkg-config      # finding C libraries for cgo
+)
+# Media (live-video tests, go-astiav v0.16.0 for FFmpeg 5.1): added with the
+# live-video work, e.g. libavcodec-dev libavformat-dev libavutil-dev
+# libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev.
+media_packages=()
+# Only for tests: the PostgreSQL server the storage tests run against. The
+# browser tests will add chromium here.
+test_packages=(
+	postgresql
+)
+
+wanted=("${packages[@]}" "${media_packages[@]}")
+if $want_test; then
+	wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${wanted[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing+=("$p")
+	fi
+done
+
+if ((${#missing[@]} > 0)); then
+	if [[ $(id -u) -eq 0 ]]; then
+		as_root=()
+	elif command -v sudo >/dev/null; then
+		as_root=(sudo)
+	else
+		echo "setup.sh: these Debian packages are missing: ${missing[*]}" >&2
+		echo "setup.sh: run this script as root, or install them with: apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "setup.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	"${as_root[@]}" apt-get update -qq
+	"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Go: the toolchain is not installed by this script. /usr/local/go is where
+# the official tarball goes; put it on PATH if the caller's PATH lacks it.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+	export PATH="/usr/local/go/bin:$PATH"
+fi
+go_help="Install Go 1.26 or newer from https://go.dev/dl/ (tar -C /usr/local -xzf go1.26.*.linux-amd64.tar.gz)
+and put /usr/local/go/bin on PATH. Debian bookworm's own golang packages are too old (1.19).
+With any Go >= 1.21 already on PATH and GOTOOLCHAIN unset (auto), go fetches the Go 1.26
+toolchain that go.mod asks for through the Go module proxy by itself."
+if ! command -v go >/dev/null; then
+	echo "setup.sh: Go is not installed (no go on PATH, nor /usr/local/go/bin/go)." >&2
+	echo "$go_help" >&2
+	exit 1
+fi
+# Inside the module, so that a toolchain switch requested by go.mod counts.
+go_version=$(go env GOVERSION 2>/dev/null || true)
+if [[ ! $go_version =~ ^go([0-9]+)\.([0-9]+) ]] ||
+	((BASH_REMATCH[1] < 1 || (BASH_REMATCH[1] == 1 && BASH_REMATCH[2] < 26))); then
+	echo "setup.sh: jobtester needs Go >= 1.26; $(command -v go) is ${go_version:-unknown}." >&2
+	echo "$go_help" >&2
+	exit 1
+fi
+
+go mod download
