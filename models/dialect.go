@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -23,19 +24,30 @@ type dialect struct {
 	// medianInSQL is true where the database computes PERCENTILE_CONT.
 	medianInSQL    bool
 	lockMigrations func(tx *gorm.DB) error
+	// commit writes a batch of results and their rollup deltas atomically
+	// and returns the rollup rows as they now stand.
+	commit func(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error)
 }
 
+// The database clock in Unix milliseconds, as SQL.
+const (
+	sqliteNowMillis   = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+	postgresNowMillis = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+)
+
 var sqliteDialect = dialect{
+	commit:         sqliteCommit,
 	name:           "sqlite",
 	timeType:       "DATETIME",
-	nowMillis:      "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+	nowMillis:      sqliteNowMillis,
 	lockMigrations: func(*gorm.DB) error { return nil }, // SQLite transactions already serialise writers
 }
 
 var postgresDialect = dialect{
+	commit:      postgresCommit,
 	name:        "postgres",
 	timeType:    "TIMESTAMPTZ",
-	nowMillis:   "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+	nowMillis:   postgresNowMillis,
 	medianInSQL: true,
 	lockMigrations: func(tx *gorm.DB) error {
 		// An arbitrary constant shared by every jobtester instance.

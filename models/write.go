@@ -2,14 +2,13 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 
 	"jobtester/ingest"
 	"jobtester/rollup"
@@ -161,29 +160,48 @@ func (s *Store) writeBatch(batch []*writeRequest) {
 	}
 }
 
-// commit writes rows and their rollup deltas in one transaction, then
-// copies the new bucket totals into the index.
+// commit writes rows and their rollup deltas atomically, then copies the
+// new bucket totals into the index.
 func (s *Store) commit(rows []Result) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	deltas := map[rollup.Key]map[int64]*rollup.Totals{}
-	var order []bucketRef
+	deltas := rollupDeltas(rows)
+	updated, err := s.dialect.commit(ctx, s, rows, deltas)
+	if err != nil {
+		return fmt.Errorf("store %d results: %w", len(rows), err)
+	}
+	for i := range updated {
+		s.index.Set(updated[i].key(), updated[i].bucket())
+	}
+	return nil
+}
+
+// rollupDelta is what one batch adds to one bucket.
+type rollupDelta struct {
+	bucketRef
+	rollup.Totals
+}
+
+// rollupDeltas sums the scored rows per series and hour, sorted so that
+// concurrent writers lock rollup rows in one global order and wait for each
+// other rather than deadlock.
+func rollupDeltas(rows []Result) []rollupDelta {
+	index := map[bucketRef]int{}
+	var out []rollupDelta
 	for i := range rows {
 		r := &rows[i]
 		if !r.Outcome.Scored() {
 			continue
 		}
-		k := rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model}
-		hour := r.ReceivedAt.Truncate(time.Hour).Unix()
-		if deltas[k] == nil {
-			deltas[k] = map[int64]*rollup.Totals{}
+		ref := bucketRef{rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model},
+			r.ReceivedAt.Truncate(time.Hour).Unix()}
+		j, ok := index[ref]
+		if !ok {
+			j = len(out)
+			index[ref] = j
+			out = append(out, rollupDelta{bucketRef: ref})
 		}
-		t := deltas[k][hour]
-		if t == nil {
-			t = &rollup.Totals{}
-			deltas[k][hour] = t
-			order = append(order, bucketRef{k, hour})
-		}
+		t := &out[j].Totals
 		t.Results++
 		t.SumSuccessRate += r.SuccessRate
 		t.SumSegDuration += r.SegDuration
@@ -193,31 +211,49 @@ func (s *Store) commit(rows []Result) error {
 			t.SumPassedRoundTripTime += r.RoundTripTime
 		}
 	}
-	// Concurrent writers lock rollup rows in one global order, so two
-	// transactions touching the same buckets wait rather than deadlock.
-	sort.Slice(order, func(i, j int) bool { return order[i].less(order[j]) })
-	var updated []Rollup
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.CreateInBatches(rows, 1000).Error; err != nil {
-			return fmt.Errorf("insert results: %w", err)
+	sort.Slice(out, func(i, j int) bool { return out[i].bucketRef.less(out[j].bucketRef) })
+	return out
+}
+
+// resultColumns are the columns every write path inserts, in order.
+const resultColumns = `received_at, orchestrator, region_id, pipeline, model, outcome, ingest_key,
+	success_rate, round_trip_time, errors, timestamp, seg_duration, segments_sent, segments_received,
+	upload_time, download_time, transcode_time, model_is_warm, input_parameters, response_payload`
+
+// rollupUpsert is the ON CONFLICT clause both dialects share: add the
+// deltas, bump the version, stamp the database clock, return the totals.
+const rollupUpsert = ` ON CONFLICT (bucket, orchestrator, region_id, pipeline, model) DO UPDATE SET
+	results = rollups.results + excluded.results,
+	sum_success_rate = rollups.sum_success_rate + excluded.sum_success_rate,
+	sum_seg_duration = rollups.sum_seg_duration + excluded.sum_seg_duration,
+	sum_round_trip_time = rollups.sum_round_trip_time + excluded.sum_round_trip_time,
+	passed = rollups.passed + excluded.passed,
+	sum_passed_round_trip_time = rollups.sum_passed_round_trip_time + excluded.sum_passed_round_trip_time,
+	version = rollups.version + 1,
+	updated_at = excluded.updated_at
+	RETURNING bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
+	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
+
+const rollupColumns = `bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
+	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
+
+// scanRollups reads the RETURNING rows of a rollup upsert.
+func scanRollups(rows *sql.Rows) ([]Rollup, error) {
+	defer rows.Close()
+	var out []Rollup
+	for rows.Next() {
+		var r Rollup
+		if err := rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
+			&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
+			&r.Version, &r.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("read updated rollups: %w", err)
 		}
-		for start := 0; start < len(order); start += 500 {
-			end := min(start+500, len(order))
-			got, err := s.upsertRollups(tx, order[start:end], deltas)
-			if err != nil {
-				return err
-			}
-			updated = append(updated, got...)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store %d results: %w", len(rows), err)
+		out = append(out, r)
 	}
-	for i := range updated {
-		s.index.Set(updated[i].key(), updated[i].bucket())
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("update rollups: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
 type bucketRef struct {
@@ -239,38 +275,4 @@ func (a bucketRef) less(b bucketRef) bool {
 		return a.key.Pipeline < b.key.Pipeline
 	}
 	return a.key.Model < b.key.Model
-}
-
-func (s *Store) upsertRollups(tx *gorm.DB, refs []bucketRef, deltas map[rollup.Key]map[int64]*rollup.Totals) ([]Rollup, error) {
-	var sb strings.Builder
-	sb.WriteString(`INSERT INTO rollups (bucket, orchestrator, region_id, pipeline, model, results,
-		sum_success_rate, sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time,
-		version, updated_at) VALUES `)
-	args := make([]any, 0, len(refs)*11)
-	for i, ref := range refs {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(`(?,?,?,?,?,?,?,?,?,?,?,1,` + s.dialect.nowMillis + `)`)
-		t := deltas[ref.key][ref.hour]
-		args = append(args, time.Unix(ref.hour, 0).UTC(), ref.key.Orchestrator, ref.key.RegionID,
-			ref.key.Pipeline, ref.key.Model, t.Results, t.SumSuccessRate, t.SumSegDuration,
-			t.SumRoundTripTime, t.Passed, t.SumPassedRoundTripTime)
-	}
-	sb.WriteString(` ON CONFLICT (bucket, orchestrator, region_id, pipeline, model) DO UPDATE SET
-		results = rollups.results + excluded.results,
-		sum_success_rate = rollups.sum_success_rate + excluded.sum_success_rate,
-		sum_seg_duration = rollups.sum_seg_duration + excluded.sum_seg_duration,
-		sum_round_trip_time = rollups.sum_round_trip_time + excluded.sum_round_trip_time,
-		passed = rollups.passed + excluded.passed,
-		sum_passed_round_trip_time = rollups.sum_passed_round_trip_time + excluded.sum_passed_round_trip_time,
-		version = rollups.version + 1,
-		updated_at = excluded.updated_at
-		RETURNING bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
-		sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`)
-	var out []Rollup
-	if err := tx.Raw(sb.String(), args...).Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("update rollups: %w", err)
-	}
-	return out, nil
 }

@@ -1,0 +1,75 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// sqliteCommit writes a batch in one transaction of multi-row statements.
+// SQLite runs in-process, so statements cost no round trip; what matters is
+// one commit (one WAL sync) per batch.
+func sqliteCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	tx, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()    //nolint:errcheck // a no-op after Commit
+	const perInsert = 1000 // 20 parameters a row; SQLite allows 32766
+	for start := 0; start < len(rows); start += perInsert {
+		chunk := rows[start:min(start+perInsert, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO results (` + resultColumns + `) VALUES `)
+		args := make([]any, 0, len(chunk)*20)
+		for i := range chunk {
+			r := &chunk[i]
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(`(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			args = append(args, r.ReceivedAt, r.Orchestrator, r.RegionID, r.Pipeline, r.Model, string(r.Outcome),
+				r.IngestKey, r.SuccessRate, r.RoundTripTime, r.Errors, r.Timestamp, r.SegDuration, r.SegmentsSent,
+				r.SegmentsReceived, r.UploadTime, r.DownloadTime, r.TranscodeTime, r.ModelIsWarm,
+				r.InputParameters, r.ResponsePayload)
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return nil, fmt.Errorf("insert results: %w", err)
+		}
+	}
+	var updated []Rollup
+	const perUpsert = 500
+	for start := 0; start < len(deltas); start += perUpsert {
+		chunk := deltas[start:min(start+perUpsert, len(deltas))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO rollups (` + rollupColumns + `) VALUES `)
+		args := make([]any, 0, len(chunk)*11)
+		for i, d := range chunk {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(`(?,?,?,?,?,?,?,?,?,?,?,1,` + sqliteNowMillis + `)`)
+			args = append(args, time.Unix(d.hour, 0).UTC(), d.key.Orchestrator, d.key.RegionID, d.key.Pipeline,
+				d.key.Model, d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed,
+				d.SumPassedRoundTripTime)
+		}
+		sb.WriteString(rollupUpsert)
+		res, err := tx.QueryContext(ctx, sb.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("update rollups: %w", err)
+		}
+		got, err := scanRollups(res)
+		if err != nil {
+			return nil, err
+		}
+		updated = append(updated, got...)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return updated, nil
+}
