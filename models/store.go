@@ -130,7 +130,7 @@ func (s *Store) Start(ctx context.Context) error {
 		return err
 	}
 	from := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour)
-	n, err := s.loadRollups(ctx, `bucket >= ?`, from)
+	n, err := s.loadRollups(ctx, `bucket >= ? ORDER BY bucket`, from)
 	if err != nil {
 		return err
 	}
@@ -241,17 +241,22 @@ func (s *Store) regionExists(name string) bool {
 	return false
 }
 
-// loadRollups reads rollup rows matching where into the index.
+// loadRollups reads rollup rows matching where into the index. It scans
+// the rows itself rather than through GORM's reflection: at start it reads
+// every bucket of the horizon, millions on a busy network.
 func (s *Store) loadRollups(ctx context.Context, where string, args ...any) (int, error) {
-	rows, err := s.db.WithContext(ctx).Model(&Rollup{}).Where(where, args...).Rows()
+	// GORM only binds the parameters (? becomes $n on PostgreSQL).
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT `+rollupColumns+` FROM rollups WHERE `+where, args...).Rows()
 	if err != nil {
 		return 0, fmt.Errorf("load rollups: %w", err)
 	}
 	defer rows.Close()
 	n := 0
+	var r Rollup
 	for rows.Next() {
-		var r Rollup
-		if err := s.db.ScanRows(rows, &r); err != nil {
+		if err := rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
+			&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
+			&r.Version, &r.UpdatedAt); err != nil {
 			return n, fmt.Errorf("load rollups: %w", err)
 		}
 		s.index.Set(r.key(), r.bucket())

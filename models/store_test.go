@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand"
 	"sort"
 	"strings"
@@ -83,7 +84,7 @@ func TestRollupsMatchRawResults(t *testing.T) {
 		}
 		for _, s := range mem {
 			h := byHand[key{s.Orchestrator, s.Region}]
-			if float64(s.Results) != h[0] || fmt.Sprintf("%.9f", s.SumRoundTripTime) != fmt.Sprintf("%.9f", h[1]) {
+			if float64(s.Results) != h[0] || math.Abs(s.SumRoundTripTime-h[1]) > 1e-9*h[1] {
 				t.Fatalf("%s/%s: memory %d results sum %v, raw %v", s.Orchestrator, s.Region, s.Results, s.SumRoundTripTime, h)
 			}
 		}

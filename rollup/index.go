@@ -26,6 +26,16 @@ type Totals struct {
 	SumPassedRoundTripTime float64
 }
 
+// Sub takes o out of t.
+func (t *Totals) Sub(o Totals) {
+	t.Results -= o.Results
+	t.SumSuccessRate -= o.SumSuccessRate
+	t.SumSegDuration -= o.SumSegDuration
+	t.SumRoundTripTime -= o.SumRoundTripTime
+	t.Passed -= o.Passed
+	t.SumPassedRoundTripTime -= o.SumPassedRoundTripTime
+}
+
 // Add adds o into t.
 func (t *Totals) Add(o Totals) {
 	t.Results += o.Results
@@ -45,9 +55,27 @@ type Bucket struct {
 	Totals
 }
 
+// series keeps its buckets sorted by hour together with their running
+// totals, so the totals of any window are one subtraction: the cost of a
+// read does not grow with the window's length. Writes land in the newest
+// hour, where keeping the running totals costs one addition.
 type series struct {
 	key     Key
 	buckets []Bucket // sorted by Hour
+	cum     []Totals // cum[i] = buckets[0] + … + buckets[i]
+}
+
+// recompute rebuilds the running totals from bucket i on.
+func (s *series) recompute(i int) {
+	s.cum = s.cum[:min(i, len(s.cum))]
+	for ; i < len(s.buckets); i++ {
+		var t Totals
+		if i > 0 {
+			t = s.cum[i-1]
+		}
+		t.Add(s.buckets[i].Totals)
+		s.cum = append(s.cum, t)
+	}
 }
 
 // Index holds the buckets of every series. It is safe for concurrent use.
@@ -80,10 +108,12 @@ func (ix *Index) Set(key Key, b Bucket) bool {
 			return false
 		}
 		s.buckets[n-1] = b
+		s.recompute(n - 1)
 		return true
 	}
 	if n == 0 || s.buckets[n-1].Hour < b.Hour {
 		s.buckets = append(s.buckets, b)
+		s.recompute(n)
 		return true
 	}
 	i := sort.Search(n, func(i int) bool { return s.buckets[i].Hour >= b.Hour })
@@ -92,17 +122,20 @@ func (ix *Index) Set(key Key, b Bucket) bool {
 			return false
 		}
 		s.buckets[i] = b
+		s.recompute(i)
 		return true
 	}
 	s.buckets = append(s.buckets, Bucket{})
 	copy(s.buckets[i+1:], s.buckets[i:])
 	s.buckets[i] = b
+	s.recompute(i)
 	return true
 }
 
 // Sum calls fn once for every series that match accepts and that has at
 // least one result in the hours [fromHour, toHour], with its totals over
-// those hours. fn runs with the index read-locked, so it must not call back
+// those hours. Float sums come from running totals, so they can differ
+// from a direct sum in the last bits (far below anything shown). fn runs with the index read-locked, so it must not call back
 // into the index.
 func (ix *Index) Sum(match func(Key) bool, fromHour, toHour int64, fn func(Key, Totals)) {
 	ix.mu.RLock()
@@ -113,9 +146,13 @@ func (ix *Index) Sum(match func(Key) bool, fromHour, toHour int64, fn func(Key, 
 		}
 		bs := s.buckets
 		i := sort.Search(len(bs), func(i int) bool { return bs[i].Hour >= fromHour })
-		var t Totals
-		for ; i < len(bs) && bs[i].Hour <= toHour; i++ {
-			t.Add(bs[i].Totals)
+		j := sort.Search(len(bs), func(j int) bool { return bs[j].Hour > toHour }) - 1
+		if j < i {
+			continue
+		}
+		t := s.cum[j]
+		if i > 0 {
+			t.Sub(s.cum[i-1])
 		}
 		if t.Results > 0 {
 			fn(s.key, t)
@@ -131,7 +168,10 @@ func (ix *Index) Prune(hour int64) {
 	kept := ix.list[:0]
 	for _, s := range ix.list {
 		i := sort.Search(len(s.buckets), func(i int) bool { return s.buckets[i].Hour >= hour })
-		s.buckets = append(s.buckets[:0], s.buckets[i:]...)
+		if i > 0 {
+			s.buckets = append(s.buckets[:0], s.buckets[i:]...)
+			s.recompute(0)
+		}
 		if len(s.buckets) == 0 {
 			delete(ix.series, s.key)
 			continue
