@@ -141,50 +141,44 @@ func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64) ([]Seri
 // no successful job.
 func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region string, w Window) (float64, error) {
 	from, to := w.hours()
-	where := `pipeline = ? AND model = ? AND received_at >= ? AND received_at <= ?
-		AND success_rate = 1 AND round_trip_time <> 0 AND outcome = 'pass'`
-	args := []any{pipeline, model, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC().Add(999 * time.Millisecond)}
+	var regionID int64
 	if region != "" {
 		r, ok := s.regionByName(region, ingest.JobTypeAI)
 		if !ok {
 			return 0, nil
 		}
-		where += ` AND region_id = ?`
-		args = append(args, r.ID)
+		regionID = r.ID
 	}
-	db := s.db.WithContext(ctx)
+	now := time.Now().UTC()
+	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+	if s.started && from >= horizon {
+		return s.medianFromHours(ctx, pairKey{pipeline, model}, from, w.Until.UTC(), regionID, now)
+	}
+	// Beyond the horizon: straight from the table.
+	where := medianWhere + ` AND received_at >= ? AND received_at <= ?`
+	args := []any{pipeline, model, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC().Add(999 * time.Millisecond)}
+	if regionID != 0 {
+		where += ` AND region_id = ?`
+		args = append(args, regionID)
+	}
 	if s.dialect.medianInSQL {
 		var m float64
-		err := db.Raw(`SELECT COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)
+		err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)
 			FROM results WHERE `+where, args...).Scan(&m).Error
 		if err != nil {
 			return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
 		}
 		return m, nil
 	}
-	// SQLite has no PERCENTILE_CONT: read the (index-only) column and take
-	// the median here, through database/sql to skip GORM's per-row cost.
-	sqlDB, err := s.db.DB()
+	samples, err := s.successfulRTTs(ctx, pairKey{pipeline, model}, time.Unix(from, 0), w.Until.Add(time.Microsecond), regionID, nil)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := sqlDB.QueryContext(ctx, `SELECT round_trip_time FROM results WHERE `+where, args...)
-	if err != nil {
-		return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
+	values := make([]float64, len(samples))
+	for i, smp := range samples {
+		values[i] = smp.rtt
 	}
-	defer rows.Close()
-	var rtts []float64
-	for rows.Next() {
-		var v float64
-		if err := rows.Scan(&v); err != nil {
-			return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
-		}
-		rtts = append(rtts, v)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
-	}
-	return scoring.Median(rtts), nil
+	return scoring.MedianOf(values), nil
 }
 
 // RawResult is a stored result with its region code, as /api/raw_stats

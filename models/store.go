@@ -56,6 +56,7 @@ type Store struct {
 	opts    Options
 	log     *slog.Logger
 	index   *rollup.Index
+	rtts    *rttHours
 
 	regionsMu sync.RWMutex
 	regions   []Region
@@ -111,6 +112,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return &Store{
 		db: db, dialect: d, opts: opts, log: opts.Logger,
 		index:  rollup.New(),
+		rtts:   newRTTHours(),
 		writes: make(chan *writeRequest, 4*opts.MaxBatch),
 		stop:   make(chan struct{}),
 	}, nil
@@ -320,6 +322,7 @@ func (s *Store) Sync(ctx context.Context) error {
 	}
 	s.lastSync = now
 	s.index.Prune(horizon.Unix())
+	s.rtts.prune(horizon.Unix())
 	return nil
 }
 

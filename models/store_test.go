@@ -239,3 +239,87 @@ func TestPruneKeepsRecentResultsAndRollups(t *testing.T) {
 		}
 	})
 }
+
+// TestMedianFromMemoryMatchesSQL checks the AI median computed from the
+// in-memory copy of closed hours against the database's own answer (a store
+// whose horizon is too short to use memory) and against a median by hand,
+// for windows that end inside closed hours and in the open hour, with and
+// without a region, before and after more results arrive.
+func TestMedianFromMemoryMatchesSQL(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		dsn := dbtest.DSN(t, dialect)
+		st := dbtest.OpenDSN(t, dsn, models.Options{})
+		sqlOnly := dbtest.OpenDSN(t, dsn, models.Options{RollupHorizon: time.Minute})
+		r := rand.New(rand.NewSource(11))
+		now := time.Now().UTC()
+		type sample struct {
+			at     time.Time
+			region string
+			rtt    float64
+			ok     bool
+		}
+		var all []sample
+		add := func(n int, spread time.Duration) {
+			var batch []models.NewResult
+			for i := 0; i < n; i++ {
+				s := sample{at: now.Add(-time.Duration(r.Int63n(int64(spread)))), region: []string{"FRA", "LAX", "MDW"}[r.Intn(3)],
+					rtt: float64(r.Intn(4000)) / 100, ok: r.Intn(4) > 0}
+				sr := 0.0
+				if s.ok {
+					sr = 1
+				}
+				all = append(all, s)
+				batch = append(batch, aiResult(r.Intn(9), s.region, sr, s.rtt, s.at))
+			}
+			if err := st.Insert(ctx, batch...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		byHand := func(w models.Window, region string) float64 {
+			var v []float64
+			from := w.Since.Truncate(time.Hour)
+			for _, s := range all {
+				if s.ok && s.rtt != 0 && !s.at.Before(from) && !s.at.After(w.Until) && (region == "" || s.region == region) {
+					v = append(v, s.rtt)
+				}
+			}
+			sort.Float64s(v)
+			if len(v) == 0 {
+				return 0
+			}
+			if len(v)%2 == 1 {
+				return v[len(v)/2]
+			}
+			return v[len(v)/2-1] + (v[len(v)/2]-v[len(v)/2-1])/2
+		}
+		check := func() {
+			t.Helper()
+			windows := []models.Window{
+				{Since: now.Add(-24 * time.Hour), Until: now},
+				{Since: now.Add(-72 * time.Hour), Until: now.Add(-30*time.Hour - 17*time.Minute)},
+				{Since: now.Add(-5 * time.Hour), Until: now.Add(-3*time.Hour + 7*time.Second)},
+				{Since: now.Add(-30 * time.Minute), Until: now},
+			}
+			for _, w := range windows {
+				for _, region := range []string{"", "LAX"} {
+					want := byHand(w, region)
+					mem, err := st.MedianRoundTripTime(ctx, "Llm", "m", region, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					db, err := sqlOnly.MedianRoundTripTime(ctx, "Llm", "m", region, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if math.Abs(mem-want) > 1e-9 || math.Abs(db-want) > 1e-9 {
+						t.Fatalf("window %v–%v region %q: memory %v, SQL %v, by hand %v", w.Since, w.Until, region, mem, db, want)
+					}
+				}
+			}
+		}
+		add(800, 72*time.Hour)
+		check()
+		add(50, 20*time.Minute) // more results in the open hour
+		check()
+	})
+}

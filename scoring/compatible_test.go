@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -117,4 +118,37 @@ func checkRange(t *testing.T, a Aggregate) {
 			t.Fatalf("value out of 0..1: %+v", a)
 		}
 	}
+}
+
+func TestMedianOfMatchesSortedMedian(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for n := 0; n < 300; n++ {
+		vals := make([]float64, n)
+		for i := range vals {
+			switch r.Intn(3) {
+			case 0:
+				vals[i] = float64(r.Intn(5)) // many duplicates
+			default:
+				vals[i] = r.Float64() * 100
+			}
+		}
+		want := Median(append([]float64(nil), vals...))
+		if got := MedianOf(vals); got != want {
+			t.Fatalf("n=%d: MedianOf = %v, Median = %v", n, got, want)
+		}
+	}
+}
+
+func FuzzMedianOf(f *testing.F) {
+	f.Add([]byte{3, 1, 2, 2, 9})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		vals := make([]float64, len(b))
+		for i, c := range b {
+			vals[i] = float64(c % 17)
+		}
+		want := Median(append([]float64(nil), vals...))
+		if got := MedianOf(vals); got != want {
+			t.Fatalf("MedianOf(%v) = %v, want %v", b, got, want)
+		}
+	})
 }
