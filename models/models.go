@@ -66,6 +66,8 @@ type Result struct {
 	ModelIsWarm      bool
 	InputParameters  string
 	ResponsePayload  string
+	SweepID          *int64 // our own tests: the sweep that ran it
+	HTTPStatus       int    // our own tests: the gateway's status, 0 for none
 }
 
 // Rollup is a row of rollups: the additive totals of one series in one hour.

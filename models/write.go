@@ -21,6 +21,8 @@ type NewResult struct {
 	Outcome    Outcome // empty: derived from success_rate (1 is pass)
 	IngestKey  string
 	ReceivedAt time.Time // zero: now
+	SweepID    int64     // our own tests: the sweep (0: none)
+	HTTPStatus int       // our own tests: the gateway's answer (0: none)
 }
 
 type writeRequest struct {
@@ -94,7 +96,12 @@ func (s *Store) toRow(r *NewResult) (Result, error) {
 	if at.IsZero() {
 		at = time.Now()
 	}
+	var sweep *int64
+	if r.SweepID != 0 {
+		sweep = &r.SweepID
+	}
 	return Result{
+		SweepID: sweep, HTTPStatus: r.HTTPStatus,
 		ReceivedAt: at.UTC(), Orchestrator: strings.ToLower(st.Orchestrator), RegionID: region.ID,
 		Pipeline: st.Pipeline, Model: st.Model, Outcome: outcome, IngestKey: r.IngestKey,
 		SuccessRate: st.SuccessRate, RoundTripTime: st.RoundTripTime, Errors: string(errJSON),
@@ -218,7 +225,8 @@ func rollupDeltas(rows []Result) []rollupDelta {
 // resultColumns are the columns every write path inserts, in order.
 const resultColumns = `received_at, orchestrator, region_id, pipeline, model, outcome, ingest_key,
 	success_rate, round_trip_time, errors, timestamp, seg_duration, segments_sent, segments_received,
-	upload_time, download_time, transcode_time, model_is_warm, input_parameters, response_payload`
+	upload_time, download_time, transcode_time, model_is_warm, input_parameters, response_payload,
+	sweep_id, http_status`
 
 // rollupUpsert is the ON CONFLICT clause both dialects share: add the
 // deltas, bump the version, stamp the database clock, return the totals.
