@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -37,6 +39,30 @@ type Config struct {
 	AutoMigrate     bool
 	RollupRetention time.Duration
 	ShutdownTimeout time.Duration
+
+	// The tester.
+	Region             string
+	Gateways           []Gateway
+	WebhookBaseURL     string
+	Schedule           string
+	MinGap             time.Duration
+	JobTimeout         time.Duration
+	UnavailableRetries int
+	RetryAfter         time.Duration
+	CaptureBytes       int
+	DiscoverGateway    bool
+	ChainRPCURL        string
+	ChainController    string
+	ForwardURL         string
+	ForwardSecret      string
+	AdminToken         string
+}
+
+// Gateway is one go-livepeer gateway the tester drives: a lane.
+type Gateway struct {
+	Name    string `yaml:"name"`
+	CLIURL  string `yaml:"cli_url"`
+	HTTPURL string `yaml:"http_url"`
 }
 
 // Setting describes one scalar setting: its YAML key, environment variable
@@ -97,17 +123,68 @@ var Settings = []Setting{
 	{"log_format", "text", "text or json", str(func(c *Config) *string { return &c.LogFormat })},
 	{"rollup_horizon", "744h", "how far back leaderboard rollups are kept in memory; older windows are summed in SQL", duration(func(c *Config) *time.Duration { return &c.RollupHorizon })},
 	{"rollup_sync", "5s", "how often rollups written by other instances are read (0 disables)", duration(func(c *Config) *time.Duration { return &c.RollupSync })},
-	{"auto_migrate", "true", "apply database migrations at start; false checks the schema is current instead (for roles without DDL rights; run jobtester migrate)", func(c *Config, v string) error {
+	{"auto_migrate", "true", "apply database migrations at start; false checks the schema is current instead (for roles without DDL rights; run jobtester migrate)", boolSetting(func(c *Config) *bool { return &c.AutoMigrate })},
+	{"retention", "2160h", "how long raw results (payloads, inputs, errors) are kept", duration(func(c *Config) *time.Duration { return &c.Retention })},
+	{"rollup_retention", "9600h", "how long hourly rollups (the long-range history) are kept", duration(func(c *Config) *time.Duration { return &c.RollupRetention })},
+	{"region", "GLOBAL", "AI region this tester's own results are stored under (must be a region of type ai)", str(func(c *Config) *string { return &c.Region })},
+	{"gateways", "", "gateways to test through, one lane each: name=cli_url|http_url,… (in a file: a list of {name, cli_url, http_url})", func(c *Config, v string) error {
+		gws, err := parseGateways(v)
+		c.Gateways = gws
+		return err
+	}},
+	{"webhook_base_url", "", "URL at which the gateways reach this instance's orchestrator webhooks (<base>/webhook/<gateway name>); default http://<addr>", str(func(c *Config) *string { return &c.WebhookBaseURL })},
+	{"schedule", "", "cron expression for sweeps in serve, e.g. \"0 */2 * * *\" or \"@every 30m\"; empty: no scheduled sweeps", str(func(c *Config) *string { return &c.Schedule })},
+	{"min_gap", "30s", "least time between two tests of one orchestrator", duration(func(c *Config) *time.Duration { return &c.MinGap })},
+	{"job_timeout", "3m", "deadline of one test, media fetch included", duration(func(c *Config) *time.Duration { return &c.JobTimeout })},
+	{"unavailable_retries", "2", "how many times a test that found no capacity is retried later in the sweep", intSetting(func(c *Config) *int { return &c.UnavailableRetries })},
+	{"retry_after", "30s", "least wait before such a retry", duration(func(c *Config) *time.Duration { return &c.RetryAfter })},
+	{"capture_bytes", "4096", "how much of each answer is kept with the result (0: none)", intSetting(func(c *Config) *int { return &c.CaptureBytes })},
+	{"discover_gateway", "true", "list orchestrators from the first gateway's /registeredOrchestrators", boolSetting(func(c *Config) *bool { return &c.DiscoverGateway })},
+	{"chain_rpc_url", "", "Arbitrum RPC URL for on-chain discovery; empty: off", str(func(c *Config) *string { return &c.ChainRPCURL })},
+	{"chain_controller", "0xD8E8328501E9645d16Cf49539efC04f734606ee4", "Livepeer Controller contract (Arbitrum One by default)", str(func(c *Config) *string { return &c.ChainController })},
+	{"forward_url", "", "also post this tester's results to this leaderboard post_stats URL; empty: off", str(func(c *Config) *string { return &c.ForwardURL })},
+	{"forward_secret", "", "HMAC key for forward_url", str(func(c *Config) *string { return &c.ForwardSecret })},
+	{"admin_token", "", "bearer token for the /api/v1 write endpoints (mappings, run now); empty: writes refused", str(func(c *Config) *string { return &c.AdminToken })},
+	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+}
+
+func intSetting(dst func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		*dst(c) = n
+		return nil
+	}
+}
+
+func boolSetting(dst func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return fmt.Errorf("%q is not true or false", v)
 		}
-		c.AutoMigrate = b
+		*dst(c) = b
 		return nil
-	}},
-	{"retention", "2160h", "how long raw results (payloads, inputs, errors) are kept", duration(func(c *Config) *time.Duration { return &c.Retention })},
-	{"rollup_retention", "9600h", "how long hourly rollups (the long-range history) are kept", duration(func(c *Config) *time.Duration { return &c.RollupRetention })},
-	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	}
+}
+
+func parseGateways(v string) ([]Gateway, error) {
+	var out []Gateway
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, urls, ok := strings.Cut(part, "=")
+		cli, httpURL, ok2 := strings.Cut(urls, "|")
+		if !ok || !ok2 {
+			return nil, errors.New("each gateway must be name=cli_url|http_url")
+		}
+		out = append(out, Gateway{Name: strings.TrimSpace(name), CLIURL: strings.TrimSpace(cli), HTTPURL: strings.TrimSpace(httpURL)})
+	}
+	return out, nil
 }
 
 func parseKeys(v string) ([]IngestKey, error) {
@@ -192,6 +269,14 @@ func (c *Config) loadFile(path string) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		node := raw[k]
+		if k == "gateways" && node.Kind == yaml.SequenceNode {
+			var list []Gateway
+			if err := node.Decode(&list); err != nil {
+				return fmt.Errorf("config file %s: setting gateways: %w", path, err)
+			}
+			c.Gateways = list
+			continue
+		}
 		if k == "ingest_keys" && node.Kind == yaml.SequenceNode {
 			var list []IngestKey
 			if err := node.Decode(&list); err != nil {
@@ -265,6 +350,9 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("setting shutdown_timeout: must be positive")
 	}
+	if err := c.validateTester(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, k := range c.Keys() {
 		if k.Name == "" {
@@ -288,4 +376,79 @@ func (c *Config) Keys() []IngestKey {
 		keys = append(keys, IngestKey{Name: "default", Secret: c.Secret})
 	}
 	return append(keys, c.IngestKeys...)
+}
+
+func (c *Config) validateTester() error {
+	if c.Region == "" || strings.ToUpper(c.Region) != c.Region {
+		return fmt.Errorf("setting region: %q must be an upper-case region code such as FRA", c.Region)
+	}
+	names := map[string]bool{}
+	for i, g := range c.Gateways {
+		if g.Name == "" || strings.ContainsAny(g.Name, "/?#% ") {
+			return fmt.Errorf("setting gateways[%d]: name %q must be non-empty, without spaces or /?#%%", i, g.Name)
+		}
+		if names[g.Name] {
+			return fmt.Errorf("setting gateways: name %q appears twice", g.Name)
+		}
+		names[g.Name] = true
+		for field, v := range map[string]string{"cli_url": g.CLIURL, "http_url": g.HTTPURL} {
+			if err := httpURL(v); err != nil {
+				return fmt.Errorf("setting gateways (%s): %s %w", g.Name, field, err)
+			}
+		}
+	}
+	if c.WebhookBaseURL != "" {
+		if err := httpURL(c.WebhookBaseURL); err != nil {
+			return fmt.Errorf("setting webhook_base_url: %w", err)
+		}
+	}
+	if c.Schedule != "" {
+		if _, err := cron.ParseStandard(c.Schedule); err != nil {
+			return fmt.Errorf("setting schedule: %q is not a cron expression (five fields, or @every 30m): %w", c.Schedule, err)
+		}
+		if len(c.Gateways) == 0 {
+			return fmt.Errorf("setting schedule: sweeps need at least one gateway (setting gateways)")
+		}
+	}
+	if c.MinGap < 0 || c.RetryAfter < 0 {
+		return fmt.Errorf("setting min_gap and retry_after must not be negative")
+	}
+	if c.JobTimeout <= 0 {
+		return fmt.Errorf("setting job_timeout: must be positive")
+	}
+	if c.UnavailableRetries < 0 || c.UnavailableRetries > 10 {
+		return fmt.Errorf("setting unavailable_retries: must be between 0 and 10, got %d", c.UnavailableRetries)
+	}
+	if c.CaptureBytes < 0 || c.CaptureBytes > 1<<20 {
+		return fmt.Errorf("setting capture_bytes: must be between 0 and 1048576")
+	}
+	if c.ChainRPCURL != "" {
+		u, err := url.Parse(c.ChainRPCURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") {
+			return fmt.Errorf("setting chain_rpc_url: must be an http(s) or ws(s) URL")
+		}
+	}
+	if len(c.ChainController) != 42 || !strings.HasPrefix(c.ChainController, "0x") {
+		return fmt.Errorf("setting chain_controller: %q is not a 0x address", c.ChainController)
+	}
+	if c.ForwardURL != "" {
+		if err := httpURL(c.ForwardURL); err != nil {
+			return fmt.Errorf("setting forward_url: %w", err)
+		}
+		if len(c.ForwardSecret) < 16 {
+			return fmt.Errorf("setting forward_secret: needed with forward_url, at least 16 characters")
+		}
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		return fmt.Errorf("setting admin_token: must be at least 16 characters")
+	}
+	return nil
+}
+
+func httpURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", v)
+	}
+	return nil
 }

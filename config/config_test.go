@@ -81,11 +81,34 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{[]string{"--config", filepath.Join(dir, "missing.yaml")}, nil, "read config file"},
 		{[]string{"--no-such-flag"}, nil, "no-such-flag"},
 		{[]string{"--rollup-horizon", "1h"}, nil, "setting rollup_horizon"},
+		{[]string{"--schedule", "every hour"}, nil, "setting schedule"},
+		{[]string{"--schedule", "@every 1h"}, nil, "sweeps need at least one gateway"},
+		{[]string{"--gateways", "a=http://x:5935"}, nil, "name=cli_url|http_url"},
+		{[]string{"--gateways", "a=http://x:5935|ftp://y"}, nil, "http_url"},
+		{[]string{"--gateways", "a=http://x:1|http://x:2,a=http://y:1|http://y:2"}, nil, `"a" appears twice`},
+		{[]string{"--region", "fra"}, nil, "setting region"},
+		{[]string{"--unavailable-retries", "-1"}, nil, "setting unavailable_retries"},
+		{[]string{"--forward-url", "http://lb/api/post_stats"}, nil, "setting forward_secret"},
+		{[]string{"--chain-rpc-url", "file:///x"}, nil, "setting chain_rpc_url"},
+		{[]string{"--admin-token", "short"}, nil, "setting admin_token"},
 	}
 	for _, c := range cases {
 		_, _, err := Load("serve", c.args, env(c.env))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Load(%v, %v) = %v, want an error containing %q", c.args, c.env, err, c.want)
 		}
+	}
+}
+
+func TestGatewaysFromFileAndEnv(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(file, []byte("gateways:\n  - name: fra\n    cli_url: http://127.0.0.1:5935\n    http_url: http://127.0.0.1:9935\nschedule: \"@every 30m\"\n"), 0o600)
+	c, _, err := Load("serve", []string{"--config", file}, env(nil))
+	if err != nil || len(c.Gateways) != 1 || c.Gateways[0].HTTPURL != "http://127.0.0.1:9935" || c.Schedule != "@every 30m" {
+		t.Fatalf("file gateways = %+v %v", c, err)
+	}
+	c, _, err = Load("serve", nil, env(map[string]string{"JOBTESTER_GATEWAYS": "a=http://a:1|http://a:2, b=http://b:1|http://b:2"}))
+	if err != nil || len(c.Gateways) != 2 || c.Gateways[1].Name != "b" || c.Gateways[1].CLIURL != "http://b:1" {
+		t.Fatalf("env gateways = %+v %v", c, err)
 	}
 }
