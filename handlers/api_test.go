@@ -27,6 +27,7 @@ const (
 	streamTesterSecret = "stream-tester-secret-0001"
 	aiTesterSecret     = "ai-job-tester-secret-0002"
 	revokedSecret      = "old-tester-secret-000003"
+	adminToken         = "admin-token-0123456789"
 )
 
 // clock is a settable time source shared by the handlers and the test.
@@ -59,7 +60,7 @@ func newEnvOn(t *testing.T, st *models.Store) *env {
 		{Name: "retired-tester", Secret: revokedSecret, Revoked: true},
 	})
 	e := New(Deps{Store: st, Keys: keys, Window: 24 * time.Hour, MaxBodyBytes: 64 << 10,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now, AdminToken: adminToken})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, srv: srv, clock: clk}
@@ -97,7 +98,7 @@ func (e *env) get(path string) (int, []byte) {
 	if h.Get("Access-Control-Allow-Origin") != "*" {
 		e.t.Fatalf("GET %s: no CORS header", path)
 	}
-	if code == http.StatusOK && path != "/api/health" && h.Get("Cache-Control") != "public, max-age=30, stale-while-revalidate=15" {
+	if code == http.StatusOK && path != "/api/health" && !strings.HasPrefix(path, "/api/v1/") && h.Get("Cache-Control") != "public, max-age=30, stale-while-revalidate=15" {
 		e.t.Fatalf("GET %s: Cache-Control %q", path, h.Get("Cache-Control"))
 	}
 	return code, b

@@ -27,6 +27,15 @@ type Deps struct {
 	Registry     *prometheus.Registry // nil: a new one
 	Version      string
 	Now          func() time.Time // nil: time.Now
+	// AdminToken guards /api/v1 writes; empty refuses them.
+	AdminToken string
+	// Sweeper runs sweeps on demand; nil when this instance has no tester.
+	Sweeper Sweeper
+	// Webhooks are the orchestrator webhooks of the lanes, by gateway name,
+	// served at /webhook/<name>.
+	Webhooks map[string]http.Handler
+	// Extra handlers under /api/v1 (the demo's simnet truth).
+	Extra map[string]http.Handler
 }
 
 type server struct {
@@ -75,6 +84,8 @@ func New(d Deps) *echo.Echo {
 		api.Match([]string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}, p, notAllowed)
 	}
 	api.Match([]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}, "/post_stats", notAllowed)
+
+	s.registerV1(e)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
