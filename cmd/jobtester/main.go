@@ -12,13 +12,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
 	"jobtester/config"
 	"jobtester/handlers"
 	"jobtester/ingest"
+	"jobtester/jobs"
 	"jobtester/models"
+	"jobtester/simnet"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -27,9 +30,14 @@ var version = "dev"
 const usage = `jobtester — tests Livepeer orchestrators and serves the leaderboard.
 
 Usage:
-  jobtester serve   [flags]   run the API, dashboard and metrics server
-  jobtester migrate [flags]   apply database migrations and exit
-  jobtester version           print the version
+  jobtester serve   [flags]         run the API, metrics, and (with gateways) scheduled sweeps
+  jobtester run --once [--json] [flags]
+                                    run one sweep through the configured gateways and exit
+  jobtester demo    [flags]         everything at once on this machine: a simulated Livepeer
+                                    network, the leaderboard on SQLite, and sweeps every minute
+  jobtester simnet  [flags]         run only the simulated network (gateways and orchestrators)
+  jobtester migrate [flags]         apply database migrations and exit
+  jobtester version                 print the version
 
 Run "jobtester serve -h" for the flags; every flag is also a JOBTESTER_*
 environment variable and a key of the --config YAML file.
@@ -54,12 +62,23 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate":
+	case "simnet":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return simnet.Main(ctx, args[1:], stdout)
+	case "serve", "migrate", "run", "demo":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown subcommand %q", args[0])
 	}
-	cfg, _, err := config.Load(args[0], args[1:], getenv)
+	rflags, rest := splitRunFlags(args[1:])
+	if args[0] != "run" {
+		rest = args[1:]
+	}
+	if args[0] == "demo" {
+		getenv = demoEnv(getenv)
+	}
+	cfg, _, err := config.Load(args[0], rest, getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -69,10 +88,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if args[0] == "migrate" {
+	switch args[0] {
+	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "run":
+		return runOnce(ctx, cfg, rflags, log, stdout, stderr)
+	case "demo":
+		return demo(ctx, cfg, log, stdout)
 	}
-	return serve(ctx, cfg, log, nil)
+	return serve(ctx, cfg, log, serveHooks{})
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -130,16 +154,29 @@ func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	return st.Close()
 }
 
+// serveHooks let demo and tests extend serve.
+type serveHooks struct {
+	ready chan<- string           // receives the bound address
+	extra map[string]http.Handler // more /api/v1 routes
+	// listening runs once the listener is bound, with the base URL of the
+	// webhooks (the demo points its simulated gateways at them).
+	listening func(base string) error
+	// sweepAtStart runs a first sweep right away instead of waiting for
+	// the schedule.
+	sweepAtStart bool
+}
+
 // serve runs until ctx ends, then shuts down gracefully: it stops taking
-// connections, lets requests in flight finish, writes every queued result,
-// and closes the database. ready, if set, receives the bound address.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
+// connections, lets requests in flight finish, stops the schedule (a running
+// sweep stores what it ran), writes every queued result, and closes the
+// database.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serveHooks) error {
 	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
 	if err != nil {
 		return err
 	}
+	defer st.Close()
 	if err := st.Start(ctx); err != nil {
-		st.Close()
 		return err
 	}
 	var keys []ingest.Key
@@ -150,13 +187,23 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 	if ring.Len() == 0 {
 		log.Warn("no ingest keys configured: POST /api/post_stats will refuse every request (set --secret or ingest_keys)")
 	}
-	e := handlers.New(handlers.Deps{
+	tester, err := buildTester(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	deps := handlers.Deps{
 		Store: st, Keys: ring, Window: cfg.Window, MaxBodyBytes: cfg.MaxBodyBytes,
-		Logger: log, Version: version,
-	})
+		Logger: log, Version: version, AdminToken: cfg.AdminToken, Webhooks: webhooks(tester), Extra: hooks.extra,
+	}
+	// Sweeps end with ctx; requests in flight get the shutdown timeout.
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	defer stopSweeps()
+	if tester != nil {
+		deps.Sweeper = sweeper{ctx: sweepCtx, t: tester}
+	}
+	e := handlers.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		st.Close()
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
@@ -168,23 +215,62 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", models.RedactDSN(cfg.DB), "dialect", st.Dialect(),
 		"ingest_keys", ring.Len(), "window", cfg.Window, "version", version)
-	if ready != nil {
-		ready <- ln.Addr().String()
+	base := webhookBase(cfg, ln.Addr().String())
+	if tester != nil {
+		for _, l := range tester.Lanes {
+			log.Info("lane ready: start its gateway with -orchWebhookUrl pointing here", "gateway", l.Name,
+				"orchWebhookUrl", base+"/webhook/"+l.Name)
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go pruneLoop(ctx, st, cfg, log)
+	if hooks.listening != nil {
+		if err := hooks.listening(base); err != nil {
+			srv.Close()
+			return err
+		}
+	}
+	if hooks.ready != nil {
+		hooks.ready <- ln.Addr().String()
+	}
+	var background sync.WaitGroup
+	background.Add(1)
+	go func() { defer background.Done(); pruneLoop(sweepCtx, st, cfg, log) }()
+	if tester != nil && hooks.sweepAtStart {
+		if err := tester.Start(sweepCtx, "demo"); err != nil {
+			log.Warn("first sweep not started", "err", err)
+		}
+	}
+	if tester != nil && cfg.Schedule != "" {
+		background.Add(1)
+		go func() {
+			defer background.Done()
+			if err := jobs.Schedule(sweepCtx, tester, cfg.Schedule, log); err != nil {
+				log.Error("schedule stopped", "err", err)
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
-		st.Close()
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	stopSweeps()
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown incomplete", "err", err)
+	}
+	done := make(chan struct{})
+	go func() { background.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-shutCtx.Done():
+		log.Warn("background work did not stop in time")
+	}
+	if tester != nil && tester.Forwarder != nil {
+		tester.Forwarder.Close(shutCtx)
 	}
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)

@@ -56,7 +56,7 @@ func TestServeWithNoConfiguration(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, newLogger(cfg, logs), ready) }()
+	go func() { done <- serve(ctx, cfg, newLogger(cfg, logs), serveHooks{ready: ready}) }()
 	var addr string
 	select {
 	case addr = <-ready:

@@ -1,0 +1,134 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"time"
+
+	"jobtester/livepeer"
+	"jobtester/models"
+)
+
+// ChainSource is on-chain discovery (livepeer.ChainDiscovery).
+type ChainSource interface {
+	Orchestrators(ctx context.Context) ([]livepeer.Orchestrator, *big.Int, error)
+}
+
+// Discovery finds orchestrators and what they advertise. Either source of
+// orchestrators can be off (nil); capabilities always come from a gateway.
+type Discovery struct {
+	Gateway      *livepeer.GatewayClient // /registeredOrchestrators; nil: off
+	Chain        ChainSource             // nil: off
+	Capabilities *livepeer.GatewayClient // /getOrchestratorAICapabilities or /getNetworkCapabilities
+	Timeout      time.Duration
+}
+
+// Found is the result of one discovery pass.
+type Found struct {
+	Orchestrators []livepeer.Orchestrator
+	Capabilities  map[string][]livepeer.Capability // by lower-case address
+}
+
+// Run asks every source once. A source that fails fails the pass: a sweep
+// planned from half a network would score the missing half as untested.
+func (d *Discovery) Run(ctx context.Context) (Found, error) {
+	timeout := d.Timeout
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var gw, chain []livepeer.Orchestrator
+	var err error
+	if d.Gateway != nil {
+		if gw, err = d.Gateway.RegisteredOrchestrators(ctx); err != nil {
+			return Found{}, fmt.Errorf("discover orchestrators from the gateway: %w", err)
+		}
+	}
+	if d.Chain != nil {
+		if chain, _, err = d.Chain.Orchestrators(ctx); err != nil {
+			return Found{}, fmt.Errorf("discover orchestrators on chain: %w", err)
+		}
+	}
+	found := Found{Orchestrators: livepeer.ChainMerge(gw, chain)}
+	if d.Capabilities != nil {
+		if found.Capabilities, err = d.Capabilities.AICapabilities(ctx); err != nil {
+			return Found{}, fmt.Errorf("read advertised capabilities: %w", err)
+		}
+	}
+	return found, nil
+}
+
+// Skipped is an orchestrator left out of a plan, with the reason.
+type Skipped struct {
+	Orchestrator string `json:"orchestrator"`
+	Reason       string `json:"reason"`
+}
+
+// Plan lists the tests of a sweep: every active orchestrator × every
+// pipeline/model it advertises that has a built-in test. The URI the
+// gateway is pinned to is the admin's AI mapping if there is one, else the
+// AI-registry URI, else the service URI.
+func Plan(found Found, mappings []models.URIMapping) ([]Target, []Skipped) {
+	aiURI := map[string]string{}
+	for _, m := range mappings {
+		if m.Serves(models.MappingAI) && aiURI[m.Orchestrator] == "" {
+			aiURI[m.Orchestrator] = m.URI
+		}
+	}
+	var targets []Target
+	var skipped []Skipped
+	known := map[string]bool{}
+	for _, o := range found.Orchestrators {
+		known[o.Address] = true
+		if !o.Active {
+			skipped = append(skipped, Skipped{o.Address, "not active"})
+			continue
+		}
+		uri := aiURI[o.Address]
+		if uri == "" {
+			uri = o.AIServiceURI
+		}
+		if uri == "" {
+			uri = o.ServiceURI
+		}
+		if uri == "" {
+			skipped = append(skipped, Skipped{o.Address, "no service URI"})
+			continue
+		}
+		n := 0
+		for _, c := range found.Capabilities[o.Address] {
+			if _, ok := Definitions[c.Pipeline]; ok {
+				targets = append(targets, Target{Orchestrator: o.Address, URI: uri, Capability: c})
+				n++
+			}
+		}
+		if n == 0 {
+			skipped = append(skipped, Skipped{o.Address, "advertises no batch AI pipeline"})
+		}
+	}
+	// Nodes outside the registries that an admin mapped: test them too.
+	for addr, uri := range aiURI {
+		if known[addr] {
+			continue
+		}
+		for _, c := range found.Capabilities[addr] {
+			if _, ok := Definitions[c.Pipeline]; ok {
+				targets = append(targets, Target{Orchestrator: addr, URI: uri, Capability: c})
+			}
+		}
+	}
+	sort.Slice(targets, func(i, j int) bool {
+		a, b := targets[i], targets[j]
+		if a.Orchestrator != b.Orchestrator {
+			return a.Orchestrator < b.Orchestrator
+		}
+		if a.Capability.Pipeline != b.Capability.Pipeline {
+			return a.Capability.Pipeline < b.Capability.Pipeline
+		}
+		return a.Capability.Model < b.Capability.Model
+	})
+	return targets, skipped
+}

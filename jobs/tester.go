@@ -1,0 +1,287 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"jobtester/ingest"
+	"jobtester/livepeer"
+	"jobtester/models"
+)
+
+// Store is what the tester needs of the database.
+type Store interface {
+	Insert(ctx context.Context, results ...models.NewResult) error
+	Mappings(ctx context.Context) ([]models.URIMapping, error)
+	SaveDiscovery(ctx context.Context, orchs []models.DiscoveredOrchestrator, caps []models.AdvertisedCapability) error
+	CreateSweep(ctx context.Context, sw *models.Sweep) error
+	UpdateSweep(ctx context.Context, sw *models.Sweep) error
+}
+
+// Tester runs sweeps: discovery, plan, tests on the lanes, results stored.
+type Tester struct {
+	Store     Store
+	Lanes     []*Lane
+	Discovery *Discovery
+	Runner    *AIRunner
+	Fairness  Fairness
+	// Region is the AI region this tester's results are stored under.
+	Region string
+	// IngestKey names this tester in stored results.
+	IngestKey string
+	Forwarder *Forwarder // nil: results stay local
+	Log       *slog.Logger
+
+	mu       sync.Mutex
+	running  bool
+	progress Progress
+}
+
+// Progress is the live state of the running sweep (or the last one).
+type Progress struct {
+	SweepID   int64     `json:"sweep_id"`
+	Running   bool      `json:"running"`
+	StartedAt time.Time `json:"started_at"`
+	Report
+}
+
+// ErrSweepRunning is returned when a sweep is asked for while one runs.
+var ErrSweepRunning = errors.New("a sweep is already running")
+
+// Progress returns the state of the current or last sweep.
+func (t *Tester) Progress() Progress {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p := t.progress
+	p.Tests = nil
+	return p
+}
+
+// RunSweep runs one sweep to the end (or until ctx ends) and returns its
+// stored row and full report. onResult, if set, sees every attempt.
+func (t *Tester) RunSweep(ctx context.Context, startedBy string, onPlan func(targets []Target), onResult func(Result)) (models.Sweep, Report, error) {
+	if err := t.reserve(); err != nil {
+		return models.Sweep{}, Report{}, err
+	}
+	return t.run(ctx, startedBy, onPlan, onResult)
+}
+
+// Start begins a sweep in the background. It fails at once if a sweep is
+// running, so a caller can tell the user.
+func (t *Tester) Start(ctx context.Context, startedBy string) error {
+	if err := t.reserve(); err != nil {
+		return err
+	}
+	go func() {
+		if _, _, err := t.run(ctx, startedBy, nil, nil); err != nil && ctx.Err() == nil {
+			t.Log.Error("sweep failed", "started_by", startedBy, "err", err)
+		}
+	}()
+	return nil
+}
+
+func (t *Tester) reserve() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.running {
+		return ErrSweepRunning
+	}
+	t.running = true
+	t.progress = Progress{Running: true, StartedAt: time.Now().UTC()}
+	return nil
+}
+
+func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets []Target), onResult func(Result)) (models.Sweep, Report, error) {
+	defer func() {
+		t.mu.Lock()
+		t.running = false
+		t.progress.Running = false
+		t.mu.Unlock()
+	}()
+
+	sw := models.Sweep{Region: t.Region, StartedBy: startedBy, Lanes: len(t.Lanes)}
+	if err := t.Store.CreateSweep(ctx, &sw); err != nil {
+		return sw, Report{}, err
+	}
+	t.mu.Lock()
+	t.progress = Progress{SweepID: sw.ID, Running: true, StartedAt: sw.StartedAt}
+	t.mu.Unlock()
+	fail := func(err error) (models.Sweep, Report, error) {
+		now := time.Now().UTC()
+		sw.Status, sw.FinishedAt, sw.Error = models.SweepFailed, &now, err.Error()
+		if uerr := t.Store.UpdateSweep(context.WithoutCancel(ctx), &sw); uerr != nil {
+			t.Log.Error("could not record the failed sweep", "sweep", sw.ID, "err", uerr)
+		}
+		return sw, Report{}, err
+	}
+
+	found, err := t.Discovery.Run(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if err := t.Store.SaveDiscovery(ctx, discovered(found)); err != nil {
+		return fail(err)
+	}
+	mappings, err := t.Store.Mappings(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	targets, skipped := Plan(found, mappings)
+	for _, s := range skipped {
+		t.Log.Debug("orchestrator not tested", "orchestrator", s.Orchestrator, "reason", s.Reason)
+	}
+	sw.Expected = len(targets)
+	if err := t.Store.UpdateSweep(ctx, &sw); err != nil {
+		return fail(err)
+	}
+	t.Log.Info("sweep started", "sweep", sw.ID, "tests", len(targets), "orchestrators_skipped", len(skipped), "lanes", len(t.Lanes))
+	if onPlan != nil {
+		onPlan(targets)
+	}
+	t.mu.Lock()
+	t.progress.Expected = len(targets)
+	t.mu.Unlock()
+
+	rep := Sweep(ctx, t.Lanes, targets, t.Fairness, t.Runner.Run, func(r Result) {
+		t.store(ctx, sw.ID, r)
+		if onResult != nil {
+			onResult(r)
+		}
+		t.mu.Lock()
+		t.progress.Attempts++
+		retried := r.Outcome == models.OutcomeUnavailable && r.Attempt <= t.Fairness.Retries && ctx.Err() == nil
+		if !retried {
+			t.progress.count(r)
+			t.progress.Tests = nil // the report keeps them; progress only counts
+		}
+		t.mu.Unlock()
+	})
+
+	now := time.Now().UTC()
+	sw.FinishedAt = &now
+	sw.Passed, sw.Failed, sw.Unavailable, sw.TesterErrors = rep.Passed, rep.Failed, rep.Unavailable, rep.TesterErrors
+	sw.Status = models.SweepDone
+	if ctx.Err() != nil {
+		sw.Status, sw.Error = models.SweepCancelled, "stopped before the end: "+ctx.Err().Error()
+	}
+	if err := t.Store.UpdateSweep(context.WithoutCancel(ctx), &sw); err != nil {
+		return sw, rep, err
+	}
+	t.Log.Info("sweep finished", "sweep", sw.ID, "status", sw.Status, "expected", rep.Expected, "passed", rep.Passed,
+		"failed", rep.Failed, "unavailable", rep.Unavailable, "tester_errors", rep.TesterErrors)
+	return sw, rep, nil
+}
+
+// store keeps one attempt, retrying while the database is away: a result
+// is only lost if the database stays unreachable for storeRetryFor.
+func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
+	stats := ResultStats(t.Region, r)
+	nr := models.NewResult{Stats: stats, Outcome: r.Outcome, IngestKey: t.IngestKey, SweepID: sweepID, HTTPStatus: r.HTTPStatus}
+	ctx = context.WithoutCancel(ctx) // a stopping sweep still stores what it ran
+	delay := 200 * time.Millisecond
+	deadline := time.Now().Add(storeRetryFor)
+	for {
+		err := t.Store.Insert(ctx, nr)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, models.ErrInvalidRegion) || time.Now().After(deadline) {
+			t.Log.Error("result not stored", "orchestrator", r.Orchestrator, "pipeline", r.Capability.Pipeline, "err", err)
+			return
+		}
+		t.Log.Warn("storing a result failed; retrying", "err", err, "in", delay)
+		time.Sleep(delay)
+		delay = min(2*delay, 10*time.Second)
+	}
+	if t.Forwarder != nil && r.Outcome.Scored() {
+		t.Forwarder.Send(stats)
+	}
+}
+
+const storeRetryFor = 2 * time.Minute
+
+// ResultStats is the leaderboard payload of one test, as the older AI job
+// tester posted it: success 1 or 0, round-trip time in seconds, the error
+// as {error_code: status or class, message}.
+func ResultStats(region string, r Result) ingest.Stats {
+	st := ingest.Stats{
+		Region: region, Orchestrator: r.Orchestrator, RoundTripTime: r.RoundTrip.Seconds(),
+		Errors: []ingest.Error{}, Timestamp: r.StartedAt.Unix(), Pipeline: r.Capability.Pipeline,
+		Model: r.Capability.Model, ModelIsWarm: r.Capability.Warm, InputParams: r.Input, ResponsePayload: r.Response,
+	}
+	if r.Outcome == models.OutcomePass {
+		st.SuccessRate = 1
+	} else {
+		code := string(r.Outcome)
+		if r.HTTPStatus != 0 {
+			code = strconv.Itoa(r.HTTPStatus)
+		}
+		st.Errors = []ingest.Error{{ErrorCode: code, Message: r.Error, Count: 1}}
+	}
+	return st
+}
+
+func discovered(found Found) ([]models.DiscoveredOrchestrator, []models.AdvertisedCapability) {
+	var orchs []models.DiscoveredOrchestrator
+	for _, o := range found.Orchestrators {
+		stake := ""
+		if o.DelegatedStake != nil {
+			stake = o.DelegatedStake.String()
+		}
+		orchs = append(orchs, models.DiscoveredOrchestrator{Address: o.Address, ServiceURI: o.ServiceURI,
+			AIServiceURI: o.AIServiceURI, Active: o.Active, Registered: o.Registered, Stake: stake,
+			Sources: joinSources(o.Sources)})
+	}
+	var caps []models.AdvertisedCapability
+	for addr, cs := range found.Capabilities {
+		seen := map[[2]string]bool{}
+		for _, c := range cs {
+			k := [2]string{c.Pipeline, c.Model}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			caps = append(caps, models.AdvertisedCapability{Orchestrator: addr, Pipeline: c.Pipeline, Model: c.Model,
+				Warm: c.Warm, Capacity: c.Capacity})
+		}
+	}
+	return orchs, caps
+}
+
+func joinSources(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += ","
+		}
+		out += v
+	}
+	return out
+}
+
+// NewLanes builds one lane per gateway, each with its own webhook.
+func NewLanes(gateways []GatewayConfig) []*Lane {
+	lanes := make([]*Lane, 0, len(gateways))
+	for _, g := range gateways {
+		lanes = append(lanes, &Lane{Name: g.Name, Client: &livepeer.GatewayClient{CLIURL: g.CLIURL, HTTPURL: g.HTTPURL},
+			Webhook: livepeer.NewWebhook()})
+	}
+	return lanes
+}
+
+// GatewayConfig names one gateway: its CLI and AI HTTP addresses.
+type GatewayConfig struct {
+	Name    string `yaml:"name" json:"name"`
+	CLIURL  string `yaml:"cli_url" json:"cli_url"`
+	HTTPURL string `yaml:"http_url" json:"http_url"`
+}
+
+// String is for logs.
+func (g GatewayConfig) String() string {
+	return fmt.Sprintf("%s (cli %s, http %s)", g.Name, g.CLIURL, g.HTTPURL)
+}
