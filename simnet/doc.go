@@ -1,0 +1,24 @@
+// Package simnet is a simulated Livepeer network for tests, benchmarks and
+// the demo: gateways and orchestrators, in process, on loopback, speaking
+// real HTTP.
+//
+// A gateway serves the go-livepeer CLI endpoints a tester reads
+// (/registeredOrchestrators, /getOrchestratorAICapabilities,
+// /getNetworkCapabilities) and the AI batch routes, with the encodings,
+// status codes and quirks documented in shared/reference/livepeer-protocol.md
+// §1–3: webhook pinning fetched on every request (the tester fork with
+// -webhookRefreshInterval=0), JSON and multipart bodies validated per route,
+// media results as /stream/<id>/<file> URLs that expire, masked 500/503
+// bodies, and the connection closed with no response when no orchestrator can
+// be selected. Each orchestrator is an HTTP server of its own that the gateway
+// forwards jobs to over a small internal protocol; it behaves as its scenario
+// profile says (latency, failures, capacity, broken models, wrong-size
+// output, going offline), deterministically for a seed. simnet records every
+// job an orchestrator served or refused and serves its ground truth, so that
+// the tester's outcomes and measurements can be checked.
+//
+// simnet is a separate world: it must not import any jobtester package except
+// media (its encodings are written from the reference, not shared with the
+// code under test, which is what makes it a fair test), and production code
+// must never import it; tests, benchmarks and `jobtester demo` do.
+package simnet
