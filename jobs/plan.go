@@ -22,7 +22,12 @@ type Discovery struct {
 	Gateway      *livepeer.GatewayClient // /registeredOrchestrators; nil: off
 	Chain        ChainSource             // nil: off
 	Capabilities *livepeer.GatewayClient // /getOrchestratorAICapabilities or /getNetworkCapabilities
-	Timeout      time.Duration
+	// Webhook is the orchestrator webhook of the Capabilities gateway. A
+	// gateway with a webhook only knows the orchestrators the webhook lists
+	// (reference §2.1), so while capabilities are read it lists every
+	// orchestrator found, then goes back to listing none.
+	Webhook *livepeer.Webhook
+	Timeout time.Duration
 }
 
 // Found is the result of one discovery pass.
@@ -33,7 +38,7 @@ type Found struct {
 
 // Run asks every source once. A source that fails fails the pass: a sweep
 // planned from half a network would score the missing half as untested.
-func (d *Discovery) Run(ctx context.Context) (Found, error) {
+func (d *Discovery) Run(ctx context.Context, mappings []models.URIMapping) (Found, error) {
 	timeout := d.Timeout
 	if timeout <= 0 {
 		timeout = time.Minute
@@ -54,11 +59,34 @@ func (d *Discovery) Run(ctx context.Context) (Found, error) {
 	}
 	found := Found{Orchestrators: livepeer.ChainMerge(gw, chain)}
 	if d.Capabilities != nil {
+		if d.Webhook != nil {
+			d.Webhook.Pin(allURIs(found.Orchestrators, mappings)...)
+			defer d.Webhook.Clear()
+		}
 		if found.Capabilities, err = d.Capabilities.AICapabilities(ctx); err != nil {
 			return Found{}, fmt.Errorf("read advertised capabilities: %w", err)
 		}
 	}
 	return found, nil
+}
+
+func allURIs(orchs []livepeer.Orchestrator, mappings []models.URIMapping) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(u string) {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	for _, o := range orchs {
+		add(o.ServiceURI)
+		add(o.AIServiceURI)
+	}
+	for _, m := range mappings {
+		add(m.URI)
+	}
+	return out
 }
 
 // Skipped is an orchestrator left out of a plan, with the reason.

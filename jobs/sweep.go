@@ -120,6 +120,9 @@ func (d *dispatcher) notify() {
 // sweep has nothing left or ctx ends.
 func (d *dispatcher) next(ctx context.Context) (*orchQueue, *task) {
 	for {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
 		d.mu.Lock()
 		now := d.now()
 		var best *orchQueue

@@ -120,15 +120,16 @@ func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets 
 		return sw, Report{}, err
 	}
 
-	found, err := t.Discovery.Run(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	if err := t.Store.SaveDiscovery(ctx, discovered(found)); err != nil {
-		return fail(err)
-	}
 	mappings, err := t.Store.Mappings(ctx)
 	if err != nil {
+		return fail(err)
+	}
+	found, err := t.Discovery.Run(ctx, mappings)
+	if err != nil {
+		return fail(err)
+	}
+	orchs, caps := discovered(found)
+	if err := t.Store.SaveDiscovery(ctx, orchs, caps); err != nil {
 		return fail(err)
 	}
 	targets, skipped := Plan(found, mappings)

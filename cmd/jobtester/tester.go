@@ -36,7 +36,7 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
 	}
 	lanes := jobs.NewLanes(gws)
-	disc := &jobs.Discovery{Capabilities: lanes[0].Client}
+	disc := &jobs.Discovery{Capabilities: lanes[0].Client, Webhook: lanes[0].Webhook}
 	if cfg.DiscoverGateway {
 		disc.Gateway = lanes[0].Client
 	}
