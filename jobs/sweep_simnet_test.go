@@ -28,6 +28,12 @@ func newHarness(t *testing.T, sc simnet.Scenario, fair jobs.Fairness, timeout ti
 	t.Helper()
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The real gateway gives an orchestrator 500 ms to answer discovery;
+	// under -race on a loaded CI machine loopback can take longer, and an
+	// orchestrator dropped for that would be "unavailable" by accident.
+	for i := range sc.Gateways {
+		sc.Gateways[i].DiscoveryTimeout = simnet.Duration(10 * time.Second)
+	}
 	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 7, TimeScale: 0.01, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
