@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +17,7 @@ import (
 
 	"jobtester/config"
 	"jobtester/ingest"
+	"jobtester/simnet"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -126,5 +130,82 @@ func TestSubcommands(t *testing.T) {
 	err = run([]string{"serve", "--addr", "bad"}, func(string) string { return "" }, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "setting addr") {
 		t.Fatalf("bad addr: %v", err)
+	}
+}
+
+// TestRunOnceAgainstSimnet runs "jobtester run --once --json" against a
+// small simulated network and reads the report.
+func TestRunOnceAgainstSimnet(t *testing.T) {
+	ctx := context.Background()
+	sc := simnet.UniformScenario(3, 1)
+	for i := range sc.Gateways {
+		sc.Gateways[i].DiscoveryTimeout = simnet.Duration(10 * time.Second)
+	}
+	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 3, TimeScale: 0.01, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nw.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	gw := nw.Gateways()[0]
+	if err := nw.SetWebhook(gw.Name, "http://"+addr+"/webhook/"+gw.Name); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	env := map[string]string{
+		"JOBTESTER_GATEWAYS": gw.Name + "=" + gw.CLIURL + "|" + gw.HTTPURL,
+		"JOBTESTER_DB":       "sqlite://" + filepath.Join(t.TempDir(), "run.db"),
+		"JOBTESTER_MIN_GAP":  "10ms",
+	}
+	err = run([]string{"run", "--once", "--json", "--addr", addr}, func(k string) string { return env[k] }, &out, &errb)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, errb.String())
+	}
+	var rep struct {
+		Sweep struct {
+			Status   string `json:"status"`
+			Expected int    `json:"expected"`
+		} `json:"sweep"`
+		Report struct {
+			Passed int `json:"passed"`
+		} `json:"report"`
+		Tests []struct {
+			Orchestrator  string  `json:"orchestrator"`
+			Pipeline      string  `json:"pipeline"`
+			Outcome       string  `json:"outcome"`
+			RoundTripTime float64 `json:"round_trip_time"`
+		} `json:"tests"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out.String())
+	}
+	want := 0
+	for _, o := range nw.Truth().Orchestrators {
+		for _, m := range o.Models {
+			if o.Active && m.Advertised {
+				want++
+			}
+		}
+	}
+	if rep.Sweep.Status != "done" || rep.Sweep.Expected != want || len(rep.Tests) != want || rep.Report.Passed != want {
+		t.Fatalf("report: %s", out.String())
+	}
+	for _, tt := range rep.Tests {
+		if tt.Outcome != "pass" || tt.RoundTripTime <= 0 || tt.Pipeline == "" {
+			t.Fatalf("test %+v", tt)
+		}
+	}
+	// Without --json: a one-line summary.
+	out.Reset()
+	if err := run([]string{"run", "--once", "--addr", addr}, func(k string) string { return env[k] }, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "expected") || !strings.Contains(out.String(), "pass") {
+		t.Fatalf("summary: %q", out.String())
 	}
 }
