@@ -62,6 +62,10 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 	default:
 		return finish(models.OutcomeFail, fmt.Sprintf("gateway answered %d: %s", jr.Status, orDefault(jr.Message, "error")))
 	}
+	if jr.Truncated {
+		// Our size cap, not the orchestrator's fault.
+		return finish(models.OutcomeTesterError, fmt.Sprintf("answer of %d bytes or more is past the tester's limit", len(jr.Body)))
+	}
 	if err := def.Check(ctx, lane.Client, t.Capability.Model, jr); err != nil {
 		if ctx.Err() != nil {
 			return finish(models.OutcomeFail, fmt.Sprintf("answer could not be checked within %s: %v", r.JobTimeout, err))
