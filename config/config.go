@@ -41,21 +41,22 @@ type Config struct {
 	ShutdownTimeout time.Duration
 
 	// The tester.
-	Region             string
-	Gateways           []Gateway
-	WebhookBaseURL     string
-	Schedule           string
-	MinGap             time.Duration
-	JobTimeout         time.Duration
-	UnavailableRetries int
-	RetryAfter         time.Duration
-	CaptureBytes       int
-	DiscoverGateway    bool
-	ChainRPCURL        string
-	ChainController    string
-	ForwardURL         string
-	ForwardSecret      string
-	AdminToken         string
+	Region                 string
+	Gateways               []Gateway
+	WebhookBaseURL         string
+	Schedule               string
+	MinGap                 time.Duration
+	JobTimeout             time.Duration
+	UnavailableRetries     int
+	RetryAfter             time.Duration
+	CaptureBytes           int
+	DiscoverGateway        bool
+	ChainRPCURL            string
+	ChainController        string
+	ChainAIServiceRegistry string
+	ForwardURL             string
+	ForwardSecret          string
+	AdminToken             string
 }
 
 // Gateway is one go-livepeer gateway the tester drives: a lane.
@@ -142,6 +143,7 @@ var Settings = []Setting{
 	{"discover_gateway", "true", "list orchestrators from the first gateway's /registeredOrchestrators", boolSetting(func(c *Config) *bool { return &c.DiscoverGateway })},
 	{"chain_rpc_url", "", "Arbitrum RPC URL for on-chain discovery; empty: off", str(func(c *Config) *string { return &c.ChainRPCURL })},
 	{"chain_controller", "0xD8E8328501E9645d16Cf49539efC04f734606ee4", "Livepeer Controller contract (Arbitrum One by default)", str(func(c *Config) *string { return &c.ChainController })},
+	{"chain_ai_service_registry", "", "AIServiceRegistry contract (not in the Controller); empty: Arbitrum One's with Arbitrum One's Controller, else none", str(func(c *Config) *string { return &c.ChainAIServiceRegistry })},
 	{"forward_url", "", "also post this tester's results to this leaderboard post_stats URL; empty: off", str(func(c *Config) *string { return &c.ForwardURL })},
 	{"forward_secret", "", "HMAC key for forward_url", str(func(c *Config) *string { return &c.ForwardSecret })},
 	{"admin_token", "", "bearer token for the /api/v1 write endpoints (mappings, run now); empty: writes refused", str(func(c *Config) *string { return &c.AdminToken })},
@@ -207,9 +209,19 @@ func parseKeys(v string) ([]IngestKey, error) {
 // subcommand's arguments; getenv is os.Getenv in production. It returns
 // the remaining positional arguments.
 func Load(name string, args []string, getenv func(string) string) (*Config, []string, error) {
+	return LoadWithDefaults(name, args, getenv, nil)
+}
+
+// LoadWithDefaults is Load with some settings' defaults replaced (by YAML
+// key); a file, the environment and flags still win over them.
+func LoadWithDefaults(name string, args []string, getenv func(string) string, defaults map[string]string) (*Config, []string, error) {
 	c := &Config{}
 	for _, s := range Settings {
-		if err := s.set(c, s.Default); err != nil {
+		def := s.Default
+		if v, ok := defaults[s.Key]; ok {
+			def = v
+		}
+		if err := s.set(c, def); err != nil {
 			return nil, nil, fmt.Errorf("default of %s: %w", s.Key, err)
 		}
 	}
@@ -419,8 +431,13 @@ func (c *Config) validateTester() error {
 	if c.UnavailableRetries < 0 || c.UnavailableRetries > 10 {
 		return fmt.Errorf("setting unavailable_retries: must be between 0 and 10, got %d", c.UnavailableRetries)
 	}
-	if c.CaptureBytes < 0 || c.CaptureBytes > 1<<20 {
-		return fmt.Errorf("setting capture_bytes: must be between 0 and 1048576")
+	// 65536 is what post_stats accepts in response_payload, so a captured
+	// answer can always be forwarded.
+	if c.CaptureBytes < 0 || c.CaptureBytes > 65536 {
+		return fmt.Errorf("setting capture_bytes: must be between 0 and 65536")
+	}
+	if c.ChainAIServiceRegistry != "" && (len(c.ChainAIServiceRegistry) != 42 || !strings.HasPrefix(c.ChainAIServiceRegistry, "0x")) {
+		return fmt.Errorf("setting chain_ai_service_registry: %q is not a 0x address", c.ChainAIServiceRegistry)
 	}
 	if c.ChainRPCURL != "" {
 		u, err := url.Parse(c.ChainRPCURL)

@@ -24,6 +24,7 @@ type Sweeper interface {
 
 func (s *server) registerV1(e *echo.Echo) {
 	v1 := e.Group("/api/v1", cors)
+	v1.OPTIONS("/*", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	v1.GET("/mappings", s.listMappings)
 	v1.GET("/mappings/:id", s.getMapping)
 	v1.POST("/mappings", s.createMapping, s.requireAdmin)

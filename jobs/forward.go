@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,6 +32,8 @@ type Forwarder struct {
 }
 
 const forwardQueue = 10000
+
+var errRefused = errors.New("refused")
 
 func (f *Forwarder) init() {
 	f.once.Do(func() {
@@ -75,6 +78,12 @@ func (f *Forwarder) loop() {
 			if err == nil {
 				break
 			}
+			if errors.Is(err, errRefused) {
+				// 4xx: the remote will refuse it again; retrying only delays
+				// the results behind it.
+				f.Log.Error("result refused by the remote leaderboard", "url", f.URL, "err", err)
+				break
+			}
 			if attempt == 6 {
 				f.Log.Error("result not forwarded after retries", "url", f.URL, "err", err)
 				break
@@ -105,6 +114,9 @@ func (f *Forwarder) post(st ingest.Stats) error {
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode/100 == 4 {
+		return fmt.Errorf("forward to %s: %w: %d %s", f.URL, errRefused, resp.StatusCode, bytes.TrimSpace(msg))
+	}
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("forward to %s: %d %s", f.URL, resp.StatusCode, bytes.TrimSpace(msg))
 	}

@@ -41,7 +41,9 @@ type Found struct {
 func (d *Discovery) Run(ctx context.Context, mappings []models.URIMapping) (Found, error) {
 	timeout := d.Timeout
 	if timeout <= 0 {
-		timeout = time.Minute
+		// /registeredOrchestrators makes five chain calls per orchestrator
+		// on the gateway's side: give a large network time.
+		timeout = 5 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

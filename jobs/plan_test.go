@@ -42,8 +42,8 @@ func TestPlanHonoursMappingsAndSkipsWhatCannotBeTested(t *testing.T) {
 		got[tg.Orchestrator+" "+tg.Capability.Pipeline] = tg.URI
 	}
 	want := map[string]string{
-		a + " Llm":           "https://a-ai:8935",       // AI registry over service URI
-		b + " Upscale":       "https://b-batch:9000",    // the ai mapping, not the live one
+		a + " Llm":           "https://a-ai:8935",    // AI registry over service URI
+		b + " Upscale":       "https://b-batch:9000", // the ai mapping, not the live one
 		b + " Llm":           "https://b-batch:9000",
 		d + " Text to image": "https://d-offchain:8935", // mapped, in no registry
 	}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,6 +43,11 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 	jr := lane.Client.Submit(ctx, job)
 	res.HTTPStatus, res.RoundTrip = jr.Status, jr.RoundTrip
 	res.Response = capture(jr.Body, r.CaptureBytes)
+	if parent.Err() != nil {
+		// The sweep was stopped (shutdown): whatever the gateway said, the
+		// test did not run to its end and says nothing of the orchestrator.
+		return finish(models.OutcomeTesterError, "test cancelled: the sweep was stopped")
+	}
 	switch jr.Class {
 	case livepeer.ClassOK:
 	case livepeer.ClassNoCapacity:
@@ -67,6 +73,12 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 		return finish(models.OutcomeTesterError, fmt.Sprintf("answer of %d bytes or more is past the tester's limit", len(jr.Body)))
 	}
 	if err := def.Check(ctx, lane.Client, t.Capability.Model, jr); err != nil {
+		switch {
+		case parent.Err() != nil:
+			return finish(models.OutcomeTesterError, "test cancelled while checking the answer: the sweep was stopped")
+		case errors.Is(err, livepeer.ErrTooLarge):
+			return finish(models.OutcomeTesterError, "answer past the tester's size limit: "+err.Error())
+		}
 		if ctx.Err() != nil {
 			return finish(models.OutcomeFail, fmt.Sprintf("answer could not be checked within %s: %v", r.JobTimeout, err))
 		}

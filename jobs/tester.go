@@ -40,7 +40,12 @@ type Tester struct {
 	mu       sync.Mutex
 	running  bool
 	progress Progress
+	bg       sync.WaitGroup // sweeps started with Start
 }
+
+// Wait blocks until every sweep started with Start has finished and stored
+// what it ran; callers cancel the sweep's context first to make that quick.
+func (t *Tester) Wait() { t.bg.Wait() }
 
 // Progress is the live state of the running sweep (or the last one).
 type Progress struct {
@@ -77,7 +82,9 @@ func (t *Tester) Start(ctx context.Context, startedBy string) error {
 	if err := t.reserve(); err != nil {
 		return err
 	}
+	t.bg.Add(1)
 	go func() {
+		defer t.bg.Done()
 		if _, _, err := t.run(ctx, startedBy, nil, nil); err != nil && ctx.Err() == nil {
 			t.Log.Error("sweep failed", "started_by", startedBy, "err", err)
 		}
@@ -137,6 +144,12 @@ func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets 
 		t.Log.Debug("orchestrator not tested", "orchestrator", s.Orchestrator, "reason", s.Reason)
 	}
 	sw.Expected = len(targets)
+	if len(targets) == 0 {
+		// Not a failure of the tester, but never silent: a gateway whose
+		// capability cache is empty or stale plans nothing.
+		sw.Error = fmt.Sprintf("nothing to test: %d orchestrators found, none advertising a batch AI pipeline the gateway reported", len(found.Orchestrators))
+		t.Log.Warn("sweep has nothing to test", "sweep", sw.ID, "orchestrators", len(found.Orchestrators))
+	}
 	if err := t.Store.UpdateSweep(ctx, &sw); err != nil {
 		return fail(err)
 	}
@@ -156,11 +169,24 @@ func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets 
 		t.mu.Lock()
 		t.progress.Attempts++
 		retried := r.Outcome == models.OutcomeUnavailable && r.Attempt <= t.Fairness.Retries && ctx.Err() == nil
+		var snapshot *models.Sweep
 		if !retried {
 			t.progress.count(r)
 			t.progress.Tests = nil // the report keeps them; progress only counts
+			if t.progress.Done()%10 == 0 {
+				// The stored row follows the sweep, so another instance or
+				// a page reading the table sees it move.
+				cp := sw
+				cp.Passed, cp.Failed, cp.Unavailable, cp.TesterErrors = t.progress.Passed, t.progress.Failed, t.progress.Unavailable, t.progress.TesterErrors
+				snapshot = &cp
+			}
 		}
 		t.mu.Unlock()
+		if snapshot != nil {
+			if err := t.Store.UpdateSweep(context.WithoutCancel(ctx), snapshot); err != nil {
+				t.Log.Warn("could not record sweep progress", "sweep", sw.ID, "err", err)
+			}
+		}
 	})
 
 	now := time.Now().UTC()

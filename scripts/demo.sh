@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# Quick start, part one: sets the machine up, builds jobtester and runs it on
-# SQLite (./data/jobtester.db) until Ctrl-C. Any JOBTESTER_* setting in the
-# environment is passed through.
-#
-# For now this runs `jobtester serve` (the leaderboard service); it becomes
-# `jobtester demo` (simulated network, media server, dashboard) when that
-# subcommand lands.
+# Quick start, part one: sets the machine up, builds jobtester and runs
+# `jobtester demo` until Ctrl-C: a simulated Livepeer network (gateways and
+# orchestrators on loopback), the leaderboard on SQLite (./data/jobtester.db),
+# and a sweep of the simulated network at once and every minute after. Any
+# JOBTESTER_* setting in the environment is passed through.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,5 +26,5 @@ fi
 host=${JOBTESTER_ADDR%:*}
 port=${JOBTESTER_ADDR##*:}
 case $host in "" | 0.0.0.0 | "[::]") host=localhost ;; esac
-echo "demo: jobtester $version on http://$host:$port/api/regions (Ctrl-C stops it)"
-exec bin/jobtester serve "$@"
+echo "demo: jobtester $version on http://$host:$port/api/pipelines (Ctrl-C stops it)"
+exec bin/jobtester demo "$@"

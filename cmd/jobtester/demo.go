@@ -11,26 +11,20 @@ import (
 	"jobtester/simnet"
 )
 
-// demoDefaults are the settings demo uses unless the environment or flags
-// say otherwise: loopback only, a known ingest secret for trying
-// post_stats by hand, and short fairness gaps so a sweep of the simulated
-// network takes well under a minute.
+// demoDefaults replace the settings' defaults in demo (a config file, the
+// environment and flags still win): loopback only, short fairness gaps so a
+// sweep of the simulated network takes well under a minute.
 var demoDefaults = map[string]string{
-	"JOBTESTER_ADDR":        "127.0.0.1:8080",
-	"JOBTESTER_SECRET":      "demo-secret-0123456789",
-	"JOBTESTER_MIN_GAP":     "1s",
-	"JOBTESTER_RETRY_AFTER": "2s",
-	"JOBTESTER_JOB_TIMEOUT": "30s",
+	"addr":        "127.0.0.1:8080",
+	"min_gap":     "1s",
+	"retry_after": "2s",
+	"job_timeout": "30s",
 }
 
-func demoEnv(getenv func(string) string) func(string) string {
-	return func(k string) string {
-		if v := getenv(k); v != "" {
-			return v
-		}
-		return demoDefaults[k]
-	}
-}
+// demoSecret is the ingest key demo adds when none is configured, so the
+// README's signed post_stats example works. It is public: never a
+// production key.
+const demoSecret = "demo-secret-0123456789"
 
 // demoTimeScale shrinks the simulated network's latencies so that the
 // demo's first sweep lands on the leaderboard within a minute.
@@ -38,12 +32,15 @@ const demoTimeScale = 0.2
 
 // demo starts the simulated network, then serve with the network's
 // gateways as lanes, a first sweep at once and one every minute after.
-func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer, ready chan<- string) error {
 	nw, err := simnet.Start(ctx, simnet.DefaultScenario(), simnet.Options{Seed: 1, TimeScale: demoTimeScale, Logger: log.With("component", "simnet")})
 	if err != nil {
 		return fmt.Errorf("start the simulated network: %w", err)
 	}
 	defer nw.Close()
+	if len(cfg.Keys()) == 0 {
+		cfg.Secret = demoSecret
+	}
 	if len(cfg.Gateways) == 0 {
 		for _, g := range nw.Gateways() {
 			cfg.Gateways = append(cfg.Gateways, config.Gateway{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
@@ -53,7 +50,7 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 		cfg.Schedule = "@every 1m"
 	}
 	extra := map[string]http.Handler{"/simnet/*": http.StripPrefix("/api/v1/simnet", nw.Handler())}
-	return serve(ctx, cfg, log, serveHooks{extra: extra, sweepAtStart: true, listening: func(base string) error {
+	return serve(ctx, cfg, log, serveHooks{ready: ready, extra: extra, sweepAtStart: true, listening: func(base string) error {
 		for _, g := range nw.Gateways() {
 			if err := nw.SetWebhook(g.Name, base+"/webhook/"+g.Name); err != nil {
 				return fmt.Errorf("point simulated gateway %s at its webhook: %w", g.Name, err)

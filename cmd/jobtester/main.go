@@ -75,10 +75,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if args[0] != "run" {
 		rest = args[1:]
 	}
+	var defaults map[string]string
 	if args[0] == "demo" {
-		getenv = demoEnv(getenv)
+		defaults = demoDefaults
 	}
-	cfg, _, err := config.Load(args[0], rest, getenv)
+	cfg, _, err := config.LoadWithDefaults(args[0], rest, getenv, defaults)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -94,7 +95,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	case "run":
 		return runOnce(ctx, cfg, rflags, log, stdout, stderr)
 	case "demo":
-		return demo(ctx, cfg, log, stdout)
+		return demo(ctx, cfg, log, stdout, nil)
 	}
 	return serve(ctx, cfg, log, serveHooks{})
 }
@@ -263,7 +264,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 		log.Warn("http shutdown incomplete", "err", err)
 	}
 	done := make(chan struct{})
-	go func() { background.Wait(); close(done) }()
+	go func() {
+		background.Wait()
+		if tester != nil {
+			tester.Wait() // sweeps started by hand store what they ran
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-shutCtx.Done():

@@ -17,6 +17,7 @@ import (
 
 	"jobtester/config"
 	"jobtester/ingest"
+	"jobtester/models"
 	"jobtester/simnet"
 )
 
@@ -207,5 +208,63 @@ func TestRunOnceAgainstSimnet(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "expected") || !strings.Contains(out.String(), "pass") {
 		t.Fatalf("summary: %q", out.String())
+	}
+}
+
+// TestDemoStopsMidSweepWithoutLosingResults starts the demo, stops it while
+// its first sweep runs, and checks the sweep was closed as cancelled with
+// every attempt it ran stored.
+func TestDemoStopsMidSweepWithoutLosingResults(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "demo.db")
+	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath}, func(string) string { return "" }, demoDefaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- demo(ctx, cfg, newLogger(cfg, logs), io.Discard, ready) }()
+	addr := <-ready
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var p struct {
+			Attempts int `json:"attempts"`
+		}
+		resp, err := http.Get("http://" + addr + "/api/v1/sweeps/current")
+		if err == nil {
+			json.NewDecoder(resp.Body).Decode(&p)
+			resp.Body.Close()
+		}
+		if p.Attempts >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo's sweep made no progress:\n%s", logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	st, err := models.Open(context.Background(), "sqlite://"+dbPath, models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sw, err := st.GetSweep(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw.Status != models.SweepCancelled || sw.FinishedAt == nil {
+		t.Fatalf("sweep after shutdown: %+v", sw)
+	}
+	results, err := st.SweepResults(context.Background(), 1)
+	if err != nil || len(results) < 3 {
+		t.Fatalf("%d results stored (%v)", len(results), err)
+	}
+	if strings.Contains(logs.String(), "result not stored") {
+		t.Fatalf("a result was lost:\n%s", logs)
 	}
 }

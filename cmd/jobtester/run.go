@@ -107,6 +107,11 @@ func runOnce(ctx context.Context, cfg *config.Config, flags runFlags, log *slog.
 		}
 	})
 	bar.finish()
+	if tester.Forwarder != nil {
+		fctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		tester.Forwarder.Close(fctx) // send what is queued before exiting
+		cancel()
+	}
 	if err != nil {
 		return err
 	}

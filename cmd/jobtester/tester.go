@@ -41,7 +41,8 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		disc.Gateway = lanes[0].Client
 	}
 	if cfg.ChainRPCURL != "" {
-		chain, err := livepeer.DialChain(ctx, livepeer.ChainConfig{RPCURL: cfg.ChainRPCURL, Controller: cfg.ChainController})
+		chain, err := livepeer.DialChain(ctx, livepeer.ChainConfig{RPCURL: cfg.ChainRPCURL, Controller: cfg.ChainController,
+			AIServiceRegistry: cfg.ChainAIServiceRegistry})
 		if err != nil {
 			return nil, fmt.Errorf("on-chain discovery: %w", err)
 		}
