@@ -6,8 +6,8 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 demo: ## set up, build and run the demo (scripts/demo.sh)
 	./scripts/demo.sh
 
-test: ## set up for tests and run every check CI runs (scripts/check.sh)
-	./scripts/check.sh
+test: ## set up for tests and run every check CI runs (scripts/setup-and-test.sh)
+	./scripts/setup-and-test.sh
 
 build: ## build bin/jobtester
 	go build -o bin/jobtester -ldflags "-X main.version=$(VERSION)" ./cmd/jobtester

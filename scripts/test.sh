@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check CI runs: gofmt, go vet, staticcheck and the tests (with
 # the race detector, against SQLite and PostgreSQL). Assumes scripts/setup.sh
-# --test has run; scripts/check.sh runs both.
+# --test has run; scripts/setup-and-test.sh runs both.
 #
 # PostgreSQL: JOBTESTER_TEST_POSTGRES names the server the tests use. When it
 # is unset, the local cluster is started if it is down and the tests use its
