@@ -189,7 +189,7 @@ func (s *Store) dbNowMillis(ctx context.Context) (int64, error) {
 // read on every request, and change only through Store (or another
 // instance, which the sync loop picks up).
 func (s *Store) reloadRegions(ctx context.Context) error {
-	rows, err := s.Regions(ctx)
+	rows, err := s.readRegions(ctx)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,19 @@ func (s *Store) reloadRegions(ctx context.Context) error {
 }
 
 // Regions returns every region with its job type, as /api/regions lists them.
+// Once the store has started they come from memory, which the sync loop
+// keeps current; the database is read only before that.
 func (s *Store) Regions(ctx context.Context) ([]Region, error) {
+	s.regionsMu.RLock()
+	cached := s.regions
+	s.regionsMu.RUnlock()
+	if s.started && cached != nil {
+		return append([]Region(nil), cached...), nil
+	}
+	return s.readRegions(ctx)
+}
+
+func (s *Store) readRegions(ctx context.Context) ([]Region, error) {
 	var rows []struct {
 		Region
 		JobTypeName string
@@ -256,9 +268,7 @@ func (s *Store) loadRollups(ctx context.Context, where string, args ...any) (int
 	n := 0
 	var r Rollup
 	for rows.Next() {
-		if err := rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
-			&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
-			&r.Version, &r.UpdatedAt); err != nil {
+		if err := r.scan(rows); err != nil {
 			return n, fmt.Errorf("load rollups: %w", err)
 		}
 		s.index.Set(r.key(), r.bucket())

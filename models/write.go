@@ -245,15 +245,20 @@ const rollupUpsert = ` ON CONFLICT (bucket, orchestrator, region_id, pipeline, m
 const rollupColumns = `bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
 	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
 
+// scan reads one row selected as rollupColumns.
+func (r *Rollup) scan(rows *sql.Rows) error {
+	return rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
+		&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
+		&r.Version, &r.UpdatedAt)
+}
+
 // scanRollups reads the RETURNING rows of a rollup upsert.
 func scanRollups(rows *sql.Rows) ([]Rollup, error) {
 	defer rows.Close()
 	var out []Rollup
 	for rows.Next() {
 		var r Rollup
-		if err := rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
-			&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
-			&r.Version, &r.UpdatedAt); err != nil {
+		if err := r.scan(rows); err != nil {
 			return nil, fmt.Errorf("read updated rollups: %w", err)
 		}
 		out = append(out, r)
