@@ -1,10 +1,12 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"sort"
@@ -57,7 +59,25 @@ type Config struct {
 	ForwardURL             string
 	ForwardSecret          string
 	AdminToken             string
+
+	// Live video tests (docs/live.md).
+	LiveConcurrency        int
+	LiveGateway            string
+	MediaServer            string
+	RTMPAddr               string
+	MediaAPIAddr           string
+	MediaAllowIPs          string
+	LiveDuration           time.Duration
+	LiveFirstOutputTimeout time.Duration
+	LiveSignal             LiveSignal
+	LiveParams             string
 }
+
+// LiveSignal is the size and rate of the live test signal.
+type LiveSignal struct{ Width, Height, FPS int }
+
+// String is the setting's form, WIDTHxHEIGHT@FPS.
+func (s LiveSignal) String() string { return fmt.Sprintf("%dx%d@%d", s.Width, s.Height, s.FPS) }
 
 // Gateway is one go-livepeer gateway the tester drives: a lane.
 type Gateway struct {
@@ -147,6 +167,20 @@ var Settings = []Setting{
 	{"forward_url", "", "also post this tester's results to this leaderboard post_stats URL; empty: off", str(func(c *Config) *string { return &c.ForwardURL })},
 	{"forward_secret", "", "HMAC key for forward_url", str(func(c *Config) *string { return &c.ForwardSecret })},
 	{"admin_token", "", "bearer token for the /api/v1 write endpoints (mappings, run now); empty: writes refused", str(func(c *Config) *string { return &c.AdminToken })},
+	{"live_concurrency", "4", "live video tests run at once (each encodes, decodes and analyses a stream: see docs/live.md for the CPU per test); 0: no live tests", intSetting(func(c *Config) *int { return &c.LiveConcurrency })},
+	{"live_gateway", "", "name of the gateway live tests go through (its HTTP URL gets the media server's start hook and the status polls); default: the first", str(func(c *Config) *string { return &c.LiveGateway })},
+	{"media_server", "embedded", "\"embedded\" (run the built-in RTMP server and MediaMTX API) or the RTMP base URL of an external MediaMTX, e.g. rtmp://user:pass@mediamtx:1935", str(func(c *Config) *string { return &c.MediaServer })},
+	{"rtmp_addr", ":1935", "RTMP listen address of the embedded media server (the gateway pulls test streams from it and publishes <stream>-out to it)", str(func(c *Config) *string { return &c.RTMPAddr })},
+	{"media_api_addr", ":9997", "MediaMTX control API listen address of the embedded media server (the gateway calls it); empty: off", str(func(c *Config) *string { return &c.MediaAPIAddr })},
+	{"media_allow_ips", "", "IPs or CIDRs, besides loopback, that may publish, read and call the API of the embedded media server: the live gateway's address", str(func(c *Config) *string { return &c.MediaAllowIPs })},
+	{"live_duration", "30s", "how long a live test measures the output once it has started", duration(func(c *Config) *time.Duration { return &c.LiveDuration })},
+	{"live_first_output_timeout", "60s", "how long a live test waits for the first output frame", duration(func(c *Config) *time.Duration { return &c.LiveFirstOutputTimeout })},
+	{"live_signal", "512x512@30", "size and frame rate of the live test signal, WIDTHxHEIGHT@FPS (at least 15 fps: the runner degrades below)", func(c *Config, v string) error {
+		sig, err := parseLiveSignal(v)
+		c.LiveSignal = sig
+		return err
+	}},
+	{"live_params", "", "JSON object of pipeline params sent with every live test, merged over {\"width\":W,\"height\":H} of live_signal, e.g. {\"prompt\":\"a watercolor\"}", str(func(c *Config) *string { return &c.LiveParams })},
 	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 
@@ -185,6 +219,62 @@ func parseGateways(v string) ([]Gateway, error) {
 			return nil, errors.New("each gateway must be name=cli_url|http_url")
 		}
 		out = append(out, Gateway{Name: strings.TrimSpace(name), CLIURL: strings.TrimSpace(cli), HTTPURL: strings.TrimSpace(httpURL)})
+	}
+	return out, nil
+}
+
+func parseLiveSignal(v string) (LiveSignal, error) {
+	var sig LiveSignal
+	size, fps, ok := strings.Cut(strings.TrimSpace(v), "@")
+	w, h, ok2 := strings.Cut(size, "x")
+	var err error
+	if ok && ok2 {
+		if sig.Width, err = strconv.Atoi(w); err == nil {
+			if sig.Height, err = strconv.Atoi(h); err == nil {
+				sig.FPS, err = strconv.Atoi(fps)
+			}
+		}
+	}
+	if !ok || !ok2 || err != nil {
+		return sig, fmt.Errorf("%q is not WIDTHxHEIGHT@FPS, e.g. 512x512@30", v)
+	}
+	return sig, nil
+}
+
+// MediaAllow parses media_allow_ips; single addresses become /32 or /128.
+func (c *Config) MediaAllow() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(c.MediaAllowIPs, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR", part)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// LiveParamsJSON is live_params decoded; empty gives an empty object.
+func (c *Config) LiveParamsJSON() (map[string]any, error) {
+	out := map[string]any{}
+	if strings.TrimSpace(c.LiveParams) == "" {
+		return out, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(c.LiveParams))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil || out == nil {
+		return nil, fmt.Errorf("must be a JSON object such as {\"prompt\":\"a watercolor\"}")
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("must be one JSON object, without anything after it")
 	}
 	return out, nil
 }
@@ -458,6 +548,56 @@ func (c *Config) validateTester() error {
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		return fmt.Errorf("setting admin_token: must be at least 16 characters")
+	}
+	return c.validateLive()
+}
+
+func (c *Config) validateLive() error {
+	if c.LiveConcurrency < 0 || c.LiveConcurrency > 64 {
+		return fmt.Errorf("setting live_concurrency: must be between 0 and 64, got %d", c.LiveConcurrency)
+	}
+	if c.LiveGateway != "" {
+		found := false
+		for _, g := range c.Gateways {
+			found = found || g.Name == c.LiveGateway
+		}
+		if !found && len(c.Gateways) > 0 {
+			return fmt.Errorf("setting live_gateway: %q is not the name of a configured gateway", c.LiveGateway)
+		}
+	}
+	if c.MediaServer != "embedded" {
+		u, err := url.Parse(c.MediaServer)
+		if err != nil || u.Scheme != "rtmp" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("setting media_server: must be \"embedded\" or an RTMP base URL such as rtmp://mediamtx:1935 (no path or query)")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.RTMPAddr); err != nil {
+		return fmt.Errorf("setting rtmp_addr: %q is not host:port (e.g. :1935): %w", c.RTMPAddr, err)
+	}
+	if c.MediaAPIAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MediaAPIAddr); err != nil {
+			return fmt.Errorf("setting media_api_addr: %q is not host:port (e.g. :9997): %w", c.MediaAPIAddr, err)
+		}
+	}
+	if _, err := c.MediaAllow(); err != nil {
+		return fmt.Errorf("setting media_allow_ips: %w", err)
+	}
+	if c.LiveDuration < 2*time.Second || c.LiveDuration > 10*time.Minute {
+		return fmt.Errorf("setting live_duration: must be between 2s and 10m, got %s", c.LiveDuration)
+	}
+	if c.LiveFirstOutputTimeout < time.Second || c.LiveFirstOutputTimeout > 10*time.Minute {
+		return fmt.Errorf("setting live_first_output_timeout: must be between 1s and 10m, got %s", c.LiveFirstOutputTimeout)
+	}
+	sig := c.LiveSignal
+	if sig.Width < 64 || sig.Height < 64 || sig.Width > 4096 || sig.Height > 4096 || sig.Width%2 != 0 || sig.Height%2 != 0 {
+		return fmt.Errorf("setting live_signal: size %dx%d must be even and between 64 and 4096", sig.Width, sig.Height)
+	}
+	// The runner marks input below 15 fps DEGRADED_INPUT (reference §4.4).
+	if sig.FPS < 15 || sig.FPS > 60 {
+		return fmt.Errorf("setting live_signal: %d fps must be between 15 and 60 (the live runner degrades input below 15 fps)", sig.FPS)
+	}
+	if _, err := c.LiveParamsJSON(); err != nil {
+		return fmt.Errorf("setting live_params: %w", err)
 	}
 	return nil
 }
