@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,17 +135,30 @@ var ErrNotFound = errors.New("not found")
 func (m *URIMapping) Normalize() error {
 	addr := strings.ToLower(strings.TrimSpace(m.Orchestrator))
 	if len(addr) != 42 || !strings.HasPrefix(addr, "0x") || strings.Trim(addr[2:], "0123456789abcdef") != "" {
-		return fmt.Errorf("%w: orchestrator must be a 0x-prefixed 20-byte hex address", ErrInvalidMapping)
+		return mappingError("orchestrator", "orchestrator must be a 0x-prefixed 20-byte hex address")
 	}
 	m.Orchestrator = addr
 	m.URI = strings.TrimSpace(m.URI)
 	u, err := url.ParseRequestURI(m.URI)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("%w: uri must be an absolute http(s) URL such as https://host:8935", ErrInvalidMapping)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Hostname() == "" {
+		return mappingError("uri", "uri must be an absolute http(s) URL such as https://host:8935")
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("%w: uri must not carry credentials, a query or a fragment", ErrInvalidMapping)
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.HasSuffix(m.URI, "?") || strings.HasSuffix(m.URI, "#") {
+		return mappingError("uri", "uri must not carry credentials, a query or a fragment")
 	}
+	// A service URI names a node (go-livepeer's -serviceAddr), never a
+	// path on it.
+	if u.Path != "" && u.Path != "/" {
+		return mappingError("uri", "uri must be scheme://host:port with no path")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return mappingError("uri", "uri port must be between 1 and 65535")
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return mappingError("uri", "uri has an empty port")
+	}
+	m.URI = strings.TrimSuffix(m.URI, "/")
 	types := map[string]bool{}
 	for _, t := range strings.Split(m.JobTypes, ",") {
 		t = strings.ToLower(strings.TrimSpace(t))
@@ -153,11 +167,11 @@ func (m *URIMapping) Normalize() error {
 		case MappingAI, MappingLive, MappingTranscoding:
 			types[t] = true
 		default:
-			return fmt.Errorf("%w: job type %q is not ai, live or transcoding", ErrInvalidMapping, t)
+			return mappingError("job_types", fmt.Sprintf("job type %q is not ai, live or transcoding", t))
 		}
 	}
 	if len(types) == 0 {
-		return fmt.Errorf("%w: job_types needs at least one of ai, live, transcoding", ErrInvalidMapping)
+		return mappingError("job_types", "job_types needs at least one of ai, live, transcoding")
 	}
 	list := make([]string, 0, len(types))
 	for t := range types {
@@ -166,7 +180,7 @@ func (m *URIMapping) Normalize() error {
 	sort.Strings(list)
 	m.JobTypes = strings.Join(list, ",")
 	if len(m.Note) > 1000 {
-		return fmt.Errorf("%w: note is longer than 1000 characters", ErrInvalidMapping)
+		return mappingError("note", "note is longer than 1000 characters")
 	}
 	return nil
 }
@@ -202,7 +216,7 @@ func (s *Store) SaveMapping(ctx context.Context, m *URIMapping) error {
 		m.CreatedAt = now
 		if err := db.Create(m).Error; err != nil {
 			if isUniqueViolation(err) {
-				return fmt.Errorf("%w: %s already has a mapping for %s", ErrInvalidMapping, m.Orchestrator, m.URI)
+				return mappingError("uri", fmt.Sprintf("%s already has a mapping for %s", m.Orchestrator, m.URI))
 			}
 			return fmt.Errorf("create mapping: %w", err)
 		}
@@ -213,7 +227,7 @@ func (s *Store) SaveMapping(ctx context.Context, m *URIMapping) error {
 	})
 	if res.Error != nil {
 		if isUniqueViolation(res.Error) {
-			return fmt.Errorf("%w: %s already has a mapping for %s", ErrInvalidMapping, m.Orchestrator, m.URI)
+			return mappingError("uri", fmt.Sprintf("%s already has a mapping for %s", m.Orchestrator, m.URI))
 		}
 		return fmt.Errorf("update mapping %d: %w", m.ID, res.Error)
 	}
