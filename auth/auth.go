@@ -40,9 +40,9 @@ type Options struct {
 
 // Auth checks admin logins and sessions.
 type Auth struct {
-	store   *models.Store
-	opts    Options
-	limit   *limiter
+	store *models.Store
+	opts  Options
+	limit *limiter
 	dummy string // hash compared against for unknown usernames
 }
 
