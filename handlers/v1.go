@@ -45,6 +45,10 @@ func (s *server) registerV1(e *echo.Echo) {
 	}
 }
 
+// tokenActor is who the audit log names for writes made with the admin
+// bearer token.
+const tokenActor = "token"
+
 // requireAdmin guards write endpoints with the configured bearer token,
 // compared in constant time. With no token configured, writes are refused.
 func (s *server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
@@ -124,7 +128,7 @@ func (s *server) createMapping(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.SaveMapping(c.Request().Context(), &m); err != nil {
+	if err := s.Store.SaveMappingAudited(c.Request().Context(), tokenActor, &m); err != nil {
 		return storeError(err)
 	}
 	s.Logger.Info("mapping created", "id", m.ID, "orchestrator", m.Orchestrator, "uri", m.URI, "job_types", m.JobTypes)
@@ -141,7 +145,7 @@ func (s *server) updateMapping(c echo.Context) error {
 		return err
 	}
 	m.ID = id
-	if err := s.Store.SaveMapping(c.Request().Context(), &m); err != nil {
+	if err := s.Store.SaveMappingAudited(c.Request().Context(), tokenActor, &m); err != nil {
 		return storeError(err)
 	}
 	s.Logger.Info("mapping updated", "id", m.ID, "orchestrator", m.Orchestrator, "uri", m.URI, "job_types", m.JobTypes)
@@ -157,7 +161,7 @@ func (s *server) deleteMapping(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteMapping(c.Request().Context(), id); err != nil {
+	if err := s.Store.DeleteMappingAudited(c.Request().Context(), tokenActor, id); err != nil {
 		return storeError(err)
 	}
 	s.Logger.Info("mapping deleted", "id", id)
