@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,7 @@ import (
 
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/web"
 )
 
 // Deps are what the handlers need; main wires them.
@@ -143,6 +145,11 @@ func (s *server) errorHandler(err error, c echo.Context) {
 	}
 	if status >= 500 {
 		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	}
+	// Pages get an HTML error page; the APIs and webhooks keep JSON.
+	if p := c.Request().URL.Path; !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/webhook/") {
+		_ = web.ErrorPage(c, status, msg)
+		return
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if c.Request().Method == http.MethodHead {

@@ -22,6 +22,7 @@ import (
 	"jobtester/jobs"
 	"jobtester/models"
 	"jobtester/simnet"
+	"jobtester/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -203,6 +204,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 		deps.Sweeper = sweeper{ctx: sweepCtx, t: tester}
 	}
 	e := handlers.New(deps)
+	web.Register(e, web.Deps{Store: st, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// noDataTitle explains a "—": the page never shows a missing value as 0.
+const noDataTitle = "No results in this window"
+
+func fmtScore(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 3, 64)
+}
+
+func fmtPercent(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v*100, 'f', 1, 64) + " %"
+}
+
+// fmtSeconds shows a duration in seconds with a unit that keeps 2–3
+// significant digits.
+func fmtSeconds(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	s := *v
+	switch {
+	case s < 1:
+		return strconv.FormatFloat(s*1000, 'f', 0, 64) + " ms"
+	case s < 100:
+		return strconv.FormatFloat(s, 'f', 2, 64) + " s"
+	}
+	return strconv.FormatFloat(s, 'f', 0, 64) + " s"
+}
+
+func fmtCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	if n < 10000 {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+// shortAddress keeps both ends of an address for narrow cells.
+func shortAddress(a string) string {
+	if len(a) <= 14 {
+		return a
+	}
+	return a[:8] + "…" + a[len(a)-6:]
+}
+
+// sparkline geometry, in SVG user units.
+const (
+	sparkW = 120
+	sparkH = 28
+)
+
+// sparkSegments turns values in 0..1 into polyline point lists, one per run
+// of steps with data: a step without results leaves a gap instead of
+// dropping to 0. A run of one step becomes a short flat stroke so it shows.
+func sparkSegments(vals []*float64) []string {
+	if len(vals) == 0 {
+		return nil
+	}
+	dx := float64(sparkW) / math.Max(1, float64(len(vals)-1))
+	y := func(v float64) float64 { return 2 + (1-math.Max(0, math.Min(1, v)))*(sparkH-4) }
+	var out []string
+	var cur []string
+	flush := func(lastX, lastY float64) {
+		if len(cur) == 1 {
+			cur = append(cur, fmt.Sprintf("%.1f,%.1f", math.Min(sparkW, lastX+2), lastY))
+		}
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+		}
+		cur = nil
+	}
+	var lx, ly float64
+	for i, v := range vals {
+		if v == nil {
+			flush(lx, ly)
+			continue
+		}
+		lx, ly = float64(i)*dx, y(*v)
+		cur = append(cur, fmt.Sprintf("%.1f,%.1f", lx, ly))
+	}
+	flush(lx, ly)
+	return out
+}
+
+// sparkSummary is the sparkline's text alternative.
+func sparkSummary(vals []*float64, step string) string {
+	lo, hi, n := math.Inf(1), math.Inf(-1), 0
+	for _, v := range vals {
+		if v != nil {
+			lo, hi, n = math.Min(lo, *v), math.Max(hi, *v), n+1
+		}
+	}
+	if n == 0 {
+		return "No results in the sparkline's period"
+	}
+	return fmt.Sprintf("Score per %s: %d of %d steps with results, from %.2f to %.2f", step, n, len(vals), lo, hi)
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/a-h/templ"
+)
+
+type fragmentKey struct{}
+
+// withFragment marks a render as an htmx fragment: components then add
+// their out-of-band parts.
+func withFragment(ctx context.Context) context.Context {
+	return context.WithValue(ctx, fragmentKey{}, true)
+}
+
+func isFragment(ctx context.Context) bool {
+	v, _ := ctx.Value(fragmentKey{}).(bool)
+	return v
+}
+
+func hasGroup(jobs []JobOption, g string) bool {
+	for _, j := range jobs {
+		if j.Group == g {
+			return true
+		}
+	}
+	return false
+}
+
+func sortDir(desc bool) string {
+	if desc {
+		return "desc"
+	}
+	return "asc"
+}
+
+func sortAttrs(q LeaderboardQuery, key string) templ.Attributes {
+	if q.Sort != key {
+		return templ.Attributes{}
+	}
+	if q.Desc {
+		return templ.Attributes{"aria-sort": "descending"}
+	}
+	return templ.Attributes{"aria-sort": "ascending"}
+}
+
+func regionLabel(lb *Leaderboard) string {
+	if lb.Query.Region == "" {
+		return "all regions"
+	}
+	for _, r := range lb.Regions {
+		if r.Name == lb.Query.Region {
+			return r.DisplayName
+		}
+	}
+	return lb.Query.Region
+}
+
+func windowLabel(key string) string {
+	for _, w := range windows {
+		if w.key == key {
+			return w.label
+		}
+	}
+	return key
+}
+
+func statusTitle(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "Error"
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"jobtester/models"
+)
+
+// Deps are what the pages need; main wires them.
+type Deps struct {
+	Store  *models.Store
+	Logger *slog.Logger     // nil: slog.Default()
+	Now    func() time.Time // nil: time.Now
+	// Routes reports whether the echo instance serves a GET path, so a
+	// page can show a section only when the API behind it exists (the live
+	// tests). nil: look it up in the echo instance given to Register.
+	Routes func(path string) bool
+}
+
+type site struct {
+	Deps
+	e *echo.Echo
+}
+
+// Register adds the public pages, their /api/v1 reads and /static/ to e.
+func Register(e *echo.Echo, d Deps) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &site{Deps: d, e: e}
+	if s.Routes == nil {
+		s.Routes = s.hasRoute
+	}
+	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+	get("/static/*", serveStatic)
+	get("/", s.leaderboardPage)
+	get("/orchestrators/:address", s.orchestratorPage)
+	get("/orchestrators/:address/results", s.orchestratorResults)
+	get("/runs", s.runsPage)
+	get("/runs/:id", s.runPage)
+	get("/runs/:id/progress", s.runProgress)
+
+	get("/api/v1/leaderboard", s.apiLeaderboard)
+	get("/api/v1/history", s.apiHistory)
+	get("/api/v1/results", s.apiResults)
+}
+
+func (s *site) hasRoute(path string) bool {
+	for _, r := range s.e.Routes() {
+		if r.Method == http.MethodGet && r.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// isHTMX reports whether htmx asked for a fragment (not a boosted or
+// history-restore request, which need the whole page).
+func isHTMX(c echo.Context) bool {
+	h := c.Request().Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-History-Restore-Request") != "true"
+}
+
+// render writes a component, fully rendered first so that a failure half
+// way becomes an error page rather than half a page.
+func render(c echo.Context, status int, comp templ.Component) error {
+	return renderCtx(c, c.Request().Context(), status, comp)
+}
+
+// renderFragment renders the part of a page htmx swaps in, with its
+// out-of-band pieces.
+func renderFragment(c echo.Context, status int, comp templ.Component) error {
+	return renderCtx(c, withFragment(c.Request().Context()), status, comp)
+}
+
+func renderCtx(c echo.Context, ctx context.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(ctx, &buf); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	pageHeaders(h)
+	// Pages vary with htmx's header (fragment or whole page); caches must
+	// not hand one for the other.
+	h.Add("Vary", "HX-Request")
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// pageHeaders are the security headers of every HTML answer. Scripts and
+// styles come only from /static (uPlot sets styles through the DOM, which
+// style-src does not govern; htmx's inline indicator style is turned off).
+func pageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// ErrorPage renders an HTML error page inside Layout; handlers' error
+// handler calls it for everything outside /api and /webhook.
+func ErrorPage(c echo.Context, status int, msg string) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if c.Request().Method == http.MethodHead {
+		return c.NoContent(status)
+	}
+	return render(c, status, Layout(PageMeta{Title: http.StatusText(status)}, errorBody(status, msg)))
+}
+
+// timeout bounds the reads of one page.
+func timeout(c echo.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), 10*time.Second)
+}
+
+// httpError is an error shown to the user with a status.
+func httpError(status int, msg string) error { return echo.NewHTTPError(status, msg) }
+
+func notFound(err error) bool { return errors.Is(err, models.ErrNotFound) }
