@@ -37,11 +37,18 @@ packages=(
 # live-video work, e.g. libavcodec-dev libavformat-dev libavutil-dev
 # libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev.
 media_packages=()
-# Only for tests: the PostgreSQL server the storage tests run against. The
-# browser tests will add chromium here.
+# Only for tests: the PostgreSQL server the storage tests run against, and
+# the headless browser the dashboard's tests drive (web/webtest).
 test_packages=(
 	postgresql
+	chromium
 )
+# The dashboard's browser files (htmx, uPlot) come from npm at build time.
+# Debian's nodejs and npm, unless a Node.js with npm is already installed
+# (NodeSource's nodejs package bundles npm and conflicts with Debian's).
+if ! command -v npm >/dev/null; then
+	packages+=(nodejs npm)
+fi
 
 wanted=("${packages[@]}" "${media_packages[@]}")
 if $want_test; then
@@ -95,3 +102,9 @@ if [[ ! $go_version =~ ^go([0-9]+)\.([0-9]+) ]] ||
 fi
 
 go mod download
+
+# The dashboard's vendored scripts: npm installs the versions pinned in
+# package-lock.json and build:web copies them into web/static/vendor/, where
+# go:embed takes them into the binary.
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent build:web
