@@ -60,6 +60,13 @@ type Config struct {
 	ForwardSecret          string
 	AdminToken             string
 
+	// The admin pages (docs/admin.md).
+	AdminUser         string
+	AdminPassword     string
+	AdminSessionTTL   time.Duration
+	AdminSecureCookie bool
+	AdminLoginLimit   int
+
 	// Live video tests (docs/live.md).
 	LiveConcurrency        int
 	LiveGateway            string
@@ -167,6 +174,11 @@ var Settings = []Setting{
 	{"forward_url", "", "also post this tester's results to this leaderboard post_stats URL; empty: off", str(func(c *Config) *string { return &c.ForwardURL })},
 	{"forward_secret", "", "HMAC key for forward_url", str(func(c *Config) *string { return &c.ForwardSecret })},
 	{"admin_token", "", "bearer token for the /api/v1 write endpoints (mappings, run now); empty: writes refused", str(func(c *Config) *string { return &c.AdminToken })},
+	{"admin_user", "admin", "name of the admin account created or updated at start from admin_password", str(func(c *Config) *string { return &c.AdminUser })},
+	{"admin_password", "", "password of admin_user (12 to 72 bytes), stored as a bcrypt hash at start; empty: no account is created (there is no default password)", str(func(c *Config) *string { return &c.AdminPassword })},
+	{"admin_session_ttl", "12h", "longest an admin login lasts; a session also ends after 2 h without requests", duration(func(c *Config) *time.Duration { return &c.AdminSessionTTL })},
+	{"admin_secure_cookie", "false", "mark admin cookies Secure even on plain-HTTP requests (TLS ended by a proxy); they are Secure on HTTPS requests anyway", boolSetting(func(c *Config) *bool { return &c.AdminSecureCookie })},
+	{"admin_login_limit", "5", "failed admin logins allowed per minute, per client IP and per username, before logins answer 429", intSetting(func(c *Config) *int { return &c.AdminLoginLimit })},
 	{"live_concurrency", "4", "live video tests run at once (each encodes, decodes and analyses a stream: see docs/live.md for the CPU per test); 0: no live tests", intSetting(func(c *Config) *int { return &c.LiveConcurrency })},
 	{"live_gateway", "", "name of the gateway live tests go through (its HTTP URL gets the media server's start hook and the status polls); default: the first", str(func(c *Config) *string { return &c.LiveGateway })},
 	{"media_server", "embedded", "\"embedded\" (run the built-in RTMP server and MediaMTX API) or the RTMP base URL of an external MediaMTX, e.g. rtmp://user:pass@mediamtx:1935", str(func(c *Config) *string { return &c.MediaServer })},
@@ -549,7 +561,29 @@ func (c *Config) validateTester() error {
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		return fmt.Errorf("setting admin_token: must be at least 16 characters")
 	}
+	if err := c.validateAdmin(); err != nil {
+		return err
+	}
 	return c.validateLive()
+}
+
+func (c *Config) validateAdmin() error {
+	if c.AdminUser == "" || len(c.AdminUser) > 64 ||
+		strings.Trim(c.AdminUser, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-") != "" {
+		return fmt.Errorf("setting admin_user: %q must be 1 to 64 letters, digits or . _ @ -", c.AdminUser)
+	}
+	// bcrypt reads at most 72 bytes: a longer password would be cut
+	// without anyone knowing.
+	if c.AdminPassword != "" && (len(c.AdminPassword) < 12 || len(c.AdminPassword) > 72) {
+		return fmt.Errorf("setting admin_password: must be 12 to 72 bytes, got %d", len(c.AdminPassword))
+	}
+	if c.AdminSessionTTL < time.Minute || c.AdminSessionTTL > 30*24*time.Hour {
+		return fmt.Errorf("setting admin_session_ttl: must be between 1m and 720h, got %s", c.AdminSessionTTL)
+	}
+	if c.AdminLoginLimit < 1 || c.AdminLoginLimit > 1000 {
+		return fmt.Errorf("setting admin_login_limit: must be between 1 and 1000, got %d", c.AdminLoginLimit)
+	}
+	return nil
 }
 
 func (c *Config) validateLive() error {
