@@ -67,6 +67,10 @@ func orch(name, label string, models ...ModelSpec) OrchestratorSpec {
 //
 // Healthy orchestrators never fail, so that every outcome a tester sees has
 // a cause in this table.
+//
+// Ten of them also run a live-video-to-video model, each with one live
+// behaviour (see defaultLiveModels); a live model's behaviour is its own,
+// not its orchestrator's label.
 func DefaultScenario() Scenario {
 	unadvertised := model("llm", "meta-llama/Meta-Llama-3.1-70B-Instruct", 8*time.Second).with(func(m *ModelSpec) { m.Unadvertised = true })
 	sc := Scenario{
@@ -114,6 +118,11 @@ func DefaultScenario() Scenario {
 			o.Models[j].PricePerUnit = int64(1000 + 250*((i+j)%8))
 		}
 	}
+	for name, m := range defaultLiveModels() {
+		o := &sc.Orchestrators[orchIndex(name)]
+		m.PricePerUnit = 2500
+		o.Models = append(o.Models, m)
+	}
 	sc.Orchestrators[11].AIServiceURI = aiURISeparate
 	sc.Orchestrators[26].Offline = &OfflineSpec{AfterRequests: 1, For: Duration(10 * time.Minute)}
 	sc.Orchestrators[28].Inactive = true
@@ -138,4 +147,44 @@ func UniformScenario(orchestrators, gateways int) Scenario {
 		sc.Orchestrators = append(sc.Orchestrators, o)
 	}
 	return sc
+}
+
+// defaultLiveModels are the default scenario's live models, by
+// orchestrator: one of each live behaviour, short enough to show within a
+// few seconds of a test.
+//
+//	orch-01  streamdiffusion       honest, fast: 200 ms start, 80 ms latency
+//	orch-07  streamdiffusion-sdxl  honest: 600 ms start, 250 ms latency
+//	orch-12  comfyui               honest (its AI-registry URI is separate)
+//	orch-17  streamdiffusion       slow start: 4 s, 400 ms latency
+//	orch-18  streamdiffusion       low fps: 12 fps
+//	orch-20  streamdiffusion       freezes 2 s after its first output frame
+//	orch-21  streamdiffusion       drops its output 2 s after the first frame
+//	orch-26  streamdiffusion       pass-through (the cheat: effect none)
+//	orch-24  streamdiffusion       black frames
+//	orch-22  streamdiffusion       capped: every start refused OrchestratorCapped
+func defaultLiveModels() map[string]ModelSpec {
+	const sd = "streamdiffusion"
+	ms := func(d int) Duration { return Duration(time.Duration(d) * time.Millisecond) }
+	return map[string]ModelSpec{
+		"orch-01": liveModel(sd, LiveProfile{StartupDelay: ms(200), AddedLatency: ms(80)}),
+		"orch-07": liveModel("streamdiffusion-sdxl", LiveProfile{StartupDelay: ms(600), AddedLatency: ms(250)}),
+		"orch-12": liveModel("comfyui", LiveProfile{StartupDelay: ms(300), AddedLatency: ms(150)}),
+		"orch-17": liveModel(sd, LiveProfile{StartupDelay: ms(4000), AddedLatency: ms(400)}),
+		"orch-18": liveModel(sd, LiveProfile{StartupDelay: ms(300), AddedLatency: ms(120), OutputFPS: 12}),
+		"orch-20": liveModel(sd, LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), FreezeAfter: ms(2000)}),
+		"orch-21": liveModel(sd, LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), DropAfter: ms(2000)}),
+		"orch-26": liveModel(sd, LiveProfile{StartupDelay: ms(100), Effect: EffectNone}),
+		"orch-24": liveModel(sd, LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), Effect: EffectBlack}),
+		"orch-22": liveModel(sd, LiveProfile{Capped: true}),
+	}
+}
+
+// orchIndex is the default scenario's index of orch-NN.
+func orchIndex(name string) int {
+	var i int
+	if _, err := fmt.Sscanf(name, "orch-%d", &i); err != nil {
+		panic("simnet: bad default orchestrator name " + name)
+	}
+	return i - 1
 }

@@ -60,6 +60,8 @@ type gateway struct {
 	asyncMu sync.Mutex
 	async   map[string]*asyncJob
 
+	live gatewayLive
+
 	cli, api       *http.Server
 	cliLn, apiLn   net.Listener
 	cliURL, apiURL string
@@ -109,7 +111,7 @@ func (g *gateway) serve() {
 	g.refreshNetworkCapabilities()
 	errLog := slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug)
 	g.cli = &http.Server{Handler: g.cliHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
-	g.api = &http.Server{Handler: g.apiHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+	g.api = &http.Server{Handler: g.withLive(g.apiHandler()), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 	for _, s := range []struct {
 		srv *http.Server
 		ln  net.Listener

@@ -44,6 +44,7 @@ type orchestrator struct {
 	closed    bool
 	servers   []*orchServer
 	timers    []*time.Timer
+	live      orchLive
 	wg        sync.WaitGroup
 }
 
@@ -140,6 +141,7 @@ func (o *orchestrator) goOffline() {
 	o.offline = true
 	o.offlineAt = time.Now()
 	o.logger.Info("orchestrator going offline")
+	o.stopLive()
 	for _, s := range o.servers {
 		s.srv.SetKeepAlivesEnabled(false)
 		s.ln.Close()
@@ -181,6 +183,7 @@ func (o *orchestrator) comeBack() {
 func (o *orchestrator) close() {
 	o.mu.Lock()
 	o.closed = true
+	o.stopLive()
 	for _, t := range o.timers {
 		t.Stop()
 	}
@@ -199,6 +202,7 @@ func (o *orchestrator) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+pathInfo, o.serveInfo)
 	mux.HandleFunc("POST "+pathJob, o.serveJob)
+	mux.HandleFunc("POST "+pathLive, o.serveLive)
 	return mux
 }
 
@@ -213,7 +217,7 @@ func (o *orchestrator) info() orchInfo {
 		}
 		info.Models = append(info.Models, infoModel{
 			Pipeline: m.Pipeline, Capability: st.pipeline.Capability, Model: m.Model,
-			Warm: st.warm, Capacity: m.Capacity, InUse: st.inUse,
+			Warm: st.warm, Capacity: m.advertisedCapacity(), InUse: st.inUse,
 			PricePerUnit: m.PricePerUnit, PixelsPerUnit: m.PixelsPerUnit,
 		})
 	}

@@ -24,6 +24,7 @@ const (
 	outputText                     // text (+ chunks for audio-to-text)
 	outputMasks                    // masks/scores/logits
 	outputLLM                      // chat completion
+	outputLive                     // a live video stream (livePipeline)
 )
 
 // resizable reports whether the output has a size that a wrong-size
@@ -42,11 +43,15 @@ var pipelines = []pipeline{
 	{"text-to-speech", "Text to speech", 36, "parler-tts/parler-tts-large-v1", false, outputAudio, 5 * time.Second},
 }
 
+// pipelineByRoute finds a batch pipeline, or the live one.
 func pipelineByRoute(route string) (pipeline, bool) {
 	for _, p := range pipelines {
 		if p.Route == route {
 			return p, true
 		}
+	}
+	if route == liveRoute {
+		return livePipeline, true
 	}
 	return pipeline{}, false
 }

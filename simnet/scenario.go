@@ -94,6 +94,12 @@ type GatewaySpec struct {
 	// reuses an answer, wall-clock (default 120s, as the fork; 1ns
 	// effectively disables it).
 	AICapabilitiesCache Duration `yaml:"ai_capabilities_cache,omitempty" json:"ai_capabilities_cache,omitempty"`
+	// MediaMTXAPIPort is the port of the MediaMTX control API the gateway
+	// kicks a live stream's publisher through, on the host that called its
+	// start hook (go-livepeer hard-codes 9997, the default); the gateway
+	// sends basic auth admin:MediaMTXAPIPassword (-mediaMTXApiPassword).
+	MediaMTXAPIPort     int    `yaml:"mediamtx_api_port,omitempty" json:"mediamtx_api_port,omitempty"`
+	MediaMTXAPIPassword string `yaml:"mediamtx_api_password,omitempty" json:"mediamtx_api_password,omitempty"`
 }
 
 // OrchestratorSpec is one simulated orchestrator: its chain data and the
@@ -149,7 +155,10 @@ type OfflineSpec struct {
 type ModelSpec struct {
 	// Pipeline is the gateway route: text-to-image, image-to-image,
 	// image-to-video, upscale, audio-to-text, segment-anything-2, llm,
-	// image-to-text, text-to-speech.
+	// image-to-text, text-to-speech; or live-video-to-video, whose
+	// behaviour is Live (the batch fields latency, cold, cold_start,
+	// failure_rate, no_capacity_rate, wrong_size_rate and broken do not
+	// apply to it; capacity is streams at once).
 	Pipeline string `yaml:"pipeline" json:"pipeline"`
 	Model    string `yaml:"model" json:"model"`
 	// Unadvertised runs the model without advertising it: no gateway can
@@ -177,6 +186,10 @@ type ModelSpec struct {
 	// (PixelsPerUnit default 1).
 	PricePerUnit  int64 `yaml:"price_per_unit,omitempty" json:"price_per_unit,omitempty"`
 	PixelsPerUnit int64 `yaml:"pixels_per_unit,omitempty" json:"pixels_per_unit,omitempty"`
+	// Live is how a live-video-to-video model behaves (default: an honest
+	// model that stylizes every frame at once); live-video-to-video only.
+	// Its durations are wall-clock.
+	Live *LiveProfile `yaml:"live,omitempty" json:"live,omitempty"`
 }
 
 // Latency is a lognormal distribution: Median (default per pipeline) and

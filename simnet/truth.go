@@ -14,6 +14,9 @@ type Truth struct {
 	Started       time.Time           `json:"started"`
 	Gateways      []GatewayTruth      `json:"gateways"`
 	Orchestrators []OrchestratorTruth `json:"orchestrators"`
+	// LiveStreams is every live start request the gateways answered, in
+	// the order they answered them.
+	LiveStreams []LiveStreamTruth `json:"live_streams"`
 }
 
 type GatewayTruth struct {
@@ -83,6 +86,9 @@ type ModelTruth struct {
 	WrongSizeRate   float64 `json:"wrong_size_rate"`
 	PricePerUnit    int64   `json:"price_per_unit"`
 	PixelsPerUnit   int64   `json:"pixels_per_unit"`
+	// Live is a live-video-to-video model's injected behaviour (its
+	// latency, cold and rate fields do not apply).
+	Live *LiveProfileTruth `json:"live,omitempty"`
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -117,14 +123,15 @@ func (n *Network) buildTruth() Truth {
 			p, _ := pipelineByRoute(m.Pipeline)
 			ot.Models = append(ot.Models, ModelTruth{
 				Pipeline: p.Name, Route: p.Route, Capability: p.Capability, Model: m.Model,
-				Advertised: !m.Unadvertised, Broken: m.Broken, Warm: !m.Cold, Capacity: m.Capacity,
+				Advertised: !m.Unadvertised, Broken: m.Broken, Warm: !m.Cold, Capacity: m.advertisedCapacity(),
 				LatencyMedianMS: ms(n.scale.of(m.Latency.Median.D())), LatencySpread: m.Latency.Spread,
 				ColdStartMS: ms(n.scale.of(m.ColdStart.D())), FailureRate: m.FailureRate,
 				NoCapacityRate: m.NoCapacityRate, WrongSizeRate: m.WrongSizeRate,
-				PricePerUnit: m.PricePerUnit, PixelsPerUnit: m.PixelsPerUnit,
+				PricePerUnit: m.PricePerUnit, PixelsPerUnit: m.PixelsPerUnit, Live: m.Live.truth(),
 			})
 		}
 		t.Orchestrators = append(t.Orchestrators, ot)
 	}
+	t.LiveStreams = n.liveTruth()
 	return t
 }

@@ -63,7 +63,7 @@ func (sc Scenario) Validate() error {
 		for _, p := range []struct {
 			name string
 			v    int
-		}{{"cli_port", g.CLIPort}, {"http_port", g.HTTPPort}} {
+		}{{"cli_port", g.CLIPort}, {"http_port", g.HTTPPort}, {"mediamtx_api_port", g.MediaMTXAPIPort}} {
 			if p.v < 0 || p.v > 65535 {
 				bad(where, "%s %d is not a port", p.name, p.v)
 			}
@@ -154,7 +154,10 @@ func (sc Scenario) Validate() error {
 			mwhere := fmt.Sprintf("%s models[%d]", where, j)
 			p, ok := pipelineByRoute(m.Pipeline)
 			if !ok {
-				bad(mwhere, "pipeline %q is not a batch pipeline (%s)", m.Pipeline, routeList())
+				bad(mwhere, "pipeline %q is not a batch pipeline (%s) or %s", m.Pipeline, routeList(), liveRoute)
+			}
+			if m.Live != nil && m.Pipeline != liveRoute {
+				bad(mwhere, "live applies only to %s, not %s", liveRoute, m.Pipeline)
 			}
 			if m.Model == "" {
 				bad(mwhere, "model is required")
@@ -165,6 +168,13 @@ func (sc Scenario) Validate() error {
 			pairs[m.Pipeline+"\x00"+m.Model] = true
 			if m.Capacity < 0 {
 				bad(mwhere, "capacity must not be negative, got %d", m.Capacity)
+			}
+			if m.PricePerUnit < 0 || m.PixelsPerUnit < 0 {
+				bad(mwhere, "price_per_unit and pixels_per_unit must not be negative")
+			}
+			if m.Pipeline == liveRoute {
+				validateLive(bad, mwhere, m)
+				continue
 			}
 			if m.Latency.Median < 0 || m.Latency.Median.D() > maxLatency {
 				bad(mwhere, "latency.median %s is not in [0, %s]", m.Latency.Median, maxLatency)
@@ -180,9 +190,6 @@ func (sc Scenario) Validate() error {
 			checkRate(bad, mwhere, "wrong_size_rate", m.WrongSizeRate)
 			if ok && m.WrongSizeRate > 0 && !p.Output.resizable() {
 				bad(mwhere, "wrong_size_rate applies only to image and video pipelines, not %s", m.Pipeline)
-			}
-			if m.PricePerUnit < 0 || m.PixelsPerUnit < 0 {
-				bad(mwhere, "price_per_unit and pixels_per_unit must not be negative")
 			}
 		}
 	}
@@ -281,14 +288,18 @@ func (sc Scenario) withDefaults() Scenario {
 			if m.Capacity == 0 {
 				m.Capacity = 1
 			}
+			if m.PixelsPerUnit == 0 {
+				m.PixelsPerUnit = 1
+			}
+			if m.Pipeline == liveRoute {
+				liveDefaults(m)
+				continue
+			}
 			if m.Latency.Median == 0 {
 				m.Latency.Median = Duration(p.Latency)
 			}
 			if m.ColdStart == 0 {
 				m.ColdStart = Duration(defaultColdStart)
-			}
-			if m.PixelsPerUnit == 0 {
-				m.PixelsPerUnit = 1
 			}
 		}
 		out.Orchestrators[i] = o
