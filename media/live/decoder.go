@@ -31,9 +31,10 @@ import (
 )
 
 func init() {
-	// libav logs every missing reference of a stream joined mid-GOP and every
-	// x264 option line to stderr; only errors are worth a line in our logs.
-	astiav.SetLogLevel(astiav.LogLevelError)
+	// libav logs every damaged slice of a stream joined mid-GOP or sent by a
+	// broken orchestrator to stderr; what matters comes back as errors from
+	// Decode and Encode, so only fatal conditions are logged.
+	astiav.SetLogLevel(astiav.LogLevelFatal)
 }
 
 // Decoder decodes an H.264 elementary stream, one access unit at a time, into

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -95,3 +96,27 @@ func containsAll(s string, parts ...string) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// waitListening waits until something listens on the loopback TCP port,
+// reading /proc/net/tcp: probing with a connection would use up the single
+// connection an ffmpeg -listen 1 server accepts.
+func waitListening(t *testing.T, port int) {
+	t.Helper()
+	want := fmt.Sprintf(":%04X ", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Fatalf("read /proc/net/tcp: %v", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			// local_address is field 1, state field 3; 0A is LISTEN.
+			if len(f) > 3 && strings.HasSuffix(f[1]+" ", want) && f[3] == "0A" {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond) // polling the kernel's table; nothing to wait on
+	}
+	t.Fatalf("nothing listens on port %d after 10 s", port)
+}

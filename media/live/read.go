@@ -56,15 +56,23 @@ func ParseRTMPURL(raw string) (*url.URL, error) {
 // ending returns ctx.Err() wrapped. onFrame runs on the reading goroutine: a
 // slow callback delays reading.
 func ReadH264(ctx context.Context, rawURL string, onFrame func(img *image.YCbCr, pts time.Duration, arrived time.Time)) error {
-	u, err := ParseRTMPURL(rawURL)
-	if err != nil {
-		return err
-	}
 	dec, err := NewDecoder()
 	if err != nil {
 		return err
 	}
 	defer dec.Close()
+	return ReadH264WithDecoder(ctx, rawURL, dec, onFrame)
+}
+
+// ReadH264WithDecoder is ReadH264 with the caller's decoder, so the caller
+// can hand images back with dec.Release once done with them and keep a long
+// read free of per-frame allocations. dec must be fresh and not used
+// elsewhere meanwhile.
+func ReadH264WithDecoder(ctx context.Context, rawURL string, dec *Decoder, onFrame func(img *image.YCbCr, pts time.Duration, arrived time.Time)) error {
+	u, err := ParseRTMPURL(rawURL)
+	if err != nil {
+		return err
+	}
 
 	var lastErr error
 	for {

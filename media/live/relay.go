@@ -1,0 +1,259 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"time"
+)
+
+// RelayOptions is the behaviour of the simulated model.
+type RelayOptions struct {
+	Effect Effect // "" = stylize
+	// StartupDelay drops every frame that arrives earlier than this after
+	// Relay starts: the model's warm-up.
+	StartupDelay time.Duration
+	// AddedLatency holds each frame until it arrived this long ago.
+	AddedLatency time.Duration
+	// OutputFPS drops frames to this rate (by presentation time); 0 keeps
+	// the input rate.
+	OutputFPS float64
+	// FreezeAfter, from the first output frame, repeats one picture with
+	// identical pixels from then on; 0 = never.
+	FreezeAfter time.Duration
+	// DropAfter, from the first output frame, closes the output; 0 = never.
+	DropAfter time.Duration
+	// Bitrate of the output in bits per second; 0 = 2 Mbit/s.
+	Bitrate int
+}
+
+// Validate reports the first option out of range.
+func (o RelayOptions) Validate() error {
+	if err := o.Effect.Validate(); err != nil {
+		return fmt.Errorf("relay: %w", err)
+	}
+	switch {
+	case o.StartupDelay < 0:
+		return fmt.Errorf("relay: startup delay %v is negative", o.StartupDelay)
+	case o.AddedLatency < 0 || o.AddedLatency > time.Minute:
+		return fmt.Errorf("relay: added latency %v: want 0 to 1m", o.AddedLatency)
+	case o.OutputFPS < 0 || o.OutputFPS > maxSignalFPS:
+		return fmt.Errorf("relay: output fps %g: want 0 (input rate) to %d", o.OutputFPS, maxSignalFPS)
+	case o.FreezeAfter < 0:
+		return fmt.Errorf("relay: freeze after %v is negative", o.FreezeAfter)
+	case o.DropAfter < 0:
+		return fmt.Errorf("relay: drop after %v is negative", o.DropAfter)
+	case o.Bitrate < 0:
+		return fmt.Errorf("relay: bitrate %d is negative", o.Bitrate)
+	}
+	return nil
+}
+
+// relayFrame is a decoded input picture waiting for its output time.
+type relayFrame struct {
+	img *image.YCbCr
+	pts time.Duration
+	due time.Time
+}
+
+// Relay plays H.264 from inURL, transforms it as opt says and publishes the
+// result to outURL, as a live-video orchestrator's model would. onFirstOutput,
+// if set, is called with the time the first output frame was written.
+//
+// It returns nil when the input ends or DropAfter closes the output, an error
+// wrapping ctx.Err() when ctx ends, and any other failure wrapped.
+func Relay(ctx context.Context, inURL, outURL string, opt RelayOptions, onFirstOutput func(time.Time)) error {
+	if err := opt.Validate(); err != nil {
+		return err
+	}
+	if _, err := ParseRTMPURL(inURL); err != nil {
+		return fmt.Errorf("relay input: %w", err)
+	}
+	if _, err := ParseRTMPURL(outURL); err != nil {
+		return fmt.Errorf("relay output: %w", err)
+	}
+	if opt.Effect == "" {
+		opt.Effect = EffectStylize
+	}
+	dec, err := NewDecoder()
+	if err != nil {
+		return fmt.Errorf("relay: %w", err)
+	}
+	defer dec.Close()
+
+	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// The reader only timestamps and filters; the worker does the slow
+	// part, so arrival times are not skewed by encoding.
+	queue := make(chan relayFrame, int(opt.AddedLatency.Seconds()*maxSignalFPS)+2*maxSignalFPS)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		warm := start.Add(opt.StartupDelay)
+		var interval, next time.Duration
+		if opt.OutputFPS > 0 {
+			interval = time.Duration(float64(time.Second) / opt.OutputFPS)
+		}
+		kept := false
+		readErr <- ReadH264WithDecoder(ctx, inURL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+			if arrived.Before(warm) {
+				dec.Release(img)
+				return
+			}
+			if interval > 0 {
+				// RTMP timestamps are whole milliseconds: allow a
+				// quarter interval of rounding.
+				if kept && pts < next-interval/4 {
+					dec.Release(img)
+					return
+				}
+				if !kept || pts > next+interval {
+					next = pts
+				}
+				next += interval
+				kept = true
+			}
+			select {
+			case queue <- relayFrame{img: img, pts: pts, due: arrived.Add(opt.AddedLatency)}:
+			case <-ctx.Done():
+			}
+		})
+	}()
+
+	defer func() {
+		// The reader uses dec until it returns; it closes the queue then.
+		cancel()
+		for range queue {
+		}
+	}()
+
+	w := relayWriter{opt: opt, outURL: outURL, onFirst: onFirstOutput}
+	defer w.close()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for f := range queue {
+		if err := waitUntil(ctx, timer, f.due); err != nil {
+			dec.Release(f.img)
+			break
+		}
+		done, err := w.write(ctx, f)
+		dec.Release(f.img)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil // DropAfter: the output is closed on purpose
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("relay: %w", err)
+	}
+	err = <-readErr
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	return fmt.Errorf("relay: %w", err)
+}
+
+// relayWriter applies the effect, encodes and publishes.
+type relayWriter struct {
+	opt     RelayOptions
+	outURL  string
+	onFirst func(time.Time)
+
+	enc      *Encoder
+	pub      *Publisher
+	styled   *image.YCbCr
+	first    time.Time
+	firstPTS time.Duration
+	frozen   [][]byte // the repeated keyframe once frozen
+	lastPTS  time.Duration
+}
+
+// write outputs one frame. done reports that DropAfter has closed the output.
+func (w *relayWriter) write(ctx context.Context, f relayFrame) (done bool, err error) {
+	now := time.Now()
+	if w.pub != nil && w.opt.DropAfter > 0 && now.Sub(w.first) >= w.opt.DropAfter {
+		w.close()
+		return true, nil
+	}
+	if w.enc == nil {
+		fps := int(w.opt.OutputFPS + 0.5)
+		if fps == 0 {
+			fps = 30
+		}
+		bitrate := w.opt.Bitrate
+		if bitrate == 0 {
+			bitrate = 2_000_000
+		}
+		w.enc, err = NewEncoder(EncoderConfig{Width: f.img.Rect.Dx(), Height: f.img.Rect.Dy(), FPS: fps, Bitrate: bitrate})
+		if err != nil {
+			return false, fmt.Errorf("relay: %w", err)
+		}
+		w.firstPTS = f.pts
+	}
+	pts := f.pts - w.firstPTS
+	if pts <= w.lastPTS && w.pub != nil {
+		pts = w.lastPTS + time.Millisecond
+	}
+	w.lastPTS = pts
+
+	var au [][]byte
+	switch {
+	case w.frozen != nil:
+		au = w.frozen
+	default:
+		freeze := w.pub != nil && w.opt.FreezeAfter > 0 && now.Sub(w.first) >= w.opt.FreezeAfter
+		out := w.opt.Effect.Apply(w.styled, f.img)
+		if out != f.img {
+			w.styled = out
+		}
+		if freeze {
+			// A self-contained keyframe sent again and again decodes to
+			// the same pixels every time; re-encoding the same picture
+			// would not (every periodic keyframe would differ slightly).
+			w.enc.ForceKeyframe()
+		}
+		au, _, err = w.enc.Encode(out, pts)
+		if err != nil {
+			return false, fmt.Errorf("relay: %w", err)
+		}
+		if freeze {
+			w.frozen = make([][]byte, len(au))
+			for i, n := range au {
+				w.frozen[i] = append([]byte(nil), n...)
+			}
+		}
+	}
+	if w.pub == nil {
+		sps, pps := w.enc.ParameterSets()
+		w.pub, err = DialPublish(ctx, w.outURL, sps, pps)
+		if err != nil {
+			return false, fmt.Errorf("relay: %w", err)
+		}
+	}
+	if err := w.pub.WriteH264(pts, au); err != nil {
+		return false, fmt.Errorf("relay: %w", err)
+	}
+	if w.first.IsZero() {
+		w.first = time.Now()
+		if w.onFirst != nil {
+			w.onFirst(w.first)
+		}
+	}
+	return false, nil
+}
+
+func (w *relayWriter) close() {
+	if w.pub != nil {
+		w.pub.Close()
+	}
+	if w.enc != nil {
+		w.enc.Close()
+		w.enc = nil
+	}
+}
