@@ -33,15 +33,25 @@ packages=(
 	openssl         # signing post_stats bodies in the quick start
 	pkg-config      # finding C libraries for cgo
 )
-# Media (live-video tests, go-astiav v0.16.0 for FFmpeg 5.1): added with the
-# live-video work, e.g. libavcodec-dev libavformat-dev libavutil-dev
-# libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev.
-media_packages=()
-# Only for tests: the PostgreSQL server the storage tests run against, and
-# the headless browser the dashboard's tests drive (web/webtest).
+# Media: FFmpeg 5.1's libraries for go-astiav v0.16.0 (media/live: H.264
+# decoding and libx264 encoding for live-video tests); libswresample-dev is
+# for libavfilter's pkg-config requirements.
+media_packages=(
+	libavcodec-dev
+	libavformat-dev
+	libavutil-dev
+	libswscale-dev
+	libswresample-dev
+	libavfilter-dev
+	libavdevice-dev
+)
+# Only for tests: the PostgreSQL server the storage tests run against, the
+# headless browser the dashboard's tests drive (web/webtest), and the ffmpeg
+# CLI as an independent RTMP peer of the live-video code (ffmpeg, ffprobe).
 test_packages=(
 	postgresql
 	chromium
+	ffmpeg
 )
 # The dashboard's browser files (htmx, uPlot) come from npm at build time.
 # Debian's nodejs and npm, unless a Node.js with npm is already installed
