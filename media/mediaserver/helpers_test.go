@@ -1,0 +1,204 @@
+package mediaserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// startServer runs a server on free loopback ports for the test's life.
+func startServer(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	if cfg.RTMPAddr == "" {
+		cfg.RTMPAddr = "127.0.0.1:0"
+	}
+	if cfg.APIAddr == "" {
+		cfg.APIAddr = "127.0.0.1:0"
+	}
+	if cfg.Logger == nil {
+		level := slog.LevelWarn
+		if testing.Verbose() {
+			level = slog.LevelDebug
+		}
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	}
+	s, err := Start(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func rtmpURL(s *Server, pathAndQuery string) string {
+	return "rtmp://" + s.RTMPAddr() + "/" + pathAndQuery
+}
+
+func needFFmpeg(t *testing.T) {
+	t.Helper()
+	for _, bin := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s not installed: %v", bin, err)
+		}
+	}
+}
+
+// ffmpegPublisher is Debian's ffmpeg publishing a testsrc H.264 stream.
+type ffmpegPublisher struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer
+	exited chan struct{}
+	err    error // valid once exited is closed
+}
+
+// startFFmpeg publishes seconds of 512×512@30 testsrc, one keyframe a second,
+// in real time (-re) to url.
+func startFFmpeg(t *testing.T, url string, seconds int) *ffmpegPublisher {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Duration(seconds)*time.Second+20*time.Second)
+	p := &ffmpegPublisher{exited: make(chan struct{})}
+	p.cmd = exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+		"-re", "-f", "lavfi", "-i", "testsrc=size=512x512:rate=30", "-t", strconv.Itoa(seconds),
+		"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
+		"-f", "flv", url)
+	p.cmd.Stderr = &p.stderr
+	if err := p.cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start ffmpeg: %v", err)
+	}
+	go func() {
+		p.err = p.cmd.Wait()
+		cancel()
+		close(p.exited)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-p.exited
+	})
+	return p
+}
+
+// wait returns ffmpeg's stderr and exit error once it has exited.
+func (p *ffmpegPublisher) wait() (string, error) {
+	<-p.exited
+	return p.stderr.String(), p.err
+}
+
+type probeResult struct {
+	Frames        int
+	Width, Height int
+}
+
+// ffprobeCount reads url to its end with ffprobe -count_frames.
+func ffprobeCount(ctx context.Context, url string) (probeResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-rw_timeout", "15000000",
+		"-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=width,height,nb_read_frames", "-of", "json", url)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return probeResult{}, fmt.Errorf("ffprobe %s: %w: %s", url, err, stderr.String())
+	}
+	var res struct {
+		Streams []struct {
+			Width        int    `json:"width"`
+			Height       int    `json:"height"`
+			NbReadFrames string `json:"nb_read_frames"`
+		} `json:"streams"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return probeResult{}, fmt.Errorf("ffprobe output %q: %w", out, err)
+	}
+	if len(res.Streams) != 1 {
+		return probeResult{}, fmt.Errorf("ffprobe found %d video streams: %s", len(res.Streams), out)
+	}
+	n, err := strconv.Atoi(res.Streams[0].NbReadFrames)
+	if err != nil {
+		return probeResult{}, fmt.Errorf("ffprobe nb_read_frames %q: %w", res.Streams[0].NbReadFrames, err)
+	}
+	return probeResult{Frames: n, Width: res.Streams[0].Width, Height: res.Streams[0].Height}, nil
+}
+
+func waitPublished(t *testing.T, s *Server, path string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
+	defer cancel()
+	if err := s.WaitPublished(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds or the deadline passes: for states the
+// server exposes only through its API.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// apiGet calls the control API and decodes the JSON answer into v (if not
+// nil); it returns the status.
+func apiCall(t *testing.T, method, url, user, pass string, v any) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, url, err)
+	}
+	if v != nil && len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, v); err != nil {
+			t.Fatalf("%s %s: decode %q: %v", method, url, body, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func apiURL(s *Server, path string) string {
+	return "http://" + s.APIAddr() + path
+}
+
+// connsOn lists the API's connections in a state on a path.
+func connsOn(t *testing.T, s *Server, state, path string) []apiRTMPConn {
+	t.Helper()
+	var list apiList[apiRTMPConn]
+	if st := apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/list"), "", "", &list); st != 200 {
+		t.Fatalf("rtmpconns/list: status %d", st)
+	}
+	var out []apiRTMPConn
+	for _, c := range list.Items {
+		if c.State == state && c.Path == path {
+			out = append(out, c)
+		}
+	}
+	return out
+}
