@@ -88,6 +88,7 @@ func New(d Deps) *echo.Echo {
 	api.Match([]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}, "/post_stats", notAllowed)
 
 	s.registerV1(e)
+	s.registerLive(e)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
