@@ -33,6 +33,7 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 		return finish(models.OutcomeTesterError, fmt.Sprintf("no test definition for pipeline %q", t.Capability.Pipeline))
 	}
 	job, input := def.Build(t.Capability.Model)
+	applyParams(&job, input, t.Params)
 	res.Input = describeInput(input)
 	lane.Webhook.Pin(t.URI)
 	defer lane.Webhook.Clear()

@@ -16,6 +16,9 @@ type Target struct {
 	Orchestrator string
 	URI          string
 	Capability   livepeer.Capability
+	// Params are an admin's parameters for the pipeline's test, laid over
+	// the request its Definition builds (see ApplyOverrides).
+	Params map[string]any
 }
 
 // Result is the outcome of one attempt at a Target.

@@ -35,7 +35,10 @@ type Tester struct {
 	// IngestKey names this tester in stored results.
 	IngestKey string
 	Forwarder *Forwarder // nil: results stay local
-	Log       *slog.Logger
+	// Definitions holds an admin's overrides of the built-in tests (enable,
+	// parameters), read at each plan; nil: the tests run as built.
+	Definitions DefinitionSource
+	Log         *slog.Logger
 
 	mu       sync.Mutex
 	running  bool
@@ -73,7 +76,7 @@ func (t *Tester) RunSweep(ctx context.Context, startedBy string, onPlan func(tar
 	if err := t.reserve(); err != nil {
 		return models.Sweep{}, Report{}, err
 	}
-	return t.run(ctx, startedBy, onPlan, onResult)
+	return t.run(ctx, startedBy, SweepOptions{}, onPlan, onResult)
 }
 
 // Start begins a sweep in the background. It fails at once if a sweep is
@@ -85,7 +88,7 @@ func (t *Tester) Start(ctx context.Context, startedBy string) error {
 	t.bg.Add(1)
 	go func() {
 		defer t.bg.Done()
-		if _, _, err := t.run(ctx, startedBy, nil, nil); err != nil && ctx.Err() == nil {
+		if _, _, err := t.run(ctx, startedBy, SweepOptions{}, nil, nil); err != nil && ctx.Err() == nil {
 			t.Log.Error("sweep failed", "started_by", startedBy, "err", err)
 		}
 	}()
@@ -103,7 +106,7 @@ func (t *Tester) reserve() error {
 	return nil
 }
 
-func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets []Target), onResult func(Result)) (models.Sweep, Report, error) {
+func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, onPlan func(targets []Target), onResult func(Result)) (models.Sweep, Report, error) {
 	defer func() {
 		t.mu.Lock()
 		t.running = false
@@ -118,6 +121,9 @@ func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets 
 	t.mu.Lock()
 	t.progress = Progress{SweepID: sw.ID, Running: true, StartedAt: sw.StartedAt}
 	t.mu.Unlock()
+	if opts.created != nil {
+		opts.created(sw.ID)
+	}
 	fail := func(err error) (models.Sweep, Report, error) {
 		now := time.Now().UTC()
 		sw.Status, sw.FinishedAt, sw.Error = models.SweepFailed, &now, err.Error()
@@ -140,6 +146,10 @@ func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets 
 		return fail(err)
 	}
 	targets, skipped := Plan(found, mappings)
+	if targets, skipped, err = t.planOverrides(ctx, targets, skipped); err != nil {
+		return fail(err)
+	}
+	targets, why := opts.narrow(targets, skipped)
 	for _, s := range skipped {
 		t.Log.Debug("orchestrator not tested", "orchestrator", s.Orchestrator, "reason", s.Reason)
 	}
@@ -148,6 +158,9 @@ func (t *Tester) run(ctx context.Context, startedBy string, onPlan func(targets 
 		// Not a failure of the tester, but never silent: a gateway whose
 		// capability cache is empty or stale plans nothing.
 		sw.Error = fmt.Sprintf("nothing to test: %d orchestrators found, none advertising a batch AI pipeline the gateway reported", len(found.Orchestrators))
+		if why != "" {
+			sw.Error = "nothing to test: " + why
+		}
 		t.Log.Warn("sweep has nothing to test", "sweep", sw.ID, "orchestrators", len(found.Orchestrators))
 	}
 	if err := t.Store.UpdateSweep(ctx, &sw); err != nil {
