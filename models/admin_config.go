@@ -370,10 +370,17 @@ func regionUse(ctx context.Context, tx *gorm.DB, id int64) (string, error) {
 // references the region, since its history and the testers that post to it
 // know it by them.
 func (s *Store) SaveRegion(ctx context.Context, r *RegionDetail) error {
+	if err := s.saveRegion(ctx, r); err != nil {
+		return err
+	}
+	return s.reloadRegions(ctx)
+}
+
+func (s *Store) saveRegion(ctx context.Context, r *RegionDetail) error {
 	if err := r.Normalize(); err != nil {
 		return err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		jt, err := s.jobTypeID(ctx, tx, r.JobType)
 		if err != nil {
 			return err
@@ -422,15 +429,19 @@ func (s *Store) SaveRegion(ctx context.Context, r *RegionDetail) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return s.reloadRegions(ctx)
 }
 
 // DeleteRegion removes a region that nothing references; one with stored
 // results or rollups is refused with ErrInUse saying what uses it.
 func (s *Store) DeleteRegion(ctx context.Context, id int64) (RegionDetail, error) {
+	r, err := s.deleteRegion(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	return r, s.reloadRegions(ctx)
+}
+
+func (s *Store) deleteRegion(ctx context.Context, id int64) (RegionDetail, error) {
 	r, err := s.RegionDetailByID(ctx, id)
 	if err != nil {
 		return r, err
@@ -453,13 +464,174 @@ func (s *Store) DeleteRegion(ctx context.Context, id int64) (RegionDetail, error
 		}
 		return nil
 	})
+	return r, err
+}
+
+func isForeignKeyViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+}
+
+// The audited forms of the changes above: each runs in one transaction
+// with its audit_log entry (see Audited). Targets are <thing>:<id>.
+
+// CreateIngestKeyAudited is CreateIngestKey with its audit entry
+// (ingest_key.create; the secret is never recorded).
+func (s *Store) CreateIngestKeyAudited(ctx context.Context, actor, name string, sealer *ingest.Sealer) (IngestKey, string, error) {
+	var k IngestKey
+	var secret string
+	e := &AuditEntry{Actor: actor, Action: "ingest_key.create"}
+	err := s.Audited(ctx, e, func(tx *Store) error {
+		var err error
+		if k, secret, err = tx.CreateIngestKey(ctx, name, actor, sealer); err != nil {
+			return err
+		}
+		e.Target = fmt.Sprintf("ingest_key:%d", k.ID)
+		e.SetAfter(k)
+		return nil
+	})
+	if err != nil {
+		return IngestKey{}, "", err
+	}
+	return k, secret, nil
+}
+
+// RevokeIngestKeyAudited is RevokeIngestKey with its audit entry.
+func (s *Store) RevokeIngestKeyAudited(ctx context.Context, actor string, id int64) (IngestKey, error) {
+	var k IngestKey
+	e := &AuditEntry{Actor: actor, Action: "ingest_key.revoke", Target: fmt.Sprintf("ingest_key:%d", id)}
+	err := s.Audited(ctx, e, func(tx *Store) error {
+		var err error
+		if k, err = tx.RevokeIngestKey(ctx, id, actor); err != nil {
+			return err
+		}
+		before := k
+		before.RevokedAt, before.RevokedBy = nil, ""
+		e.SetBefore(before)
+		e.SetAfter(k)
+		return nil
+	})
+	return k, err
+}
+
+// SaveScheduleAudited is SaveSchedule with its audit entry
+// (schedule.update, before is null when the config's applied).
+func (s *Store) SaveScheduleAudited(ctx context.Context, actor string, sc *Schedule) error {
+	sc.UpdatedBy = actor
+	e := &AuditEntry{Actor: actor, Action: "schedule.update", Target: "schedule:" + sc.Name}
+	return s.Audited(ctx, e, func(tx *Store) error {
+		if before, err := tx.GetSchedule(ctx, sc.Name); err == nil {
+			e.SetBefore(before)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := tx.SaveSchedule(ctx, sc); err != nil {
+			return err
+		}
+		e.SetAfter(sc)
+		return nil
+	})
+}
+
+// DeleteScheduleAudited is DeleteSchedule with its audit entry
+// (schedule.reset: the config's schedule applies again).
+func (s *Store) DeleteScheduleAudited(ctx context.Context, actor, name string) error {
+	e := &AuditEntry{Actor: actor, Action: "schedule.reset", Target: "schedule:" + name}
+	return s.Audited(ctx, e, func(tx *Store) error {
+		before, err := tx.GetSchedule(ctx, name)
+		if err != nil {
+			return err
+		}
+		e.SetBefore(before)
+		return tx.DeleteSchedule(ctx, name)
+	})
+}
+
+// SaveTestDefinitionAudited is SaveTestDefinition with its audit entry.
+func (s *Store) SaveTestDefinitionAudited(ctx context.Context, actor string, d *TestDefinition) error {
+	d.UpdatedBy = actor
+	e := &AuditEntry{Actor: actor, Action: "test_definition.update", Target: "test_definition:" + d.Pipeline}
+	return s.Audited(ctx, e, func(tx *Store) error {
+		var before []TestDefinition
+		if err := tx.db.WithContext(ctx).Where("pipeline = ?", d.Pipeline).Find(&before).Error; err != nil {
+			return fmt.Errorf("read test definition %s: %w", d.Pipeline, err)
+		}
+		if len(before) > 0 {
+			e.SetBefore(before[0])
+		}
+		if err := tx.SaveTestDefinition(ctx, d); err != nil {
+			return err
+		}
+		e.SetAfter(d)
+		return nil
+	})
+}
+
+// DeleteTestDefinitionAudited is DeleteTestDefinition with its audit entry
+// (test_definition.reset: the built-in test applies again).
+func (s *Store) DeleteTestDefinitionAudited(ctx context.Context, actor, pipeline string) error {
+	e := &AuditEntry{Actor: actor, Action: "test_definition.reset", Target: "test_definition:" + pipeline}
+	return s.Audited(ctx, e, func(tx *Store) error {
+		var before []TestDefinition
+		if err := tx.db.WithContext(ctx).Where("pipeline = ?", pipeline).Find(&before).Error; err != nil {
+			return fmt.Errorf("read test definition %s: %w", pipeline, err)
+		}
+		if len(before) == 0 {
+			return fmt.Errorf("test definition %s: %w", pipeline, ErrNotFound)
+		}
+		e.SetBefore(before[0])
+		return tx.DeleteTestDefinition(ctx, pipeline)
+	})
+}
+
+// SaveRegionAudited is SaveRegion with its audit entry (region.create or
+// region.update).
+func (s *Store) SaveRegionAudited(ctx context.Context, actor string, r *RegionDetail) error {
+	e := &AuditEntry{Actor: actor, Action: "region.create"}
+	err := s.Audited(ctx, e, func(tx *Store) error {
+		if r.ID != 0 {
+			before, err := tx.RegionDetailByID(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			e.Action = "region.update"
+			e.SetBefore(before)
+		}
+		if err := tx.saveRegion(ctx, r); err != nil {
+			return err
+		}
+		e.Target = fmt.Sprintf("region:%d", r.ID)
+		e.SetAfter(r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.reloadRegions(ctx)
+}
+
+// DeleteRegionAudited is DeleteRegion with its audit entry.
+func (s *Store) DeleteRegionAudited(ctx context.Context, actor string, id int64) (RegionDetail, error) {
+	var r RegionDetail
+	e := &AuditEntry{Actor: actor, Action: "region.delete", Target: fmt.Sprintf("region:%d", id)}
+	err := s.Audited(ctx, e, func(tx *Store) error {
+		var err error
+		if r, err = tx.deleteRegion(ctx, id); err != nil {
+			return err
+		}
+		e.SetBefore(r)
+		return nil
+	})
 	if err != nil {
 		return r, err
 	}
 	return r, s.reloadRegions(ctx)
 }
 
-func isForeignKeyViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+// AuditAction records an action that changes nothing in these tables but
+// is an admin's doing, such as starting a test of one orchestrator.
+func (s *Store) AuditAction(ctx context.Context, actor, action, target string, after any) error {
+	e := &AuditEntry{Actor: actor, Action: action, Target: target}
+	e.SetAfter(after)
+	return s.Audited(ctx, e, func(*Store) error { return nil })
 }

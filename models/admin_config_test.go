@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -269,6 +270,75 @@ func TestRegionsCreateEditAndRefuseRemovalInUse(t *testing.T) {
 		details, err := st.RegionDetails(ctx)
 		if err != nil || len(details) != len(regions) {
 			t.Fatalf("details %d vs regions %d: %v", len(details), len(regions), err)
+		}
+	})
+}
+
+// TestAdminConfigChangesAreAudited: every audited change leaves one entry
+// naming who, what and the record before and after (never a secret), and
+// a refused change leaves none.
+func TestAdminConfigChangesAreAudited(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		sealer, _ := ingest.NewSealer("")
+		k, secret, err := st.CreateIngestKeyAudited(ctx, "alice", "lon-tester", sealer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.RevokeIngestKeyAudited(ctx, "bob", k.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.RevokeIngestKeyAudited(ctx, "bob", k.ID); err == nil {
+			t.Fatal("second revoke accepted")
+		}
+		if err := st.SaveScheduleAudited(ctx, "alice", &models.Schedule{Name: models.SweepSchedule, Expr: "@every 2h", Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteScheduleAudited(ctx, "alice", models.SweepSchedule); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveTestDefinitionAudited(ctx, "carol", &models.TestDefinition{Pipeline: "Llm", Params: `{"max_tokens":4}`}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteTestDefinitionAudited(ctx, "carol", "Llm"); err != nil {
+			t.Fatal(err)
+		}
+		r := models.RegionDetail{Name: "WAW", DisplayName: "Warsaw", JobType: "ai"}
+		if err := st.SaveRegionAudited(ctx, "dave", &r); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Insert(ctx, aiResult(1, "WAW", 1, 1, time.Now())); err != nil {
+			t.Fatalf("the audited create did not reach the store's regions: %v", err)
+		}
+		if _, err := st.DeleteRegionAudited(ctx, "dave", r.ID); !errors.Is(err, models.ErrInUse) {
+			t.Fatalf("delete of a used region: %v", err)
+		}
+		if err := st.AuditAction(ctx, "erin", "sweep.start", "orchestrator:"+addr(1), map[string]int64{"sweep_id": 3}); err != nil {
+			t.Fatal(err)
+		}
+		log, err := st.AuditLog(ctx, models.AuditQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i := len(log) - 1; i >= 0; i-- {
+			e := log[i]
+			got = append(got, e.Actor+" "+e.Action+" "+e.Target)
+			if strings.Contains(e.Before+e.After, secret) {
+				t.Fatalf("the secret is in the audit log: %+v", e)
+			}
+		}
+		want := []string{
+			"alice ingest_key.create ingest_key:1", "bob ingest_key.revoke ingest_key:1",
+			"alice schedule.update schedule:sweep", "alice schedule.reset schedule:sweep",
+			"carol test_definition.update test_definition:Llm", "carol test_definition.reset test_definition:Llm",
+			"dave region.create region:" + fmt.Sprint(r.ID), "erin sweep.start orchestrator:" + addr(1),
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if !strings.Contains(log[len(log)-2].Before, `"revoked_at":null`) || !strings.Contains(log[len(log)-2].After, `"revoked_by":"bob"`) {
+			t.Fatalf("revoke entry: %+v", log[len(log)-2])
 		}
 	})
 }
