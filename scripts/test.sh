@@ -117,6 +117,18 @@ if [[ -n $unformatted ]]; then
 	failed+=(gofmt)
 fi
 
+step "templ generate is current"
+# The generated *_templ.go files are committed; regenerating must not change
+# them. Hashing the diff before and after works in a dirty tree too.
+templ_diff() { git diff -- '*_templ.go' | sha1sum; git ls-files --others --exclude-standard -- '*_templ.go'; }
+before=$(templ_diff)
+go tool templ generate -log-level error
+if [[ $(templ_diff) != "$before" ]]; then
+	echo "templ generate changed these files; commit its output:"
+	git status --short -- '*_templ.go'
+	failed+=("templ generate")
+fi
+
 step "go vet"
 go vet ./... || failed+=("go vet")
 
