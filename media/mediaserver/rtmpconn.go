@@ -221,6 +221,9 @@ func (c *conn) serve() error {
 		}
 		return err
 	}
+	// Shown in the API while the action is pending (a reader waiting for a
+	// publisher is idle on its path).
+	c.setState(stateIdle, pathName, query)
 	if publish {
 		return c.publish(action.CommandID, pathName, query, named)
 	}
