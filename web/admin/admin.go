@@ -1,0 +1,156 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"jobtester/auth"
+	"jobtester/models"
+	"jobtester/web"
+)
+
+// Deps are what the admin pages need; main wires them.
+type Deps struct {
+	Store  *models.Store
+	Auth   *auth.Auth
+	Logger *slog.Logger     // nil: slog.Default()
+	Now    func() time.Time // nil: time.Now
+}
+
+// handler serves every admin page; each section adds its routes to it.
+type handler struct {
+	Deps
+}
+
+// Section is one entry of the admin's nav and the routes behind it.
+type Section struct {
+	Key   string // marks the current entry: "mappings"
+	Title string // nav label and page title: "URI mappings"
+	Path  string // "/admin/mappings"
+	// routes adds the section's handlers to g, the /admin group (auth
+	// middleware and login redirect applied): paths are relative to /admin.
+	routes func(h *handler, g *echo.Group)
+}
+
+// sections lists the admin's pages in nav order. A new tool appends its
+// entry in init below and keeps its handlers and templates in files of its
+// own. (Set in init: the pages render the nav from this list, and the list
+// names the pages' routes.)
+var sections []Section
+
+func init() {
+	sections = []Section{
+		{"overview", "Overview", "/admin", (*handler).overviewRoutes},
+		{"mappings", "URI mappings", "/admin/mappings", (*handler).mappingRoutes},
+		{"reconciliation", "Reconciliation", "/admin/reconciliation", (*handler).reconciliationRoutes},
+		{"audit", "Audit log", "/admin/audit", (*handler).auditRoutes},
+	}
+}
+
+// Sections lists the admin's nav entries, for pages outside the package
+// that link to them.
+func Sections() []Section { return append([]Section(nil), sections...) }
+
+// LoginPath is where logged-out browsers are sent.
+const LoginPath = "/admin/login"
+
+// Register adds /admin and everything under it to e.
+func Register(e *echo.Echo, d Deps) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	h := &handler{Deps: d}
+	e.GET("/admin/static/admin.css", serveCSS)
+	// Login and logout need the session and the CSRF check, not a login.
+	mw := []echo.MiddlewareFunc{d.Auth.Middleware, noStore}
+	e.GET(LoginPath, h.loginPage, mw...)
+	e.POST(LoginPath, h.login, mw...)
+	e.GET("/admin/logout", h.logoutPage, mw...)
+	e.POST("/admin/logout", h.logout, mw...)
+	g := e.Group("/admin", d.Auth.Middleware, noStore, d.Auth.RequireLogin(LoginPath))
+	for _, s := range sections {
+		s.routes(h, g)
+	}
+}
+
+// noStore keeps admin pages out of every cache: they show what only a
+// logged-in admin may see, and carry a CSRF token.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+//go:embed static/admin.css
+var adminCSS []byte
+
+// cssURL carries the stylesheet's content hash, so it can be cached for
+// good and still change with a build.
+var cssURL = func() string {
+	sum := sha256.Sum256(adminCSS)
+	return "/admin/static/admin.css?v=" + hex.EncodeToString(sum[:6])
+}()
+
+func serveCSS(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", adminCSS)
+}
+
+type tokenKey struct{}
+
+// csrfFrom is the CSRF token of the page being rendered, for @csrf().
+func csrfFrom(ctx context.Context) string {
+	t, _ := ctx.Value(tokenKey{}).(string)
+	return t
+}
+
+// page renders body as an admin page: web.Layout, the admin's nav, the
+// user and the logout button.
+func (h *handler) page(c echo.Context, status int, title, section string, body templ.Component) error {
+	sess, _ := auth.FromContext(c)
+	token := auth.CSRFToken(c)
+	meta := web.PageMeta{Title: title, Active: "admin", User: sess.User, CSRFToken: token}
+	ctx := context.WithValue(c.Request().Context(), tokenKey{}, token)
+	return render(c, ctx, status, web.Layout(meta, shell(sess.User, section, body)))
+}
+
+// render writes a fully rendered component, so a failure half way is an
+// error page rather than half a page. The security headers are web's
+// (pages of both packages share one policy).
+func render(c echo.Context, ctx context.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(ctx, &buf); err != nil {
+		return err
+	}
+	hd := c.Response().Header()
+	hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("X-Frame-Options", "DENY")
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// timeout bounds the reads and writes of one request.
+func timeout(c echo.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), 10*time.Second)
+}
+
+// actor is who the audit log names for the request's changes.
+func actor(c echo.Context) string {
+	s, _ := auth.FromContext(c)
+	return s.User
+}
