@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -15,11 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
 	"jobtester/auth"
 	"jobtester/dbtest"
-	"jobtester/handlers"
 	"jobtester/models"
 	"jobtester/web"
 	"jobtester/web/admin"
@@ -28,7 +29,6 @@ import (
 const (
 	adminUser     = "ops"
 	adminPassword = "a password for tests"
-	apiToken      = "api-token-0123456789abcdef"
 	loginLimit    = 3
 )
 
@@ -57,7 +57,19 @@ func newEnv(t testing.TB, dialect string, o envOptions) *env {
 			t.Fatal(err)
 		}
 	}
-	e := handlers.New(handlers.Deps{Store: st, Window: 24 * time.Hour, MaxBodyBytes: 64 << 10, Logger: log, AdminToken: apiToken})
+	// handlers.New is left out so these tests do not depend on the tester's
+	// packages; its error handler does for pages what this one does.
+	e := echo.New()
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		status, msg := http.StatusInternalServerError, "internal error"
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			status, msg = he.Code, fmt.Sprint(he.Message)
+		} else {
+			t.Errorf("%s %s: %v", c.Request().Method, c.Request().URL, err)
+		}
+		_ = web.ErrorPage(c, status, msg)
+	}
 	web.Register(e, web.Deps{Store: st, Logger: log})
 	admin.Register(e, admin.Deps{Store: st, Auth: a, Logger: log})
 	srv := httptest.NewServer(e)
