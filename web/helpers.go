@@ -1,7 +1,10 @@
 package web
 
 import (
+	"strings"
+
 	"context"
+	"jobtester/models"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -72,4 +75,27 @@ func statusTitle(status int) string {
 		return t
 	}
 	return "Error"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func discoveryStatus(o *models.DiscoveredOrchestrator) string {
+	var parts []string
+	if o.Active {
+		parts = append(parts, "active")
+	} else {
+		parts = append(parts, "not active")
+	}
+	if o.Registered {
+		parts = append(parts, "registered")
+	}
+	if o.Stake != "" && o.Stake != "0" {
+		parts = append(parts, "stake "+o.Stake)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -100,8 +100,8 @@ func (q LeaderboardQuery) Values() url.Values {
 	if q.Sort != sortScore {
 		v.Set("sort", q.Sort)
 	}
-	if !q.Desc {
-		v.Set("dir", "asc")
+	if q.Desc != naturalDesc(q.Sort) {
+		v.Set("dir", sortDir(q.Desc))
 	}
 	return v
 }
@@ -122,9 +122,13 @@ func (q LeaderboardQuery) SortedBy(key string) LeaderboardQuery {
 		return q
 	}
 	q.Sort = key
-	q.Desc = key != sortOrchestrator && key != sortLatency
+	q.Desc = naturalDesc(key)
 	return q
 }
+
+// naturalDesc is the direction a column sorts in first: best first, so
+// scores high to low, latency low to high, names A to Z.
+func naturalDesc(key string) bool { return key != sortOrchestrator && key != sortLatency }
 
 // parseLeaderboardQuery reads the query from the URL. Unknown values are
 // errors (400), never silently replaced, so a shared link means one thing.
@@ -160,7 +164,7 @@ func parseLeaderboardQuery(v url.Values) (LeaderboardQuery, error) {
 	if s := v.Get("sort"); s != "" {
 		switch s {
 		case sortOrchestrator, sortScore, sortReliability, sortLive, sortSuccess, sortLatency, sortSamples:
-			q = q.SortedBy(s)
+			q.Sort, q.Desc = s, naturalDesc(s)
 		default:
 			return q, fmt.Errorf("sort must be one of orchestrator, score, reliability, live, success, latency, samples")
 		}
@@ -311,9 +315,7 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 			row.ReliabilityScore = ptr(reliabilityScore(q, *t, median))
 			row.SuccessRate = ptr(a.SuccessRate)
 		}
-		if t.Passed > 0 {
-			row.LatencySeconds = ptr(t.SumPassedRoundTripTime / float64(t.Passed))
-		}
+		row.LatencySeconds = latency(q.Pipeline, *t)
 		for _, p := range sparks[orch] {
 			if p.Results == 0 {
 				row.Sparkline = append(row.Sparkline, nil)
@@ -340,6 +342,23 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// latency is the mean round-trip time the page shows: of every scored
+// segment for transcoding (what its score uses), of successful jobs for AI
+// (a failed AI job's round trip says nothing about speed). nil when there
+// is none.
+func latency(pipeline string, t rollup.Totals) *float64 {
+	if pipeline == "" {
+		if t.Results == 0 || t.SumRoundTripTime <= 0 {
+			return nil
+		}
+		return ptr(t.SumRoundTripTime / float64(t.Results))
+	}
+	if t.Passed == 0 {
+		return nil
+	}
+	return ptr(t.SumPassedRoundTripTime / float64(t.Passed))
+}
 
 // score is the compatible score of window totals.
 func score(q LeaderboardQuery, t rollup.Totals, median float64) scoring.Aggregate {

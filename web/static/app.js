@@ -19,7 +19,8 @@
         return r.json();
       })
       .then(function (h) {
-        var pts = h.points || [];
+        // The chart's URL names one series; an empty list means no results.
+        var pts = (h.series && h.series.length > 0) ? h.series[0].points : [];
         var target = el.querySelector('.plot') || el;
         if (pts.length === 0) {
           target.textContent = 'No results in this window.';

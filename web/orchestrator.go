@@ -1,0 +1,343 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jobtester/models"
+)
+
+// chartRanges are the history ranges an orchestrator page offers.
+var chartRanges = []struct {
+	key   string
+	label string
+	d     time.Duration
+	step  string
+}{
+	{"24h", "24 hours", 24 * time.Hour, "hour"},
+	{"7d", "7 days", 7 * 24 * time.Hour, "hour"},
+	{"30d", "30 days", 30 * 24 * time.Hour, "6h"},
+}
+
+// maxCharts bounds the charts of one page; an orchestrator serving more
+// series gets its busiest ones.
+const maxCharts = 12
+
+// SeriesSummary is one series of an orchestrator over the chart range.
+type SeriesSummary struct {
+	Region   string
+	JobType  string
+	Pipeline string
+	Model    string
+	Samples  int64
+	Score    *float64
+	Success  *float64
+	Latency  *float64
+	ChartURL string // /api/v1/history for this series
+}
+
+// Label names the series' job.
+func (s SeriesSummary) Label() string {
+	if s.Pipeline == "" {
+		return "Transcoding"
+	}
+	return s.Pipeline + " · " + s.Model
+}
+
+// LiveTest is one live-video test as /api/v1/live/results shows it, kept
+// loose: the page shows the metrics it finds.
+type LiveTest struct {
+	ID           string
+	Model        string
+	When         string
+	Outcome      string
+	Score        string
+	ThumbnailURL string
+	Metrics      [][2]string // name, value
+}
+
+// OrchestratorView is what the orchestrator page shows.
+type OrchestratorView struct {
+	Address      string
+	Discovered   *models.DiscoveredOrchestrator // nil: discovery has not seen it
+	Mappings     []models.URIMapping
+	Capabilities []models.AdvertisedCapability
+	Range        string
+	RangeLabel   string
+	Series       []SeriesSummary
+	MoreSeries   int // series without a chart
+	Results      *ResultsPage
+	ResultsQuery url.Values
+	// LiveAvailable is false until the live-video API is served.
+	LiveAvailable bool
+	Live          []LiveTest
+	LiveError     string
+}
+
+func (s *site) orchestratorPage(c echo.Context) error {
+	addr := strings.ToLower(strings.TrimSpace(c.Param("address")))
+	if !validAddress(addr) {
+		return httpError(http.StatusBadRequest, "an orchestrator address is 0x followed by 40 hex digits")
+	}
+	rng := c.QueryParam("range")
+	if rng == "" {
+		rng = "7d"
+	}
+	ri := -1
+	for i, r := range chartRanges {
+		if r.key == rng {
+			ri = i
+		}
+	}
+	if ri < 0 {
+		return httpError(http.StatusBadRequest, "range must be 24h, 7d or 30d")
+	}
+	rq := url.Values{}
+	rq.Set("orchestrator", addr)
+	if b := c.QueryParam("before"); b != "" {
+		rq.Set("before", b)
+	}
+	if o := c.QueryParam("outcome"); o != "" {
+		rq.Set("outcome", o)
+	}
+	q, err := resultQuery(rq)
+	if err != nil {
+		return httpError(http.StatusBadRequest, err.Error())
+	}
+	q.Limit = 25
+	ctx, cancel := timeout(c)
+	defer cancel()
+
+	v := &OrchestratorView{Address: addr, Range: rng, RangeLabel: chartRanges[ri].label, ResultsQuery: rq}
+	o, err := s.Store.Orchestrator(ctx, addr)
+	switch {
+	case err == nil:
+		v.Discovered = &o
+	case !notFound(err):
+		return err
+	}
+	if v.Mappings, err = s.Store.MappingsOf(ctx, addr); err != nil {
+		return err
+	}
+	if v.Capabilities, err = s.Store.Capabilities(ctx, addr); err != nil {
+		return err
+	}
+	if v.Results, err = s.results(ctx, q); err != nil {
+		return err
+	}
+	if err := s.seriesOf(ctx, v, chartRanges[ri].d, chartRanges[ri].step); err != nil {
+		return err
+	}
+	if v.Discovered == nil && len(v.Mappings) == 0 && len(v.Results.Results) == 0 && len(v.Series) == 0 && q.Before == nil {
+		return httpError(http.StatusNotFound, "jobtester knows nothing about orchestrator "+addr+
+			": discovery has not seen it, no mapping names it, and no result is stored")
+	}
+	s.liveTests(c, v)
+
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {
+		return renderFragment(c, http.StatusOK, resultsSection(v))
+	}
+	return render(c, http.StatusOK, Layout(PageMeta{Title: "Orchestrator " + shortAddress(addr), Active: "leaderboard"},
+		orchestratorBody(v)))
+}
+
+// orchestratorResults is the results section alone (htmx paging); without
+// htmx, paging links go to the page itself.
+func (s *site) orchestratorResults(c echo.Context) error {
+	c.Request().Header.Set("HX-Request", "true")
+	c.Request().Header.Set("HX-Target", "results")
+	return s.orchestratorPage(c)
+}
+
+// seriesOf fills the page's series: window totals per pipeline/model/region,
+// busiest first, with the URL of each chart's data.
+func (s *site) seriesOf(ctx context.Context, v *OrchestratorView, d time.Duration, step string) error {
+	now := s.Now().UTC()
+	w := models.Window{Since: now.Add(-d), Until: now}
+	totals, err := s.Store.Totals(ctx, models.Filter{Orchestrator: v.Address}, w)
+	if err != nil {
+		return err
+	}
+	sort.Slice(totals, func(i, j int) bool {
+		a, b := totals[i], totals[j]
+		if a.Results != b.Results {
+			return a.Results > b.Results
+		}
+		return a.Pipeline+a.Model+a.Region < b.Pipeline+b.Model+b.Region
+	})
+	for i, t := range totals {
+		if i >= maxCharts {
+			v.MoreSeries = len(totals) - maxCharts
+			break
+		}
+		median := 0.0
+		if t.Pipeline != "" {
+			if median, err = s.Store.MedianRoundTripTime(ctx, t.Pipeline, t.Model, t.Region, w); err != nil {
+				return err
+			}
+		}
+		p := historyPoint(w.Since, t.Totals, t.Pipeline, median)
+		q := url.Values{}
+		q.Set("orchestrator", v.Address)
+		q.Set("region", t.Region)
+		q.Set("job_type", t.JobType)
+		if t.Pipeline != "" {
+			q.Set("pipeline", t.Pipeline)
+			q.Set("model", t.Model)
+		}
+		q.Set("since", strconv.FormatInt(w.Since.Unix(), 10))
+		q.Set("until", strconv.FormatInt(w.Until.Unix(), 10))
+		q.Set("step", step)
+		v.Series = append(v.Series, SeriesSummary{Region: t.Region, JobType: t.JobType, Pipeline: t.Pipeline,
+			Model: t.Model, Samples: t.Results, Score: p.Score, Success: p.SuccessRate, Latency: p.LatencySeconds,
+			ChartURL: "/api/v1/history?" + q.Encode()})
+	}
+	return nil
+}
+
+// liveResultsPath is the live-video API another part of jobtester serves
+// once live tests exist.
+const liveResultsPath = "/api/v1/live/results"
+
+// liveTests reads the orchestrator's recent live tests through the live
+// API's own handler (in process, no network), when that API is served.
+func (s *site) liveTests(c echo.Context, v *OrchestratorView) {
+	if !s.Routes(liveResultsPath) {
+		return
+	}
+	v.LiveAvailable = true
+	q := url.Values{}
+	q.Set("orchestrator", v.Address)
+	q.Set("limit", "8")
+	req := httptest.NewRequestWithContext(c.Request().Context(), http.MethodGet, liveResultsPath+"?"+q.Encode(), nil)
+	req.Header.Set("Accept", "application/json")
+	rec := httptest.NewRecorder()
+	s.e.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		v.LiveError = fmt.Sprintf("the live results API answered %d", rec.Code)
+		return
+	}
+	tests, err := parseLiveResults(rec.Body.Bytes())
+	if err != nil {
+		v.LiveError = "the live results API answered something this page cannot read"
+		s.Logger.Warn("live results unreadable", "err", err)
+		return
+	}
+	v.Live = tests
+}
+
+// parseLiveResults reads a list of live results, bare or under "results"
+// (or "live_results"), each an object. It shows identity fields apart and
+// every other scalar as a metric, so new metrics appear without a change
+// here.
+func parseLiveResults(b []byte) ([]LiveTest, error) {
+	var items []map[string]any
+	if err := json.Unmarshal(b, &items); err != nil {
+		var wrapped map[string]json.RawMessage
+		if err2 := json.Unmarshal(b, &wrapped); err2 != nil {
+			return nil, fmt.Errorf("decode live results: %w", err)
+		}
+		raw, ok := wrapped["results"]
+		if !ok {
+			raw, ok = wrapped["live_results"]
+		}
+		if !ok {
+			return nil, fmt.Errorf("decode live results: no results list")
+		}
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, fmt.Errorf("decode live results: %w", err)
+		}
+	}
+	out := make([]LiveTest, 0, len(items))
+	for _, it := range items {
+		lt := LiveTest{}
+		take := func(keys ...string) string {
+			for _, k := range keys {
+				if x, ok := it[k]; ok && x != nil {
+					delete(it, k)
+					return scalar(x)
+				}
+			}
+			return ""
+		}
+		lt.ID = take("id", "live_result_id")
+		lt.Model = take("model", "model_id")
+		lt.When = take("started_at", "received_at", "created_at", "at")
+		lt.Outcome = take("outcome", "status")
+		lt.Score = take("score", "live_score")
+		if th := take("thumbnail_url"); th != "" && strings.HasPrefix(th, "/") {
+			lt.ThumbnailURL = th
+		} else if _, err := strconv.ParseInt(lt.ID, 10, 64); err == nil {
+			lt.ThumbnailURL = liveResultsPath + "/" + lt.ID + "/thumbnail.jpg"
+		}
+		for _, k := range []string{"orchestrator", "thumbnail", "sweep_id", "result_id", "region"} {
+			delete(it, k)
+		}
+		keys := make([]string, 0, len(it))
+		for k, x := range it {
+			if s := scalar(x); s != "" && !strings.HasPrefix(s, "{") {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			lt.Metrics = append(lt.Metrics, [2]string{strings.ReplaceAll(k, "_", " "), scalar(it[k])})
+		}
+		out = append(out, lt)
+	}
+	return out, nil
+}
+
+func scalar(x any) string {
+	switch v := x.(type) {
+	case string:
+		return v
+	case float64:
+		if v == float64(int64(v)) && v < 1e15 && v > -1e15 {
+			return strconv.FormatInt(int64(v), 10)
+		}
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case nil:
+		return ""
+	}
+	return ""
+}
+
+// rangeURL is the page with another chart range.
+func (v *OrchestratorView) rangeURL(key string) string {
+	return "/orchestrators/" + v.Address + "?range=" + key + "#history"
+}
+
+// olderURL is the next page of results, or "".
+func (v *OrchestratorView) olderURL(fragment bool) string {
+	if v.Results.Next == "" {
+		return ""
+	}
+	q := url.Values{}
+	q.Set("range", v.Range)
+	q.Set("before", v.Results.Next)
+	if o := v.ResultsQuery.Get("outcome"); o != "" {
+		q.Set("outcome", o)
+	}
+	if fragment {
+		return "/orchestrators/" + v.Address + "/results?" + q.Encode()
+	}
+	return "/orchestrators/" + v.Address + "?" + q.Encode() + "#results"
+}
+
+func (v *OrchestratorView) newestURL() string {
+	return "/orchestrators/" + v.Address + "?range=" + v.Range + "#results"
+}
