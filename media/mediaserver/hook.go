@@ -72,29 +72,39 @@ func (s *Server) sendStartHook(name, query, sourceID string) {
 
 // rtmpURLForGateway is the rtmp_url the gateway should pull the input from,
 // or "" when its default — rtmp://<caller IP>/<stream>, port 1935 — is right.
-// The host is the listener's address if it is bound to one, else the local
-// address this host uses to reach the gateway, which is the caller IP the
-// gateway sees.
 func (s *Server) rtmpURLForGateway(ctx context.Context, name string) string {
-	host, port, err := net.SplitHostPort(s.RTMPAddr())
-	if err != nil || port == "1935" {
+	u, err := gatewayPullURL(ctx, s.RTMPAddr(), s.cfg.GatewayURL, name)
+	if err != nil {
+		s.log.Warn("mediaserver: start hook: cannot tell which address the gateway reaches us on; sending no rtmp_url", "err", err)
 		return ""
 	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		local, err := s.localAddrTowardGateway(ctx)
-		if err != nil {
-			s.log.Warn("mediaserver: start hook: cannot tell which address the gateway reaches us on; sending no rtmp_url", "err", err)
-			return ""
-		}
-		host = local
-	}
-	return "rtmp://" + net.JoinHostPort(host, port) + "/" + name
+	return u
 }
 
-// localAddrTowardGateway asks the kernel which source address it would use
-// for the gateway: a UDP "connection" sends nothing.
-func (s *Server) localAddrTowardGateway(ctx context.Context) (string, error) {
-	u, err := url.Parse(s.cfg.GatewayURL)
+// gatewayPullURL builds the pull URL for a listener bound to listenAddr. The
+// host is the listener's address if it is bound to one, else the local
+// address this host uses to reach the gateway, which is the caller IP the
+// gateway sees.
+func gatewayPullURL(ctx context.Context, listenAddr, gatewayURL, name string) (string, error) {
+	host, port, err := net.SplitHostPort(listenAddr)
+	if err != nil {
+		return "", err
+	}
+	if port == "1935" {
+		return "", nil
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		if host, err = localAddrToward(ctx, gatewayURL); err != nil {
+			return "", err
+		}
+	}
+	return "rtmp://" + net.JoinHostPort(host, port) + "/" + name, nil
+}
+
+// localAddrToward asks the kernel which source address it would use for
+// the gateway: a UDP "connection" sends nothing.
+func localAddrToward(ctx context.Context, gatewayURL string) (string, error) {
+	u, err := url.Parse(gatewayURL)
 	if err != nil {
 		return "", fmt.Errorf("parse gateway URL: %w", err)
 	}

@@ -212,7 +212,8 @@ func (c *conn) serve() error {
 	streamKey, _ := action.Arguments[1].(string)
 	publish := action.Name == "publish"
 	pathName, query, err := streamTarget(tcURL, streamKey)
-	c.log.Debug("rtmp: "+action.Name, "app", ci.app, "tcUrl", tcURL, "streamKey", streamKey, "path", pathName, "query", query, "err", err)
+	app, _, _ := cutAuth(ci.app)
+	c.log.Debug("rtmp: "+action.Name, "app", app, "tcUrl", tcURL, "streamKey", streamKey, "path", pathName, "query", query, "err", err)
 	if err != nil {
 		if publish {
 			_ = c.writeStatus(action.CommandID, "error", "NetStream.Publish.BadName", err.Error())
