@@ -38,6 +38,9 @@ type Deps struct {
 	Webhooks map[string]http.Handler
 	// Extra handlers under /api/v1 (the demo's simnet truth).
 	Extra map[string]http.Handler
+	// AdminTools back /api/v1/admin (ingest keys, schedule, test
+	// definitions, regions, test now); nil: those needing a part answer 409.
+	AdminTools *AdminTools
 }
 
 type server struct {
@@ -89,6 +92,7 @@ func New(d Deps) *echo.Echo {
 
 	s.registerV1(e)
 	s.registerLive(e)
+	s.registerAdminV1(e)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
