@@ -85,7 +85,14 @@ func (f *mappingForm) refused(err error) bool {
 	return true
 }
 
+// capitalize starts a validation message as a sentence, naming the field
+// the way the form labels it.
 func capitalize(s string) string {
+	for raw, label := range map[string]string{"uri ": "URI ", "job_types ": "Job types "} {
+		if strings.HasPrefix(s, raw) {
+			return label + s[len(raw):]
+		}
+	}
 	if s == "" {
 		return s
 	}

@@ -68,7 +68,7 @@ func mappingsBody(v mappingsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " mappings, by orchestrator and URI</caption> <thead><tr><th scope=\"col\">Orchestrator</th><th scope=\"col\">URI</th><th scope=\"col\">Job types</th><th scope=\"col\">Note</th><th scope=\"col\">Updated</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " mappings, by orchestrator and URI</caption> <thead><tr><th scope=\"col\">Orchestrator</th><th scope=\"col\">URI</th><th scope=\"col\">Job types</th><th scope=\"col\">Note</th><th scope=\"col\">Updated</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
