@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"jobtester/auth"
 	"jobtester/config"
 	"jobtester/handlers"
 	"jobtester/ingest"
@@ -23,6 +24,7 @@ import (
 	"jobtester/models"
 	"jobtester/simnet"
 	"jobtester/web"
+	"jobtester/web/admin"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -205,6 +207,15 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 	}
 	e := handlers.New(deps)
 	web.Register(e, web.Deps{Store: st, Logger: log})
+	admins, err := auth.New(st, auth.Options{SessionTTL: cfg.AdminSessionTTL, SecureCookie: cfg.AdminSecureCookie,
+		LoginLimit: cfg.AdminLoginLimit, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := admins.EnsureAdmin(ctx, cfg.AdminUser, cfg.AdminPassword); err != nil {
+		return fmt.Errorf("admin account from the configuration: %w", err)
+	}
+	admin.Register(e, admin.Deps{Store: st, Auth: admins, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
