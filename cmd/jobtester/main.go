@@ -20,7 +20,6 @@ import (
 	"jobtester/config"
 	"jobtester/handlers"
 	"jobtester/ingest"
-	"jobtester/jobs"
 	"jobtester/models"
 	"jobtester/simnet"
 	"jobtester/web"
@@ -188,8 +187,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 		keys = append(keys, ingest.Key{Name: k.Name, Secret: k.Secret, Revoked: k.Revoked})
 	}
 	ring := ingest.NewKeyring(keys)
+	tools, err := adminTools(ctx, cfg, st, ring, log)
+	if err != nil {
+		return err
+	}
 	if ring.Len() == 0 {
-		log.Warn("no ingest keys configured: POST /api/post_stats will refuse every request (set --secret or ingest_keys)")
+		log.Warn("no ingest keys configured: POST /api/post_stats will refuse every request (set --secret or ingest_keys, or create one in the admin pages)")
 	}
 	tester, err := buildTester(ctx, cfg, st, log)
 	if err != nil {
@@ -198,12 +201,15 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 	deps := handlers.Deps{
 		Store: st, Keys: ring, Window: cfg.Window, MaxBodyBytes: cfg.MaxBodyBytes,
 		Logger: log, Version: version, AdminToken: cfg.AdminToken, Webhooks: webhooks(tester), Extra: hooks.extra,
+		AdminTools: tools,
 	}
 	// Sweeps end with ctx; requests in flight get the shutdown timeout.
 	sweepCtx, stopSweeps := context.WithCancel(ctx)
 	defer stopSweeps()
 	if tester != nil {
-		deps.Sweeper = sweeper{ctx: sweepCtx, t: tester}
+		sw := sweeper{ctx: sweepCtx, t: tester}
+		deps.Sweeper = sw
+		withTester(tools, tester, sw, st, cfg, log)
 	}
 	e := handlers.New(deps)
 	web.Register(e, web.Deps{Store: st, Logger: log})
@@ -255,11 +261,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 			log.Warn("first sweep not started", "err", err)
 		}
 	}
-	if tester != nil && cfg.Schedule != "" {
+	background.Add(1)
+	go func() { defer background.Done(); tools.KeyRefresh.Run(sweepCtx) }()
+	if tools.Scheduler != nil {
 		background.Add(1)
 		go func() {
 			defer background.Done()
-			if err := jobs.Schedule(sweepCtx, tester, cfg.Schedule, log); err != nil {
+			if err := tools.Scheduler.Run(sweepCtx); err != nil {
 				log.Error("schedule stopped", "err", err)
 			}
 		}()
