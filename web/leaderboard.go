@@ -199,7 +199,8 @@ type LeaderboardRow struct {
 	// ReliabilityScore is the compatible formula with the success rate
 	// replaced by its Wilson lower bound (see docs/dashboard.md).
 	ReliabilityScore *float64 `json:"reliability_score"`
-	// LiveScore is the live-video score; nil until live results carry one.
+	// LiveScore is the mean live-video score (scoring/live.go) of the
+	// window's live tests; nil for other job types or without live tests.
 	LiveScore   *float64 `json:"live_score"`
 	SuccessRate *float64 `json:"success_rate"`
 	// LatencySeconds is the mean round-trip time of successful tests.
@@ -337,8 +338,47 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 			lb.Rows = append(lb.Rows, LeaderboardRow{Orchestrator: a})
 		}
 	}
+	if q.Live() {
+		if err := s.addLiveScores(ctx, lb, win); err != nil {
+			return nil, err
+		}
+	}
 	sortRows(lb.Rows, q.Sort, q.Desc)
 	return lb, nil
+}
+
+// maxLiveRows bounds the live tests one leaderboard reads: live tests take
+// about a minute each, so this is days of a busy tester.
+const maxLiveRows = 5000
+
+// addLiveScores fills the live score: the mean of the live tests' own
+// scores (scoring/live.go) over the window, for tests that were scored
+// (pass or fail).
+func (s *site) addLiveScores(ctx context.Context, lb *Leaderboard, win models.Window) error {
+	rows, err := s.Store.LiveResults(ctx, models.LiveFilter{Model: lb.Query.Model, Since: win.Since, Limit: maxLiveRows})
+	if err != nil {
+		return err
+	}
+	sum, n := map[string]float64{}, map[string]int{}
+	for _, r := range rows {
+		if !r.Outcome.Scored() || r.CreatedAt.After(win.Until) || (lb.Query.Region != "" && r.Region != lb.Query.Region) {
+			continue
+		}
+		sum[r.Orchestrator] += r.Score
+		n[r.Orchestrator]++
+	}
+	for i := range lb.Rows {
+		o := lb.Rows[i].Orchestrator
+		if n[o] > 0 {
+			lb.Rows[i].LiveScore = ptr(sum[o] / float64(n[o]))
+			delete(n, o)
+		}
+	}
+	// A live test whose compatible record is missing still shows.
+	for o, k := range n {
+		lb.Rows = append(lb.Rows, LeaderboardRow{Orchestrator: o, LiveScore: ptr(sum[o] / float64(k))})
+	}
+	return nil
 }
 
 func ptr(v float64) *float64 { return &v }

@@ -237,62 +237,48 @@ func (s *site) liveTests(c echo.Context, v *OrchestratorView) {
 	v.Live = tests
 }
 
-// parseLiveResults reads a list of live results, bare or under "results"
-// (or "live_results"), each an object. It shows identity fields apart and
-// every other scalar as a metric, so new metrics appear without a change
-// here.
+// liveMetrics are the live-test fields the page shows, in order, with
+// their labels and units. Others stay in the JSON.
+var liveMetrics = []struct{ key, label, unit string }{
+	{"startup_latency_ms", "startup", " ms"},
+	{"e2e_latency_ms", "end-to-end latency", " ms"},
+	{"fps_mean", "fps", ""},
+	{"fps_low", "fps (5th pct)", ""},
+	{"jitter_ms", "jitter", " ms"},
+	{"freezes", "freezes", ""},
+	{"black_fraction", "black", ""},
+	{"pass_through", "pass-through", ""},
+	{"flags", "flags", ""},
+	{"error", "error", ""},
+}
+
+// parseLiveResults reads the live results API's answer: {"results": [...]}
+// of objects. Fields are read loosely, by name, so a field the page does
+// not know is ignored rather than breaking it.
 func parseLiveResults(b []byte) ([]LiveTest, error) {
-	var items []map[string]any
-	if err := json.Unmarshal(b, &items); err != nil {
-		var wrapped map[string]json.RawMessage
-		if err2 := json.Unmarshal(b, &wrapped); err2 != nil {
-			return nil, fmt.Errorf("decode live results: %w", err)
-		}
-		raw, ok := wrapped["results"]
-		if !ok {
-			raw, ok = wrapped["live_results"]
-		}
-		if !ok {
-			return nil, fmt.Errorf("decode live results: no results list")
-		}
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, fmt.Errorf("decode live results: %w", err)
-		}
+	var doc struct {
+		Results []map[string]any `json:"results"`
 	}
-	out := make([]LiveTest, 0, len(items))
-	for _, it := range items {
-		lt := LiveTest{}
-		take := func(keys ...string) string {
-			for _, k := range keys {
-				if x, ok := it[k]; ok && x != nil {
-					delete(it, k)
-					return scalar(x)
-				}
-			}
-			return ""
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("decode live results: %w", err)
+	}
+	if doc.Results == nil {
+		return nil, fmt.Errorf("decode live results: no results list")
+	}
+	out := make([]LiveTest, 0, len(doc.Results))
+	for _, it := range doc.Results {
+		lt := LiveTest{ID: scalar(it["id"]), Model: scalar(it["model"]), When: scalar(it["created_at"]),
+			Outcome: scalar(it["outcome"]), Score: scalar(it["score"])}
+		if t, err := time.Parse(time.RFC3339Nano, lt.When); err == nil {
+			lt.When = fmtTime(t)
 		}
-		lt.ID = take("id", "live_result_id")
-		lt.Model = take("model", "model_id")
-		lt.When = take("started_at", "received_at", "created_at", "at")
-		lt.Outcome = take("outcome", "status")
-		lt.Score = take("score", "live_score")
-		if th := take("thumbnail_url"); th != "" && strings.HasPrefix(th, "/") {
+		if th := scalar(it["thumbnail_url"]); strings.HasPrefix(th, "/") && !strings.HasPrefix(th, "//") {
 			lt.ThumbnailURL = th
-		} else if _, err := strconv.ParseInt(lt.ID, 10, 64); err == nil {
-			lt.ThumbnailURL = liveResultsPath + "/" + lt.ID + "/thumbnail.jpg"
 		}
-		for _, k := range []string{"orchestrator", "thumbnail", "sweep_id", "result_id", "region"} {
-			delete(it, k)
-		}
-		keys := make([]string, 0, len(it))
-		for k, x := range it {
-			if s := scalar(x); s != "" && !strings.HasPrefix(s, "{") {
-				keys = append(keys, k)
+		for _, m := range liveMetrics {
+			if v := scalar(it[m.key]); v != "" && v != "false" {
+				lt.Metrics = append(lt.Metrics, [2]string{m.label, v + m.unit})
 			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			lt.Metrics = append(lt.Metrics, [2]string{strings.ReplaceAll(k, "_", " "), scalar(it[k])})
 		}
 		out = append(out, lt)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jobtester/auth"
+	"jobtester/handlers"
 	"jobtester/models"
 	"jobtester/web"
 )
@@ -24,6 +25,11 @@ type Deps struct {
 	Auth   *auth.Auth
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
+	// Tools are the parts of the instance the run-time configuration
+	// pages act on (keys.go, schedules.go, tests.go, regions.go,
+	// testnow.go); nil: those pages show what is stored and say what this
+	// instance lacks.
+	Tools *handlers.AdminTools
 }
 
 // handler serves every admin page; each section adds its routes to it.
@@ -52,6 +58,11 @@ func init() {
 		{"overview", "Overview", "/admin", (*handler).overviewRoutes},
 		{"mappings", "URI mappings", "/admin/mappings", (*handler).mappingRoutes},
 		{"reconciliation", "Reconciliation", "/admin/reconciliation", (*handler).reconciliationRoutes},
+		{"tests", "Test definitions", "/admin/tests", (*handler).testRoutes},
+		{"schedule", "Schedule", "/admin/schedule", (*handler).scheduleRoutes},
+		{"testnow", "Test now & live", "/admin/test", (*handler).testNowRoutes},
+		{"regions", "Regions", "/admin/regions", (*handler).regionRoutes},
+		{"keys", "Ingest keys", "/admin/keys", (*handler).keyRoutes},
 		{"audit", "Audit log", "/admin/audit", (*handler).auditRoutes},
 	}
 }

@@ -1,0 +1,274 @@
+package models_test
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"strconv"
+	"testing"
+	"time"
+
+	"jobtester/dbtest"
+	"jobtester/ingest"
+	"jobtester/models"
+	"jobtester/rollup"
+)
+
+// TestHistoryStepsAddUpToWindowTotals writes random results over two days
+// and checks that each series' steps, read from memory and from SQL (a
+// store whose horizon is shorter than the window), agree with each other,
+// sum to the window totals, and sit in the hour their results were
+// received.
+func TestHistoryStepsAddUpToWindowTotals(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		dsn := dbtest.DSN(t, dialect)
+		st := dbtest.OpenDSN(t, dsn, models.Options{})
+		sqlOnly := dbtest.OpenDSN(t, dsn, models.Options{RollupHorizon: time.Hour})
+		r := rand.New(rand.NewSource(3))
+		now := time.Now().UTC()
+		perHour := map[[2]int64]int64{} // orchestrator, hour → results
+		var batch []models.NewResult
+		for i := 0; i < 400; i++ {
+			orch := 1 + r.Intn(3)
+			at := now.Add(-time.Duration(r.Int63n(int64(40 * time.Hour))))
+			region := []string{"FRA", "LAX"}[r.Intn(2)]
+			batch = append(batch, aiResult(orch, region, float64(r.Intn(2)), 0.5+r.Float64(), at))
+			perHour[[2]int64{int64(orch), at.Truncate(time.Hour).Unix()}]++
+		}
+		if err := st.Insert(ctx, batch...); err != nil {
+			t.Fatal(err)
+		}
+		w := models.Window{Since: now.Add(-40 * time.Hour), Until: now}
+		f := models.Filter{JobType: ingest.JobTypeAI, Pipeline: "Llm", Model: "m"}
+		mem, err := st.History(ctx, f, w, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromSQL, err := sqlOnly.History(ctx, f, w, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mem) != 6 || len(fromSQL) != len(mem) {
+			t.Fatalf("%d series from memory, %d from SQL, want 6", len(mem), len(fromSQL))
+		}
+		totals, err := st.Totals(ctx, f, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(o, r string) string { return o + "/" + r }
+		want := map[string]rollup.Totals{}
+		for _, tt := range totals {
+			want[key(tt.Orchestrator, tt.Region)] = tt.Totals
+		}
+		sqlBy := map[string]models.SeriesHistory{}
+		for _, h := range fromSQL {
+			sqlBy[key(h.Orchestrator, h.Region)] = h
+		}
+		counted := map[[2]int64]int64{}
+		for _, h := range mem {
+			k := key(h.Orchestrator, h.Region)
+			other := sqlBy[k]
+			if len(h.Points) != 41 || len(other.Points) != 41 {
+				t.Fatalf("%s: %d and %d steps, want 41", k, len(h.Points), len(other.Points))
+			}
+			var sum rollup.Totals
+			for i, p := range h.Points {
+				q := other.Points[i]
+				if !p.Start.Equal(q.Start) || p.Results != q.Results || math.Abs(p.SumRoundTripTime-q.SumRoundTripTime) > 1e-9 {
+					t.Fatalf("%s step %d: memory %+v, SQL %+v", k, i, p, q)
+				}
+				if i > 0 && p.Start.Sub(h.Points[i-1].Start) != time.Hour {
+					t.Fatalf("%s: steps %s and %s are not an hour apart", k, h.Points[i-1].Start, p.Start)
+				}
+				sum.Add(p.Totals)
+				o, err := strconv.ParseInt(h.Orchestrator[2:], 16, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				counted[[2]int64{o, p.Start.Unix()}] += p.Results
+			}
+			if sum.Results != want[k].Results || sum.Passed != want[k].Passed ||
+				math.Abs(sum.SumSuccessRate-want[k].SumSuccessRate) > 1e-9 {
+				t.Fatalf("%s: steps add up to %+v, window totals %+v", k, sum, want[k])
+			}
+		}
+		for k, n := range perHour {
+			if counted[k] != n {
+				t.Fatalf("orchestrator %d hour %d: %d results in the history, %d written", k[0], k[1], counted[k], n)
+			}
+		}
+		// Six-hour steps add up the same hours.
+		six, err := st.History(ctx, f, w, 6*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range six {
+			var n int64
+			for _, p := range h.Points {
+				n += p.Results
+			}
+			if n != want[key(h.Orchestrator, h.Region)].Results {
+				t.Fatalf("6-hour steps of %s hold %d results, want %d", h.Orchestrator, n, want[key(h.Orchestrator, h.Region)].Results)
+			}
+		}
+	})
+}
+
+func TestHistoryRefusesBadSteps(t *testing.T) {
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	now := time.Now()
+	for _, c := range []struct {
+		w    models.Window
+		step time.Duration
+	}{
+		{models.Window{Since: now.Add(-time.Hour), Until: now}, 30 * time.Minute},
+		{models.Window{Since: now.Add(-time.Hour), Until: now}, 90 * time.Minute},
+		{models.Window{Since: now, Until: now.Add(-2 * time.Hour)}, time.Hour},
+		{models.Window{Since: now.Add(-60 * 24 * time.Hour), Until: now}, time.Hour},
+	} {
+		if _, err := st.History(ctx, models.Filter{}, c.w, c.step); !errors.Is(err, models.ErrBadHistory) {
+			t.Errorf("History(%v, %s) = %v, want ErrBadHistory", c.w, c.step, err)
+		}
+	}
+}
+
+func TestResultsFilterAndPageEveryOutcome(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		now := time.Now().UTC()
+		var batch []models.NewResult
+		outcomes := []models.Outcome{models.OutcomePass, models.OutcomeFail, models.OutcomeUnavailable, models.OutcomeTesterError}
+		for i := 0; i < 40; i++ {
+			r := aiResult(1+i%2, "FRA", 1, 1, now.Add(-time.Duration(i/4)*time.Second)) // ties of 4
+			r.Outcome = outcomes[i%4]
+			batch = append(batch, r)
+		}
+		if err := st.Insert(ctx, batch...); err != nil {
+			t.Fatal(err)
+		}
+		// Orchestrator 1 holds pass and unavailable results, 20 of them.
+		var got []models.RawResult
+		q := models.ResultQuery{Orchestrator: addr(1), Limit: 3}
+		for {
+			page, err := st.Results(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, page.Results...)
+			if page.Next == nil {
+				break
+			}
+			c, err := models.ParseCursor(page.Next.String())
+			if err != nil || c.ID != page.Next.ID || !c.ReceivedAt.Equal(page.Next.ReceivedAt) {
+				t.Fatalf("cursor %v does not survive its string: %v %v", page.Next, c, err)
+			}
+			q.Before = &c
+		}
+		if len(got) != 20 {
+			t.Fatalf("%d results, want 20", len(got))
+		}
+		ids := map[int64]bool{}
+		for i, r := range got {
+			if ids[r.ID] {
+				t.Fatalf("result %d twice", r.ID)
+			}
+			ids[r.ID] = true
+			if i > 0 && (r.ReceivedAt.After(got[i-1].ReceivedAt) || (r.ReceivedAt.Equal(got[i-1].ReceivedAt) && r.ID > got[i-1].ID)) {
+				t.Fatalf("results out of order at %d", i)
+			}
+			if r.Region != "FRA" {
+				t.Fatalf("region %q", r.Region)
+			}
+		}
+		page, err := st.Results(ctx, models.ResultQuery{Outcome: models.OutcomeTesterError, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Results) != 10 || page.Next != nil {
+			t.Fatalf("%d tester errors (next %v), want 10", len(page.Results), page.Next)
+		}
+		for _, r := range page.Results {
+			if r.Outcome != models.OutcomeTesterError || r.Orchestrator != addr(2) {
+				t.Fatalf("filtered result %+v", r)
+			}
+		}
+	})
+}
+
+func TestOrchestratorReads(t *testing.T) {
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	if _, err := st.Orchestrator(ctx, addr(1)); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("unknown orchestrator: %v", err)
+	}
+	err := st.SaveDiscovery(ctx, []models.DiscoveredOrchestrator{
+		{Address: addr(1), ServiceURI: "https://a:1", Sources: "chain"},
+		{Address: addr(2), Sources: "gateway"},
+	}, []models.AdvertisedCapability{
+		{Orchestrator: addr(1), Pipeline: "Llm", Model: "m"},
+		{Orchestrator: addr(2), Pipeline: "Llm", Model: "m"},
+		{Orchestrator: addr(2), Pipeline: "Llm", Model: "other"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := st.Orchestrator(ctx, addr(1))
+	if err != nil || o.ServiceURI != "https://a:1" {
+		t.Fatalf("orchestrator 1: %+v %v", o, err)
+	}
+	caps, err := st.Capabilities(ctx, addr(2))
+	if err != nil || len(caps) != 2 || caps[0].Model != "m" || caps[1].Model != "other" {
+		t.Fatalf("capabilities of 2: %+v %v", caps, err)
+	}
+	by, err := st.AdvertisedBy(ctx, "Llm", "m")
+	if err != nil || len(by) != 2 {
+		t.Fatalf("advertising Llm/m: %v %v", by, err)
+	}
+	pool, err := st.AdvertisedBy(ctx, "", "")
+	if err != nil || len(pool) != 1 || pool[0] != addr(1) {
+		t.Fatalf("transcoding pool: %v %v", pool, err)
+	}
+	m := models.URIMapping{Orchestrator: addr(2), URI: "https://b:2", JobTypes: "ai"}
+	if err := st.SaveMapping(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := st.MappingsOf(ctx, addr(2))
+	if err != nil || len(ms) != 1 || ms[0].URI != "https://b:2" {
+		t.Fatalf("mappings of 2: %+v %v", ms, err)
+	}
+}
+
+func TestParseCursorRefusesBrokenInput(t *testing.T) {
+	for _, s := range []string{"", ".", "1", "1.", ".1", "-1.1", "1.0", "1.-3", "a.1", "1.b", "1.2.3",
+		"99999999999999999999.1", "1.99999999999999999999", " 1.1"} {
+		if _, err := models.ParseCursor(s); !errors.Is(err, models.ErrBadCursor) {
+			t.Errorf("ParseCursor(%q) = %v, want ErrBadCursor", s, err)
+		}
+	}
+	c, err := models.ParseCursor("1700000000123456789.42")
+	if err != nil || c.ID != 42 || c.ReceivedAt.UnixNano() != 1700000000123456789 {
+		t.Fatalf("ParseCursor = %+v %v", c, err)
+	}
+}
+
+func FuzzParseCursor(f *testing.F) {
+	for _, s := range []string{"1700000000123456789.42", "0.1", "1.", "x", "9.9.9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := models.ParseCursor(s)
+		if err != nil {
+			if !errors.Is(err, models.ErrBadCursor) {
+				t.Fatalf("error %v does not wrap ErrBadCursor", err)
+			}
+			return
+		}
+		// Whatever parses round-trips.
+		again, err := models.ParseCursor(c.String())
+		if err != nil || again != c {
+			t.Fatalf("%q → %+v → %q → %+v %v", s, c, c.String(), again, err)
+		}
+		if c.ID <= 0 {
+			t.Fatalf("%q gave id %d", s, c.ID)
+		}
+	})
+}
