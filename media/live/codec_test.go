@@ -219,9 +219,9 @@ func TestDecoderSurvivesGarbageAndRecovers(t *testing.T) {
 	}
 	defer dec.Close()
 	for _, junk := range [][][]byte{
-		{{0x65, 0xff, 0x00, 0x12}},       // an IDR slice header of nonsense
-		{{0x67, 0x00}},                   // a truncated SPS
-		{{}, {0, 0, 1}},                  // empty NALUs
+		{{0x65, 0xff, 0x00, 0x12}},      // an IDR slice header of nonsense
+		{{0x67, 0x00}},                  // a truncated SPS
+		{{}, {0, 0, 1}},                 // empty NALUs
 		{[]byte("not h264 at all, ..")}, // forbidden bit set
 	} {
 		_ = dec.Decode(junk, 0, func(*image.YCbCr, time.Duration) {})

@@ -143,6 +143,10 @@ func Relay(ctx context.Context, inURL, outURL string, opt RelayOptions, onFirstO
 		done, err := w.write(ctx, f)
 		dec.Release(f.img)
 		if err != nil {
+			if ctx.Err() != nil {
+				// Ending ctx closes the connection under a write.
+				return fmt.Errorf("relay: %w", ctx.Err())
+			}
 			return err
 		}
 		if done {
