@@ -59,7 +59,7 @@ func paramsJSON(p map[string]any) string {
 	return string(b)
 }
 
-func prettyJSON(v any) string {
+func indentedJSON(v any) string {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return ""
