@@ -278,7 +278,8 @@ func TestCSRFTokens(t *testing.T) {
 	if a == b || !wellFormedToken(a) {
 		t.Fatal("random tokens repeat or are malformed")
 	}
-	if csrfToken(a) != csrfToken(a) || csrfToken(a) == csrfToken(b) || csrfToken(a) == a {
+	ta, ta2, tb := csrfToken(a), csrfToken(a), csrfToken(b)
+	if ta != ta2 || ta == tb || ta == a {
 		t.Fatal("CSRF token is not a per-secret function")
 	}
 	if !tokenMatches(csrfToken(a), csrfToken(a)) || tokenMatches("", "") || tokenMatches(csrfToken(a), csrfToken(b)) ||
