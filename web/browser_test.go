@@ -68,6 +68,12 @@ func needVendor(t *testing.T) {
 	}
 }
 
+// settled is a JavaScript condition: cond holds and htmx has finished
+// swapping and processing the new content (its links are live).
+func settled(cond string) string {
+	return `(` + cond + `) && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`
+}
+
 // noHorizontalScroll fails if the page is wider than the viewport.
 func noHorizontalScroll(t *testing.T, b *webtest.Browser, page string) {
 	t.Helper()
@@ -137,7 +143,7 @@ func TestBrowserSelectorsSwapTheTableAndSortChangesOrder(t *testing.T) {
 	webtest.Eval[string](b, `window.__kept = "yes"`)
 
 	b.Select("#job", t2iPipeline+"::"+t2iModel)
-	b.WaitFor("the AI table", `document.querySelector('#leaderboard-table caption').innerText.includes('Text to image')`)
+	b.WaitFor("the AI table", settled(`document.querySelector('#leaderboard-table caption').innerText.includes('Text to image')`))
 	if kept := webtest.Eval[string](b, `String(window.__kept)`); kept != "yes" {
 		t.Fatal("changing the job type reloaded the whole page")
 	}
@@ -155,7 +161,7 @@ func TestBrowserSelectorsSwapTheTableAndSortChangesOrder(t *testing.T) {
 	b.Screenshot("ai-table")
 
 	b.Select("#job", "transcoding")
-	b.WaitFor("the transcoding table", `document.querySelector('#leaderboard-table caption').innerText.includes('Transcoding')`)
+	b.WaitFor("the transcoding table", settled(`document.querySelector('#leaderboard-table caption').innerText.includes('Transcoding')`))
 	// Sort by latency: ascending first, then descending; rows without a
 	// value stay last either way.
 	latencies := func() []float64 {
@@ -178,11 +184,11 @@ func TestBrowserSelectorsSwapTheTableAndSortChangesOrder(t *testing.T) {
 		return out
 	}
 	b.Click(`#leaderboard-table th a[href*="sort=latency"]`)
-	b.WaitFor("ascending latency", `document.querySelector('#leaderboard-table th[aria-sort="ascending"]') !== null`)
+	b.WaitFor("ascending latency", settled(`document.querySelector('#leaderboard-table th[aria-sort="ascending"]') !== null`))
 	asc := latencies()
 	b.Screenshot("sorted-by-latency")
 	b.Click(`#leaderboard-table th[aria-sort] a`)
-	b.WaitFor("descending latency", `document.querySelector('#leaderboard-table th[aria-sort="descending"]') !== null`)
+	b.WaitFor("descending latency", settled(`document.querySelector('#leaderboard-table th[aria-sort="descending"]') !== null`))
 	desc := latencies()
 	checkOrder := func(name string, vals []float64, descending bool) {
 		t.Helper()
