@@ -221,7 +221,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 	if err := admins.EnsureAdmin(ctx, cfg.AdminUser, cfg.AdminPassword); err != nil {
 		return fmt.Errorf("admin account from the configuration: %w", err)
 	}
-	admin.Register(e, admin.Deps{Store: st, Auth: admins, Logger: log})
+	admin.Register(e, admin.Deps{Store: st, Auth: admins, Logger: log, Tools: tools})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
