@@ -94,14 +94,14 @@ func (c Config) validate() error {
 	}
 	for i, u := range c.Users {
 		if u.Name == "" {
-			return fmt.Errorf("Users[%d]: empty Name (use %q for no credentials)", i, AnyUser)
+			return fmt.Errorf("user %d: empty Name (use %q for no credentials)", i, AnyUser)
 		}
 		if len(u.Actions) == 0 {
-			return fmt.Errorf("Users[%d] (%s): no Actions", i, u.Name)
+			return fmt.Errorf("user %d (%s): no Actions", i, u.Name)
 		}
 		for _, a := range u.Actions {
 			if a != ActionPublish && a != ActionRead && a != ActionAPI {
-				return fmt.Errorf("Users[%d] (%s): unknown action %q", i, u.Name, a)
+				return fmt.Errorf("user %d (%s): unknown action %q", i, u.Name, a)
 			}
 		}
 	}

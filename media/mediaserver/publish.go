@@ -146,6 +146,10 @@ func (c *conn) play(commandID int, name, query string, named *User) error {
 	defer func() { c.close(); <-drained }()
 
 	p := c.s.waitReady(name, c)
+	// The setup deadline may have passed while waiting.
+	if err := c.nc.SetWriteDeadline(time.Now().Add(cfg.WriteTimeout)); err != nil {
+		return err
+	}
 	if p == nil {
 		_ = c.writeStatus(commandID, "error", "NetStream.Play.StreamNotFound", "no one is publishing to path '"+name+"'")
 		return fmt.Errorf("read %s: %w", name, errNotReady)
