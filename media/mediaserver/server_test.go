@@ -18,8 +18,12 @@ func TestReaderJoiningMidStreamStartsAtLatestKeyframe(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, Config{})
 	pub := publisherFor(t, rtmpURL(s, "gop"))
-	pub.frames(t, 45, 500) // keyframes at frames 0 and 30
+	pub.frames(t, 1, 500)
 	waitPublished(t, s, "gop")
+	// A first reader shows when the server has handled every frame.
+	early := readerFor(t, rtmpURL(s, "gop"))
+	pub.frames(t, 44, 500) // keyframes at frames 0 and 30
+	waitFor(t, "the early reader", func() bool { return early.frames.Load() == 45 })
 
 	r := readerFor(t, rtmpURL(s, "gop"))
 	// The cached GOP is frames 30..44; then one live frame.
