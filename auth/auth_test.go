@@ -304,3 +304,16 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckPassword is the cost of one login check at the stored
+// hashes' cost: what a guess costs an attacker holding a hash, and the CPU
+// a burst of logins takes before the rate limit stops it.
+func BenchmarkCheckPassword(b *testing.B) {
+	h, err := HashPassword("correct horse battery", DefaultCost)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		CheckPassword(h, "wrong horse battery")
+	}
+}
