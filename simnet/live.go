@@ -58,8 +58,11 @@ type LiveProfile struct {
 	Capped bool `yaml:"capped,omitempty" json:"capped,omitempty"`
 }
 
-// maxLiveFPS bounds output_fps; no live runner outputs faster.
-const maxLiveFPS = 120
+// Bounds of live profiles (those of media/live.Relay).
+const (
+	maxLiveFPS          = 60
+	maxLiveAddedLatency = time.Minute
+)
 
 // validateLive checks a live-video-to-video model: its profile, and that
 // no batch-only field is set. mwhere names the model.
@@ -84,9 +87,10 @@ func validateLive(bad func(string, string, ...any), mwhere string, m ModelSpec) 
 	for _, d := range []struct {
 		name string
 		v    Duration
-	}{{"startup_delay", p.StartupDelay}, {"added_latency", p.AddedLatency}, {"freeze_after", p.FreezeAfter}, {"drop_after", p.DropAfter}} {
-		if d.v < 0 || d.v.D() > maxLatency {
-			bad(mwhere, "live.%s %s is not in [0, %s]", d.name, d.v, maxLatency)
+		max  time.Duration
+	}{{"startup_delay", p.StartupDelay, maxLatency}, {"added_latency", p.AddedLatency, maxLiveAddedLatency}, {"freeze_after", p.FreezeAfter, maxLatency}, {"drop_after", p.DropAfter, maxLatency}} {
+		if d.v < 0 || d.v.D() > d.max {
+			bad(mwhere, "live.%s %s is not in [0, %s]", d.name, d.v, d.max)
 		}
 	}
 	if !(p.OutputFPS >= 0 && p.OutputFPS <= maxLiveFPS) || math.IsNaN(p.OutputFPS) {

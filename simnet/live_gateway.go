@@ -28,8 +28,6 @@ const (
 	// liveStoppedAfter is how long output may stop while input flows
 	// before the runner reports ERROR (ai-runner process_guardian).
 	liveStoppedAfter = 5 * time.Second
-	// liveFPSWindow is the runner's fps window.
-	liveFPSWindow = 10 * time.Second
 	// defaultMediaMTXAPIPort is where go-livepeer calls the caller's
 	// MediaMTX API: the port is hard-coded.
 	defaultMediaMTXAPIPort = 9997
@@ -42,6 +40,7 @@ const (
 const (
 	msgNoOrchestrators = "no orchestrators available"
 	msgNoOutput        = "timeout waiting for segments"
+	msgOutputStopped   = "output stopped while input is flowing"
 )
 
 // gatewayLive is a gateway's live streams.
@@ -292,6 +291,7 @@ func (g *gateway) submitLive(ctx context.Context, c session, s *liveStream) (*li
 	body, err := json.Marshal(liveStartRequest{
 		RequestID: s.requestID, Gateway: g.spec.Name, Stream: s.stream, StreamID: s.streamID, Model: s.model,
 		InputURL: s.inURL, OutputURL: s.outURL, Params: json.RawMessage(nonEmptyJSON(s.paramsRaw, s.params)),
+		OutputTimeout: g.spec.LiveOutputTimeout.D(),
 	})
 	if err != nil {
 		return nil, err
@@ -479,21 +479,44 @@ type liveGatewayError struct {
 }
 
 // liveState is the runner's state of a stream at now, and since when.
-func liveState(p LiveProfile, accepted time.Time, v liveJobView, now time.Time) (string, time.Time) {
+func liveState(accepted time.Time, v liveJobView, now time.Time) (string, time.Time) {
 	switch {
+	case v.dropped:
+		// Output stopped while input flows: ERROR once it has been gone
+		// for liveStoppedAfter.
+		if at := v.ended.Add(liveStoppedAfter); !now.Before(at) {
+			return "ERROR", at
+		}
+		return "ONLINE", v.firstOutput
 	case !v.ended.IsZero():
 		return "OFFLINE", v.ended
 	case v.firstOutput.IsZero():
 		return "LOADING", accepted
 	}
-	if p.DropAfter > 0 {
-		// Output stopped while input flows: ERROR once it has been gone
-		// for liveStoppedAfter.
-		if at := v.firstOutput.Add(p.DropAfter.D() + liveStoppedAfter); !now.Before(at) {
-			return "ERROR", at
-		}
-	}
 	return "ONLINE", v.firstOutput
+}
+
+// nominalInputFPS is the input rate /status reports: the relay does not
+// count frames, and testers publish 30 fps (the runner's DEGRADED_INPUT
+// line is 15).
+const nominalInputFPS = 30
+
+// liveFPS is what /status reports as the input and inference frame rates
+// in a state: the profile's rates while frames flow, 0 when they do not.
+func liveFPS(p LiveProfile, state string) (in, out float64) {
+	switch state {
+	case "LOADING":
+		return nominalInputFPS, 0
+	case "ONLINE":
+		out = p.OutputFPS
+		if out == 0 || out > nominalInputFPS {
+			out = nominalInputFPS
+		}
+		return nominalInputFPS, out
+	case "ERROR":
+		return nominalInputFPS, 0
+	}
+	return 0, 0
 }
 
 func (s *liveStream) status(now time.Time) liveStatus {
@@ -506,14 +529,23 @@ func (s *liveStream) status(now time.Time) liveStatus {
 		if v.timedOut && errMsg == "" {
 			errMsg, errTime = msgNoOutput, v.ended
 		}
-		state, since := liveState(job.profile, job.accepted, v, now)
-		inFPS, outFPS := job.fps(now)
+		state, since := liveState(job.accepted, v, now)
+		inFPS, outFPS := liveFPS(job.profile, state)
+		// Frames flow in until the relay stops reading, and out from the
+		// first output frame until it ends.
+		lastIn, lastOut := now, time.Time{}
+		if !v.ended.IsZero() {
+			lastIn = v.ended
+		}
+		if !v.firstOutput.IsZero() {
+			lastOut = lastIn
+		}
 		st = liveStatus{
 			Type: "status", Pipeline: s.model, StartTime: wallMS(job.accepted), State: state,
 			LastStateUpdateTime: wallMS(since),
-			InputStatus:         &liveInputStatus{LastInputTime: wallMS(v.stats.LastIn), FPS: inFPS},
+			InputStatus:         &liveInputStatus{LastInputTime: wallMS(lastIn), FPS: inFPS},
 			InferenceStatus: &liveInferenceStatus{
-				LastOutputTime: wallMS(v.stats.LastOut), FPS: outFPS,
+				LastOutputTime: wallMS(lastOut), FPS: outFPS,
 				LastParamsUpdateTime: wallMS(job.accepted), LastParams: s.params, LastParamsHash: paramsHash(s.params),
 			},
 			LastStatusTimestamp: wallMS(now), Timestamp: wallMS(now),
@@ -521,8 +553,7 @@ func (s *liveStream) status(now time.Time) liveStatus {
 			OrchestratorInfo: &liveOrchInfo{Address: job.orch.spec.Address, URL: orchURI},
 		}
 		if state == "ERROR" {
-			msg, at := "output stopped while input is flowing", since.Add(-liveStoppedAfter)
-			t := wallMS(at)
+			msg, t := msgOutputStopped, wallMS(v.ended)
 			st.InferenceStatus.LastError, st.InferenceStatus.LastErrorTime = &msg, &t
 		}
 		st.GatewayStatus.WHEPURL = "http://localhost:8889/" + s.stream + "-" + s.requestID + "-out/whep"

@@ -25,9 +25,9 @@ const pathLive = "/simnet/v1/live"
 // capacity (core.ErrOrchCap).
 const msgOrchestratorCapped = "OrchestratorCapped"
 
-// liveNoOutputTimeout is the gateway's output watchdog (-liveOutSegmentTimeout
-// unset): a stream with no output this long after it started is given up.
-const liveNoOutputTimeout = 30 * time.Second
+// defaultLiveOutputTimeout is the gateway's output watchdog when
+// -liveOutSegmentTimeout is unset.
+const defaultLiveOutputTimeout = 30 * time.Second
 
 type liveStartRequest struct {
 	RequestID string          `json:"request_id"`
@@ -38,6 +38,9 @@ type liveStartRequest struct {
 	InputURL  string          `json:"input_url"`
 	OutputURL string          `json:"output_url"`
 	Params    json.RawMessage `json:"params,omitempty"`
+	// OutputTimeout is the gateway's output watchdog: with no output
+	// frame this long after the startup delay, the stream is given up.
+	OutputTimeout time.Duration `json:"output_timeout"`
 }
 
 type liveStartResponse struct {
@@ -54,33 +57,25 @@ type liveJob struct {
 	accepted time.Time
 	cancel   context.CancelFunc
 
-	mu          sync.Mutex
-	stats       relayStats
-	samples     []fpsSample // at most one a second, the last liveFPSWindow
+	mu sync.Mutex
+	liveJobView
+}
+
+// liveJobView is what happened to a stream so far.
+type liveJobView struct {
 	firstOutput time.Time
 	ended       time.Time
 	endErr      string
 	timedOut    bool // the output watchdog gave up on it
-}
-
-// relayStats are the frame counts a relay reports as it runs.
-type relayStats struct {
-	InFrames, OutFrames int
-	LastIn, LastOut     time.Time
-}
-
-type liveJobView struct {
-	stats       relayStats
-	firstOutput time.Time
-	ended       time.Time
-	endErr      string
-	timedOut    bool
+	// dropped: the relay closed the output as the profile's drop_after
+	// says, while the input still flowed.
+	dropped bool
 }
 
 func (j *liveJob) view() liveJobView {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return liveJobView{stats: j.stats, firstOutput: j.firstOutput, ended: j.ended, endErr: j.endErr, timedOut: j.timedOut}
+	return j.liveJobView
 }
 
 // orchLive is an orchestrator's live state. Its context ends when the
@@ -181,7 +176,7 @@ func (o *orchestrator) serveLive(w http.ResponseWriter, r *http.Request) {
 // the output watchdog gives up, and records how it ended.
 func (o *orchestrator) runLive(ctx context.Context, job *liveJob) error {
 	o.logger.Info("live stream started", "request_id", job.req.RequestID, "stream", job.req.Stream, "model", job.req.Model, "profile", job.profile.String())
-	watchdog := time.AfterFunc(job.profile.StartupDelay.D()+liveNoOutputTimeout, func() {
+	watchdog := time.AfterFunc(job.profile.StartupDelay.D()+job.req.OutputTimeout, func() {
 		job.mu.Lock()
 		if job.firstOutput.IsZero() {
 			job.timedOut = true
@@ -190,23 +185,24 @@ func (o *orchestrator) runLive(ctx context.Context, job *liveJob) error {
 		job.mu.Unlock()
 	})
 	defer watchdog.Stop()
-	err := runRelay(ctx, job.req.InputURL, job.req.OutputURL, job.profile, relayHooks{
-		firstOutput: func(t time.Time) {
-			job.mu.Lock()
-			if job.firstOutput.IsZero() {
-				job.firstOutput = t
-			}
-			job.mu.Unlock()
-		},
-		stats: func(s relayStats) { job.setStats(s, time.Now()) },
+	// The relay returns nil when the input ends, or when it closed the
+	// output for drop_after.
+	err := runRelay(ctx, job.req.InputURL, job.req.OutputURL, job.profile, func(t time.Time) {
+		job.mu.Lock()
+		if job.firstOutput.IsZero() {
+			job.firstOutput = t
+		}
+		job.mu.Unlock()
 	})
-	if isInputEnd(err) {
-		err = nil
-	}
 	job.mu.Lock()
 	job.ended = time.Now()
-	if job.timedOut {
-		err = errors.New("timeout waiting for segments")
+	d := job.profile.DropAfter.D()
+	switch {
+	case job.timedOut:
+		err = errors.New(msgNoOutput)
+	case err == nil && d > 0 && !job.firstOutput.IsZero() && job.ended.Sub(job.firstOutput) >= d:
+		job.dropped = true
+		err = errors.New(msgOutputStopped)
 	}
 	if err != nil {
 		job.endErr = err.Error()
@@ -214,51 +210,4 @@ func (o *orchestrator) runLive(ctx context.Context, job *liveJob) error {
 	job.mu.Unlock()
 	o.logger.Info("live stream ended", "request_id", job.req.RequestID, "err", err)
 	return err
-}
-
-// relayHooks are what runLive learns from the relay while it runs.
-type relayHooks struct {
-	firstOutput func(time.Time)
-	stats       func(relayStats)
-}
-
-type fpsSample struct {
-	at      time.Time
-	in, out int
-}
-
-// setStats records the relay's counts, and a sample for the fps window.
-func (j *liveJob) setStats(s relayStats, now time.Time) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.stats = s
-	if n := len(j.samples); n == 0 || now.Sub(j.samples[n-1].at) >= time.Second {
-		j.samples = append(j.samples, fpsSample{at: now, in: s.InFrames, out: s.OutFrames})
-	}
-	for len(j.samples) > 1 && now.Sub(j.samples[1].at) > liveFPSWindow {
-		j.samples = j.samples[1:]
-	}
-}
-
-// fps is the input and output frame rates over the runner's window: the
-// frames since the oldest sample in it, over the time since. A stream
-// whose frames stopped decays to 0 as its samples age out.
-func (j *liveJob) fps(now time.Time) (in, out float64) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if len(j.samples) == 0 {
-		return 0, 0
-	}
-	base := j.samples[len(j.samples)-1]
-	for _, s := range j.samples {
-		if now.Sub(s.at) <= liveFPSWindow {
-			base = s
-			break
-		}
-	}
-	dt := now.Sub(base.at).Seconds()
-	if dt < 0.5 {
-		return 0, 0 // too short a window to say
-	}
-	return float64(j.stats.InFrames-base.in) / dt, float64(j.stats.OutFrames-base.out) / dt
 }

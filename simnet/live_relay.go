@@ -2,17 +2,17 @@ package simnet
 
 import (
 	"context"
-	"errors"
-	"io"
 	"time"
+
+	"jobtester/media/live"
 )
 
-// runRelay is the simulated model: it pulls in, transforms each frame as
-// the profile says and publishes out, until the input ends or ctx does.
-func runRelay(ctx context.Context, in, out string, p LiveProfile, h relayHooks) error {
-	_ = time.Now
-	return errors.New("relay not built yet")
+// runRelay is the simulated model, media/live.Relay: it pulls in, applies
+// the profile and its effect to each frame, and publishes out, until the
+// input ends (nil), the output is dropped on purpose (nil), or ctx ends.
+func runRelay(ctx context.Context, in, out string, p LiveProfile, onFirstOutput func(time.Time)) error {
+	return live.Relay(ctx, in, out, live.RelayOptions{
+		Effect: live.Effect(p.Effect), StartupDelay: p.StartupDelay.D(), AddedLatency: p.AddedLatency.D(),
+		OutputFPS: p.OutputFPS, FreezeAfter: p.FreezeAfter.D(), DropAfter: p.DropAfter.D(),
+	}, onFirstOutput)
 }
-
-// isInputEnd reports whether the relay ended because the input did.
-func isInputEnd(err error) bool { return errors.Is(err, io.EOF) }

@@ -1,8 +1,10 @@
 package simnet
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -317,4 +319,96 @@ func TestDefaultScenarioHasEveryLiveBehaviour(t *testing.T) {
 	if honest < 2 || slow < 1 || lowFPS < 1 || freeze < 1 || drop < 1 || cheat < 1 || black < 1 || capped < 1 {
 		t.Errorf("honest %d slow %d lowFPS %d freeze %d drop %d cheat %d black %d capped %d", honest, slow, lowFPS, freeze, drop, cheat, black, capped)
 	}
+}
+
+// TestLiveOutputWatchdog: an input nobody publishes gives no output, and
+// the gateway gives the stream up after its output timeout.
+func TestLiveOutputWatchdog(t *testing.T) {
+	t.Parallel()
+	sc := liveScenario()
+	sc.Gateways = []GatewaySpec{{Name: "gw", LiveOutputTimeout: Duration(300 * time.Millisecond)}}
+	n := startNet(t, sc)
+	honest := orchByName(t, n, "honest")
+	r := postForm(t, startURL(n, "ghost"), map[string]string{
+		"source_id": "c1", "source_type": "rtmpconn", "rtmp_url": "rtmp://127.0.0.1:1/ghost",
+		"query": "pipeline=streamdiffusion&streamId=ghost-1&orchestrator=" + url.QueryEscape(honest.ServiceURI),
+	}, nil)
+	if r.err != nil || r.status != http.StatusOK {
+		t.Fatalf("start: %d %v", r.status, r.err)
+	}
+	if status, st := liveStatusOf(t, n, "ghost-1"); status != http.StatusOK || st.State != "LOADING" || st.OrchestratorInfo == nil {
+		t.Errorf("status before the watchdog: %d %+v", status, st)
+	}
+	var st liveStatus
+	waitFor(t, "the watchdog", func() bool {
+		_, st = liveStatusOf(t, n, "ghost-1")
+		return st.GatewayStatus.Error != nil
+	})
+	if st.GatewayStatus.Error.ErrorMessage != msgNoOutput {
+		t.Errorf("error %+v", st.GatewayStatus.Error)
+	}
+	waitFor(t, "the stream to end", func() bool { return liveTruthOf(t, n, "ghost").Ended != nil })
+	tr := liveTruthOf(t, n, "ghost")
+	if tr.InputURL != "rtmp://127.0.0.1:1/ghost" || tr.OutputURL != "rtmp://127.0.0.1:1/ghost-out" || tr.FirstOutput != nil || tr.Error != msgNoOutput {
+		t.Errorf("truth %+v", tr)
+	}
+	waitFor(t, "the log entry", func() bool {
+		for _, q := range n.Requests() {
+			if q.RequestID == tr.RequestID && q.Outcome == OutcomeError && q.Error == msgNoOutput {
+				return true
+			}
+		}
+		return false
+	})
+	// The capacity is free again.
+	waitFor(t, "capacity", func() bool {
+		for _, o := range n.orchs {
+			if o.spec.Name == "honest" && o.info().Models[0].InUse == 0 {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// FuzzLiveStart throws arbitrary start requests at the gateway: it answers
+// 200 or 400, never panics, and whatever it accepted it can report.
+func FuzzLiveStart(f *testing.F) {
+	f.Add("cam", "application/x-www-form-urlencoded", "source_id=c1&source_type=rtmpconn&query=pipeline%3Dnoop%26streamId%3Ds")
+	f.Add("cam", "application/x-www-form-urlencoded", "source_id=c1&source_type=RTMPConn&rtmp_url=rtmp%3A%2F%2Fh%3A1%2Fp&query=streamId%3Ds%26params%3D%257B%257D")
+	f.Add("a/b", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"source_id\"\r\n\r\nc\r\n--x--\r\n")
+	f.Add("x-out", "", "")
+	f.Add("cam", "application/x-www-form-urlencoded", "source_id=%ff&source_type=webrtcsession&query=%25zz")
+	n, err := Start(context.Background(), Scenario{}, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer n.Close()
+	g := n.gateways[0]
+	h := g.withLive(g.apiHandler())
+	f.Fuzz(func(t *testing.T, stream, ctype, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/live/video-to-video/x/start", strings.NewReader(body))
+		req.URL.Path = livePrefix + stream + "/start"
+		req.Header.Set("Content-Type", ctype)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		switch w.Code {
+		case http.StatusOK:
+			if w.Body.Len() != 0 {
+				t.Fatalf("200 with a body %q", w.Body)
+			}
+		case http.StatusBadRequest, http.StatusNotFound, http.StatusMovedPermanently, http.StatusTemporaryRedirect:
+			// ServeMux redirects a path it cleans ("//", "/../").
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+		g.live.mu.Lock()
+		last := g.live.all[max(len(g.live.all)-1, 0):]
+		g.live.mu.Unlock()
+		for _, s := range last {
+			if tr := s.truth(g.spec.Name); tr.HTTPStatus == http.StatusOK && (tr.OutputURL == "" || !strings.HasSuffix(strings.SplitN(tr.OutputURL, "?", 2)[0], "-out")) {
+				t.Fatalf("accepted with output URL %q", tr.OutputURL)
+			}
+		}
+	})
 }

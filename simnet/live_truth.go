@@ -46,14 +46,13 @@ type LiveStreamTruth struct {
 	// Started is when the orchestrator accepted the stream; FirstOutput
 	// when its first output frame was published, and StartupMS that less
 	// Received; Ended when the relay stopped (EndError why, if not the
-	// input ending).
-	Started      *time.Time `json:"started,omitempty"`
-	FirstOutput  *time.Time `json:"first_output,omitempty"`
-	StartupMS    float64    `json:"startup_ms,omitempty"`
-	InputFrames  int        `json:"input_frames"`
-	OutputFrames int        `json:"output_frames"`
-	Ended        *time.Time `json:"ended,omitempty"`
-	EndError     string     `json:"end_error,omitempty"`
+	// input ending); Dropped whether that was the profile's drop_after.
+	Started     *time.Time `json:"started,omitempty"`
+	FirstOutput *time.Time `json:"first_output,omitempty"`
+	StartupMS   float64    `json:"startup_ms,omitempty"`
+	Ended       *time.Time `json:"ended,omitempty"`
+	EndError    string     `json:"end_error,omitempty"`
+	Dropped     bool       `json:"dropped"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -96,7 +95,7 @@ func (s *liveStream) truth(gateway string) LiveStreamTruth {
 	if !v.firstOutput.IsZero() {
 		t.StartupMS = ms(v.firstOutput.Sub(s.received))
 	}
-	t.InputFrames, t.OutputFrames = v.stats.InFrames, v.stats.OutFrames
+	t.Dropped = v.dropped
 	if v.timedOut && t.Error == "" {
 		t.Error = msgNoOutput
 	}

@@ -94,6 +94,11 @@ type GatewaySpec struct {
 	// reuses an answer, wall-clock (default 120s, as the fork; 1ns
 	// effectively disables it).
 	AICapabilitiesCache Duration `yaml:"ai_capabilities_cache,omitempty" json:"ai_capabilities_cache,omitempty"`
+	// LiveOutputTimeout is the live output watchdog, wall-clock (default
+	// 30s, -liveOutSegmentTimeout): a stream with no output frame this long
+	// after its orchestrator's startup delay is given up ("timeout waiting
+	// for segments").
+	LiveOutputTimeout Duration `yaml:"live_output_timeout,omitempty" json:"live_output_timeout,omitempty"`
 	// MediaMTXAPIPort is the port of the MediaMTX control API the gateway
 	// kicks a live stream's publisher through, on the host that called its
 	// start hook (go-livepeer hard-codes 9997, the default); the gateway

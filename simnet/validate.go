@@ -75,7 +75,7 @@ func (sc Scenario) Validate() error {
 		for _, d := range []struct {
 			name string
 			v    Duration
-		}{{"retry_timeout", g.RetryTimeout}, {"discovery_timeout", g.DiscoveryTimeout}, {"media_ttl", g.MediaTTL}, {"capabilities_refresh", g.CapabilitiesRefresh}, {"ai_capabilities_cache", g.AICapabilitiesCache}} {
+		}{{"retry_timeout", g.RetryTimeout}, {"discovery_timeout", g.DiscoveryTimeout}, {"media_ttl", g.MediaTTL}, {"capabilities_refresh", g.CapabilitiesRefresh}, {"ai_capabilities_cache", g.AICapabilitiesCache}, {"live_output_timeout", g.LiveOutputTimeout}} {
 			if d.v < 0 {
 				bad(where, "%s must not be negative, got %s", d.name, d.v)
 			}
@@ -248,6 +248,9 @@ func (sc Scenario) withDefaults() Scenario {
 		}
 		if g.AICapabilitiesCache == 0 {
 			g.AICapabilitiesCache = Duration(defaultAICapabilitiesCache)
+		}
+		if g.LiveOutputTimeout == 0 {
+			g.LiveOutputTimeout = Duration(defaultLiveOutputTimeout)
 		}
 	}
 	out.Orchestrators = make([]OrchestratorSpec, len(sc.Orchestrators))
