@@ -48,6 +48,11 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 		t.Errorf("list keys = %v", got)
 	}
 
+	// Clients escape the slash in a name, or not.
+	if st := apiCall(t, "GET", apiURL(s, "/v3/paths/get/live%2Fapitest"), "", "", nil); st != 200 {
+		t.Errorf("get with an escaped slash: status %d", st)
+	}
+
 	var paths apiList[apiPath]
 	apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", &paths)
 	if paths.ItemCount != 1 || paths.PageCount != 1 || len(paths.Items) != 1 {
