@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -303,4 +304,72 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	if st.InferenceStatus.LastError == nil || *st.InferenceStatus.LastError != msgOutputStopped || st.InferenceStatus.FPS != 0 {
 		t.Errorf("status %+v", st.InferenceStatus)
 	}
+}
+
+// BenchmarkLiveStream512 runs one live stream at 512×512@30 for 5 s per
+// iteration through the whole loopback path — the signal's encode, the
+// media server, the relay's decode, stylize and encode, and a reader's
+// decode of <stream>-out — and reports the process's CPU time as % of one
+// core (cpu%) and the output frames read per second (fps).
+func BenchmarkLiveStream512(b *testing.B) {
+	sc := Scenario{Gateways: []GatewaySpec{{Name: "gw"}}, Orchestrators: []OrchestratorSpec{
+		{Name: "painter", Models: []ModelSpec{liveModel("streamdiffusion", LiveProfile{})}},
+	}}
+	n, err := Start(b.Context(), sc, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer n.Close()
+	srv, err := mediaserver.Start(b.Context(), mediaserver.Config{RTMPAddr: "127.0.0.1:0", GatewayURL: n.Gateways()[0].HTTPURL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	sig, err := live.NewSignal(live.DefaultSignalConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	const streamFor = 5 * time.Second
+	var cpu time.Duration
+	frames := 0
+	b.ResetTimer()
+	for i := range b.N {
+		stream := "bench" + strconv.Itoa(i)
+		ctx, cancel := context.WithTimeout(b.Context(), streamFor+5*time.Second)
+		done := make(chan error, 1)
+		go func() { done <- sig.Publish(ctx, "rtmp://"+srv.RTMPAddr()+"/"+stream+"?streamId="+stream+"&pipeline=streamdiffusion", nil) }()
+		// Measure from the first output frame, so that startup is not
+		// averaged in.
+		var start time.Time
+		var cpu0 time.Duration
+		readCtx, stopRead := context.WithCancel(ctx)
+		_ = live.ReadH264(readCtx, "rtmp://"+srv.RTMPAddr()+"/"+stream+"-out", func(_ *image.YCbCr, _ time.Duration, at time.Time) {
+			if start.IsZero() {
+				start, cpu0 = at, processCPU(b)
+				return
+			}
+			frames++
+			if at.Sub(start) >= streamFor {
+				cpu += processCPU(b) - cpu0
+				stopRead()
+			}
+		})
+		stopRead()
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	total := time.Duration(b.N) * streamFor
+	b.ReportMetric(100*cpu.Seconds()/total.Seconds(), "cpu%")
+	b.ReportMetric(float64(frames)/total.Seconds(), "fps")
+}
+
+// processCPU is the user and system CPU time the process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
