@@ -97,16 +97,49 @@ type Skipped struct {
 	Reason       string `json:"reason"`
 }
 
-// Plan lists the tests of a sweep: every active orchestrator × every
+// Plan lists the batch tests of a sweep: every active orchestrator × every
 // pipeline/model it advertises that has a built-in test. The URI the
 // gateway is pinned to is the admin's AI mapping if there is one, else the
 // AI-registry URI, else the service URI.
 func Plan(found Found, mappings []models.URIMapping) ([]Target, []Skipped) {
-	aiURI := map[string]string{}
+	return PlanWith(found, mappings, PlanOptions{})
+}
+
+// PlanOptions choose what a plan includes besides the batch tests.
+type PlanOptions struct {
+	// Live adds one live video test per live model an orchestrator
+	// advertises (capability 35), pinned to its live mapping if there is
+	// one, else as batch tests are.
+	Live bool
+}
+
+// PlanWith is Plan with options.
+func PlanWith(found Found, mappings []models.URIMapping, opt PlanOptions) ([]Target, []Skipped) {
+	aiURI, liveURI := map[string]string{}, map[string]string{}
 	for _, m := range mappings {
 		if m.Serves(models.MappingAI) && aiURI[m.Orchestrator] == "" {
 			aiURI[m.Orchestrator] = m.URI
 		}
+		if m.Serves(models.MappingLive) && liveURI[m.Orchestrator] == "" {
+			liveURI[m.Orchestrator] = m.URI
+		}
+	}
+	tested := func(c livepeer.Capability) bool {
+		if c.Pipeline == livepeer.LivePipeline {
+			return opt.Live && c.Model != ""
+		}
+		_, ok := Definitions[c.Pipeline]
+		return ok
+	}
+	pin := func(addr, uri string, c livepeer.Capability) string {
+		if c.Pipeline == livepeer.LivePipeline && liveURI[addr] != "" {
+			return liveURI[addr]
+		}
+		return uri
+	}
+	noneReason := "advertises no batch AI pipeline"
+	if opt.Live {
+		noneReason = "advertises no batch AI pipeline and no live model"
 	}
 	var targets []Target
 	var skipped []Skipped
@@ -130,24 +163,34 @@ func Plan(found Found, mappings []models.URIMapping) ([]Target, []Skipped) {
 		}
 		n := 0
 		for _, c := range found.Capabilities[o.Address] {
-			if _, ok := Definitions[c.Pipeline]; ok {
-				targets = append(targets, Target{Orchestrator: o.Address, URI: uri, Capability: c})
+			if tested(c) {
+				targets = append(targets, Target{Orchestrator: o.Address, URI: pin(o.Address, uri, c), Capability: c})
 				n++
 			}
 		}
 		if n == 0 {
-			skipped = append(skipped, Skipped{o.Address, "advertises no batch AI pipeline"})
+			skipped = append(skipped, Skipped{o.Address, noneReason})
 		}
 	}
 	// Nodes outside the registries that an admin mapped: test them too.
+	mapped := map[string]string{}
 	for addr, uri := range aiURI {
+		mapped[addr] = uri
+	}
+	for addr, uri := range liveURI {
+		if mapped[addr] == "" && opt.Live {
+			mapped[addr] = uri
+		}
+	}
+	for addr, uri := range mapped {
 		if known[addr] {
 			continue
 		}
 		for _, c := range found.Capabilities[addr] {
-			if _, ok := Definitions[c.Pipeline]; ok {
-				targets = append(targets, Target{Orchestrator: addr, URI: uri, Capability: c})
+			if !tested(c) || (c.Pipeline != livepeer.LivePipeline && aiURI[addr] == "") {
+				continue
 			}
+			targets = append(targets, Target{Orchestrator: addr, URI: pin(addr, uri, c), Capability: c})
 		}
 	}
 	sort.Slice(targets, func(i, j int) bool {

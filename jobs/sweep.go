@@ -21,6 +21,10 @@ type Target struct {
 	Params map[string]any
 }
 
+// IsLive reports whether the target is a live video test (capability 35),
+// which the live runner takes instead of a lane.
+func (t Target) IsLive() bool { return t.Capability.Pipeline == livepeer.LivePipeline }
+
 // Result is the outcome of one attempt at a Target.
 type Result struct {
 	Target
@@ -28,16 +32,20 @@ type Result struct {
 	Attempt    int // 1 for the first try
 	Outcome    models.Outcome
 	HTTPStatus int
-	RoundTrip  time.Duration
+	RoundTrip  time.Duration // live: startup latency
 	Error      string
 	Input      string // JSON description of the request
-	Response   string // captured answer, capped
+	Response   string // captured answer, capped; live: the metrics as JSON
 	StartedAt  time.Time
 	FinishedAt time.Time
+	Live       *LiveReport // live tests only: everything measured
 }
 
 // Executor runs one attempt on one lane. It must honour ctx.
 type Executor func(ctx context.Context, lane *Lane, t Target, attempt int) Result
+
+// LiveExecutor runs one live test attempt. It must honour ctx.
+type LiveExecutor func(ctx context.Context, t Target, attempt int) Result
 
 // Lane is one gateway and the webhook that pins it: each lane tests one
 // orchestrator at a time, and lanes run in parallel.
@@ -59,37 +67,81 @@ type Fairness struct {
 	RetryAfter time.Duration
 }
 
+// Workers are what runs a sweep's tests: the lanes take batch tests one at
+// a time each; up to LiveSlots live tests run at once beside them (they go
+// through one gateway, pinned by their query, and cost CPU rather than a
+// lane). With no live slots, live targets go to the lanes' executor.
+type Workers struct {
+	Lanes     []*Lane
+	Batch     Executor
+	LiveSlots int
+	Live      LiveExecutor
+	// LiveLane is the lane whose gateway live tests go through (nil: none
+	// of the lanes). Its webhook lists the live tests' orchestrators while
+	// they run, so it takes batch tests only once no live test is left.
+	LiveLane *Lane
+}
+
 type task struct {
 	target    Target
+	live      bool
 	attempt   int
 	notBefore time.Time
 }
 
 type orchQueue struct {
-	addr     string
-	pending  []*task
-	busy     bool
-	nextFree time.Time
+	addr        string
+	pending     []*task
+	busy        bool
+	runningLive bool // what the busy test is
+	nextFree    time.Time
 }
 
-// ready reports whether a lane may take this orchestrator's next task now,
-// and otherwise when it could.
-func (o *orchQueue) ready(now time.Time) (bool, time.Time) {
-	if o.busy || len(o.pending) == 0 {
-		return false, time.Time{}
+// ready reports whether a worker of the kind may take one of this
+// orchestrator's tasks now (and which), and otherwise when it could.
+func (o *orchQueue) ready(now time.Time, live bool) (int, bool, time.Time) {
+	if o.busy {
+		return -1, false, time.Time{}
 	}
-	at := o.nextFree
-	if o.pending[0].notBefore.After(at) {
-		at = o.pending[0].notBefore
+	best, bestAt := -1, time.Time{}
+	for i, t := range o.pending {
+		if t.live != live {
+			continue
+		}
+		at := o.nextFree
+		if t.notBefore.After(at) {
+			at = t.notBefore
+		}
+		if best < 0 || at.Before(bestAt) {
+			best, bestAt = i, at
+		}
 	}
-	return !at.After(now), at
+	if best < 0 {
+		return -1, false, time.Time{}
+	}
+	return best, !bestAt.After(now), bestAt
 }
 
-// dispatcher hands tasks to lanes under the fairness rules: one test per
-// orchestrator at a time, MinGap between its tests, retries later in the
-// sweep. Among orchestrators that are ready it picks the one with the most
-// work left (longest chain first), which keeps the sweep's length close to
-// its lower bound: max(total work ÷ lanes, the longest orchestrator chain).
+// left reports whether the orchestrator still has work of the kind: a
+// pending task, or a running one that may come back as a retry.
+func (o *orchQueue) left(live bool) bool {
+	if o.busy && o.runningLive == live {
+		return true
+	}
+	for _, t := range o.pending {
+		if t.live == live {
+			return true
+		}
+	}
+	return false
+}
+
+// dispatcher hands tasks to workers under the fairness rules: one test per
+// orchestrator at a time (batch and live alike), MinGap between its tests,
+// retries later in the sweep. Among orchestrators that are ready it picks
+// the one with the most work left (longest chain first), which keeps the
+// sweep's length close to its lower bound: max(total work ÷ lanes, the
+// longest orchestrator chain).
 type dispatcher struct {
 	mu      sync.Mutex
 	orchs   []*orchQueue
@@ -97,7 +149,7 @@ type dispatcher struct {
 	now     func() time.Time
 }
 
-func newDispatcher(targets []Target, now func() time.Time) *dispatcher {
+func newDispatcher(targets []Target, liveSlots bool, now func() time.Time) *dispatcher {
 	byAddr := map[string]*orchQueue{}
 	d := &dispatcher{changed: make(chan struct{}), now: now}
 	for _, t := range targets {
@@ -107,7 +159,7 @@ func newDispatcher(targets []Target, now func() time.Time) *dispatcher {
 			byAddr[t.Orchestrator] = q
 			d.orchs = append(d.orchs, q)
 		}
-		q.pending = append(q.pending, &task{target: t, attempt: 1})
+		q.pending = append(q.pending, &task{target: t, live: liveSlots && t.IsLive(), attempt: 1})
 	}
 	// A stable order, so that ties are broken the same way every sweep.
 	sort.Slice(d.orchs, func(i, j int) bool { return d.orchs[i].addr < d.orchs[j].addr })
@@ -119,9 +171,9 @@ func (d *dispatcher) notify() {
 	d.changed = make(chan struct{})
 }
 
-// next blocks until a task is ready for a lane, and returns nil when the
-// sweep has nothing left or ctx ends.
-func (d *dispatcher) next(ctx context.Context) (*orchQueue, *task) {
+// next blocks until a task of the kind is ready, and returns nil when the
+// sweep has nothing of that kind left or ctx ends.
+func (d *dispatcher) next(ctx context.Context, live bool) (*orchQueue, *task) {
 	for {
 		if ctx.Err() != nil {
 			return nil, nil
@@ -129,25 +181,24 @@ func (d *dispatcher) next(ctx context.Context) (*orchQueue, *task) {
 		d.mu.Lock()
 		now := d.now()
 		var best *orchQueue
+		bestIdx := -1
 		var wake time.Time
 		anyLeft := false
 		for _, o := range d.orchs {
-			if len(o.pending) > 0 || o.busy {
-				anyLeft = true
-			}
-			ok, at := o.ready(now)
+			anyLeft = anyLeft || o.left(live)
+			i, ok, at := o.ready(now, live)
 			if ok {
 				if best == nil || len(o.pending) > len(best.pending) {
-					best = o
+					best, bestIdx = o, i
 				}
 			} else if !at.IsZero() && (wake.IsZero() || at.Before(wake)) {
 				wake = at
 			}
 		}
 		if best != nil {
-			t := best.pending[0]
-			best.pending = best.pending[1:]
-			best.busy = true
+			t := best.pending[bestIdx]
+			best.pending = append(best.pending[:bestIdx], best.pending[bestIdx+1:]...)
+			best.busy, best.runningLive = true, live
 			d.mu.Unlock()
 			return best, t
 		}
@@ -186,7 +237,7 @@ func (d *dispatcher) done(o *orchQueue, t *task, retry bool, gap, retryAfter tim
 	o.busy = false
 	o.nextFree = now.Add(gap)
 	if retry {
-		o.pending = append(o.pending, &task{target: t.target, attempt: t.attempt + 1, notBefore: now.Add(retryAfter)})
+		o.pending = append(o.pending, &task{target: t.target, live: t.live, attempt: t.attempt + 1, notBefore: now.Add(retryAfter)})
 	}
 	d.notify()
 }
@@ -227,34 +278,58 @@ func (r *Report) count(res Result) {
 // If ctx ends, lanes finish the attempts they are running and the rest of
 // the plan is left untested (not counted).
 func Sweep(ctx context.Context, lanes []*Lane, targets []Target, fair Fairness, exec Executor, onResult func(Result)) Report {
-	d := newDispatcher(targets, time.Now)
+	return SweepOn(ctx, Workers{Lanes: lanes, Batch: exec}, targets, fair, onResult)
+}
+
+// SweepOn is Sweep with live slots beside the lanes.
+func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, onResult func(Result)) Report {
+	liveSlots := w.LiveSlots
+	if w.Live == nil {
+		liveSlots = 0
+	}
+	d := newDispatcher(targets, liveSlots > 0, time.Now)
 	var mu sync.Mutex
 	rep := Report{Expected: len(targets)}
 	var wg sync.WaitGroup
-	for _, lane := range lanes {
-		wg.Add(1)
-		go func(lane *Lane) {
-			defer wg.Done()
-			for {
-				o, t := d.next(ctx)
-				if t == nil {
-					return
-				}
-				res := exec(ctx, lane, t.target, t.attempt)
-				res.Target, res.Lane, res.Attempt = t.target, lane.Name, t.attempt
-				retry := res.Outcome == models.OutcomeUnavailable && t.attempt <= fair.Retries && ctx.Err() == nil
-				if onResult != nil {
-					onResult(res)
-				}
-				mu.Lock()
-				rep.Attempts++
-				if !retry {
-					rep.count(res)
-				}
-				mu.Unlock()
-				d.done(o, t, retry, fair.MinGap, fair.RetryAfter)
+	work := func(live bool, run func(t *task) Result, lane string) {
+		defer wg.Done()
+		for {
+			o, t := d.next(ctx, live)
+			if t == nil {
+				return
 			}
-		}(lane)
+			res := run(t)
+			res.Target, res.Lane, res.Attempt = t.target, lane, t.attempt
+			retry := res.Outcome == models.OutcomeUnavailable && t.attempt <= fair.Retries && ctx.Err() == nil
+			if onResult != nil {
+				onResult(res)
+			}
+			mu.Lock()
+			rep.Attempts++
+			if !retry {
+				rep.count(res)
+			}
+			mu.Unlock()
+			d.done(o, t, retry, fair.MinGap, fair.RetryAfter)
+		}
+	}
+	var liveWG sync.WaitGroup
+	for i := 0; i < liveSlots; i++ {
+		wg.Add(1)
+		liveWG.Add(1)
+		go func() {
+			defer liveWG.Done()
+			work(true, func(t *task) Result { return w.Live(ctx, t.target, t.attempt) }, "live")
+		}()
+	}
+	for _, lane := range w.Lanes {
+		wg.Add(1)
+		go func() {
+			if lane == w.LiveLane && liveSlots > 0 {
+				liveWG.Wait()
+			}
+			work(false, func(t *task) Result { return w.Batch(ctx, lane, t.target, t.attempt) }, lane.Name)
+		}()
 	}
 	wg.Wait()
 	return rep

@@ -17,6 +17,7 @@ import (
 // Store is what the tester needs of the database.
 type Store interface {
 	Insert(ctx context.Context, results ...models.NewResult) error
+	InsertLive(ctx context.Context, nr models.NewResult, lr *models.LiveResult) error
 	Mappings(ctx context.Context) ([]models.URIMapping, error)
 	SaveDiscovery(ctx context.Context, orchs []models.DiscoveredOrchestrator, caps []models.AdvertisedCapability) error
 	CreateSweep(ctx context.Context, sw *models.Sweep) error
@@ -29,7 +30,11 @@ type Tester struct {
 	Lanes     []*Lane
 	Discovery *Discovery
 	Runner    *AIRunner
-	Fairness  Fairness
+	// Live runs live video tests beside the lanes, LiveConcurrency at a
+	// time; nil (or a concurrency of 0) leaves live models untested.
+	Live            *LiveRunner
+	LiveConcurrency int
+	Fairness        Fairness
 	// Region is the AI region this tester's results are stored under.
 	Region string
 	// IngestKey names this tester in stored results.
@@ -145,7 +150,8 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	if err := t.Store.SaveDiscovery(ctx, orchs, caps); err != nil {
 		return fail(err)
 	}
-	targets, skipped := Plan(found, mappings)
+	liveOn := t.Live != nil && t.LiveConcurrency > 0
+	targets, skipped := PlanWith(found, mappings, PlanOptions{Live: liveOn})
 	if targets, skipped, err = t.planOverrides(ctx, targets, skipped); err != nil {
 		return fail(err)
 	}
@@ -157,7 +163,11 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	if len(targets) == 0 {
 		// Not a failure of the tester, but never silent: a gateway whose
 		// capability cache is empty or stale plans nothing.
-		sw.Error = fmt.Sprintf("nothing to test: %d orchestrators found, none advertising a batch AI pipeline the gateway reported", len(found.Orchestrators))
+		what := "a batch AI pipeline"
+		if liveOn {
+			what += " or a live model"
+		}
+		sw.Error = fmt.Sprintf("nothing to test: %d orchestrators found, none advertising %s the gateway reported", len(found.Orchestrators), what)
 		if why != "" {
 			sw.Error = "nothing to test: " + why
 		}
@@ -174,7 +184,11 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	t.progress.Expected = len(targets)
 	t.mu.Unlock()
 
-	rep := Sweep(ctx, t.Lanes, targets, t.Fairness, t.Runner.Run, func(r Result) {
+	workers := Workers{Lanes: t.Lanes, Batch: t.Runner.Run}
+	if liveOn {
+		workers.LiveSlots, workers.Live, workers.LiveLane = t.LiveConcurrency, t.Live.Run, t.Live.Lane
+	}
+	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) {
 		t.store(ctx, sw.ID, r)
 		if onResult != nil {
 			onResult(r)
@@ -221,12 +235,21 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 // is only lost if the database stays unreachable for storeRetryFor.
 func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
 	stats := ResultStats(t.Region, r)
+	if r.Live != nil {
+		stats = liveStats(t.Region, r)
+	}
 	nr := models.NewResult{Stats: stats, Outcome: r.Outcome, IngestKey: t.IngestKey, SweepID: sweepID, HTTPStatus: r.HTTPStatus}
 	ctx = context.WithoutCancel(ctx) // a stopping sweep still stores what it ran
 	delay := 200 * time.Millisecond
 	deadline := time.Now().Add(storeRetryFor)
 	for {
-		err := t.Store.Insert(ctx, nr)
+		var err error
+		if r.Live != nil {
+			row := liveRow(t.Region, r)
+			err = t.Store.InsertLive(ctx, nr, &row)
+		} else {
+			err = t.Store.Insert(ctx, nr)
+		}
 		if err == nil {
 			break
 		}

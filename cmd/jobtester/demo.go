@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 
 	"jobtester/config"
 	"jobtester/simnet"
@@ -19,6 +21,13 @@ var demoDefaults = map[string]string{
 	"min_gap":     "1s",
 	"retry_after": "2s",
 	"job_timeout": "30s",
+	// Live tests: the embedded media server on free loopback ports, short
+	// measurements, two at a time (each also costs simnet a relay).
+	"rtmp_addr":                 "127.0.0.1:0",
+	"media_api_addr":            "127.0.0.1:0",
+	"live_duration":             "10s",
+	"live_first_output_timeout": "20s",
+	"live_concurrency":          "2",
 }
 
 // demoSecret is the ingest key demo adds when none is configured, so the
@@ -33,7 +42,11 @@ const demoTimeScale = 0.2
 // demo starts the simulated network, then serve with the network's
 // gateways as lanes, a first sweep at once and one every minute after.
 func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer, ready chan<- string) error {
-	nw, err := simnet.Start(ctx, simnet.DefaultScenario(), simnet.Options{Seed: 1, TimeScale: demoTimeScale, Logger: log.With("component", "simnet")})
+	sc := simnet.DefaultScenario()
+	if err := pinMediaAPIPort(cfg, &sc); err != nil {
+		return err
+	}
+	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 1, TimeScale: demoTimeScale, Logger: log.With("component", "simnet")})
 	if err != nil {
 		return fmt.Errorf("start the simulated network: %w", err)
 	}
@@ -60,10 +73,42 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 jobtester demo is running: a simulated Livepeer network of %d gateways is being tested now.
   leaderboard (AI):  %[2]s/api/pipelines  then  %[2]s/api/aggregated_stats?pipeline=…&model=…
   sweeps:            %[2]s/api/v1/sweeps   (live: %[2]s/api/v1/sweeps/current)
+  live video tests:  %[2]s/api/v1/live/results
   ground truth:      %[2]s/api/v1/simnet/truth
   metrics:           %[2]s/metrics
 Press Ctrl-C to stop.
 `, len(nw.Gateways()), base)
 		return nil
 	}})
+}
+
+// pinMediaAPIPort gives the embedded media server's control API a fixed
+// free port when it is configured on port 0, and tells the simulated
+// gateways: like go-livepeer's they call the API of the caller's MediaMTX
+// (to kick a publisher) on a port they are configured with.
+func pinMediaAPIPort(cfg *config.Config, sc *simnet.Scenario) error {
+	if cfg.LiveConcurrency == 0 || cfg.MediaServer != "embedded" || cfg.MediaAPIAddr == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(cfg.MediaAPIAddr)
+	if err != nil {
+		return fmt.Errorf("setting media_api_addr: %w", err)
+	}
+	if port == "0" {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return fmt.Errorf("find a free port for the media API: %w", err)
+		}
+		cfg.MediaAPIAddr = ln.Addr().String()
+		ln.Close()
+	}
+	_, port, _ = net.SplitHostPort(cfg.MediaAPIAddr)
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		return fmt.Errorf("setting media_api_addr: port %q: %w", port, err)
+	}
+	for i := range sc.Gateways {
+		sc.Gateways[i].MediaMTXAPIPort = n
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"jobtester/ingest"
 	"jobtester/jobs"
 	"jobtester/livepeer"
+	"jobtester/media/live"
 	"jobtester/models"
 )
 
@@ -59,7 +60,52 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 	if cfg.ForwardURL != "" {
 		t.Forwarder = &jobs.Forwarder{URL: cfg.ForwardURL, Secret: cfg.ForwardSecret, Log: log}
 	}
+	if cfg.LiveConcurrency > 0 {
+		if t.Live, err = buildLive(ctx, cfg, lanes, log); err != nil {
+			return nil, err
+		}
+		t.LiveConcurrency = cfg.LiveConcurrency
+	}
 	return t, nil
+}
+
+// buildLive starts the media server (the embedded one stops with ctx) and
+// the live runner on the live gateway's lane.
+func buildLive(ctx context.Context, cfg *config.Config, lanes []*jobs.Lane, log *slog.Logger) (*jobs.LiveRunner, error) {
+	lane := lanes[0]
+	for _, l := range lanes {
+		if l.Name == cfg.LiveGateway {
+			lane = l
+		}
+	}
+	allow, err := cfg.MediaAllow()
+	if err != nil {
+		return nil, fmt.Errorf("setting media_allow_ips: %w", err)
+	}
+	// Started at the first live test: a network without live models never
+	// has the RTMP port bound.
+	newMedia := func() (*jobs.Media, error) {
+		m, err := jobs.StartMedia(ctx, jobs.MediaConfig{Server: cfg.MediaServer, RTMPAddr: cfg.RTMPAddr,
+			APIAddr: cfg.MediaAPIAddr, Allow: allow, GatewayURL: lane.Client.HTTPURL, Logger: log.With("component", "mediaserver")})
+		if err != nil {
+			log.Error("live tests cannot run: the media server did not start", "err", err)
+			return nil, err
+		}
+		log.Info("media server ready", "rtmp", m.Base(), "gateway", lane.Name)
+		return m, nil
+	}
+	params, err := cfg.LiveParamsJSON()
+	if err != nil {
+		return nil, fmt.Errorf("setting live_params: %w", err)
+	}
+	sig := live.DefaultSignalConfig()
+	sig.Width, sig.Height, sig.FPS = cfg.LiveSignal.Width, cfg.LiveSignal.Height, cfg.LiveSignal.FPS
+	if err := sig.Validate(); err != nil {
+		return nil, fmt.Errorf("setting live_signal: %w", err)
+	}
+	return &jobs.LiveRunner{NewMedia: newMedia, Lane: lane, Status: jobs.GatewayLiveStatus(lane.Client), Log: log,
+		Previews: &jobs.Previews{}, // the admin's live preview reads it (tester.Live.Previews)
+		Config: jobs.LiveConfig{Signal: sig, Params: params, Duration: cfg.LiveDuration, FirstOutputTimeout: cfg.LiveFirstOutputTimeout}}, nil
 }
 
 // webhookBase is where gateways reach this instance's webhooks.

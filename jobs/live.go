@@ -1,0 +1,171 @@
+package jobs
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"jobtester/ingest"
+	"jobtester/media/analyzer"
+	"jobtester/models"
+	"jobtester/scoring"
+)
+
+// LiveReport is everything one live test learned: what was sent, what the
+// analyzer measured on the output, the gateway's view, and the verdict.
+type LiveReport struct {
+	Stream   string // the media server path published
+	StreamID string // the gateway's key for /status
+	Query    string // the raw query of the publish URL, as the hook sends it
+	Params   string // the params JSON in the query
+
+	SignalWidth, SignalHeight, SignalFPS int
+	Duration                             time.Duration // measurement asked for
+	// PublishStart is when the first input frame was handed to the media
+	// server: the start of the startup latency.
+	PublishStart time.Time
+
+	// Output is set when at least one output frame arrived; Metrics is
+	// then what the analyzer measured.
+	Output  bool
+	Metrics analyzer.Report
+	Status  LiveStatusSnapshot
+	Verdict scoring.LiveVerdict
+}
+
+// LiveStatusSnapshot is the last answer of the gateway's
+// /live/video-to-video/{streamId}/status during the test, and the first
+// error it reported.
+type LiveStatusSnapshot struct {
+	Seen            bool // at least one status answer was read
+	State           string
+	InputFPS        float64
+	InferenceFPS    float64
+	OrchestratorURL string
+	Error           string // gateway_status.error, or the runner's last error
+	Raw             string // the last answer, capped
+}
+
+// liveMeasure turns the analyzer's report into the scoring formula's input.
+func liveMeasure(rep *LiveReport) scoring.LiveMeasure {
+	m := rep.Metrics
+	observed := m.Observed
+	if observed <= 0 && m.Ended {
+		observed = m.EndedAfter
+	}
+	return scoring.LiveMeasure{
+		Output: rep.Output && m.Frames > 0, Ended: m.Ended, Measured: observed.Seconds(),
+		TargetFPS: float64(rep.SignalFPS), FPSMean: m.FPSMean, FPSLow: m.FPSLow,
+		Startup: m.StartupLatency.Seconds(), E2ELatency: m.E2ELatency.Seconds(), FlashesMatched: m.FlashesMatched,
+		FreezeTotal: m.FreezeTotal.Seconds(), BlackFraction: m.BlackFraction, PassThrough: m.PassThrough,
+	}
+}
+
+// describeFlags says in words why a live test failed its gates.
+func describeFlags(rep *LiveReport) string {
+	m := rep.Metrics
+	var parts []string
+	for _, f := range rep.Verdict.Flags {
+		switch f {
+		case scoring.FlagNoOutput:
+			parts = append(parts, "no output")
+		case scoring.FlagDropped:
+			parts = append(parts, fmt.Sprintf("output stopped %s after it started", m.EndedAfter.Round(100*time.Millisecond)))
+		case scoring.FlagPassThrough:
+			parts = append(parts, fmt.Sprintf("output is the input sent back (%.0f%% of compared frames match it): no model ran", 100*m.InputSimilarity))
+		case scoring.FlagBlack:
+			parts = append(parts, fmt.Sprintf("%.0f%% of output frames are black", 100*m.BlackFraction))
+		case scoring.FlagFrozen:
+			parts = append(parts, fmt.Sprintf("output frozen for %s in %d freezes", m.FreezeTotal.Round(100*time.Millisecond), m.Freezes))
+		case scoring.FlagLowFPS:
+			parts = append(parts, fmt.Sprintf("output at %.1f fps", m.FPSMean))
+		default:
+			parts = append(parts, f)
+		}
+	}
+	return "bad output: " + strings.Join(parts, "; ")
+}
+
+// liveMetricsJSON is the compatible record's response_payload: the
+// measured numbers, so /api/raw_stats shows them with every live result.
+func liveMetricsJSON(rep *LiveReport) string {
+	m := rep.Metrics
+	out := map[string]any{
+		"stream_id": rep.StreamID, "output": rep.Output, "frames": m.Frames, "width": m.Width, "height": m.Height,
+		"startup_latency_ms": ms(m.StartupLatency), "fps_mean": round3(m.FPSMean), "fps_low": round3(m.FPSLow),
+		"jitter_ms": round3(m.JitterMS), "freezes": m.Freezes, "freeze_total_ms": ms(m.FreezeTotal),
+		"black_fraction": round3(m.BlackFraction), "e2e_latency_ms": ms(m.E2ELatency), "flashes_matched": m.FlashesMatched,
+		"pass_through": m.PassThrough, "input_similarity": round3(m.InputSimilarity), "ended": m.Ended,
+		"ended_after_ms": ms(m.EndedAfter), "score": round3(rep.Verdict.Score), "flags": rep.Verdict.Flags,
+		"status_state": rep.Status.State, "status_inference_fps": round3(rep.Status.InferenceFPS),
+	}
+	b, err := json.Marshal(out)
+	if err != nil { // only finite numbers and strings: cannot fail
+		return "{}"
+	}
+	return string(b)
+}
+
+func ms(d time.Duration) float64 { return round3(float64(d) / float64(time.Millisecond)) }
+
+// round3 keeps three decimals and maps NaN and ±Inf to 0, which JSON and
+// the databases refuse.
+func round3(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return math.Round(v*1000) / 1000
+}
+
+// liveRow is the live_results row of a live attempt.
+func liveRow(region string, r Result) models.LiveResult {
+	rep := r.Live
+	m := rep.Metrics
+	return models.LiveResult{
+		Region: region, Orchestrator: strings.ToLower(r.Orchestrator), URI: r.URI, Model: r.Capability.Model,
+		Stream: rep.Stream, StreamID: rep.StreamID, Params: rep.Params, Attempt: r.Attempt, Outcome: r.Outcome,
+		Error: r.Error, Flags: strings.Join(rep.Verdict.Flags, ","), Score: round3(rep.Verdict.Score),
+		FPSScore: round3(rep.Verdict.FPSScore), StartupScore: round3(rep.Verdict.StartupScore),
+		LatencyScore: round3(rep.Verdict.LatencyScore), SignalWidth: rep.SignalWidth, SignalHeight: rep.SignalHeight,
+		SignalFPS: rep.SignalFPS, MeasureMS: ms(rep.Duration), Frames: m.Frames, Width: m.Width, Height: m.Height,
+		StartupLatencyMS: ms(m.StartupLatency), FPSMean: round3(m.FPSMean), FPSLow: round3(m.FPSLow),
+		JitterMS: round3(m.JitterMS), Freezes: m.Freezes, FreezeTotalMS: ms(m.FreezeTotal), BlackFrames: m.BlackFrames,
+		BlackFraction: round3(m.BlackFraction), E2ELatencyMS: ms(m.E2ELatency), FlashesMatched: m.FlashesMatched,
+		PassThrough: m.PassThrough, InputSimilarity: round3(m.InputSimilarity), Ended: m.Ended,
+		EndedAfterMS: ms(m.EndedAfter), StatusState: rep.Status.State, StatusInputFPS: round3(rep.Status.InputFPS),
+		StatusInferenceFPS: round3(rep.Status.InferenceFPS), StatusOrchestrator: rep.Status.OrchestratorURL,
+		StatusError: rep.Status.Error, StatusJSON: rep.Status.Raw, Thumbnail: m.Thumbnail,
+	}
+}
+
+// unavailableMarks are the texts with which a gateway says that no
+// orchestrator could take the stream (reference §4.6, §6, §8): capacity,
+// not the orchestrator's failure.
+var unavailableMarks = []string{"orchestratorcapped", "orchestrator capped", "orchestratorbusy", "orchestrator busy",
+	"insufficient capacity", "no capacity", "no orchestrators available", "no orchestrator available", "no orchestrators"}
+
+// isUnavailableText reports whether a gateway error says "no capacity".
+func isUnavailableText(s string) bool {
+	s = strings.ToLower(s)
+	for _, m := range unavailableMarks {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// liveStats is the compatible record of a live attempt (docs/live.md):
+// pipeline "Live video to video", the live model, success 1 for a pass,
+// round_trip_time the startup latency in seconds (the time waited in vain
+// when no output came, so a failure never looks fast), the query as
+// input_parameters and the metrics as response_payload.
+func liveStats(region string, r Result) ingest.Stats {
+	st := ResultStats(region, r)
+	st.Pipeline = r.Capability.Pipeline
+	st.InputParams = r.Input
+	st.ResponsePayload = liveMetricsJSON(r.Live)
+	return st
+}

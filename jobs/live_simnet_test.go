@@ -1,0 +1,285 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"jobtester/dbtest"
+	"jobtester/jobs"
+	"jobtester/livepeer"
+	"jobtester/media/live"
+	"jobtester/models"
+	"jobtester/simnet"
+)
+
+func ms(n int) simnet.Duration { return simnet.Duration(time.Duration(n) * time.Millisecond) }
+
+func liveSpec(name, model string, p simnet.LiveProfile, batch ...simnet.ModelSpec) simnet.OrchestratorSpec {
+	models := append([]simnet.ModelSpec{{Pipeline: "live-video-to-video", Model: model, Live: &p}}, batch...)
+	return simnet.OrchestratorSpec{Name: name, Models: models}
+}
+
+// liveHarness is a tester with live tests on: a simulated network with one
+// gateway (the only lane, so also the live lane), the embedded media server
+// on free loopback ports, a real database.
+type liveHarness struct {
+	nw     *simnet.Network
+	st     *models.Store
+	tester *jobs.Tester
+	runner *jobs.LiveRunner
+}
+
+func newLiveHarness(t *testing.T, orchs []simnet.OrchestratorSpec, cfg jobs.LiveConfig, concurrency int) *liveHarness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The gateway kicks publishers through the media server's API on a
+	// port it is configured with, as go-livepeer does: pick one first.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiAddr := ln.Addr().String()
+	ln.Close()
+	apiPort, _ := strconv.Atoi(apiAddr[strings.LastIndexByte(apiAddr, ':')+1:])
+	sc := simnet.Scenario{Gateways: []simnet.GatewaySpec{{Name: "gateway-1", DiscoveryTimeout: simnet.Duration(10 * time.Second),
+		MediaMTXAPIPort: apiPort}}, Orchestrators: orchs}
+	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 11, TimeScale: 0.01, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nw.Close() })
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	g := nw.Gateways()[0]
+	lanes := jobs.NewLanes([]jobs.GatewayConfig{{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL}})
+	hooks := httptest.NewServer(lanes[0].Webhook)
+	t.Cleanup(hooks.Close)
+	if err := nw.SetWebhook(g.Name, hooks.URL); err != nil {
+		t.Fatal(err)
+	}
+	media, err := jobs.StartMedia(ctx, jobs.MediaConfig{RTMPAddr: "127.0.0.1:0", APIAddr: apiAddr, GatewayURL: g.HTTPURL, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { media.Close() })
+	runner := &jobs.LiveRunner{Media: media, Lane: lanes[0], Status: jobs.GatewayLiveStatus(lanes[0].Client), Config: cfg, Log: quiet}
+	tester := &jobs.Tester{
+		Store: st, Lanes: lanes,
+		Discovery: &jobs.Discovery{Gateway: lanes[0].Client, Capabilities: lanes[0].Client, Webhook: lanes[0].Webhook},
+		Runner:    &jobs.AIRunner{JobTimeout: 10 * time.Second, CaptureBytes: 512},
+		Live:      runner, LiveConcurrency: concurrency,
+		Fairness: jobs.Fairness{MinGap: 10 * time.Millisecond}, Region: "FRA", IngestKey: "test", Log: quiet,
+	}
+	return &liveHarness{nw: nw, st: st, tester: tester, runner: runner}
+}
+
+// testSignal is a short, fast signal: a flash every second so a few
+// seconds of output hold several.
+func testSignal(t *testing.T) live.SignalConfig {
+	sig := live.DefaultSignalConfig()
+	sig.FlashEvery = time.Second
+	// Smaller than the default 512×512: the simulated orchestrators restyle
+	// every pixel in Go, which the race detector slows several times over.
+	sig.Width, sig.Height = 256, 256
+	return sig
+}
+
+func within(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
+
+// TestLiveSweepAgainstSimnet runs a sweep of live behaviours against the
+// simulated network and checks every measurement against the injected
+// truth: startup and end-to-end latency within ±100 ms, fps within ±1,
+// freezes and drops detected, pass-through and black output failed, capped
+// unavailable, and the honest orchestrators passing with no flag. It also
+// checks that the query reached the gateway intact and that everything
+// was stored.
+func TestLiveSweepAgainstSimnet(t *testing.T) {
+	llm := simnet.ModelSpec{Pipeline: "llm", Model: "meta-llama/llama-3.1-8B-Instruct",
+		Latency: simnet.Latency{Median: simnet.Duration(100 * time.Millisecond)}}
+	orchs := []simnet.OrchestratorSpec{
+		liveSpec("honest", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(500), AddedLatency: ms(200)}, llm),
+		liveSpec("slow-fps", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), OutputFPS: 15}),
+		liveSpec("freeze", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), FreezeAfter: ms(1500)}),
+		liveSpec("drop", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), DropAfter: ms(1500)}),
+		liveSpec("cheat", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(100), Effect: simnet.EffectNone}),
+		liveSpec("black", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100), Effect: simnet.EffectBlack}),
+		liveSpec("capped", "streamdiffusion", simnet.LiveProfile{Capped: true}),
+	}
+	cfg := jobs.LiveConfig{Signal: testSignal(t), Params: map[string]any{"prompt": "a watercolour & ink, 100% \"calm\""},
+		Duration: 4 * time.Second, FirstOutputTimeout: 8 * time.Second, StatusEvery: 500 * time.Millisecond}
+	h := newLiveHarness(t, orchs, cfg, 2)
+
+	var mu sync.Mutex
+	final := map[string]jobs.Result{}
+	var planned []jobs.Target
+	sw, rep, err := h.tester.RunSweep(context.Background(), "test", func(ts []jobs.Target) { planned = ts }, func(r jobs.Result) {
+		mu.Lock()
+		final[r.Orchestrator+" "+r.Capability.Pipeline] = r
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nLive := 0
+	for _, tg := range planned {
+		if tg.IsLive() {
+			nLive++
+		}
+	}
+	if sw.Status != models.SweepDone || rep.Expected != 8 || rep.Done() != 8 || nLive != 7 {
+		t.Fatalf("sweep %+v report %+v, %d live tests planned", sw, rep, nLive)
+	}
+	truth := h.nw.Truth()
+	name := map[string]string{}
+	for _, o := range truth.Orchestrators {
+		name[o.Address] = o.Name
+	}
+	byName := map[string]jobs.Result{}
+	for _, r := range final {
+		if r.IsLive() {
+			byName[name[r.Orchestrator]] = r
+		} else if r.Outcome != models.OutcomePass {
+			t.Errorf("batch test %s %s: %s %s", name[r.Orchestrator], r.Capability.Pipeline, r.Outcome, r.Error)
+		}
+	}
+	streams := map[string]simnet.LiveStreamTruth{}
+	for _, s := range truth.LiveStreams {
+		streams[s.StreamID] = s
+	}
+	report := func(n string) (jobs.Result, *jobs.LiveReport) {
+		r, ok := byName[n]
+		if !ok || r.Live == nil {
+			t.Fatalf("no live result for %s", n)
+		}
+		t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
+			n, r.Outcome, r.Live.Metrics.StartupLatency.Round(time.Millisecond), r.Live.Metrics.E2ELatency.Round(time.Millisecond),
+			r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.Freezes,
+			r.Live.Metrics.FreezeTotal.Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
+			r.Live.Metrics.InputSimilarity, r.Live.Metrics.Ended, r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Error)
+		return r, r.Live
+	}
+	// checkTiming compares the measured startup with the truth's first
+	// output frame, and the end-to-end latency with the injected one.
+	checkTiming := func(n string, lr *jobs.LiveReport, added time.Duration) {
+		s, ok := streams[lr.StreamID]
+		if !ok || s.FirstOutput == nil {
+			t.Errorf("%s: no first output in the truth: %+v", n, s)
+			return
+		}
+		wantStartup := s.FirstOutput.Sub(lr.PublishStart)
+		if d := lr.Metrics.StartupLatency - wantStartup; d < -100*time.Millisecond || d > 100*time.Millisecond {
+			t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent)", n, lr.Metrics.StartupLatency, wantStartup, wantStartup)
+		}
+		if s.Profile != nil && lr.Metrics.StartupLatency < time.Duration(s.Profile.StartupDelayMS)*time.Millisecond {
+			t.Errorf("%s: startup %v is below the injected delay %vms", n, lr.Metrics.StartupLatency, s.Profile.StartupDelayMS)
+		}
+		if lr.Metrics.FlashesMatched == 0 {
+			t.Errorf("%s: no flash matched", n)
+		} else if d := lr.Metrics.E2ELatency - added; d < -100*time.Millisecond || d > 100*time.Millisecond {
+			t.Errorf("%s: end-to-end latency %v, injected %v", n, lr.Metrics.E2ELatency, added)
+		}
+	}
+
+	r, lr := report("honest")
+	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || lr.Metrics.Freezes != 0 || lr.Metrics.PassThrough ||
+		lr.Metrics.BlackFrames != 0 || lr.Metrics.Ended || lr.Verdict.Score <= 0.5 {
+		t.Errorf("honest: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
+	}
+	if !within(lr.Metrics.FPSMean, 30, 1) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
+		t.Errorf("honest: fps %.2f, %dx%d, thumbnail %d bytes", lr.Metrics.FPSMean, lr.Metrics.Width, lr.Metrics.Height, len(lr.Metrics.Thumbnail))
+	}
+	if lr.Status.State != livepeer.LiveStateOnline || lr.Status.OrchestratorURL != r.URI {
+		t.Errorf("honest: gateway status %+v", lr.Status)
+	}
+	checkTiming("honest", lr, 200*time.Millisecond)
+
+	r, lr = report("slow-fps")
+	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !within(lr.Metrics.FPSMean, 15, 1) {
+		t.Errorf("slow-fps: %s %q fps %.2f", r.Outcome, r.Error, lr.Metrics.FPSMean)
+	}
+	checkTiming("slow-fps", lr, 100*time.Millisecond)
+
+	r, lr = report("freeze")
+	if r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, "frozen") || lr.Metrics.Freezes < 1 {
+		t.Errorf("freeze: %s %q flags %v freezes %d", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.Freezes)
+	}
+	r, lr = report("drop")
+	if r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, "dropped") || !lr.Metrics.Ended {
+		t.Errorf("drop: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
+	}
+	r, lr = report("cheat")
+	if r.Outcome != models.OutcomeFail || !lr.Metrics.PassThrough || !slices.Contains(lr.Verdict.Flags, "pass_through") {
+		t.Errorf("cheat: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
+	}
+	r, lr = report("black")
+	if r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, "black") {
+		t.Errorf("black: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
+	}
+	r, _ = report("capped")
+	if r.Outcome != models.OutcomeUnavailable {
+		t.Errorf("capped: %s %q, want unavailable", r.Outcome, r.Error)
+	}
+
+	// The gateway saw each test's query exactly as sent: pipeline,
+	// streamId, the pin and the params JSON.
+	wantParams := `{"height":256,"prompt":"a watercolour \u0026 ink, 100% \"calm\"","width":256}`
+	for n, r := range byName {
+		s, ok := streams[r.Live.StreamID]
+		if !ok {
+			t.Errorf("%s: the gateway never saw stream %s", n, r.Live.StreamID)
+			continue
+		}
+		if s.Query != r.Live.Query || s.Pipeline != "streamdiffusion" || s.StreamID != r.Live.StreamID ||
+			s.OrchestratorPin != r.URI || s.Params != r.Live.Params || s.Stream != r.Live.Stream {
+			t.Errorf("%s: gateway saw %+v, sent query %q", n, s, r.Live.Query)
+		}
+		var p map[string]any
+		if err := json.Unmarshal([]byte(s.Params), &p); err != nil || r.Live.Params != wantParams {
+			t.Errorf("%s: params %q (%v), want %q", n, s.Params, err, wantParams)
+		}
+		if q, err := url.ParseQuery(s.Query); err != nil || q.Get("params") != wantParams || q.Get("orchestrator") != r.URI {
+			t.Errorf("%s: query %q does not decode to the params and pin (%v)", n, s.Query, err)
+		}
+	}
+
+	// Everything was stored: a live row per attempt, linked to its
+	// compatible record.
+	rows, err := h.st.LiveResults(context.Background(), models.LiveFilter{SweepID: sw.ID})
+	if err != nil || len(rows) != 7 {
+		t.Fatalf("%d live rows stored (%v)", len(rows), err)
+	}
+	compat, err := h.st.SweepResults(context.Background(), sw.ID)
+	if err != nil || len(compat) != 8 {
+		t.Fatalf("%d results stored (%v)", len(compat), err)
+	}
+	ids := map[int64]models.RawResult{}
+	for _, c := range compat {
+		ids[c.ID] = c
+	}
+	for _, row := range rows {
+		c, ok := ids[row.ResultID]
+		if !ok || c.Pipeline != livepeer.LivePipeline || c.Model != "streamdiffusion" || c.Outcome != row.Outcome {
+			t.Errorf("live row %d → result %+v", row.ID, c)
+		}
+		if row.Outcome == models.OutcomePass && (row.ThumbnailBytes == 0 || c.RoundTripTime <= 0 ||
+			!within(c.RoundTripTime*1000, row.StartupLatencyMS, 1)) {
+			t.Errorf("passing row %+v / result rtt %v", row, c.RoundTripTime)
+		}
+		if row.Outcome == models.OutcomeFail && !strings.Contains(c.Errors, row.Error[:min(20, len(row.Error))]) {
+			t.Errorf("failing row error %q not in the compatible record's errors %s", row.Error, c.Errors)
+		}
+	}
+}
