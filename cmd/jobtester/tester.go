@@ -105,7 +105,7 @@ func buildLive(ctx context.Context, cfg *config.Config, lanes []*jobs.Lane, log 
 	}
 	return &jobs.LiveRunner{NewMedia: newMedia, Lane: lane, Status: jobs.GatewayLiveStatus(lane.Client), Log: log,
 		Previews: &jobs.Previews{}, // the admin's live preview reads it (tester.Live.Previews)
-		Config: jobs.LiveConfig{Signal: sig, Params: params, Duration: cfg.LiveDuration, FirstOutputTimeout: cfg.LiveFirstOutputTimeout}}, nil
+		Config:   jobs.LiveConfig{Signal: sig, Params: params, Duration: cfg.LiveDuration, FirstOutputTimeout: cfg.LiveFirstOutputTimeout}}, nil
 }
 
 // webhookBase is where gateways reach this instance's webhooks.
