@@ -34,12 +34,16 @@ func adminTools(ctx context.Context, cfg *config.Config, st *models.Store, ring 
 }
 
 // withTester adds the tester's tools: test definitions from the database,
-// the schedule an admin stores (else the config's), and "test now".
+// the schedule an admin stores (else the config's), "test now", and the
+// live preview of its live tests.
 func withTester(tools *handlers.AdminTools, t *jobs.Tester, sw sweeper, st *models.Store, cfg *config.Config, log *slog.Logger) {
 	t.Definitions = st
 	tools.Scheduler = &jobs.Scheduler{Sweep: jobs.TesterSweep(t), Default: cfg.Schedule, Source: st, Log: log}
 	tools.Tester = sw
 	tools.TesterRegion = cfg.Region
+	if t.Live != nil && t.Live.Previews != nil {
+		tools.Live = t.Live.Previews // the live runner feeds it
+	}
 }
 
 // TestOrchestrator is handlers.OrchestratorTester: the sweep lives as long
