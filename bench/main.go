@@ -31,6 +31,7 @@ import (
 	"jobtester/handlers"
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/web"
 )
 
 type options struct {
@@ -298,6 +299,7 @@ func runOne(ctx context.Context, o *options, nw *network, kind string, size int,
 		Store: st, Keys: ingest.NewKeyring([]ingest.Key{{Name: "bench", Secret: ingestSecret}}),
 		Window: 24 * time.Hour, MaxBodyBytes: 1 << 20, Logger: quietLogger(), Version: "bench",
 	})
+	web.Register(e, web.Deps{Store: st, Logger: quietLogger()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -311,7 +313,8 @@ func runOne(ctx context.Context, o *options, nw *network, kind string, size int,
 	}}
 	defer client.CloseIdleConnections()
 
-	calls := explorerCalls(nw, time.Now)
+	allCalls := func() []call { return append(explorerCalls(nw, time.Now), dashboardCalls(nw, time.Now)...) }
+	calls := allCalls()
 	for i := range calls {
 		if o.only != "" && !strings.Contains(calls[i].name, o.only) {
 			continue
@@ -320,7 +323,7 @@ func runOne(ctx context.Context, o *options, nw *network, kind string, size int,
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			cl := explorerCalls(nw, time.Now)[i] // fresh since=now-30d per cell
+			cl := allCalls()[i] // fresh since=now-30d per cell
 			res := measure(c, o.warmup, o.duration, o.seed, getOp(client, base, cl.path, cl.check))
 			rep.addCall(kind, size, cl.name, c, res)
 			logf("  %-48s %2d clients: p50 %7.2f ms  p99 %7.2f ms  %8.0f req/s  %d errors  (first request %.2f ms)", cl.name, c,

@@ -47,75 +47,31 @@ var ErrBadHistory = errors.New("invalid history request")
 // without results are kept with zero totals, so callers can tell "no data"
 // from a score of 0.
 //
-// Inside the rollup horizon it reads the in-memory index (one sum per step,
-// each a subtraction of running totals per series); older windows read the
-// rollups table.
+// Inside the rollup horizon it reads the in-memory index in one pass over
+// the series; older windows read the rollups table.
 func (s *Store) History(ctx context.Context, f Filter, w Window, step time.Duration) ([]SeriesHistory, error) {
-	if step < time.Hour || step%time.Hour != 0 {
-		return nil, fmt.Errorf("%w: step must be a whole number of hours, not %s", ErrBadHistory, step)
-	}
-	from, to := w.hours()
-	if to < from {
-		return nil, fmt.Errorf("%w: until is before since", ErrBadHistory)
-	}
-	stepSec := int64(step / time.Second)
-	n := int((to-from)/stepSec) + 1
-	if n > MaxHistorySteps {
-		return nil, fmt.Errorf("%w: %d steps is more than %d", ErrBadHistory, n, MaxHistorySteps)
-	}
-	s.regionsMu.RLock()
-	regions := s.byID
-	s.regionsMu.RUnlock()
-	if regions == nil {
-		if err := s.reloadRegions(ctx); err != nil {
-			return nil, err
-		}
-		s.regionsMu.RLock()
-		regions = s.byID
-		s.regionsMu.RUnlock()
-	}
-
 	bySeries := map[rollup.Key]*SeriesHistory{}
 	var order []rollup.Key
-	point := func(k rollup.Key, i int, t rollup.Totals) {
-		h := bySeries[k]
-		if h == nil {
-			r := regions[k.RegionID]
-			h = &SeriesHistory{Orchestrator: k.Orchestrator, Region: r.Name, JobType: r.JobType,
-				Pipeline: k.Pipeline, Model: k.Model, Points: make([]HistoryPoint, n)}
-			for j := range h.Points {
-				h.Points[j].Start = time.Unix(from+int64(j)*stepSec, 0).UTC()
+	var regions map[int64]Region
+	n := 0
+	err := s.eachStep(ctx, f, w, step, func(steps int, regs map[int64]Region) { n, regions = steps, regs },
+		func(k rollup.Key, i int, t rollup.Totals, from, stepSec int64) {
+			h := bySeries[k]
+			if h == nil {
+				r := regions[k.RegionID]
+				h = &SeriesHistory{Orchestrator: k.Orchestrator, Region: r.Name, JobType: r.JobType,
+					Pipeline: k.Pipeline, Model: k.Model, Points: make([]HistoryPoint, n)}
+				for j := range h.Points {
+					h.Points[j].Start = time.Unix(from+int64(j)*stepSec, 0).UTC()
+				}
+				bySeries[k] = h
+				order = append(order, k)
 			}
-			bySeries[k] = h
-			order = append(order, k)
-		}
-		h.Points[i].Totals.Add(t)
-	}
-
-	horizon := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if s.started && from >= horizon {
-		match := func(k rollup.Key) bool {
-			if f.Orchestrator != "" && k.Orchestrator != f.Orchestrator {
-				return false
-			}
-			if f.Pipeline != "" && (k.Pipeline != f.Pipeline || k.Model != f.Model) {
-				return false
-			}
-			r := regions[k.RegionID]
-			if f.JobType != "" && r.JobType != f.JobType {
-				return false
-			}
-			return f.Region == "" || r.Name == f.Region
-		}
-		for i := 0; i < n; i++ {
-			start := from + int64(i)*stepSec
-			end := min(start+stepSec-3600, to)
-			s.index.Sum(match, start, end, func(k rollup.Key, t rollup.Totals) { point(k, i, t) })
-		}
-	} else if err := s.historySQL(ctx, f, from, to, stepSec, point); err != nil {
+			h.Points[i].Totals.Add(t)
+		})
+	if err != nil {
 		return nil, err
 	}
-
 	out := make([]SeriesHistory, 0, len(order))
 	for _, k := range order {
 		out = append(out, *bySeries[k])
@@ -123,7 +79,87 @@ func (s *Store) History(ctx context.Context, f Filter, w Window, step time.Durat
 	return out, nil
 }
 
-func (s *Store) historySQL(ctx context.Context, f Filter, from, to, stepSec int64, point func(rollup.Key, int, rollup.Totals)) error {
+// HistoryByOrchestrator is History with each orchestrator's series (its
+// regions, pipelines and models matching f) added up: what a leaderboard's
+// sparklines need, without a point list per series.
+func (s *Store) HistoryByOrchestrator(ctx context.Context, f Filter, w Window, step time.Duration) (map[string][]rollup.Totals, error) {
+	out := map[string][]rollup.Totals{}
+	n := 0
+	err := s.eachStep(ctx, f, w, step, func(steps int, _ map[int64]Region) { n = steps },
+		func(k rollup.Key, i int, t rollup.Totals, _, _ int64) {
+			ts := out[k.Orchestrator]
+			if ts == nil {
+				ts = make([]rollup.Totals, n)
+				out[k.Orchestrator] = ts
+			}
+			ts[i].Add(t)
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachStep checks a history request, then calls start once with the number
+// of steps and the regions by ID, and add for every hour bucket of every
+// matching series with the index i of the step it falls in.
+func (s *Store) eachStep(ctx context.Context, f Filter, w Window, step time.Duration,
+	start func(steps int, regions map[int64]Region), add func(k rollup.Key, i int, t rollup.Totals, from, stepSec int64)) error {
+	if step < time.Hour || step%time.Hour != 0 {
+		return fmt.Errorf("%w: step must be a whole number of hours, not %s", ErrBadHistory, step)
+	}
+	from, to := w.hours()
+	if to < from {
+		return fmt.Errorf("%w: until is before since", ErrBadHistory)
+	}
+	stepSec := int64(step / time.Second)
+	n := int((to-from)/stepSec) + 1
+	if n > MaxHistorySteps {
+		return fmt.Errorf("%w: %d steps is more than %d", ErrBadHistory, n, MaxHistorySteps)
+	}
+	s.regionsMu.RLock()
+	regions := s.byID
+	s.regionsMu.RUnlock()
+	if regions == nil {
+		if err := s.reloadRegions(ctx); err != nil {
+			return err
+		}
+		s.regionsMu.RLock()
+		regions = s.byID
+		s.regionsMu.RUnlock()
+	}
+	start(n, regions)
+
+	horizon := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+	if s.started && from >= horizon {
+		// Which regions match is decided once, not per series.
+		regionOK := map[int64]bool{}
+		for id, r := range regions {
+			regionOK[id] = (f.JobType == "" || r.JobType == f.JobType) && (f.Region == "" || r.Name == f.Region)
+		}
+		match := func(k rollup.Key) bool {
+			if f.Orchestrator != "" && k.Orchestrator != f.Orchestrator {
+				return false
+			}
+			if f.Pipeline != "" && (k.Pipeline != f.Pipeline || k.Model != f.Model) {
+				return false
+			}
+			return regionOK[k.RegionID]
+		}
+		// One pass over the series; each series' buckets fall into steps.
+		s.index.Buckets(match, from, to, func(k rollup.Key, bs []rollup.Bucket) {
+			for i := range bs {
+				add(k, int((bs[i].Hour-from)/stepSec), bs[i].Totals, from, stepSec)
+			}
+		})
+		return nil
+	}
+	return s.historySQL(ctx, f, from, to, func(k rollup.Key, hour int64, t rollup.Totals) {
+		add(k, int((hour-from)/stepSec), t, from, stepSec)
+	})
+}
+
+func (s *Store) historySQL(ctx context.Context, f Filter, from, to int64, add func(k rollup.Key, hour int64, t rollup.Totals)) error {
 	q := s.db.WithContext(ctx).Table("rollups ro").
 		Select(`ro.bucket, ro.orchestrator, ro.region_id, ro.pipeline, ro.model, ro.results, ro.sum_success_rate,
 			ro.sum_seg_duration, ro.sum_round_trip_time, ro.passed, ro.sum_passed_round_trip_time`).
@@ -159,7 +195,7 @@ func (s *Store) historySQL(ctx context.Context, f Filter, from, to, stepSec int6
 		if t.Results == 0 {
 			continue
 		}
-		point(k, int((bucket.Unix()-from)/stepSec), t)
+		add(k, bucket.Unix(), t)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read rollup history: %w", err)

@@ -97,6 +97,26 @@ func TestHistoryStepsAddUpToWindowTotals(t *testing.T) {
 				t.Fatalf("orchestrator %d hour %d: %d results in the history, %d written", k[0], k[1], counted[k], n)
 			}
 		}
+		// Added up by orchestrator, the same steps.
+		byOrch, err := st.HistoryByOrchestrator(ctx, f, w, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byOrch) != 3 {
+			t.Fatalf("%d orchestrators, want 3", len(byOrch))
+		}
+		for _, h := range mem {
+			for i, p := range h.Points {
+				byOrch[h.Orchestrator][i].Sub(p.Totals)
+			}
+		}
+		for o, steps := range byOrch {
+			for i, p := range steps {
+				if p.Results != 0 || p.Passed != 0 || math.Abs(p.SumRoundTripTime) > 1e-9 {
+					t.Fatalf("%s step %d: by-orchestrator history differs from its series by %+v", o, i, p)
+				}
+			}
+		}
 		// Six-hour steps add up the same hours.
 		six, err := st.History(ctx, f, w, 6*time.Hour)
 		if err != nil {

@@ -292,20 +292,9 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 		step, sparkSince = 6*time.Hour, win.Since
 	}
 	lb.SparkStep = strings.TrimSuffix(step.String(), "0m0s")
-	hist, err := s.Store.History(ctx, f, models.Window{Since: sparkSince, Until: now}, step)
+	sparks, err := s.Store.HistoryByOrchestrator(ctx, f, models.Window{Since: sparkSince, Until: now}, step)
 	if err != nil {
 		return nil, err
-	}
-	sparks := map[string][]rollup.Totals{}
-	for _, h := range hist {
-		sp := sparks[h.Orchestrator]
-		if sp == nil {
-			sp = make([]rollup.Totals, len(h.Points))
-			sparks[h.Orchestrator] = sp
-		}
-		for i, p := range h.Points {
-			sp[i].Add(p.Totals)
-		}
 	}
 
 	for orch, t := range byOrch {

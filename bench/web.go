@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// dashboardCalls are the dashboard's pages and chart data (web/), measured
+// like the Explorer's calls: server time to render each over the loaded
+// data set. Their names start with "page" (--only page).
+func dashboardCalls(nw *network, now func() time.Time) []call {
+	pair := aiPairs[nw.bestPair()]
+	nPair := len(nw.supporters[nw.bestPair()])
+	orch := nw.orchs[nw.bestOrch()].Addr
+	job := url.QueryEscape(pair.Pipeline + "::" + pair.Model)
+	rows := func(min int) func([]byte) error {
+		return func(b []byte) error {
+			if n := bytes.Count(b, []byte(`<th scope="row">`)); n < min {
+				return fmt.Errorf("%d table rows, want at least %d: %s", n, min, clip(b))
+			}
+			return nil
+		}
+	}
+	month := func() string {
+		t := now()
+		return "&since=" + strconv.FormatInt(t.Add(-30*24*time.Hour).Unix(), 10) + "&until=" + strconv.FormatInt(t.Unix(), 10)
+	}
+	return []call{
+		{"page: leaderboard (transcoding, 24 h)", "/", rows(len(nw.orchs))},
+		{"page: leaderboard (AI pipeline+model, 7 d)", "/?window=7d&job=" + job, rows(nPair)},
+		{"page: orchestrator (7 d, 25 results)", "/orchestrators/" + orch, func(b []byte) error {
+			if !bytes.Contains(b, []byte(`id="results-table"`)) || !bytes.Contains(b, []byte(`data-history=`)) {
+				return fmt.Errorf("orchestrator page lacks results or charts: %s", clip(b))
+			}
+			return nil
+		}},
+		{"page chart: 30 d hourly history of one AI series (JSON)", "/api/v1/history?step=hour&orchestrator=" + orch + "&region=FRA&pipeline=" +
+			url.QueryEscape(pair.Pipeline) + "&model=" + url.QueryEscape(pair.Model) + month(), func(b []byte) error {
+			var h struct {
+				Series []struct {
+					Points []json.RawMessage `json:"points"`
+				} `json:"series"`
+			}
+			if err := json.Unmarshal(b, &h); err != nil {
+				return err
+			}
+			if len(h.Series) > 1 || (len(h.Series) == 1 && len(h.Series[0].Points) < 24*30) {
+				return fmt.Errorf("history is not one 30-day hourly series: %s", clip(b))
+			}
+			return nil
+		}},
+	}
+}
