@@ -71,6 +71,7 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 		}
 		fmt.Fprintf(stdout, `
 jobtester demo is running: a simulated Livepeer network of %d gateways is being tested now.
+  dashboard:         %[2]s/   (runs: %[2]s/runs)
   leaderboard (AI):  %[2]s/api/pipelines  then  %[2]s/api/aggregated_stats?pipeline=…&model=…
   sweeps:            %[2]s/api/v1/sweeps   (live: %[2]s/api/v1/sweeps/current)
   live video tests:  %[2]s/api/v1/live/results
