@@ -217,12 +217,17 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	if st := waitStatus(t, r.n, "fox-1", "OFFLINE", func(st liveStatus) bool { return st.State == "OFFLINE" }); st.InferenceStatus.FPS != 0 {
 		t.Errorf("offline status %+v", st)
 	}
+	// The orchestrator logs the stream once its relay has ended.
 	var ran []Request
-	for _, q := range r.n.Requests() {
-		if q.Pipeline == liveRoute && q.Outcome == OutcomeOK {
-			ran = append(ran, q)
+	waitFor(t, "the request log", func() bool {
+		ran = nil
+		for _, q := range r.n.Requests() {
+			if q.Pipeline == liveRoute && q.Outcome == OutcomeOK {
+				ran = append(ran, q)
+			}
 		}
-	}
+		return len(ran) > 0
+	})
 	if len(ran) != 1 || ran[0].Orchestrator != painter.Address || ran[0].RequestID != tr.RequestID {
 		t.Errorf("request log %+v", ran)
 	}
@@ -293,6 +298,8 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 		t.Fatalf("the input ended too: %v", pub.err)
 	default:
 	}
+	// The relay records its end just after it closed the output.
+	waitFor(t, "the relay to end", func() bool { return liveTruthOf(t, r.n, "drop").Ended != nil })
 	tr := liveTruthOf(t, r.n, "drop")
 	if !tr.Dropped || tr.Ended == nil || tr.EndError != msgOutputStopped {
 		t.Errorf("truth %+v", tr)
@@ -337,7 +344,9 @@ func BenchmarkLiveStream512(b *testing.B) {
 		stream := "bench" + strconv.Itoa(i)
 		ctx, cancel := context.WithTimeout(b.Context(), streamFor+5*time.Second)
 		done := make(chan error, 1)
-		go func() { done <- sig.Publish(ctx, "rtmp://"+srv.RTMPAddr()+"/"+stream+"?streamId="+stream+"&pipeline=streamdiffusion", nil) }()
+		go func() {
+			done <- sig.Publish(ctx, "rtmp://"+srv.RTMPAddr()+"/"+stream+"?streamId="+stream+"&pipeline=streamdiffusion", nil)
+		}()
 		// Measure from the first output frame, so that startup is not
 		// averaged in.
 		var start time.Time
