@@ -102,7 +102,12 @@ func sparkSegments(vals []*float64) []string {
 	var cur []string
 	flush := func(lastX, lastY float64) {
 		if len(cur) == 1 {
-			cur = append(cur, fmt.Sprintf("%.1f,%.1f", math.Min(sparkW, lastX+2), lastY))
+			// One step alone: a short stroke beside it, inside the box.
+			x := lastX + 3
+			if x > sparkW {
+				x = lastX - 3
+			}
+			cur = append(cur, fmt.Sprintf("%.1f,%.1f", x, lastY))
 		}
 		if len(cur) > 0 {
 			out = append(out, strings.Join(cur, " "))

@@ -55,6 +55,10 @@ type LeaderboardQuery struct {
 	Window   string `json:"window"` // 1h, 24h, 7d
 	Sort     string `json:"sort"`
 	Desc     bool   `json:"desc"`
+	// pickJob: the URL named no job; the page shows the job with the most
+	// results in the last 7 days (transcoding when tied or empty), so a
+	// tester of AI only does not greet its users with an empty table.
+	pickJob bool
 }
 
 // JobKey is the job selector's value of the query.
@@ -87,10 +91,10 @@ func (q LeaderboardQuery) window() time.Duration {
 
 // Values encodes the query for a URL, leaving out defaults.
 func (q LeaderboardQuery) Values() url.Values {
+	// The job is always named: without it the page picks a default that
+	// depends on the data.
 	v := url.Values{}
-	if q.Pipeline != "" {
-		v.Set("job", q.JobKey())
-	}
+	v.Set("job", q.JobKey())
 	if q.Region != "" {
 		v.Set("region", q.Region)
 	}
@@ -142,7 +146,9 @@ func parseLeaderboardQuery(v url.Values) (LeaderboardQuery, error) {
 		job = p + jobSep + m
 	}
 	switch {
-	case job == "" || job == ingest.JobTypeTranscoding:
+	case job == "":
+		q.pickJob = true
+	case job == ingest.JobTypeTranscoding:
 	default:
 		p, m, ok := strings.Cut(job, jobSep)
 		if !ok || p == "" || m == "" {
@@ -236,6 +242,27 @@ func (l *Leaderboard) JobLabel() string {
 	return l.Query.Model
 }
 
+// pickJob sets the query's job to the one with the most results in w.
+func (s *site) pickJob(ctx context.Context, q LeaderboardQuery, w models.Window) (LeaderboardQuery, error) {
+	totals, err := s.Store.Totals(ctx, models.Filter{}, w)
+	if err != nil {
+		return q, err
+	}
+	counts := map[[2]string]int64{}
+	for _, t := range totals {
+		counts[[2]string{t.Pipeline, t.Model}] += t.Results
+	}
+	best := [2]string{}
+	for k, n := range counts {
+		b := counts[best]
+		if n > b || (n == b && k[0]+k[1] < best[0]+best[1]) {
+			best = k
+		}
+	}
+	q.Pipeline, q.Model, q.pickJob = best[0], best[1], false
+	return q, nil
+}
+
 // buildLeaderboard reads what the query shows.
 func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leaderboard, error) {
 	now := s.Now().UTC()
@@ -247,6 +274,12 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 	pipes, err := s.Store.Pipelines(ctx, "", models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now})
 	if err != nil {
 		return nil, err
+	}
+	if q.pickJob {
+		if q, err = s.pickJob(ctx, q, models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now}); err != nil {
+			return nil, err
+		}
+		lb.Query = q
 	}
 	lb.Jobs = jobOptions(pipes, q)
 	regions, err := s.Store.Regions(ctx)
@@ -414,7 +447,13 @@ func wilsonLower(p float64, n int64) float64 {
 	z2 := wilsonZ * wilsonZ
 	centre := p + z2/(2*nf)
 	margin := wilsonZ * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	return math.Max(0, (centre-margin)/(1+z2/nf))
+	lo := (centre - margin) / (1 + z2/nf)
+	// At p = 0 the bound is 0 up to rounding; a rounding residue would
+	// lift an AI score off 0 (its formula is 0 only at exactly 0).
+	if p == 0 || lo < 1e-12 {
+		return 0
+	}
+	return lo
 }
 
 // reliabilityScore is the compatible score computed with the Wilson lower
@@ -483,7 +522,7 @@ func jobOptions(pipes []models.Pipeline, q LeaderboardQuery) []JobOption {
 		}
 		seen[o.Key] = true
 		if p == LivePipeline {
-			o.Group, o.Label = "Live video", m
+			o.Group, o.Label = "Live video", "Live video · "+m
 			live = append(live, o)
 			return
 		}
