@@ -17,7 +17,9 @@ type Reference interface {
 	// IsFlash reports whether input frame n is part of a luminance flash.
 	IsFlash(n int) bool
 	// ReadCounter reads the frame counter the signal draws into each frame;
-	// ok is false when it is not readable (a model restyled it away).
+	// ok is false when it is not readable (a model restyled it away). The
+	// value is taken as the frame number n, so a counter that wraps stops
+	// counting after its first wrap.
 	ReadCounter(img *image.YCbCr) (n int, ok bool)
 }
 
@@ -69,19 +71,25 @@ type Report struct {
 	// StartupLatency is the first output frame's arrival minus
 	// Options.PublishStart.
 	StartupLatency time.Duration
-	// FPSMean is the arrival rate over the run: (Frames−1) over the time
-	// from the first to the last frame.
+	// FPSMean is the arrival rate over the run: frames over the time from
+	// the first to the last frame, after the catch-up burst.
 	FPSMean float64
 	// FPSLow is the 5th percentile of frames counted in each whole second
-	// after the first frame (a second with no frame counts as 0); FPSMean
-	// when the run is shorter than a second.
+	// after the catch-up burst (a second with no frame counts as 0);
+	// FPSMean when the run is shorter than a second.
 	FPSLow float64
 	// FPSFromPTS is the rate the stream's timestamps claim. Far above
 	// FPSMean it means frames were timestamped but not delivered in time.
 	FPSFromPTS float64
 	// JitterMS is the standard deviation of the gaps between frame
-	// arrivals, in milliseconds.
+	// arrivals after the catch-up burst, in milliseconds.
 	JitterMS float64
+	// CatchUpFrames counts the frames that arrived in a burst when the
+	// reader joined: a media server that keeps the last group of pictures
+	// sends it at once, so those frames are old. They count in Frames,
+	// StartupLatency, freezes, black frames and pass-through, not in the
+	// rates, the jitter or the latencies.
+	CatchUpFrames int
 	// Freezes counts the times the picture stayed unchanged (repeated
 	// frames, or no frame at all) for longer than the freeze threshold;
 	// FreezeTotal is how long those lasted in all.
@@ -150,8 +158,17 @@ const (
 	// A jump that lasts longer than maxFlash is a change of scene (or the
 	// output going black), not a flash: the baseline moves to it.
 	maxFlash = 600 * time.Millisecond
+	// A frame that arrives catchUpSpeed times faster than its timestamps
+	// advance, before any frame came at the stream's pace, is part of a
+	// catch-up burst.
+	catchUpSpeed = 4
 	// maxE2E bounds the latency a flash or counter match may imply.
 	maxE2E = 20 * time.Second
+	// sentSlack is how far an output frame may seem to precede its input:
+	// the publisher notes a frame as sent after its write returns, and on
+	// loopback a fast relay's output can arrive before that. Such a
+	// latency counts as 0.
+	sentSlack = 50 * time.Millisecond
 
 	// Pass-through: output frames are compared with their input frames
 	// about every probeEvery; within passDiff levels (grid mean absolute
@@ -187,7 +204,12 @@ type Meter struct {
 
 	gaps           int
 	gapMean, gapM2 float64 // Welford's running mean and sum of squares, ms
-	windows        []int   // frames per whole second after the first
+	windows        []int   // frames per whole second after liveFrom
+	lastPTS        time.Duration
+	catchingUp     bool      // no frame has arrived at the stream's own pace yet
+	catchUp        int       // frames of the catch-up burst
+	liveFrom       time.Time // arrival of the first frame after the burst
+	liveFrames     int       // frames since liveFrom, inclusive
 
 	stillSince  time.Time // arrival of the picture now shown
 	freezes     int
@@ -205,7 +227,8 @@ type Meter struct {
 	inFlashes   []time.Time // sent time of each input flash's first frame
 	prevIsFlash bool
 
-	counterLat []time.Duration
+	counterLat  []time.Duration
+	lastCounter int // highest counter value measured
 
 	lastProbe  time.Time
 	probeEvery time.Duration
@@ -232,7 +255,7 @@ type probe struct {
 // NewMeter returns a Meter for opt.
 func NewMeter(opt Options) *Meter {
 	m := &Meter{opt: opt, freezeAfter: opt.FreezeThreshold, flashJump: defaultFlashJump,
-		probeEvery: probeEvery, thumbNext: 1, refGrids: map[int][]uint8{}}
+		probeEvery: probeEvery, thumbNext: 1, refGrids: map[int][]uint8{}, lastCounter: -1}
 	if m.freezeAfter <= 0 {
 		m.freezeAfter = DefaultFreezeThreshold
 	}
@@ -285,18 +308,25 @@ func (m *Meter) Feed(img *image.YCbCr, arrived time.Time, pts time.Duration) {
 	m.width, m.height = img.Rect.Dx(), img.Rect.Dy()
 
 	if m.frames == 0 {
-		m.first, m.stillSince = arrived, arrived
+		m.first, m.stillSince, m.liveFrom = arrived, arrived, arrived
 		m.minPTS, m.maxPTS = pts, pts
+		m.catchingUp = true
 	} else {
-		gap := float64(arrived.Sub(m.last)) / float64(time.Millisecond)
-		m.gaps++
-		d := gap - m.gapMean
-		m.gapMean += d / float64(m.gaps)
-		m.gapM2 += d * (gap - m.gapMean)
 		m.minPTS, m.maxPTS = min(m.minPTS, pts), max(m.maxPTS, pts)
+		if m.catchingUp && pts > m.lastPTS && arrived.Sub(m.last)*catchUpSpeed < pts-m.lastPTS {
+			m.startOver(arrived)
+		} else {
+			m.catchingUp = false
+			gap := float64(arrived.Sub(m.last)) / float64(time.Millisecond)
+			m.gaps++
+			d := gap - m.gapMean
+			m.gapMean += d / float64(m.gaps)
+			m.gapM2 += d * (gap - m.gapMean)
+		}
 	}
 	m.frames++
-	m.last = arrived
+	m.liveFrames++
+	m.last, m.lastPTS = arrived, pts
 	m.countWindow(arrived)
 
 	same := m.havePrev && s.meanDiff < sameMeanDiff && s.bigDiffs*sameBigShare <= s.n
@@ -316,9 +346,14 @@ func (m *Meter) Feed(img *image.YCbCr, arrived time.Time, pts time.Duration) {
 		// A flat frame carries no counter, whatever a reader makes of it.
 		flat := s.stdY < blackStd
 		if c, ok := ref.ReadCounter(img); !flat && ok && c >= 0 && c < len(m.sent) {
-			if lat := arrived.Sub(m.sent[c]); lat >= 0 && lat <= maxE2E {
-				m.counterLat = append(m.counterLat, lat)
+			if lat := arrived.Sub(m.sent[c]); lat >= -sentSlack && lat <= maxE2E {
 				n = c
+				// A repeated picture shows an old counter: only the first
+				// frame to show a value measures the delay.
+				if c > m.lastCounter {
+					m.counterLat = append(m.counterLat, max(lat, 0))
+					m.lastCounter = c
+				}
 			}
 		}
 		if m.opt.Sent != nil && (len(m.probes) == 0 || arrived.Sub(m.lastProbe) >= m.probeEvery) {
@@ -331,8 +366,21 @@ func (m *Meter) Feed(img *image.YCbCr, arrived time.Time, pts time.Duration) {
 	m.havePrev = true
 }
 
+// startOver is called for a frame that arrived much faster than its
+// timestamps say it was made: it and every frame before it are the backlog
+// a media server sends a joining reader. The rate, jitter and latency clocks
+// start over at it.
+func (m *Meter) startOver(arrived time.Time) {
+	m.catchUp = m.frames + 1
+	m.liveFrom, m.liveFrames = arrived, 0
+	m.windows = m.windows[:0]
+	m.gaps, m.gapMean, m.gapM2 = 0, 0, 0
+	m.counterLat = m.counterLat[:0]
+	m.outFlashes = m.outFlashes[:0]
+}
+
 func (m *Meter) countWindow(arrived time.Time) {
-	i := int(arrived.Sub(m.first) / time.Second)
+	i := int(arrived.Sub(m.liveFrom) / time.Second)
 	if i < 0 || i >= maxWindows {
 		return
 	}
@@ -394,7 +442,7 @@ func (m *Meter) scanSent(now time.Time) {
 	for {
 		n := len(m.sent)
 		t, ok := m.opt.Sent(n)
-		if !ok || t.After(now) {
+		if !ok || t.After(now.Add(sentSlack)) {
 			return
 		}
 		m.sent = append(m.sent, t)
@@ -450,8 +498,9 @@ func (m *Meter) Report() Report {
 	if !m.opt.PublishStart.IsZero() {
 		r.StartupLatency = m.first.Sub(m.opt.PublishStart)
 	}
-	if span := m.last.Sub(m.first); m.frames > 1 && span > 0 {
-		r.FPSMean = float64(m.frames-1) / span.Seconds()
+	r.CatchUpFrames = m.catchUp
+	if span := m.last.Sub(m.liveFrom); m.liveFrames > 1 && span > 0 {
+		r.FPSMean = float64(m.liveFrames-1) / span.Seconds()
 	}
 	if span := m.maxPTS - m.minPTS; m.frames > 1 && span > 0 {
 		r.FPSFromPTS = float64(m.frames-1) / span.Seconds()
@@ -493,9 +542,9 @@ func (m *Meter) Report() Report {
 }
 
 // fpsLow is the 5th percentile (nearest rank) of the per-second counts of
-// the whole seconds between the first frame and end.
+// the whole seconds between the end of the catch-up burst and end.
 func (m *Meter) fpsLow(end time.Time, mean float64) float64 {
-	whole := min(int(end.Sub(m.first)/time.Second), maxWindows)
+	whole := min(int(end.Sub(m.liveFrom)/time.Second), maxWindows)
 	if whole < 1 {
 		return mean
 	}
@@ -518,23 +567,23 @@ func (m *Meter) matchFlashes(r Report) []time.Duration {
 	var lats []time.Duration
 	for _, out := range m.outFlashes {
 		// inFlashes is in send order: the candidates are a prefix.
-		k := sort.Search(len(m.inFlashes), func(i int) bool { return m.inFlashes[i].After(out) })
-		best := time.Duration(-1)
+		k := sort.Search(len(m.inFlashes), func(i int) bool { return m.inFlashes[i].After(out.Add(sentSlack)) })
+		var best time.Duration
+		found := false
 		for i := k - 1; i >= 0; i-- {
 			lat := out.Sub(m.inFlashes[i])
 			if lat > maxE2E {
 				break
 			}
+			if !found || useCounter && absDur(lat-r.CounterLatency) < absDur(best-r.CounterLatency) {
+				best, found = lat, true
+			}
 			if !useCounter {
-				best = lat
 				break
 			}
-			if best < 0 || absDur(lat-r.CounterLatency) < absDur(best-r.CounterLatency) {
-				best = lat
-			}
 		}
-		if best >= 0 {
-			lats = append(lats, best)
+		if found {
+			lats = append(lats, max(best, 0))
 		}
 	}
 	return lats

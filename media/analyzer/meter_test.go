@@ -54,6 +54,42 @@ func TestMeterMeasuresRateStartupAndResolution(t *testing.T) {
 	}
 }
 
+func TestMeterSetsTheCatchUpBurstAside(t *testing.T) {
+	t.Parallel()
+	// A reader joins late: frames 0..9 (the server's backlog since the last
+	// keyframe) arrive a millisecond apart, ending on schedule at frame 9;
+	// from frame 10 on, each arrives 300 ms after it was sent.
+	sig := newTestSignal(384, 256)
+	sent := sim{inFPS: 30}.sent(t0)
+	m := NewMeter(Options{PublishStart: t0, Signal: sig, Sent: sent})
+	const lat = 300 * time.Millisecond
+	at9, _ := sent(9)
+	var last time.Time
+	for n := range 300 {
+		at, _ := sent(n)
+		at = at.Add(lat)
+		if n < 10 {
+			at = at9.Add(lat - time.Duration(9-n)*time.Millisecond)
+		}
+		m.Feed(passThrough(sig.Frame(n)), at, time.Duration(n)*time.Second/30)
+		last = at
+	}
+	m.Finish(last, false)
+	r := m.Report()
+	if r.CatchUpFrames != 10 || r.Frames != 300 {
+		t.Errorf("catch-up %d of %d frames, want 10 of 300", r.CatchUpFrames, r.Frames)
+	}
+	if !within(r.FPSMean, 30, 0.01) || r.FPSLow != 30 || r.JitterMS > 0.01 {
+		t.Errorf("fps %.3f low %.1f jitter %.3f, want 30, 30, 0", r.FPSMean, r.FPSLow, r.JitterMS)
+	}
+	if !withinDur(r.CounterLatency, lat, time.Millisecond) || !withinDur(r.E2ELatency, lat, time.Millisecond) {
+		t.Errorf("counter latency %v e2e %v, want %v", r.CounterLatency, r.E2ELatency, lat)
+	}
+	if first, _ := sent(9); r.StartupLatency != first.Add(lat-9*time.Millisecond).Sub(t0) {
+		t.Errorf("startup %v counts from the first frame shown", r.StartupLatency)
+	}
+}
+
 func TestMeterJitterIsTheSpreadOfArrivalGaps(t *testing.T) {
 	t.Parallel()
 	// Gaps alternate 30 and 50 ms: mean 40, standard deviation 10.

@@ -1,0 +1,219 @@
+package analyzer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/jpeg"
+	"sync"
+	"testing"
+	"time"
+
+	"jobtester/media/live"
+	"jobtester/media/mediaserver"
+)
+
+// chain is a live stream on loopback: the embedded media server, media/live's
+// test signal published to <base>/in, and a relay playing the model from
+// <base>/in to <base>/in-out.
+type chain struct {
+	base string
+	sig  *live.Signal
+
+	mu    sync.Mutex
+	sent  []time.Time
+	start time.Time
+}
+
+// newChain starts the server, the publisher and the relay; everything stops
+// with the test.
+func newChain(t *testing.T, relay live.RelayOptions) *chain {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := mediaserver.Start(ctx, mediaserver.Config{RTMPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A small, fast signal keeps the chain cheap on a shared machine; a
+	// flash every second gives several per run.
+	cfg := live.DefaultSignalConfig()
+	cfg.Width, cfg.Height, cfg.FlashEvery = 256, 256, time.Second
+	sig, err := live.NewSignal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &chain{base: "rtmp://" + srv.RTMPAddr() + "/live", sig: sig}
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		_ = srv.Close()
+	})
+	c.start = time.Now()
+	wg.Go(func() {
+		err := sig.Publish(ctx, c.base+"/in?pipeline=test&streamId=s", func(n int, at time.Time) {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if n == len(c.sent) {
+				c.sent = append(c.sent, at)
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			t.Errorf("publish: %v", err)
+		}
+	})
+	wg.Go(func() {
+		if err := live.Relay(ctx, c.base+"/in", c.base+"/in-out", relay, nil); err != nil && ctx.Err() == nil {
+			t.Errorf("relay: %v", err)
+		}
+	})
+	return c
+}
+
+// logReport shows what was measured in go test -v output.
+func logReport(t *testing.T, r Report) {
+	t.Helper()
+	r.Thumbnail = r.Thumbnail[:0]
+	t.Logf("%+v", r)
+}
+
+func (c *chain) sentAt(n int) (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n < 0 || n >= len(c.sent) {
+		return time.Time{}, false
+	}
+	return c.sent[n], true
+}
+
+func (c *chain) options(d time.Duration) Options {
+	return Options{URL: c.base + "/in-out", PublishStart: c.start, Signal: c.sig, Sent: c.sentAt,
+		FirstFrameTimeout: 10 * time.Second, Duration: d}
+}
+
+// The relay's own coding (decode, x264 encode) and the reader's decode add
+// a little to the latency it is told to add.
+const codingSlack = 100 * time.Millisecond
+
+func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
+	t.Parallel()
+	const added = 300 * time.Millisecond
+	c := newChain(t, live.RelayOptions{Effect: live.EffectStylize, AddedLatency: added})
+	r, err := Analyze(context.Background(), c.options(4*time.Second))
+	logReport(t, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Width != 256 || r.Height != 256 {
+		t.Errorf("size %dx%d", r.Width, r.Height)
+	}
+	if !within(r.FPSMean, 30, 1) || !within(r.FPSFromPTS, 30, 1) {
+		t.Errorf("fps %.2f (pts %.2f), want 30±1", r.FPSMean, r.FPSFromPTS)
+	}
+	if r.StartupLatency < added || r.StartupLatency > 3*time.Second {
+		t.Errorf("startup %v", r.StartupLatency)
+	}
+	if !withinDur(r.E2ELatency, added+codingSlack/2, codingSlack/2) || r.FlashesMatched < 3 {
+		t.Errorf("e2e %v over %d flashes, want %v plus coding", r.E2ELatency, r.FlashesMatched, added)
+	}
+	if r.CounterFrames < r.Frames/2 || absDur(r.CounterLatency-r.E2ELatency) > 40*time.Millisecond {
+		t.Errorf("counter read on %d of %d frames, latency %v vs flashes %v", r.CounterFrames, r.Frames, r.CounterLatency, r.E2ELatency)
+	}
+	if r.PassThrough || r.Compared < 10 {
+		t.Errorf("stylized output: pass-through %v (similarity %.2f, diff %.1f over %d)", r.PassThrough, r.InputSimilarity, r.InputDiff, r.Compared)
+	}
+	if r.Freezes != 0 || r.BlackFrames != 0 || r.Ended {
+		t.Errorf("freezes %d black %d ended %v", r.Freezes, r.BlackFrames, r.Ended)
+	}
+	if !withinDur(r.Observed, 4*time.Second, 0) {
+		t.Errorf("observed %v, want 4s", r.Observed)
+	}
+	if img, err := jpeg.Decode(bytes.NewReader(r.Thumbnail)); err != nil || img.Bounds().Dx() != 256 {
+		t.Errorf("thumbnail: %v", err)
+	}
+}
+
+func TestAnalyzeFlagsPassThrough(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, live.RelayOptions{Effect: live.EffectNone})
+	r, err := Analyze(context.Background(), c.options(3*time.Second))
+	logReport(t, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.PassThrough || r.InputSimilarity < 0.9 {
+		t.Errorf("pass-through %v (similarity %.2f, diff %.1f over %d)", r.PassThrough, r.InputSimilarity, r.InputDiff, r.Compared)
+	}
+}
+
+func TestAnalyzeSeesBlackOutput(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, live.RelayOptions{Effect: live.EffectBlack})
+	r, err := Analyze(context.Background(), c.options(2*time.Second))
+	logReport(t, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.BlackFraction < 0.99 || r.PassThrough || r.FlashesSeen != 0 || r.CounterFrames != 0 {
+		t.Errorf("black %.2f pass-through %v flashes %d counter %d", r.BlackFraction, r.PassThrough, r.FlashesSeen, r.CounterFrames)
+	}
+}
+
+func TestAnalyzeSeesAFreezeAndAReducedRate(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, live.RelayOptions{OutputFPS: 15, FreezeAfter: 1500 * time.Millisecond})
+	r, err := Analyze(context.Background(), c.options(4*time.Second))
+	logReport(t, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !within(r.FPSMean, 15, 1) {
+		t.Errorf("fps %.2f, want 15", r.FPSMean)
+	}
+	// Frozen from 1.5 s after the first frame to the end at 4 s.
+	if r.Freezes != 1 || !withinDur(r.FreezeTotal, 2500*time.Millisecond, 150*time.Millisecond) {
+		t.Errorf("freezes %d total %v, want 1 of 2.5s", r.Freezes, r.FreezeTotal)
+	}
+}
+
+func TestAnalyzeReportsAStreamThatEnds(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, live.RelayOptions{DropAfter: 1500 * time.Millisecond})
+	r, err := Analyze(context.Background(), c.options(5*time.Second))
+	logReport(t, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Ended || !withinDur(r.EndedAfter, 1500*time.Millisecond, 300*time.Millisecond) {
+		t.Errorf("ended %v after %v, want after 1.5s", r.Ended, r.EndedAfter)
+	}
+	if !within(float64(r.Frames), 45, 4) {
+		t.Errorf("frames %d, want about 45", r.Frames)
+	}
+}
+
+func TestAnalyzeWithoutOutput(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := mediaserver.Start(ctx, mediaserver.Config{RTMPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	url := "rtmp://" + srv.RTMPAddr() + "/live/nobody-out"
+	_, err = Analyze(context.Background(), Options{URL: url, FirstFrameTimeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrNoOutput) {
+		t.Errorf("err = %v, want ErrNoOutput", err)
+	}
+	// The caller's cancellation is not "no output".
+	cctx, ccancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer ccancel()
+	_, err = Analyze(cctx, Options{URL: url, FirstFrameTimeout: time.Minute})
+	if errors.Is(err, ErrNoOutput) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the context's deadline", err)
+	}
+	if _, err := Analyze(context.Background(), Options{URL: "http://example.com/x"}); err == nil || errors.Is(err, ErrNoOutput) {
+		t.Errorf("err = %v for a URL that is not RTMP", err)
+	}
+}
