@@ -155,6 +155,14 @@ func (s *site) orchestratorPage(c echo.Context) error {
 // orchestratorResults is the results section alone (htmx paging); without
 // htmx, paging links go to the page itself.
 func (s *site) orchestratorResults(c echo.Context) error {
+	if !isHTMX(c) {
+		// A person following the link lands on the page's results.
+		u := "/orchestrators/" + url.PathEscape(c.Param("address"))
+		if q := c.QueryString(); q != "" {
+			u += "?" + q
+		}
+		return c.Redirect(http.StatusSeeOther, u+"#results")
+	}
 	c.Request().Header.Set("HX-Request", "true")
 	c.Request().Header.Set("HX-Target", "results")
 	return s.orchestratorPage(c)

@@ -363,3 +363,22 @@ func TestStaticFilesAreVersionedAndCached(t *testing.T) {
 		}
 	}
 }
+
+func TestResultsFragmentIsForHTMXOnly(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	seedNetwork(t, e)
+	path := "/orchestrators/" + addr(1) + "/results?range=7d"
+	code, _, body := e.get(path, map[string]string{"HX-Request": "true"})
+	if code != http.StatusOK || strings.Contains(body, "<html") || !strings.Contains(body, `id="results"`) {
+		t.Fatalf("htmx fragment = %d\n%s", code, body)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(e.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/orchestrators/"+addr(1)+"?range=7d#results" {
+		t.Fatalf("plain GET = %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
