@@ -134,7 +134,9 @@ func liveRow(region string, r Result) models.LiveResult {
 		JitterMS: round3(m.JitterMS), Freezes: m.Freezes, FreezeTotalMS: ms(m.FreezeTotal), BlackFrames: m.BlackFrames,
 		BlackFraction: round3(m.BlackFraction), E2ELatencyMS: ms(m.E2ELatency), FlashesMatched: m.FlashesMatched,
 		PassThrough: m.PassThrough, InputSimilarity: round3(m.InputSimilarity), Ended: m.Ended,
-		EndedAfterMS: ms(m.EndedAfter), StatusState: rep.Status.State, StatusInputFPS: round3(rep.Status.InputFPS),
+		EndedAfterMS: ms(m.EndedAfter), FPSFromPTS: round3(m.FPSFromPTS), FlashesSeen: m.FlashesSeen,
+		CounterLatencyMS: ms(m.CounterLatency), CounterFrames: m.CounterFrames, InputDiff: round3(m.InputDiff),
+		Compared: m.Compared, ObservedMS: ms(m.Observed), StatusState: rep.Status.State, StatusInputFPS: round3(rep.Status.InputFPS),
 		StatusInferenceFPS: round3(rep.Status.InferenceFPS), StatusOrchestrator: rep.Status.OrchestratorURL,
 		StatusError: rep.Status.Error, StatusJSON: rep.Status.Raw, Thumbnail: m.Thumbnail,
 	}

@@ -57,6 +57,13 @@ type LiveResult struct {
 	InputSimilarity  float64 `json:"input_similarity"`
 	Ended            bool    `json:"ended"`
 	EndedAfterMS     float64 `json:"ended_after_ms" gorm:"column:ended_after_ms"`
+	FPSFromPTS       float64 `json:"fps_from_pts" gorm:"column:fps_from_pts"`
+	FlashesSeen      int     `json:"flashes_seen"`
+	CounterLatencyMS float64 `json:"counter_latency_ms" gorm:"column:counter_latency_ms"`
+	CounterFrames    int     `json:"counter_frames"`
+	InputDiff        float64 `json:"input_diff"`
+	Compared         int     `json:"compared"`
+	ObservedMS       float64 `json:"observed_ms" gorm:"column:observed_ms"`
 
 	StatusState        string  `json:"status_state"`
 	StatusInputFPS     float64 `json:"status_input_fps" gorm:"column:status_input_fps"`
