@@ -136,7 +136,7 @@ func liveRow(region string, r Result) models.LiveResult {
 		PassThrough: m.PassThrough, InputSimilarity: round3(m.InputSimilarity), Ended: m.Ended,
 		EndedAfterMS: ms(m.EndedAfter), FPSFromPTS: round3(m.FPSFromPTS), FlashesSeen: m.FlashesSeen,
 		CounterLatencyMS: ms(m.CounterLatency), CounterFrames: m.CounterFrames, InputDiff: round3(m.InputDiff),
-		Compared: m.Compared, ObservedMS: ms(m.Observed), StatusState: rep.Status.State, StatusInputFPS: round3(rep.Status.InputFPS),
+		Compared: m.Compared, ObservedMS: ms(m.Observed), CatchUpFrames: m.CatchUpFrames, StatusState: rep.Status.State, StatusInputFPS: round3(rep.Status.InputFPS),
 		StatusInferenceFPS: round3(rep.Status.InferenceFPS), StatusOrchestrator: rep.Status.OrchestratorURL,
 		StatusError: rep.Status.Error, StatusJSON: rep.Status.Raw, Thumbnail: m.Thumbnail,
 	}

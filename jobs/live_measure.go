@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"io"
 	"time"
@@ -34,13 +35,19 @@ type outputWatch struct {
 // to the admin's live preview.
 func measureOutput(ctx context.Context, url string, opt analyzer.Options, firstTimeout, dur time.Duration, w outputWatch) (analyzer.Report, error) {
 	m := analyzer.NewMeter(opt)
+	dec, err := live.NewDecoder()
+	if err != nil {
+		return analyzer.Report{}, fmt.Errorf("output decoder: %w", err)
+	}
+	defer dec.Close()
 	rctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	firstTimer := time.AfterFunc(firstTimeout, func() { stop(errNoOutput) })
 	defer firstTimer.Stop()
 	var first time.Time
 	var endTimer *time.Timer
-	err := live.ReadH264(rctx, url, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+	err = live.ReadH264WithDecoder(rctx, url, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+		defer dec.Release(img) // the Meter and the preview keep copies only
 		if first.IsZero() {
 			if !firstTimer.Stop() {
 				return // the deadline passed while this frame was decoded
@@ -51,7 +58,8 @@ func measureOutput(ctx context.Context, url string, opt analyzer.Options, firstT
 				close(w.first)
 			}
 		}
-		if arrived.After(first.Add(dur)) {
+		if arrived.Sub(first) >= dur {
+			stop(errMeasured)
 			return
 		}
 		m.Feed(img, arrived, pts)
@@ -75,8 +83,9 @@ func measureOutput(ctx context.Context, url string, opt analyzer.Options, firstT
 	case errors.Is(err, io.EOF):
 		m.Finish(time.Now(), true)
 	default:
-		// A read error of ours (decoder, socket) after output began:
-		// what was measured stands, but the test cannot be judged.
+		// The output broke in a way other than ending (undecodable, a
+		// socket error): what was measured stands, with the error.
+		m.Finish(time.Now(), true)
 		return m.Report(), err
 	}
 	return m.Report(), nil

@@ -456,8 +456,19 @@ wait:
 		}
 		rep.Verdict = scoring.Live(liveMeasure(rep))
 		return finish(models.OutcomeFail, msg)
+	case ana.err != nil && ana.rep.Frames > 0:
+		// The output began, then broke other than by ending. Our media
+		// server only relays bytes: if it is fine, the stream it was sent
+		// was broken.
+		rep.Metrics, rep.Output = ana.rep, true
+		if err := media.Check(ctx); err != nil {
+			return finish(models.OutcomeTesterError, "media server failed during the test: "+err.Error())
+		}
+		res.RoundTrip = ana.rep.StartupLatency
+		rep.Verdict = scoring.Live(liveMeasure(rep))
+		return finish(models.OutcomeFail, "output broke: "+ana.err.Error())
 	case ana.err != nil:
-		return finish(models.OutcomeTesterError, "analyzer: "+ana.err.Error())
+		return finish(models.OutcomeTesterError, "reading the output: "+ana.err.Error())
 	default:
 		return finish(models.OutcomeFail, fmt.Sprintf("no output within %s", cfg.FirstOutputTimeout))
 	}

@@ -64,6 +64,7 @@ type LiveResult struct {
 	InputDiff        float64 `json:"input_diff"`
 	Compared         int     `json:"compared"`
 	ObservedMS       float64 `json:"observed_ms" gorm:"column:observed_ms"`
+	CatchUpFrames    int     `json:"catch_up_frames"`
 
 	StatusState        string  `json:"status_state"`
 	StatusInputFPS     float64 `json:"status_input_fps" gorm:"column:status_input_fps"`

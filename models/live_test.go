@@ -45,7 +45,7 @@ func TestLiveResultsRoundTrip(t *testing.T) {
 			StartupLatencyMS: 1234.5, FPSMean: 29.97, FPSLow: 29, JitterMS: 2.5, Freezes: 1, FreezeTotalMS: 100,
 			BlackFrames: 2, BlackFraction: 0.01, E2ELatencyMS: 210.25, FlashesMatched: 3, PassThrough: false,
 			InputSimilarity: 0.2, Ended: false, EndedAfterMS: 0, FPSFromPTS: 30.01, FlashesSeen: 4, CounterLatencyMS: 205.5,
-			CounterFrames: 140, InputDiff: 41.5, Compared: 20, ObservedMS: 5000, StatusState: "ONLINE", StatusInputFPS: 30,
+			CounterFrames: 140, InputDiff: 41.5, Compared: 20, ObservedMS: 5000, CatchUpFrames: 12, StatusState: "ONLINE", StatusInputFPS: 30,
 			StatusInferenceFPS: 29.9, StatusOrchestrator: "https://o1:8935", StatusJSON: `{"state":"ONLINE"}`,
 			Thumbnail: jpeg,
 		}
