@@ -16,6 +16,8 @@ func dashboardCalls(nw *network, now func() time.Time) []call {
 	pair := aiPairs[nw.bestPair()]
 	nPair := len(nw.supporters[nw.bestPair()])
 	orch := nw.orchs[nw.bestOrch()].Addr
+	// The history's series: an orchestrator serving the pair, so it has data.
+	served := nw.orchs[nw.supporters[nw.bestPair()][0]].Addr
 	job := url.QueryEscape(pair.Pipeline + "::" + pair.Model)
 	rows := func(min int) func([]byte) error {
 		return func(b []byte) error {
@@ -38,7 +40,7 @@ func dashboardCalls(nw *network, now func() time.Time) []call {
 			}
 			return nil
 		}},
-		{"page chart: 30 d hourly history of one AI series (JSON)", "/api/v1/history?step=hour&orchestrator=" + orch + "&region=FRA&pipeline=" +
+		{"page chart: 30 d hourly history of one AI series (JSON)", "/api/v1/history?step=hour&orchestrator=" + served + "&region=FRA&pipeline=" +
 			url.QueryEscape(pair.Pipeline) + "&model=" + url.QueryEscape(pair.Model) + month(), func(b []byte) error {
 			var h struct {
 				Series []struct {
@@ -48,7 +50,7 @@ func dashboardCalls(nw *network, now func() time.Time) []call {
 			if err := json.Unmarshal(b, &h); err != nil {
 				return err
 			}
-			if len(h.Series) > 1 || (len(h.Series) == 1 && len(h.Series[0].Points) < 24*30) {
+			if len(h.Series) != 1 || len(h.Series[0].Points) < 24*30 {
 				return fmt.Errorf("history is not one 30-day hourly series: %s", clip(b))
 			}
 			return nil

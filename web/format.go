@@ -99,31 +99,41 @@ func sparkSegments(vals []*float64) []string {
 	dx := float64(sparkW) / math.Max(1, float64(len(vals)-1))
 	y := func(v float64) float64 { return 2 + (1-math.Max(0, math.Min(1, v)))*(sparkH-4) }
 	var out []string
-	var cur []string
-	flush := func(lastX, lastY float64) {
-		if len(cur) == 1 {
-			// One step alone: a short stroke beside it, inside the box.
-			x := lastX + 3
-			if x > sparkW {
-				x = lastX - 3
-			}
-			cur = append(cur, fmt.Sprintf("%.1f,%.1f", x, lastY))
+	var cur []byte
+	n := 0 // points in cur
+	point := func(x, y float64) {
+		if n > 0 {
+			cur = append(cur, ' ')
 		}
-		if len(cur) > 0 {
-			out = append(out, strings.Join(cur, " "))
-		}
-		cur = nil
+		cur = strconv.AppendFloat(cur, x, 'f', 1, 64)
+		cur = append(cur, ',')
+		cur = strconv.AppendFloat(cur, y, 'f', 1, 64)
+		n++
 	}
 	var lx, ly float64
+	flush := func() {
+		if n == 1 {
+			// One step alone: a short stroke beside it, inside the box.
+			x := lx + 3
+			if x > sparkW {
+				x = lx - 3
+			}
+			point(x, ly)
+		}
+		if n > 0 {
+			out = append(out, string(cur))
+		}
+		cur, n = cur[:0], 0
+	}
 	for i, v := range vals {
 		if v == nil {
-			flush(lx, ly)
+			flush()
 			continue
 		}
 		lx, ly = float64(i)*dx, y(*v)
-		cur = append(cur, fmt.Sprintf("%.1f,%.1f", lx, ly))
+		point(lx, ly)
 	}
-	flush(lx, ly)
+	flush()
 	return out
 }
 

@@ -242,25 +242,27 @@ func (l *Leaderboard) JobLabel() string {
 	return l.Query.Model
 }
 
-// pickJob sets the query's job to the one with the most results in w.
-func (s *site) pickJob(ctx context.Context, q LeaderboardQuery, w models.Window) (LeaderboardQuery, error) {
-	totals, err := s.Store.Totals(ctx, models.Filter{}, w)
-	if err != nil {
-		return q, err
-	}
+// jobCounts counts the results of each job (pipeline and model; both
+// empty for transcoding) in window totals.
+func jobCounts(totals []models.SeriesTotals) map[[2]string]int64 {
 	counts := map[[2]string]int64{}
 	for _, t := range totals {
 		counts[[2]string{t.Pipeline, t.Model}] += t.Results
 	}
+	return counts
+}
+
+// busiestJob is the job with the most results; transcoding wins ties and
+// an empty count.
+func busiestJob(counts map[[2]string]int64) (pipeline, model string) {
 	best := [2]string{}
 	for k, n := range counts {
 		b := counts[best]
-		if n > b || (n == b && k[0]+k[1] < best[0]+best[1]) {
+		if n > b || (n == b && k[0]+jobSep+k[1] < best[0]+jobSep+best[1]) {
 			best = k
 		}
 	}
-	q.Pipeline, q.Model, q.pickJob = best[0], best[1], false
-	return q, nil
+	return best[0], best[1]
 }
 
 // buildLeaderboard reads what the query shows.
@@ -270,18 +272,19 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 	lb := &Leaderboard{Query: q, Since: win.Since, Until: win.Until}
 
 	// Job types on offer: those with results in the last 7 days, so the
-	// selector does not change with the window.
-	pipes, err := s.Store.Pipelines(ctx, "", models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now})
+	// selector does not change with the window. One read gives the options
+	// and, when the URL named no job, the busiest one.
+	week, err := s.Store.Totals(ctx, models.Filter{}, models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now})
 	if err != nil {
 		return nil, err
 	}
+	counts := jobCounts(week)
 	if q.pickJob {
-		if q, err = s.pickJob(ctx, q, models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now}); err != nil {
-			return nil, err
-		}
+		q.Pipeline, q.Model = busiestJob(counts)
+		q.pickJob = false
 		lb.Query = q
 	}
-	lb.Jobs = jobOptions(pipes, q)
+	lb.Jobs = jobOptions(counts, q)
 	regions, err := s.Store.Regions(ctx)
 	if err != nil {
 		return nil, err
@@ -511,32 +514,33 @@ func sortRows(rows []LeaderboardRow, key string, desc bool) {
 
 // jobOptions lists transcoding, then AI pipeline/models, then live models.
 // The selected job is always offered, even with no results.
-func jobOptions(pipes []models.Pipeline, q LeaderboardQuery) []JobOption {
+func jobOptions(counts map[[2]string]int64, q LeaderboardQuery) []JobOption {
 	out := []JobOption{{Key: ingest.JobTypeTranscoding, Label: "Transcoding", Group: "Transcoding"}}
-	var live []JobOption
-	seen := map[string]bool{ingest.JobTypeTranscoding: true}
+	var ai, live []JobOption
 	add := func(p, m string) {
-		o := JobOption{Key: p + jobSep + m, Pipeline: p, Model: m, Label: p + " · " + m, Group: "AI"}
-		if seen[o.Key] {
+		if p == "" {
 			return
 		}
-		seen[o.Key] = true
+		o := JobOption{Key: p + jobSep + m, Pipeline: p, Model: m, Label: p + " · " + m, Group: "AI"}
 		if p == LivePipeline {
 			o.Group, o.Label = "Live video", "Live video · "+m
 			live = append(live, o)
 			return
 		}
-		out = append(out, o)
+		ai = append(ai, o)
 	}
-	for _, p := range pipes {
-		for _, m := range p.Models {
-			add(p.ID, m)
-		}
+	for k := range counts {
+		add(k[0], k[1])
 	}
-	if q.Pipeline != "" {
+	if _, ok := counts[[2]string{q.Pipeline, q.Model}]; !ok {
 		add(q.Pipeline, q.Model)
 	}
-	return append(out, live...)
+	byKey := func(l []JobOption) {
+		sort.Slice(l, func(i, j int) bool { return l[i].Key < l[j].Key })
+	}
+	byKey(ai)
+	byKey(live)
+	return append(append(out, ai...), live...)
 }
 
 func (s *site) leaderboardPage(c echo.Context) error {
