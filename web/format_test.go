@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/a-h/templ"
 )
 
 func f(v float64) *float64 { return &v }
@@ -80,5 +82,24 @@ func TestLeaderboardQueryRoundTripsThroughItsURL(t *testing.T) {
 	}
 	if q := base.SortedBy(sortScore); q.Desc {
 		t.Error("sorting the sorted column again does not flip it")
+	}
+}
+
+func TestLayoutSendsTheCSRFTokenWithHTMXRequests(t *testing.T) {
+	var b strings.Builder
+	if err := Layout(PageMeta{Title: "x", CSRFToken: `a"b`}, templ.NopComponent).Render(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !strings.Contains(page, `hx-headers="{&#34;X-CSRF-Token&#34;:&#34;a\&#34;b&#34;}"`) ||
+		!strings.Contains(page, `<meta name="csrf-token" content="a&#34;b">`) {
+		t.Fatalf("token not carried safely:\n%s", page)
+	}
+	b.Reset()
+	if err := Layout(PageMeta{}, templ.NopComponent).Render(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "csrf-token") {
+		t.Error("a page without a token names one")
 	}
 }
