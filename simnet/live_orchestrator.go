@@ -175,7 +175,7 @@ func (o *orchestrator) serveLive(w http.ResponseWriter, r *http.Request) {
 // runLive runs the relay until the input ends, the orchestrator stops, or
 // the output watchdog gives up, and records how it ended.
 func (o *orchestrator) runLive(ctx context.Context, job *liveJob) error {
-	o.logger.Info("live stream started", "request_id", job.req.RequestID, "stream", job.req.Stream, "model", job.req.Model, "profile", job.profile.String())
+	o.logger.Debug("live stream started", "request_id", job.req.RequestID, "stream", job.req.Stream, "model", job.req.Model, "profile", job.profile.String())
 	watchdog := time.AfterFunc(job.profile.StartupDelay.D()+job.req.OutputTimeout, func() {
 		job.mu.Lock()
 		if job.firstOutput.IsZero() {
@@ -208,6 +208,6 @@ func (o *orchestrator) runLive(ctx context.Context, job *liveJob) error {
 		job.endErr = err.Error()
 	}
 	job.mu.Unlock()
-	o.logger.Info("live stream ended", "request_id", job.req.RequestID, "err", err)
+	o.logger.Debug("live stream ended", "request_id", job.req.RequestID, "err", err)
 	return err
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -54,6 +56,18 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 	if len(cfg.Keys()) == 0 {
 		cfg.Secret = demoSecret
 	}
+	// There is no default admin password anywhere; the demo makes one for
+	// this run and prints it (to stdout, never to the log) so its admin
+	// pages can be tried at once.
+	adminNote := "admin:             %[2]s/admin (user " + cfg.AdminUser + ", the password you configured)"
+	if cfg.AdminPassword == "" {
+		pw, err := demoPassword()
+		if err != nil {
+			return err
+		}
+		cfg.AdminPassword = pw
+		adminNote = "admin:             %[2]s/admin (user " + cfg.AdminUser + ", password " + pw + ", made for this run)"
+	}
 	if len(cfg.Gateways) == 0 {
 		for _, g := range nw.Gateways() {
 			cfg.Gateways = append(cfg.Gateways, config.Gateway{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
@@ -72,6 +86,7 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 		fmt.Fprintf(stdout, `
 jobtester demo is running: a simulated Livepeer network of %d gateways is being tested now.
   dashboard:         %[2]s/   (runs: %[2]s/runs)
+  `+adminNote+`
   leaderboard (AI):  %[2]s/api/pipelines  then  %[2]s/api/aggregated_stats?pipeline=…&model=…
   sweeps:            %[2]s/api/v1/sweeps   (live: %[2]s/api/v1/sweeps/current)
   live video tests:  %[2]s/api/v1/live/results
@@ -81,6 +96,15 @@ Press Ctrl-C to stop.
 `, len(nw.Gateways()), base)
 		return nil
 	}})
+}
+
+// demoPassword is a random admin password for one demo run.
+func demoPassword() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make the demo's admin password: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // pinMediaAPIPort gives the embedded media server's control API a fixed

@@ -67,7 +67,7 @@ func (s *Server) sendStartHook(name, query, sourceID string) {
 		log.Warn("mediaserver: start hook refused", "status", resp.StatusCode, "body", strings.TrimSpace(string(msg)))
 		return
 	}
-	log.Info("mediaserver: start hook sent")
+	log.Debug("mediaserver: start hook sent")
 }
 
 // rtmpURLForGateway is the rtmp_url the gateway should pull the input from,

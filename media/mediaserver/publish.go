@@ -25,7 +25,7 @@ func (c *conn) publish(commandID int, name, query string, named *User) error {
 		return fmt.Errorf("publish %s: %w", name, err)
 	}
 	c.setState(statePublish, name, query)
-	c.log.Info("rtmp: publishing", "path", name)
+	c.log.Debug("rtmp: publishing", "path", name)
 
 	for {
 		// Reading may write (acknowledgements, ping replies), so both
@@ -161,7 +161,7 @@ func (c *conn) play(commandID int, name, query string, named *User) error {
 	}
 	defer p.detach(r)
 	c.setState(stateRead, name, query)
-	c.log.Info("rtmp: reading", "path", name)
+	c.log.Debug("rtmp: reading", "path", name)
 
 	w, err := c.startPlay(commandID, prm)
 	if err != nil {

@@ -222,14 +222,14 @@ func (s *Server) releasePath(p *path) {
 	}
 	s.mu.Unlock()
 	p.close()
-	s.log.Info("mediaserver: path closed", "path", p.name)
+	s.log.Debug("mediaserver: path closed", "path", p.name)
 }
 
 // pathReady runs once per publication, when the first keyframe after the
 // decoder configuration arrives: it sends the start hook and wakes waiting
 // readers.
 func (s *Server) pathReady(p *path) {
-	s.log.Info("mediaserver: path ready", "path", p.name, "source", p.source.id)
+	s.log.Debug("mediaserver: path ready", "path", p.name, "source", p.source.id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
