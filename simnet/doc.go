@@ -17,8 +17,19 @@
 // job an orchestrator served or refused and serves its ground truth, so that
 // the tester's outcomes and measurements can be checked.
 //
+// For live video a gateway also serves POST /live/video-to-video/{stream}/start
+// and GET /live/video-to-video/{streamId}/status (§4): it pulls the stream
+// from the caller's media server over RTMP, an orchestrator of the scenario
+// transforms it as its live profile says (startup delay, added latency,
+// output fps, freeze, drop, pass-through, black, capped) and publishes
+// <stream>-out back; the truth records every start request and what was
+// injected.
+//
 // simnet is a separate world: it must not import any jobtester package except
 // media (its encodings are written from the reference, not shared with the
-// code under test, which is what makes it a fair test), and production code
-// must never import it; tests, benchmarks and `jobtester demo` do.
+// code under test, which is what makes it a fair test) and, for live video,
+// media/live's codec and relay (libav through go-astiav: the RTMP and H.264
+// plumbing only; what the tester measures is in media/analyzer, which simnet
+// does not use). Production code must never import simnet; tests,
+// benchmarks and `jobtester demo` do.
 package simnet
