@@ -496,25 +496,15 @@ func liveState(accepted time.Time, v liveJobView, now time.Time) (string, time.T
 	return "ONLINE", v.firstOutput
 }
 
-// nominalInputFPS is the input rate /status reports: the relay does not
-// count frames, and testers publish 30 fps (the runner's DEGRADED_INPUT
-// line is 15).
-const nominalInputFPS = 30
-
 // liveFPS is what /status reports as the input and inference frame rates
-// in a state: the profile's rates while frames flow, 0 when they do not.
-func liveFPS(p LiveProfile, state string) (in, out float64) {
+// in a state, from the rates the relay measured: no output while loading or
+// failed, nothing at all once the stream is over.
+func liveFPS(in, out float64, state string) (float64, float64) {
 	switch state {
-	case "LOADING":
-		return nominalInputFPS, 0
+	case "LOADING", "ERROR":
+		return in, 0
 	case "ONLINE":
-		out = p.OutputFPS
-		if out == 0 || out > nominalInputFPS {
-			out = nominalInputFPS
-		}
-		return nominalInputFPS, out
-	case "ERROR":
-		return nominalInputFPS, 0
+		return in, out
 	}
 	return 0, 0
 }
@@ -530,7 +520,8 @@ func (s *liveStream) status(now time.Time) liveStatus {
 			errMsg, errTime = msgNoOutput, v.ended
 		}
 		state, since := liveState(job.accepted, v, now)
-		inFPS, outFPS := liveFPS(job.profile, state)
+		inFPS, outFPS := job.rates(now)
+		inFPS, outFPS = liveFPS(inFPS, outFPS, state)
 		// Frames flow in until the relay stops reading, and out from the
 		// first output frame until it ends.
 		lastIn, lastOut := now, time.Time{}

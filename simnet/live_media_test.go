@@ -188,6 +188,14 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 		t.Errorf("status %+v", st)
 	}
 
+	// The rates in /status are counted from the relay's frames, not taken
+	// from the profile: about the signal's 30 fps in, and out what the
+	// relay kept up with.
+	waitStatus(t, r.n, "fox-1", "measured frame rates", func(st liveStatus) bool {
+		in, out := st.InputStatus.FPS, st.InferenceStatus.FPS
+		return in > 24 && in < 36 && out > 10 && out <= in+3
+	})
+
 	// The gateway saw the query exactly as the tester sent it.
 	tr := liveTruthOf(t, r.n, "fox")
 	if tr.Query != query || tr.Params != params || tr.Pipeline != "streamdiffusion" || tr.StreamID != "fox-1" || tr.OrchestratorPin != painter.ServiceURI {

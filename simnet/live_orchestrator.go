@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"jobtester/media/live"
 )
 
 // The internal protocol's live call (see protocol.go): the gateway asks an
@@ -57,8 +59,39 @@ type liveJob struct {
 	accepted time.Time
 	cancel   context.CancelFunc
 
+	// counts are the relay's frames in and out, for the rates /status
+	// reports.
+	counts live.RelayCounts
+
 	mu sync.Mutex
 	liveJobView
+	// The last window of those rates: its start and the counts then.
+	rateAt          time.Time
+	rateIn, rateOut int64
+	inFPS, outFPS   float64
+}
+
+// rates are the measured input and output frame rates: frames counted over
+// the last window of at least 2 s (the real runner recomputes every 10 s;
+// testers poll every 2 s), or since the stream started until a window has
+// passed.
+func (j *liveJob) rates(now time.Time) (in, out float64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	nIn, nOut := j.counts.In.Load(), j.counts.Out.Load()
+	if j.rateAt.IsZero() {
+		j.rateAt = j.accepted
+	}
+	dt := now.Sub(j.rateAt)
+	switch {
+	case dt >= 2*time.Second:
+		j.inFPS = float64(nIn-j.rateIn) / dt.Seconds()
+		j.outFPS = float64(nOut-j.rateOut) / dt.Seconds()
+		j.rateAt, j.rateIn, j.rateOut = now, nIn, nOut
+	case j.rateIn == 0 && j.rateOut == 0 && dt > 0:
+		j.inFPS, j.outFPS = float64(nIn)/dt.Seconds(), float64(nOut)/dt.Seconds()
+	}
+	return j.inFPS, j.outFPS
 }
 
 // liveJobView is what happened to a stream so far.
@@ -187,7 +220,7 @@ func (o *orchestrator) runLive(ctx context.Context, job *liveJob) error {
 	defer watchdog.Stop()
 	// The relay returns nil when the input ends, or when it closed the
 	// output for drop_after.
-	err := runRelay(ctx, job.req.InputURL, job.req.OutputURL, job.profile, func(t time.Time) {
+	err := runRelay(ctx, job.req.InputURL, job.req.OutputURL, job.profile, &job.counts, func(t time.Time) {
 		job.mu.Lock()
 		if job.firstOutput.IsZero() {
 			job.firstOutput = t

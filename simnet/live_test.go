@@ -412,3 +412,26 @@ func FuzzLiveStart(f *testing.F) {
 		}
 	})
 }
+
+// The frame rates in /status are what the relay counted over the last
+// window, so a stalled stream reads 0 instead of its profile's rate.
+func TestLiveStatusRatesAreCountedFrames(t *testing.T) {
+	t0 := time.Unix(1_000_000, 0)
+	j := &liveJob{accepted: t0}
+	j.counts.In.Store(45)
+	j.counts.Out.Store(15)
+	if in, out := j.rates(t0.Add(1500 * time.Millisecond)); in != 30 || out != 10 {
+		t.Errorf("before the first window: %v in, %v out; want 30 and 10", in, out)
+	}
+	j.counts.In.Store(120)
+	j.counts.Out.Store(75)
+	if in, out := j.rates(t0.Add(4 * time.Second)); in != 30 || out != 18.75 {
+		t.Errorf("first window: %v in, %v out; want 30 and 18.75", in, out)
+	}
+	if in, out := j.rates(t0.Add(5 * time.Second)); in != 30 || out != 18.75 {
+		t.Errorf("within the next window the last rates hold: %v, %v", in, out)
+	}
+	if in, out := j.rates(t0.Add(7 * time.Second)); in != 0 || out != 0 {
+		t.Errorf("no frames for 3 s: %v in, %v out; want 0", in, out)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,14 @@ type RelayOptions struct {
 	DropAfter time.Duration
 	// Bitrate of the output in bits per second; 0 = 2 Mbit/s.
 	Bitrate int
+	// Counts, if set, counts the frames read and written, so that a
+	// caller can report measured rates (simnet's /status) while it runs.
+	Counts *RelayCounts
+}
+
+// RelayCounts are the frames a Relay has read (In) and published (Out).
+type RelayCounts struct {
+	In, Out atomic.Int64
 }
 
 // Validate reports the first option out of range.
@@ -100,6 +109,9 @@ func Relay(ctx context.Context, inURL, outURL string, opt RelayOptions, onFirstO
 		}
 		kept := false
 		readErr <- ReadH264WithDecoder(ctx, inURL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+			if opt.Counts != nil {
+				opt.Counts.In.Add(1)
+			}
 			if arrived.Before(warm) {
 				dec.Release(img)
 				return
@@ -242,6 +254,9 @@ func (w *relayWriter) write(ctx context.Context, f relayFrame) (done bool, err e
 	}
 	if err := w.pub.WriteH264(pts, au); err != nil {
 		return false, fmt.Errorf("relay: %w", err)
+	}
+	if w.opt.Counts != nil {
+		w.opt.Counts.Out.Add(1)
 	}
 	if w.first.IsZero() {
 		w.first = time.Now()
