@@ -20,6 +20,7 @@ import (
 	"jobtester/jobs"
 	"jobtester/livepeer"
 	"jobtester/media/live"
+	"jobtester/media/mediaserver"
 	"jobtester/models"
 	"jobtester/simnet"
 )
@@ -281,5 +282,57 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 		if row.Outcome == models.OutcomeFail && !strings.Contains(c.Errors, row.Error[:min(20, len(row.Error))]) {
 			t.Errorf("failing row error %q not in the compatible record's errors %s", row.Error, c.Errors)
 		}
+	}
+}
+
+// With media_server set to an external server's RTMP URL the tester
+// publishes its signal there and reads <stream>-out from there, and that
+// server's own start hook reaches the gateway. The external server here is
+// a second media server run apart from the tester (as MediaMTX would be),
+// on its own port, with the tester's credentials in the URL.
+func TestLiveAgainstAnExternalMediaServer(t *testing.T) {
+	t.Parallel()
+	orchs := []simnet.OrchestratorSpec{
+		liveSpec("honest", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(150)}),
+	}
+	cfg := jobs.LiveConfig{Signal: testSignal(t), Duration: 3 * time.Second, FirstOutputTimeout: 8 * time.Second,
+		StatusEvery: 500 * time.Millisecond}
+	h := newLiveHarness(t, orchs, cfg, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	g := h.nw.Gateways()[0]
+	ext, err := mediaserver.Start(ctx, mediaserver.Config{RTMPAddr: "127.0.0.1:0", GatewayURL: g.HTTPURL,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ext.Close() })
+	media, err := jobs.StartMedia(ctx, jobs.MediaConfig{Server: "rtmp://tester:s3cret@" + ext.RTMPAddr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if media.Embedded() != nil || strings.Contains(media.Base(), "s3cret") {
+		t.Fatalf("external media: embedded %v, base %q (the password must not show)", media.Embedded(), media.Base())
+	}
+	h.runner.Media = media
+
+	var results []jobs.Result
+	if _, _, err := h.tester.RunSweep(ctx, "test", nil, func(r jobs.Result) { results = append(results, r) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].Live == nil {
+		t.Fatalf("results %+v", results)
+	}
+	r, lr := results[0], results[0].Live
+	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !within(lr.Metrics.FPSMean, 30, 1) {
+		t.Fatalf("%s %q flags %v fps %.2f", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.FPSMean)
+	}
+	if d := lr.Metrics.E2ELatency - 150*time.Millisecond; d < -100*time.Millisecond || d > 100*time.Millisecond {
+		t.Errorf("e2e latency %v, injected 150ms", lr.Metrics.E2ELatency)
+	}
+	// The stream went through the external server, not the harness's.
+	truth := h.nw.Truth()
+	if len(truth.LiveStreams) != 1 || !strings.Contains(truth.LiveStreams[0].InputURL, ext.RTMPAddr()) {
+		t.Fatalf("gateway pulled from %+v, want the external server %s", truth.LiveStreams, ext.RTMPAddr())
 	}
 }
