@@ -165,18 +165,7 @@ func (s *Store) historySQL(ctx context.Context, f Filter, from, to int64, add fu
 			ro.sum_seg_duration, ro.sum_round_trip_time, ro.passed, ro.sum_passed_round_trip_time`).
 		Joins(`JOIN regions r ON r.id = ro.region_id JOIN job_types j ON j.id = r.job_type_id`).
 		Where(`ro.bucket >= ? AND ro.bucket <= ?`, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC())
-	if f.Orchestrator != "" {
-		q = q.Where(`ro.orchestrator = ?`, f.Orchestrator)
-	}
-	if f.Region != "" {
-		q = q.Where(`r.name = ?`, f.Region)
-	}
-	if f.JobType != "" {
-		q = q.Where(`j.name = ?`, f.JobType)
-	}
-	if f.Pipeline != "" {
-		q = q.Where(`ro.pipeline = ? AND ro.model = ?`, f.Pipeline, f.Model)
-	}
+	q = f.onRollups(q)
 	rows, err := q.Order(`ro.bucket`).Rows()
 	if err != nil {
 		return fmt.Errorf("read rollup history: %w", err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"jobtester/ingest"
 	"jobtester/rollup"
 	"jobtester/scoring"
@@ -98,18 +100,7 @@ func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64) ([]Seri
 			SUM(ro.passed) AS passed, SUM(ro.sum_passed_round_trip_time) AS sum_passed_round_trip_time`).
 		Joins(`JOIN regions r ON r.id = ro.region_id JOIN job_types j ON j.id = r.job_type_id`).
 		Where(`ro.bucket >= ? AND ro.bucket <= ?`, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC())
-	if f.Orchestrator != "" {
-		q = q.Where(`ro.orchestrator = ?`, f.Orchestrator)
-	}
-	if f.Region != "" {
-		q = q.Where(`r.name = ?`, f.Region)
-	}
-	if f.JobType != "" {
-		q = q.Where(`j.name = ?`, f.JobType)
-	}
-	if f.Pipeline != "" {
-		q = q.Where(`ro.pipeline = ? AND ro.model = ?`, f.Pipeline, f.Model)
-	}
+	q = f.onRollups(q)
 	var rows []struct {
 		Orchestrator, Region, JobType, Pipeline, Model string
 		Results                                        int64
@@ -296,4 +287,22 @@ func (s *Store) CountResults(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("count results: %w", err)
 	}
 	return n, nil
+}
+
+// onRollups narrows a query of rollups (aliased ro, joined to regions r and
+// job_types j) to the filter.
+func (f Filter) onRollups(q *gorm.DB) *gorm.DB {
+	if f.Orchestrator != "" {
+		q = q.Where(`ro.orchestrator = ?`, f.Orchestrator)
+	}
+	if f.Region != "" {
+		q = q.Where(`r.name = ?`, f.Region)
+	}
+	if f.JobType != "" {
+		q = q.Where(`j.name = ?`, f.JobType)
+	}
+	if f.Pipeline != "" {
+		q = q.Where(`ro.pipeline = ? AND ro.model = ?`, f.Pipeline, f.Model)
+	}
+	return q
 }
