@@ -26,5 +26,5 @@ fi
 host=${JOBTESTER_ADDR%:*}
 port=${JOBTESTER_ADDR##*:}
 case $host in "" | 0.0.0.0 | "[::]") host=localhost ;; esac
-echo "demo: jobtester $version on http://$host:$port/api/pipelines (Ctrl-C stops it)"
+echo "demo: jobtester $version on http://$host:$port/ (Ctrl-C stops it)"
 exec bin/jobtester demo "$@"
