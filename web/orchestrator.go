@@ -246,18 +246,22 @@ func (s *site) liveTests(c echo.Context, v *OrchestratorView) {
 }
 
 // liveMetrics are the live-test fields the page shows, in order, with
-// their labels and units. Others stay in the JSON.
-var liveMetrics = []struct{ key, label, unit string }{
-	{"startup_latency_ms", "startup", " ms"},
-	{"e2e_latency_ms", "end-to-end latency", " ms"},
-	{"fps_mean", "fps", ""},
-	{"fps_low", "fps (5th pct)", ""},
-	{"jitter_ms", "jitter", " ms"},
-	{"freezes", "freezes", ""},
-	{"black_fraction", "black", ""},
-	{"pass_through", "pass-through", ""},
-	{"flags", "flags", ""},
-	{"error", "error", ""},
+// their labels and units. Others stay in the JSON. measured ones only mean
+// something when output arrived: without it they show "—", never 0.
+var liveMetrics = []struct {
+	key, label, unit string
+	measured         bool
+}{
+	{"startup_latency_ms", "startup", " ms", true},
+	{"e2e_latency_ms", "end-to-end latency", " ms", true},
+	{"fps_mean", "fps", "", true},
+	{"fps_low", "fps (5th pct)", "", true},
+	{"jitter_ms", "jitter", " ms", true},
+	{"freezes", "freezes", "", true},
+	{"black_fraction", "black", "", true},
+	{"pass_through", "pass-through", "", false},
+	{"flags", "flags", "", false},
+	{"error", "error", "", false},
 }
 
 // parseLiveResults reads the live results API's answer: {"results": [...]}
@@ -283,7 +287,15 @@ func parseLiveResults(b []byte) ([]LiveTest, error) {
 		if th := scalar(it["thumbnail_url"]); strings.HasPrefix(th, "/") && !strings.HasPrefix(th, "//") {
 			lt.ThumbnailURL = th
 		}
+		output := positive(it["frames"])
+		// End-to-end latency comes from a matched flash, or else from the
+		// frame counter; black or heavily restyled output may give neither.
+		latency := positive(it["flashes_matched"]) || positive(it["counter_frames"])
 		for _, m := range liveMetrics {
+			if m.measured && (!output || m.key == "e2e_latency_ms" && !latency) {
+				lt.Metrics = append(lt.Metrics, [2]string{m.label, "—"})
+				continue
+			}
 			if v := scalar(it[m.key]); v != "" && v != "false" {
 				lt.Metrics = append(lt.Metrics, [2]string{m.label, v + m.unit})
 			}
@@ -291,6 +303,12 @@ func parseLiveResults(b []byte) ([]LiveTest, error) {
 		out = append(out, lt)
 	}
 	return out, nil
+}
+
+// positive is whether a JSON number is above 0.
+func positive(x any) bool {
+	f, ok := x.(float64)
+	return ok && f > 0
 }
 
 func scalar(x any) string {

@@ -317,7 +317,7 @@ func TestLiveTestsShowWithThumbnailAndLiveScore(t *testing.T) {
 			Pipeline: web.LivePipeline, Model: model, Timestamp: e.now.Unix()}
 		lr := models.LiveResult{Region: "FRA", Orchestrator: addr(1), Model: model, Stream: "s" + strconv.Itoa(i),
 			StreamID: "s", Outcome: models.OutcomePass, FPSMean: 29.5, StartupLatencyMS: 1500, E2ELatencyMS: 240,
-			Thumbnail: jpegOf(t), Score: score}
+			Frames: 900, FlashesMatched: 15, Thumbnail: jpegOf(t), Score: score}
 		if err := e.st.InsertLive(t.Context(), models.NewResult{Stats: stats, Outcome: models.OutcomePass, IngestKey: "jobtester",
 			ReceivedAt: e.now.Add(-time.Duration(i+1) * time.Minute)}, &lr); err != nil {
 			t.Fatal(err)
@@ -326,6 +326,20 @@ func TestLiveTestsShowWithThumbnailAndLiveScore(t *testing.T) {
 	_, _, body = e.get("/orchestrators/"+addr(1), nil)
 	mustContain(t, "live section", body, `src="/api/v1/live/results/`, "/thumbnail.jpg", "streamdiffusion",
 		"1500 ms", "29.500", "score 0.800")
+	// A test that got no output has no measurements: "—", never 0 ms.
+	stats := ingest.Stats{Region: "FRA", Orchestrator: addr(2), RoundTripTime: 20, Pipeline: web.LivePipeline, Model: model,
+		Timestamp: e.now.Unix(), Errors: []ingest.Error{{ErrorCode: "unavailable", Message: "OrchestratorCapped"}}}
+	lr := models.LiveResult{Region: "FRA", Orchestrator: addr(2), Model: model, Stream: "s9", StreamID: "s9",
+		Outcome: models.OutcomeUnavailable, Error: "no orchestrators available: OrchestratorCapped"}
+	if err := e.st.InsertLive(t.Context(), models.NewResult{Stats: stats, Outcome: models.OutcomeUnavailable, IngestKey: "jobtester",
+		ReceivedAt: e.now.Add(-time.Minute)}, &lr); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body = e.get("/orchestrators/"+addr(2), nil)
+	mustContain(t, "live test without output", body, "OrchestratorCapped", "<dd>—</dd>")
+	if strings.Contains(body, "<dd>0 ms</dd>") || strings.Contains(body, "<dd>0</dd>") {
+		t.Error("a live test without output shows its missing measurements as 0")
+	}
 	q := "?job=" + url.QueryEscape(web.LivePipeline+"::"+model)
 	_, _, body = e.get("/"+q, nil)
 	mustContain(t, "live leaderboard", body, "Live score", `class="num live">0.700`)
