@@ -60,11 +60,7 @@ func (s *server) liveResults(c echo.Context) error {
 	}
 	out := make([]liveResultJSON, 0, len(rows))
 	for _, r := range rows {
-		j := liveResultJSON{LiveResult: r}
-		if r.ThumbnailBytes > 0 {
-			j.ThumbnailURL = "/api/v1/live/results/" + strconv.FormatInt(r.ID, 10) + "/thumbnail.jpg"
-		}
-		out = append(out, j)
+		out = append(out, liveResultJSON{LiveResult: r, ThumbnailURL: r.ThumbnailURL()})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"results": out})
 }

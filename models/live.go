@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,4 +192,13 @@ func (s *Store) LiveThumbnail(ctx context.Context, id int64) ([]byte, error) {
 		return nil, fmt.Errorf("live result %d has no thumbnail: %w", id, ErrNotFound)
 	}
 	return row.Thumbnail, nil
+}
+
+// ThumbnailURL is where the API serves the test's output thumbnail, "" when
+// it kept none.
+func (r LiveResult) ThumbnailURL() string {
+	if r.ThumbnailBytes <= 0 {
+		return ""
+	}
+	return "/api/v1/live/results/" + strconv.FormatInt(r.ID, 10) + "/thumbnail.jpg"
 }

@@ -2,10 +2,8 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
@@ -78,10 +76,8 @@ type OrchestratorView struct {
 	MoreSeries   int // series without a chart
 	Results      *ResultsPage
 	ResultsQuery url.Values
-	// LiveAvailable is false until the live-video API is served.
-	LiveAvailable bool
-	Live          []LiveTest
-	LiveError     string
+	Live         []LiveTest
+	LiveError    string
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
@@ -142,7 +138,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 		return httpError(http.StatusNotFound, "jobtester knows nothing about orchestrator "+addr+
 			": discovery has not seen it, no mapping names it, and no result is stored")
 	}
-	s.liveTests(c, v)
+	s.liveTests(c.Request().Context(), v)
 
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {
@@ -214,118 +210,60 @@ func (s *site) seriesOf(ctx context.Context, v *OrchestratorView, d time.Duratio
 	return nil
 }
 
-// liveResultsPath is the live-video API another part of jobtester serves
-// once live tests exist.
-const liveResultsPath = "/api/v1/live/results"
-
-// liveTests reads the orchestrator's recent live tests through the live
-// API's own handler (in process, no network), when that API is served.
-func (s *site) liveTests(c echo.Context, v *OrchestratorView) {
-	if !s.Routes(liveResultsPath) {
-		return
-	}
-	v.LiveAvailable = true
-	q := url.Values{}
-	q.Set("orchestrator", v.Address)
-	q.Set("limit", "8")
-	req := httptest.NewRequestWithContext(c.Request().Context(), http.MethodGet, liveResultsPath+"?"+q.Encode(), nil)
-	req.Header.Set("Accept", "application/json")
-	rec := httptest.NewRecorder()
-	s.e.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		v.LiveError = fmt.Sprintf("the live results API answered %d", rec.Code)
-		return
-	}
-	tests, err := parseLiveResults(rec.Body.Bytes())
+// liveTests reads the orchestrator's recent live tests. A failure to read
+// them leaves the rest of the page intact.
+func (s *site) liveTests(ctx context.Context, v *OrchestratorView) {
+	rows, err := s.Store.LiveResults(ctx, models.LiveFilter{Orchestrator: v.Address, Limit: 8})
 	if err != nil {
-		v.LiveError = "the live results API answered something this page cannot read"
-		s.Logger.Warn("live results unreadable", "err", err)
+		v.LiveError = "live tests could not be read"
+		s.Logger.Warn("live results unreadable", "orchestrator", v.Address, "err", err)
 		return
 	}
-	v.Live = tests
+	v.Live = make([]LiveTest, 0, len(rows))
+	for _, r := range rows {
+		v.Live = append(v.Live, liveTestOf(r))
+	}
 }
 
-// liveMetrics are the live-test fields the page shows, in order, with
-// their labels and units. Others stay in the JSON. measured ones only mean
-// something when output arrived: without it they show "—", never 0.
-var liveMetrics = []struct {
-	key, label, unit string
-	measured         bool
-}{
-	{"startup_latency_ms", "startup", " ms", true},
-	{"e2e_latency_ms", "end-to-end latency", " ms", true},
-	{"fps_mean", "fps", "", true},
-	{"fps_low", "fps (5th pct)", "", true},
-	{"jitter_ms", "jitter", " ms", true},
-	{"freezes", "freezes", "", true},
-	{"black_fraction", "black", "", true},
-	{"pass_through", "pass-through", "", false},
-	{"flags", "flags", "", false},
-	{"error", "error", "", false},
+// liveTestOf is one live test as the page shows it. The measurements only
+// mean something when output arrived: without it they show "—", never 0;
+// end-to-end latency also needs a matched flash or a read frame counter
+// (black or heavily restyled output may give neither).
+func liveTestOf(r models.LiveResult) LiveTest {
+	lt := LiveTest{ID: strconv.FormatInt(r.ID, 10), Model: r.Model, When: fmtTime(r.CreatedAt),
+		Outcome: string(r.Outcome), Score: number(r.Score), ThumbnailURL: r.ThumbnailURL()}
+	output := r.Frames > 0
+	latency := r.FlashesMatched > 0 || r.CounterFrames > 0
+	measured := func(label string, ok bool, value string) {
+		if !ok {
+			value = "—"
+		}
+		lt.Metrics = append(lt.Metrics, [2]string{label, value})
+	}
+	measured("startup", output, number(r.StartupLatencyMS)+" ms")
+	measured("end-to-end latency", output && latency, number(r.E2ELatencyMS)+" ms")
+	measured("fps", output, number(r.FPSMean))
+	measured("fps (5th pct)", output, number(r.FPSLow))
+	measured("jitter", output, number(r.JitterMS)+" ms")
+	measured("freezes", output, strconv.Itoa(r.Freezes))
+	measured("black", output, number(r.BlackFraction))
+	if r.PassThrough {
+		lt.Metrics = append(lt.Metrics, [2]string{"pass-through", "true"})
+	}
+	for _, f := range [][2]string{{"flags", r.Flags}, {"error", r.Error}} {
+		if f[1] != "" {
+			lt.Metrics = append(lt.Metrics, f)
+		}
+	}
+	return lt
 }
 
-// parseLiveResults reads the live results API's answer: {"results": [...]}
-// of objects. Fields are read loosely, by name, so a field the page does
-// not know is ignored rather than breaking it.
-func parseLiveResults(b []byte) ([]LiveTest, error) {
-	var doc struct {
-		Results []map[string]any `json:"results"`
+// number shows whole numbers without decimals and others with three.
+func number(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
 	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("decode live results: %w", err)
-	}
-	if doc.Results == nil {
-		return nil, fmt.Errorf("decode live results: no results list")
-	}
-	out := make([]LiveTest, 0, len(doc.Results))
-	for _, it := range doc.Results {
-		lt := LiveTest{ID: scalar(it["id"]), Model: scalar(it["model"]), When: scalar(it["created_at"]),
-			Outcome: scalar(it["outcome"]), Score: scalar(it["score"])}
-		if t, err := time.Parse(time.RFC3339Nano, lt.When); err == nil {
-			lt.When = fmtTime(t)
-		}
-		if th := scalar(it["thumbnail_url"]); strings.HasPrefix(th, "/") && !strings.HasPrefix(th, "//") {
-			lt.ThumbnailURL = th
-		}
-		output := positive(it["frames"])
-		// End-to-end latency comes from a matched flash, or else from the
-		// frame counter; black or heavily restyled output may give neither.
-		latency := positive(it["flashes_matched"]) || positive(it["counter_frames"])
-		for _, m := range liveMetrics {
-			if m.measured && (!output || m.key == "e2e_latency_ms" && !latency) {
-				lt.Metrics = append(lt.Metrics, [2]string{m.label, "—"})
-				continue
-			}
-			if v := scalar(it[m.key]); v != "" && v != "false" {
-				lt.Metrics = append(lt.Metrics, [2]string{m.label, v + m.unit})
-			}
-		}
-		out = append(out, lt)
-	}
-	return out, nil
-}
-
-// positive is whether a JSON number is above 0.
-func positive(x any) bool {
-	f, ok := x.(float64)
-	return ok && f > 0
-}
-
-func scalar(x any) string {
-	switch v := x.(type) {
-	case string:
-		return v
-	case float64:
-		if v == float64(int64(v)) && v < 1e15 && v > -1e15 {
-			return strconv.FormatInt(int64(v), 10)
-		}
-		return strconv.FormatFloat(v, 'f', 3, 64)
-	case bool:
-		return strconv.FormatBool(v)
-	case nil:
-		return ""
-	}
-	return ""
+	return strconv.FormatFloat(v, 'f', 3, 64)
 }
 
 // rangeURL is the page with another chart range.

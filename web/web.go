@@ -19,15 +19,10 @@ type Deps struct {
 	Store  *models.Store
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
-	// Routes reports whether the echo instance serves a GET path, so a
-	// page can show a section only when the API behind it exists (the live
-	// tests). nil: look it up in the echo instance given to Register.
-	Routes func(path string) bool
 }
 
 type site struct {
 	Deps
-	e *echo.Echo
 }
 
 // Register adds the public pages, their /api/v1 reads and /static/ to e.
@@ -38,10 +33,7 @@ func Register(e *echo.Echo, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &site{Deps: d, e: e}
-	if s.Routes == nil {
-		s.Routes = s.hasRoute
-	}
+	s := &site{Deps: d}
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
@@ -56,15 +48,6 @@ func Register(e *echo.Echo, d Deps) {
 	get("/api/v1/leaderboard", s.apiLeaderboard)
 	get("/api/v1/history", s.apiHistory)
 	get("/api/v1/results", s.apiResults)
-}
-
-func (s *site) hasRoute(path string) bool {
-	for _, r := range s.e.Routes() {
-		if r.Method == http.MethodGet && r.Path == path {
-			return true
-		}
-	}
-	return false
 }
 
 // isHTMX reports whether htmx asked for a fragment (not a boosted or
