@@ -60,16 +60,19 @@ func isHTMX(c echo.Context) bool {
 // render writes a component, fully rendered first so that a failure half
 // way becomes an error page rather than half a page.
 func render(c echo.Context, status int, comp templ.Component) error {
-	return renderCtx(c, c.Request().Context(), status, comp)
+	return Render(c, c.Request().Context(), status, comp)
 }
 
 // renderFragment renders the part of a page htmx swaps in, with its
 // out-of-band pieces.
 func renderFragment(c echo.Context, status int, comp templ.Component) error {
-	return renderCtx(c, withFragment(c.Request().Context()), status, comp)
+	return Render(c, withFragment(c.Request().Context()), status, comp)
 }
 
-func renderCtx(c echo.Context, ctx context.Context, status int, comp templ.Component) error {
+// Render writes a fully rendered page with the security headers every HTML
+// answer carries (the admin pages' too: one policy), so a failure half way
+// is an error page rather than half a page.
+func Render(c echo.Context, ctx context.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
 	if err := comp.Render(ctx, &buf); err != nil {
 		return err

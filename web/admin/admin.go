@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -135,24 +134,7 @@ func (h *handler) page(c echo.Context, status int, title, section string, body t
 	token := auth.CSRFToken(c)
 	meta := web.PageMeta{Title: title, Active: "admin", User: sess.User, CSRFToken: token}
 	ctx := context.WithValue(c.Request().Context(), tokenKey{}, token)
-	return render(c, ctx, status, web.Layout(meta, shell(sess.User, section, body)))
-}
-
-// render writes a fully rendered component, so a failure half way is an
-// error page rather than half a page. The security headers are web's
-// (pages of both packages share one policy).
-func render(c echo.Context, ctx context.Context, status int, comp templ.Component) error {
-	var buf bytes.Buffer
-	if err := comp.Render(ctx, &buf); err != nil {
-		return err
-	}
-	hd := c.Response().Header()
-	hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-		"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "same-origin")
-	hd.Set("X-Frame-Options", "DENY")
-	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+	return web.Render(c, ctx, status, web.Layout(meta, shell(sess.User, section, body)))
 }
 
 // timeout bounds the reads and writes of one request.

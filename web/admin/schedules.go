@@ -11,6 +11,7 @@ import (
 	"jobtester/handlers"
 	"jobtester/jobs"
 	"jobtester/models"
+	"jobtester/web"
 )
 
 func (h *handler) scheduleRoutes(g *echo.Group) {
@@ -118,5 +119,5 @@ func (h *handler) schedulePreview(c echo.Context) error {
 	} else {
 		p.Runs = jobs.NextRuns(s, h.Now(), 5)
 	}
-	return render(c, c.Request().Context(), http.StatusOK, previewFragment(p))
+	return web.Render(c, c.Request().Context(), http.StatusOK, previewFragment(p))
 }

@@ -11,6 +11,7 @@ import (
 	"jobtester/handlers"
 	"jobtester/jobs"
 	"jobtester/models"
+	"jobtester/web"
 )
 
 func (h *handler) testNowRoutes(g *echo.Group) {
@@ -92,7 +93,7 @@ func (h *handler) liveFrameFragment(c echo.Context) error {
 			running = running || s.StreamID == id
 		}
 	}
-	return render(c, c.Request().Context(), http.StatusOK, liveFrame(id, ok, running, h.Now().UnixMilli()))
+	return web.Render(c, c.Request().Context(), http.StatusOK, liveFrame(id, ok, running, h.Now().UnixMilli()))
 }
 
 func (h *handler) latestFrame(id string) ([]byte, bool) {
