@@ -360,13 +360,15 @@ func (r *LiveRunner) Run(ctx context.Context, t Target, attempt int) Result {
 	}
 	anaDone := make(chan anaResult, 1)
 	go func() {
+		// The first frame ends the wait on the gateway's signs of failure;
+		// the frames also feed the admin's live preview.
 		opt := analyzer.Options{URL: media.ReadURL(stream + "-out"), PublishStart: publishStart, Signal: sig, Sent: sent.get,
-			FirstFrameTimeout: cfg.FirstOutputTimeout, Duration: cfg.Duration, FreezeThreshold: cfg.FreezeThreshold}
-		w := outputWatch{first: outputSeen}
+			FirstFrameTimeout: cfg.FirstOutputTimeout, Duration: cfg.Duration, FreezeThreshold: cfg.FreezeThreshold,
+			OnFirstFrame: func(time.Time) { close(outputSeen) }}
 		if r.Previews != nil {
-			w.onFrame = func(img *image.YCbCr, at time.Time) { r.Previews.Frame(stream, img, at) }
+			opt.OnFrame = func(img *image.YCbCr, at time.Time) { r.Previews.Frame(stream, img, at) }
 		}
-		m, err := measureOutput(anaCtx, opt.URL, opt, cfg.FirstOutputTimeout, cfg.Duration, w)
+		m, err := analyzer.Analyze(anaCtx, opt)
 		anaDone <- anaResult{m, err}
 	}()
 
@@ -436,7 +438,7 @@ wait:
 			gaveUp += ": " + snap.Error
 		}
 		return finish(models.OutcomeUnavailable, gaveUp)
-	case errors.Is(ana.err, errNoOutput):
+	case errors.Is(ana.err, analyzer.ErrNoOutput):
 		if isUnavailableText(snap.Error) {
 			return finish(models.OutcomeUnavailable, "the gateway found no orchestrator for the stream: "+snap.Error)
 		}

@@ -58,19 +58,25 @@ func Analyze(ctx context.Context, opt Options) (Report, error) {
 	var first time.Time
 	var endTimer *time.Timer
 	err = live.ReadH264WithDecoder(rctx, opt.URL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
-		defer dec.Release(img) // the Meter keeps no reference
+		defer dec.Release(img) // the Meter and OnFrame keep no reference
 		if first.IsZero() {
 			if !firstTimer.Stop() {
 				return // the deadline passed while this frame was decoded
 			}
 			first = arrived
 			endTimer = time.AfterFunc(time.Until(first.Add(dur)), func() { stop(errMeasured) })
+			if opt.OnFirstFrame != nil {
+				opt.OnFirstFrame(arrived)
+			}
 		}
 		if arrived.Sub(first) >= dur {
 			stop(errMeasured)
 			return
 		}
 		m.Feed(img, arrived, pts)
+		if opt.OnFrame != nil {
+			opt.OnFrame(img, arrived)
+		}
 	})
 	if endTimer != nil {
 		endTimer.Stop()

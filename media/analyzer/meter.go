@@ -50,6 +50,12 @@ type Options struct {
 	// FreezeThreshold is how long the picture must stay unchanged to count
 	// as a freeze; 0 means DefaultFreezeThreshold.
 	FreezeThreshold time.Duration
+	// OnFirstFrame and OnFrame (Analyze only), if set, are called when the
+	// first output frame arrives and with every frame measured: a caller
+	// can stop waiting on other signs of failure once output flows, or
+	// show the frames (img is valid only during the call).
+	OnFirstFrame func(arrived time.Time)
+	OnFrame      func(img *image.YCbCr, arrived time.Time)
 }
 
 // Defaults for Options.
