@@ -135,17 +135,23 @@ func runID(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-func (s *site) runPage(c echo.Context) error {
+// loadRun reads the sweep a run page's path names.
+func (s *site) loadRun(c echo.Context) (*RunView, int64, error) {
 	id, err := runID(c)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
 	v, err := s.buildRun(ctx, id)
 	if notFound(err) {
-		return httpError(http.StatusNotFound, "no run "+strconv.FormatInt(id, 10))
+		return v, id, httpError(http.StatusNotFound, "no run "+strconv.FormatInt(id, 10))
 	}
+	return v, id, err
+}
+
+func (s *site) runPage(c echo.Context) error {
+	v, id, err := s.loadRun(c)
 	if err != nil {
 		return err
 	}
@@ -157,16 +163,7 @@ func (s *site) runPage(c echo.Context) error {
 // 2 s. Once the sweep has ended it asks htmx to reload the page, which then
 // shows the report.
 func (s *site) runProgress(c echo.Context) error {
-	id, err := runID(c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := timeout(c)
-	defer cancel()
-	v, err := s.buildRun(ctx, id)
-	if notFound(err) {
-		return httpError(http.StatusNotFound, "no run "+strconv.FormatInt(id, 10))
-	}
+	v, _, err := s.loadRun(c)
 	if err != nil {
 		return err
 	}
