@@ -202,3 +202,29 @@ func (r LiveResult) ThumbnailURL() string {
 	}
 	return "/api/v1/live/results/" + strconv.FormatInt(r.ID, 10) + "/thumbnail.jpg"
 }
+
+// LiveScore is the mean of an orchestrator's live scores over some tests.
+type LiveScore struct {
+	Orchestrator string
+	Mean         float64
+	Tests        int
+}
+
+// LiveScores averages the live tests' own scores (scoring.Live) per
+// orchestrator for one live model, over the scored tests (pass and fail)
+// created in [since, until], in one region or all (""). The database does
+// the sum, so a busy window costs one grouped scan, not a copy of its rows.
+func (s *Store) LiveScores(ctx context.Context, model, region string, since, until time.Time) ([]LiveScore, error) {
+	q := s.db.WithContext(ctx).Model(&LiveResult{}).
+		Select("orchestrator, AVG(score) AS mean, COUNT(*) AS tests").
+		Where("model = ? AND created_at >= ? AND created_at <= ? AND outcome IN ?",
+			model, since.UTC(), until.UTC(), []Outcome{OutcomePass, OutcomeFail})
+	if region != "" {
+		q = q.Where("region = ?", region)
+	}
+	var out []LiveScore
+	if err := q.Group("orchestrator").Order("orchestrator").Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("average live scores of %s: %w", model, err)
+	}
+	return out, nil
+}

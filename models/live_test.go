@@ -3,6 +3,7 @@ package models_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -163,4 +164,48 @@ func TestLiveResultsRoundTrip(t *testing.T) {
 func withSweep(nr models.NewResult, id int64) models.NewResult {
 	nr.SweepID = id
 	return nr
+}
+
+// TestLiveScoresAverageScoredTests pins the leaderboard's live score: the
+// mean per orchestrator of the passed and failed tests of one model in the
+// window and region, unavailable tests and other models left out.
+func TestLiveScoresAverageScoredTests(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		add := func(orch int, region, model string, outcome models.Outcome, score float64) {
+			t.Helper()
+			nr := liveCompatible(orch, outcome == models.OutcomePass, 1)
+			nr.Stats.Region, nr.Stats.Model = region, model
+			if outcome == models.OutcomeUnavailable {
+				nr.Outcome = outcome
+			}
+			lr := models.LiveResult{Region: region, Orchestrator: addr(orch), Model: model, Stream: "s", StreamID: "s",
+				Outcome: outcome, Score: score}
+			if err := st.InsertLive(ctx, nr, &lr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(1, "FRA", "streamdiffusion", models.OutcomePass, 0.9)
+		add(1, "LAX", "streamdiffusion", models.OutcomeFail, 0)
+		add(1, "FRA", "streamdiffusion", models.OutcomeUnavailable, 0)
+		add(2, "FRA", "streamdiffusion", models.OutcomePass, 0.6)
+		add(2, "FRA", "comfyui", models.OutcomePass, 0.1)
+		now := time.Now()
+		got, err := st.LiveScores(ctx, "streamdiffusion", "", now.Add(-time.Hour), now.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []models.LiveScore{{Orchestrator: addr(1), Mean: 0.45, Tests: 2}, {Orchestrator: addr(2), Mean: 0.6, Tests: 1}}
+		if len(got) != 2 || got[0].Orchestrator != want[0].Orchestrator || got[1].Orchestrator != want[1].Orchestrator ||
+			got[0].Tests != 2 || got[1].Tests != 1 || math.Abs(got[0].Mean-0.45) > 1e-9 || math.Abs(got[1].Mean-0.6) > 1e-9 {
+			t.Fatalf("all regions: %+v, want %+v", got, want)
+		}
+		got, err = st.LiveScores(ctx, "streamdiffusion", "LAX", now.Add(-time.Hour), now.Add(time.Hour))
+		if err != nil || len(got) != 1 || got[0].Orchestrator != addr(1) || got[0].Mean != 0 || got[0].Tests != 1 {
+			t.Fatalf("LAX: %+v, %v", got, err)
+		}
+		if got, err = st.LiveScores(ctx, "streamdiffusion", "", now.Add(time.Hour), now.Add(2*time.Hour)); err != nil || len(got) != 0 {
+			t.Fatalf("a later window: %+v, %v", got, err)
+		}
+	})
 }

@@ -372,36 +372,30 @@ func (s *site) buildLeaderboard(ctx context.Context, q LeaderboardQuery) (*Leade
 	return lb, nil
 }
 
-// maxLiveRows bounds the live tests one leaderboard reads: live tests take
-// about a minute each, so this is days of a busy tester.
-const maxLiveRows = 5000
-
 // addLiveScores fills the live score: the mean of the live tests' own
 // scores (scoring/live.go) over the window, for tests that were scored
 // (pass or fail).
 func (s *site) addLiveScores(ctx context.Context, lb *Leaderboard, win models.Window) error {
-	rows, err := s.Store.LiveResults(ctx, models.LiveFilter{Model: lb.Query.Model, Since: win.Since, Limit: maxLiveRows})
+	scores, err := s.Store.LiveScores(ctx, lb.Query.Model, lb.Query.Region, win.Since, win.Until)
 	if err != nil {
 		return err
 	}
-	sum, n := map[string]float64{}, map[string]int{}
-	for _, r := range rows {
-		if !r.Outcome.Scored() || r.CreatedAt.After(win.Until) || (lb.Query.Region != "" && r.Region != lb.Query.Region) {
-			continue
-		}
-		sum[r.Orchestrator] += r.Score
-		n[r.Orchestrator]++
+	byOrch := make(map[string]float64, len(scores))
+	for _, sc := range scores {
+		byOrch[sc.Orchestrator] = sc.Mean
 	}
 	for i := range lb.Rows {
 		o := lb.Rows[i].Orchestrator
-		if n[o] > 0 {
-			lb.Rows[i].LiveScore = ptr(sum[o] / float64(n[o]))
-			delete(n, o)
+		if m, ok := byOrch[o]; ok {
+			lb.Rows[i].LiveScore = ptr(m)
+			delete(byOrch, o)
 		}
 	}
 	// A live test whose compatible record is missing still shows.
-	for o, k := range n {
-		lb.Rows = append(lb.Rows, LeaderboardRow{Orchestrator: o, LiveScore: ptr(sum[o] / float64(k))})
+	for _, sc := range scores {
+		if m, ok := byOrch[sc.Orchestrator]; ok {
+			lb.Rows = append(lb.Rows, LeaderboardRow{Orchestrator: sc.Orchestrator, LiveScore: ptr(m)})
+		}
 	}
 	return nil
 }
