@@ -60,17 +60,6 @@ func NextRuns(s cron.Schedule, from time.Time, n int) []time.Time {
 	return out
 }
 
-// Schedule runs a sweep each time expr fires until ctx ends. A firing while
-// the previous sweep still runs is skipped, not queued: sweeps never pile up
-// on the orchestrators.
-func Schedule(ctx context.Context, t *Tester, expr string, log *slog.Logger) error {
-	if _, err := ParseSchedule(expr); err != nil {
-		return err
-	}
-	s := &Scheduler{Sweep: TesterSweep(t), Default: expr, Log: log}
-	return s.Run(ctx)
-}
-
 // TesterSweep runs one scheduled sweep of t.
 func TesterSweep(t *Tester) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
