@@ -89,8 +89,10 @@ type goFile struct {
 	fset *token.FileSet
 }
 
-func (f goFile) test() bool      { return strings.HasSuffix(f.path, "_test.go") }
-func (f goFile) generated() bool { return generated.Match(f.src) || strings.HasSuffix(f.path, "_templ.go") }
+func (f goFile) test() bool { return strings.HasSuffix(f.path, "_test.go") }
+func (f goFile) generated() bool {
+	return generated.Match(f.src) || strings.HasSuffix(f.path, "_templ.go")
+}
 
 func root(t *testing.T) string {
 	t.Helper()
