@@ -13,6 +13,7 @@ import (
 
 	"jobtester/leaderboard"
 	"jobtester/models"
+	"jobtester/static"
 )
 
 // Store is what the pages read.
@@ -54,7 +55,7 @@ func Register(e *echo.Echo, d Deps) {
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
-	get("/static/*", serveStatic)
+	get("/static/*", static.Serve)
 	get("/", s.leaderboardPage)
 	get("/orchestrators/:address", s.orchestratorPage)
 	get("/orchestrators/:address/results", s.orchestratorResults)
