@@ -10,7 +10,7 @@
 
 FROM golang:1.26-bookworm AS build
 # go-astiav's C libraries, and Node.js to place htmx and uPlot from npm
-# (web/static/vendor is not committed).
+# (static/vendor is not committed).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jobtester/ethaddr"
 	"jobtester/ingest"
 	"jobtester/leaderboard"
 	"jobtester/models"
@@ -23,7 +24,7 @@ import (
 func (s *server) statsQuery(c echo.Context) (models.Filter, models.Window, error) {
 	q := c.QueryParams()
 	f := models.Filter{
-		Orchestrator: strings.ToLower(strings.TrimSpace(q.Get("orchestrator"))),
+		Orchestrator: ethaddr.Fold(q.Get("orchestrator")),
 		Region:       strings.ToUpper(strings.TrimSpace(q.Get("region"))),
 		Pipeline:     q.Get("pipeline"),
 		Model:        q.Get("model"),
@@ -123,7 +124,7 @@ func (s *server) topAIScore(c echo.Context) error {
 	// Only orchestrator is read and the window is always the default, as in
 	// leaderboard-serverless; unlike it, the address is lower-cased and a
 	// missing one answers {} instead of panicking.
-	orch := strings.ToLower(strings.TrimSpace(c.QueryParam("orchestrator")))
+	orch := ethaddr.Fold(c.QueryParam("orchestrator"))
 	now := s.Now()
 	top, ok, err := leaderboard.TopAI(c.Request().Context(), s.Store, orch, models.Window{Since: now.Add(-s.Window), Until: now})
 	if err != nil {

@@ -93,6 +93,7 @@ func New(d Deps) *echo.Echo {
 	s.registerV1(e)
 	s.registerLive(e)
 	s.registerAdminV1(e)
+	s.registerV1Reads(e)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)

@@ -1,5 +1,5 @@
 // Copies the dashboard's third-party browser files from node_modules into
-// web/static/vendor/, where go:embed picks them up. They are not committed:
+// static/vendor/, where go:embed (static/static.go) picks them up. They are not committed:
 // package-lock.json pins them and this script is the only way they arrive.
 // Run with `npm run build:web` after `npm ci`.
 'use strict';
@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const dest = path.join(root, 'web', 'static', 'vendor');
+const dest = path.join(root, 'static', 'vendor');
 
 // [package, file inside it, name in vendor/]
 const files = [
@@ -27,5 +27,5 @@ for (const [pkg, file, name] of files) {
   }
   const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
   fs.copyFileSync(src, path.join(dest, name));
-  console.log(`web-assets: ${pkg}@${version} ${file} -> web/static/vendor/${name}`);
+  console.log(`web-assets: ${pkg}@${version} ${file} -> static/vendor/${name}`);
 }

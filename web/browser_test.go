@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"jobtester/models"
-	"jobtester/web"
+	"jobtester/static"
 	"jobtester/web/webtest"
 )
 
@@ -63,7 +63,7 @@ func seedNetwork(t testing.TB, e *env) {
 
 func needVendor(t *testing.T) {
 	t.Helper()
-	if !web.VendorPresent() {
+	if !static.VendorPresent() {
 		t.Fatal("htmx and uPlot are not embedded: run `npm ci && npm run build:web` before `go test ./web/...` (scripts/setup.sh does)")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jobtester/ethaddr"
 )
 
 // noDataTitle explains a "—": the page never shows a missing value as 0.
@@ -76,12 +78,7 @@ func fmtDuration(d time.Duration) string {
 }
 
 // shortAddress keeps both ends of an address for narrow cells.
-func shortAddress(a string) string {
-	if len(a) <= 14 {
-		return a
-	}
-	return a[:8] + "…" + a[len(a)-6:]
-}
+func shortAddress(a string) string { return ethaddr.Address(a).Short() }
 
 // sparkline geometry, in SVG user units.
 const (

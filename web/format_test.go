@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 
@@ -33,55 +32,6 @@ func TestSparkSegmentsLeaveGapsForMissingSteps(t *testing.T) {
 	}
 	if sparkSegments([]*float64{nil, nil}) != nil {
 		t.Error("no data must draw nothing")
-	}
-}
-
-func TestWilsonLowerIsBelowTheRateAndZeroAtZero(t *testing.T) {
-	for _, c := range []struct {
-		p float64
-		n int64
-	}{{0, 1}, {0, 1000}, {1, 1}, {1, 3}, {0.5, 10}, {0.98, 1000}, {1, 1000000}} {
-		lo := wilsonLower(c.p, c.n)
-		if lo < 0 || lo > c.p || (c.p == 0 && lo != 0) {
-			t.Errorf("wilsonLower(%v, %d) = %v", c.p, c.n, lo)
-		}
-	}
-	// Three perfect tests rank below 980 of 1000.
-	if wilsonLower(1, 3) >= wilsonLower(0.98, 1000) {
-		t.Error("a few lucky tests outrank a long record")
-	}
-	if wilsonLower(0.5, 0) != 0 {
-		t.Error("no tests must give 0")
-	}
-}
-
-func TestLeaderboardQueryRoundTripsThroughItsURL(t *testing.T) {
-	base := LeaderboardQuery{Window: "24h", Sort: sortScore, Desc: true}
-	for _, q := range []LeaderboardQuery{
-		base,
-		{Pipeline: "Text to image", Model: "ByteDance/SDXL-Lightning", Region: "FRA", Window: "7d", Sort: sortLatency},
-		{Window: "1h", Sort: sortLatency, Desc: true},
-		{Pipeline: LivePipeline, Model: "streamdiffusion", Window: "24h", Sort: sortOrchestrator},
-		base.SortedBy(sortScore),
-		base.SortedBy(sortSamples).SortedBy(sortSamples),
-	} {
-		got, err := parseLeaderboardQuery(q.Values())
-		if err != nil || got != q {
-			t.Errorf("%+v → %s → %+v %v", q, q.URL(), got, err)
-		}
-	}
-	for _, bad := range []string{"job=Text+to+image", "job=::m", "window=2d", "sort=name", "dir=up", "pipeline=x"} {
-		v, _ := url.ParseQuery(bad)
-		if _, err := parseLeaderboardQuery(v); err == nil {
-			t.Errorf("%s accepted", bad)
-		}
-	}
-	// Sorting a new column starts best first; the same column flips.
-	if q := base.SortedBy(sortLatency); q.Desc {
-		t.Error("latency sorts fastest first")
-	}
-	if q := base.SortedBy(sortScore); q.Desc {
-		t.Error("sorting the sorted column again does not flip it")
 	}
 }
 

@@ -1,13 +1,14 @@
 package web
 
 import (
+	"context"
+	"net/http"
 	"strings"
 
-	"context"
-	"jobtester/models"
-	"net/http"
-
 	"github.com/a-h/templ"
+
+	"jobtester/leaderboard"
+	"jobtester/models"
 )
 
 type fragmentKey struct{}
@@ -23,7 +24,7 @@ func isFragment(ctx context.Context) bool {
 	return v
 }
 
-func hasGroup(jobs []JobOption, g string) bool {
+func hasGroup(jobs []leaderboard.JobOption, g string) bool {
 	for _, j := range jobs {
 		if j.Group == g {
 			return true
@@ -32,14 +33,7 @@ func hasGroup(jobs []JobOption, g string) bool {
 	return false
 }
 
-func sortDir(desc bool) string {
-	if desc {
-		return "desc"
-	}
-	return "asc"
-}
-
-func sortAttrs(q LeaderboardQuery, key string) templ.Attributes {
+func sortAttrs(q leaderboard.Query, key string) templ.Attributes {
 	if q.Sort != key {
 		return templ.Attributes{}
 	}
@@ -49,7 +43,7 @@ func sortAttrs(q LeaderboardQuery, key string) templ.Attributes {
 	return templ.Attributes{"aria-sort": "ascending"}
 }
 
-func regionLabel(lb *Leaderboard) string {
+func regionLabel(lb *leaderboard.Table) string {
 	if lb.Query.Region == "" {
 		return "all regions"
 	}
@@ -62,10 +56,8 @@ func regionLabel(lb *Leaderboard) string {
 }
 
 func windowLabel(key string) string {
-	for _, w := range windows {
-		if w.key == key {
-			return w.label
-		}
+	if l := leaderboard.WindowLabel(key); l != "" {
+		return l
 	}
 	return key
 }

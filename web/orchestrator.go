@@ -7,11 +7,12 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"jobtester/ethaddr"
+	"jobtester/leaderboard"
 	"jobtester/models"
 )
 
@@ -74,15 +75,15 @@ type OrchestratorView struct {
 	RangeLabel   string
 	Series       []SeriesSummary
 	MoreSeries   int // series without a chart
-	Results      *ResultsPage
+	Results      *leaderboard.ResultsPage
 	ResultsQuery url.Values
 	Live         []LiveTest
 	LiveError    string
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
-	addr := strings.ToLower(strings.TrimSpace(c.Param("address")))
-	if !validAddress(addr) {
+	addr, ok := ethaddr.Normalize(c.Param("address"))
+	if !ok {
 		return httpError(http.StatusBadRequest, "an orchestrator address is 0x followed by 40 hex digits")
 	}
 	rng := c.QueryParam("range")
@@ -106,7 +107,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 	if o := c.QueryParam("outcome"); o != "" {
 		rq.Set("outcome", o)
 	}
-	q, err := resultQuery(rq)
+	q, err := leaderboard.ParseResultQuery(rq)
 	if err != nil {
 		return httpError(http.StatusBadRequest, err.Error())
 	}
@@ -128,7 +129,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 	if v.Capabilities, err = s.Store.Capabilities(ctx, addr); err != nil {
 		return err
 	}
-	if v.Results, err = s.results(ctx, q); err != nil {
+	if v.Results, err = leaderboard.ReadResults(ctx, s.Store, q); err != nil {
 		return err
 	}
 	if err := s.seriesOf(ctx, v, chartRanges[ri].d, chartRanges[ri].step); err != nil {
@@ -191,7 +192,7 @@ func (s *site) seriesOf(ctx context.Context, v *OrchestratorView, d time.Duratio
 				return err
 			}
 		}
-		p := historyPoint(w.Since, t.Totals, t.Pipeline, median)
+		p := leaderboard.Point(w.Since, t.Totals, t.Pipeline, median)
 		q := url.Values{}
 		q.Set("orchestrator", v.Address)
 		q.Set("region", t.Region)

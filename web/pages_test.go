@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -13,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"jobtester/dbtest"
 	"jobtester/ingest"
+	"jobtester/leaderboard"
 	"jobtester/models"
-	"jobtester/web"
 )
 
 func TestPagesAnswerHTMLWithSecurityHeaders(t *testing.T) {
@@ -52,7 +50,7 @@ func TestPagesAnswerHTMLWithSecurityHeaders(t *testing.T) {
 	}
 }
 
-func TestErrorsAreHTMLOnPagesAndJSONOnAPIs(t *testing.T) {
+func TestErrorsAreHTMLOnPages(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	code, h, body := e.get("/orchestrators/"+addr(99), nil)
 	if code != http.StatusNotFound || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
@@ -66,27 +64,6 @@ func TestErrorsAreHTMLOnPagesAndJSONOnAPIs(t *testing.T) {
 	code, _, body = e.get("/?window=2h", nil)
 	if code != http.StatusBadRequest || !strings.Contains(body, "window must be 1h, 24h or 7d") {
 		t.Fatalf("bad window = %d\n%s", code, body)
-	}
-	for path, want := range map[string]string{
-		"/api/v1/leaderboard?sort=height":       "sort must be",
-		"/api/v1/history?step=minute":           "step must be",
-		"/api/v1/history?orchestrator=0x12":     "orchestrator must be",
-		"/api/v1/results?before=12":             "before must be a cursor",
-		"/api/v1/results?outcome=great":         "outcome must be",
-		"/api/v1/results?pipeline=x":            "pipeline and model go together",
-		"/api/v1/history?since=2&until=1":       "since must not be after until",
-		"/api/v1/history?since=0&until=9999999": "steps is more than",
-	} {
-		code, h, body := e.get(path, nil)
-		var msg struct{ Error string }
-		if err := json.Unmarshal([]byte(body), &msg); err != nil || code != http.StatusBadRequest ||
-			!strings.HasPrefix(h.Get("Content-Type"), "application/json") || !strings.Contains(msg.Error, want) {
-			t.Errorf("GET %s = %d %s %s, want 400 JSON with %q", path, code, h.Get("Content-Type"), body, want)
-		}
-	}
-	code, h, _ = e.get("/api/v1/nothing", nil)
-	if code != http.StatusNotFound || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
-		t.Errorf("unknown API path = %d %s, want JSON 404", code, h.Get("Content-Type"))
 	}
 }
 
@@ -132,164 +109,6 @@ func TestNoDataIsShownAsADashNeverAsZero(t *testing.T) {
 			t.Errorf("untested orchestrator's %s cell is %q, want —", c, v)
 		}
 	}
-	// The JSON says null, not 0.
-	_, _, js := e.get("/api/v1/leaderboard"+q, nil)
-	var lb struct {
-		Rows []map[string]any `json:"rows"`
-	}
-	if err := json.Unmarshal([]byte(js), &lb); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range lb.Rows {
-		if r["orchestrator"] == addr(2) {
-			for _, k := range []string{"score", "reliability_score", "success_rate", "latency_seconds", "live_score"} {
-				if r[k] != nil {
-					t.Errorf("JSON %s of an untested orchestrator = %v, want null", k, r[k])
-				}
-			}
-		}
-	}
-}
-
-func TestLeaderboardAPIMatchesTheCompatibleScores(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	seedNetwork(t, e)
-	_, _, js := e.get("/api/v1/leaderboard?region=FRA", nil)
-	var lb web.Leaderboard
-	if err := json.Unmarshal([]byte(js), &lb); err != nil {
-		t.Fatal(err)
-	}
-	// The Explorer's endpoint, same window and region.
-	since := strconv.FormatInt(lb.Since.Unix(), 10)
-	until := strconv.FormatInt(lb.Until.Unix(), 10)
-	_, _, agg := e.get("/api/aggregated_stats?region=FRA&since="+since+"&until="+until, nil)
-	var scores map[string]map[string]struct{ Score float64 }
-	if err := json.Unmarshal([]byte(agg), &scores); err != nil {
-		t.Fatal(err)
-	}
-	if len(lb.Rows) < 2 {
-		t.Fatalf("rows %v", lb.Rows)
-	}
-	for _, r := range lb.Rows {
-		want, ok := scores[r.Orchestrator]["FRA"]
-		if r.Score == nil {
-			if ok {
-				t.Errorf("%s: no score, aggregated_stats has %v", r.Orchestrator, want.Score)
-			}
-			continue
-		}
-		if !ok || abs(*r.Score-want.Score) > 1e-9 {
-			t.Errorf("%s: score %v, aggregated_stats %v", r.Orchestrator, *r.Score, want.Score)
-		}
-		if *r.ReliabilityScore > *r.Score {
-			t.Errorf("%s: reliability-weighted %v above the score %v", r.Orchestrator, *r.ReliabilityScore, *r.Score)
-		}
-	}
-	// Sorted by score, best first.
-	for i := 1; i < len(lb.Rows); i++ {
-		a, b := lb.Rows[i-1].Score, lb.Rows[i].Score
-		if a != nil && b != nil && *a < *b {
-			t.Errorf("rows not sorted by score: %v then %v", *a, *b)
-		}
-	}
-}
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}
-
-func TestResultsAPIPagesThroughEveryResultOnce(t *testing.T) {
-	for _, dialect := range dbtest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			e := newEnv(t, dialect)
-			var rs []result
-			// Pairs with the same receive time: the cursor must split ties.
-			for i := 0; i < 23; i++ {
-				rs = append(rs, result{orch: 1, region: "FRA", success: 1, rtt: 1, ago: time.Duration(i/2) * time.Minute})
-			}
-			rs = append(rs, result{orch: 2, region: "FRA", success: 1, rtt: 1, ago: time.Minute})
-			e.insert(rs...)
-			seen := map[int64]bool{}
-			path := "/api/v1/results?orchestrator=" + addr(1) + "&limit=5"
-			pages := 0
-			var last time.Time
-			for path != "" {
-				code, _, body := e.get(path, nil)
-				if code != http.StatusOK {
-					t.Fatalf("GET %s = %d %s", path, code, body)
-				}
-				var page web.ResultsPage
-				if err := json.Unmarshal([]byte(body), &page); err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range page.Results {
-					if seen[r.ID] {
-						t.Fatalf("result %d on two pages", r.ID)
-					}
-					if r.Orchestrator != addr(1) {
-						t.Fatalf("result of %s in a filtered page", r.Orchestrator)
-					}
-					if !last.IsZero() && r.ReceivedAt.After(last) {
-						t.Fatalf("result %d newer than the one before it", r.ID)
-					}
-					seen[r.ID], last = true, r.ReceivedAt
-				}
-				pages++
-				path = ""
-				if page.Next != "" {
-					path = "/api/v1/results?orchestrator=" + addr(1) + "&limit=5&before=" + url.QueryEscape(page.Next)
-				}
-			}
-			if len(seen) != 23 || pages != 5 {
-				t.Fatalf("%d results in %d pages, want 23 in 5", len(seen), pages)
-			}
-		})
-	}
-}
-
-func TestHistoryAPIKeepsEmptyHoursAsNull(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	e.insert(
-		result{orch: 1, region: "FRA", success: 1, rtt: 1, ago: 30 * time.Minute},
-		result{orch: 1, region: "FRA", success: 0.5, rtt: 1, ago: 3*time.Hour + 30*time.Minute},
-	)
-	until := e.now.Truncate(time.Hour).Add(time.Hour)
-	since := until.Add(-6 * time.Hour)
-	q := url.Values{"orchestrator": {addr(1)}, "region": {"FRA"}, "job_type": {"transcoding"},
-		"since": {strconv.FormatInt(since.Unix(), 10)}, "until": {strconv.FormatInt(until.Unix(), 10)}}
-	code, _, body := e.get("/api/v1/history?"+q.Encode(), nil)
-	if code != http.StatusOK {
-		t.Fatalf("history = %d %s", code, body)
-	}
-	var h web.History
-	if err := json.Unmarshal([]byte(body), &h); err != nil {
-		t.Fatal(err)
-	}
-	if len(h.Series) != 1 || len(h.Series[0].Points) != 7 {
-		t.Fatalf("history %+v", h)
-	}
-	withData := 0
-	for _, p := range h.Series[0].Points {
-		if p.Results == 0 {
-			if p.Score != nil || p.SuccessRate != nil {
-				t.Errorf("empty hour %s has values", p.Hour)
-			}
-			continue
-		}
-		withData++
-		if p.Score == nil || *p.Score <= 0 {
-			t.Errorf("hour %s with results has no score", p.Hour)
-		}
-	}
-	if withData != 2 {
-		t.Errorf("%d hours with data, want 2", withData)
-	}
-	if !strings.Contains(body, `"score":null`) {
-		t.Error("empty hours are not null in the JSON")
-	}
 }
 
 func jpegOf(t *testing.T) []byte {
@@ -314,7 +133,7 @@ func TestLiveTestsShowWithThumbnailAndLiveScore(t *testing.T) {
 	const model = "streamdiffusion"
 	for i, score := range []float64{0.8, 0.6} {
 		stats := ingest.Stats{Region: "FRA", Orchestrator: addr(1), SuccessRate: 1, RoundTripTime: 1.5,
-			Pipeline: web.LivePipeline, Model: model, Timestamp: e.now.Unix()}
+			Pipeline: leaderboard.LivePipeline, Model: model, Timestamp: e.now.Unix()}
 		lr := models.LiveResult{Region: "FRA", Orchestrator: addr(1), Model: model, Stream: "s" + strconv.Itoa(i),
 			StreamID: "s", Outcome: models.OutcomePass, FPSMean: 29.5, StartupLatencyMS: 1500, E2ELatencyMS: 240,
 			Frames: 900, FlashesMatched: 15, Thumbnail: jpegOf(t), Score: score}
@@ -327,7 +146,7 @@ func TestLiveTestsShowWithThumbnailAndLiveScore(t *testing.T) {
 	mustContain(t, "live section", body, `src="/api/v1/live/results/`, "/thumbnail.jpg", "streamdiffusion",
 		"1500 ms", "29.500", "score 0.800")
 	// A test that got no output has no measurements: "—", never 0 ms.
-	stats := ingest.Stats{Region: "FRA", Orchestrator: addr(2), RoundTripTime: 20, Pipeline: web.LivePipeline, Model: model,
+	stats := ingest.Stats{Region: "FRA", Orchestrator: addr(2), RoundTripTime: 20, Pipeline: leaderboard.LivePipeline, Model: model,
 		Timestamp: e.now.Unix(), Errors: []ingest.Error{{ErrorCode: "unavailable", Message: "OrchestratorCapped"}}}
 	lr := models.LiveResult{Region: "FRA", Orchestrator: addr(2), Model: model, Stream: "s9", StreamID: "s9",
 		Outcome: models.OutcomeUnavailable, Error: "no orchestrators available: OrchestratorCapped"}
@@ -340,7 +159,7 @@ func TestLiveTestsShowWithThumbnailAndLiveScore(t *testing.T) {
 	if strings.Contains(body, "<dd>0 ms</dd>") || strings.Contains(body, "<dd>0</dd>") {
 		t.Error("a live test without output shows its missing measurements as 0")
 	}
-	q := "?job=" + url.QueryEscape(web.LivePipeline+"::"+model)
+	q := "?job=" + url.QueryEscape(leaderboard.LivePipeline+"::"+model)
 	_, _, body = e.get("/"+q, nil)
 	mustContain(t, "live leaderboard", body, "Live score", `class="num live">0.700`)
 	// The thumbnail the page links to is a JPEG.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jobtester/leaderboard"
 	"jobtester/models"
 )
 
@@ -21,7 +22,7 @@ type RunTarget struct {
 	Pipeline     string
 	Model        string
 	Attempts     int
-	Last         ResultJSON
+	Last         leaderboard.Result
 }
 
 // RunGroup is a row of the report: one orchestrator and pipeline/model.
@@ -40,7 +41,7 @@ type RunView struct {
 	Attempts int
 	Counts   map[models.Outcome]int
 	Groups   []RunGroup
-	Errors   []ResultJSON // last attempts that did not pass
+	Errors   []leaderboard.Result // last attempts that did not pass
 	Elapsed  time.Duration
 }
 
@@ -69,7 +70,7 @@ func (s *site) buildRun(ctx context.Context, id int64) (*RunView, error) {
 	targets := map[key]*RunTarget{}
 	var order []key
 	for i := range rows {
-		r := resultJSON(&rows[i])
+		r := leaderboard.ResultOf(&rows[i])
 		k := key{r.Orchestrator, r.Region, r.Pipeline, r.Model}
 		t := targets[k]
 		if t == nil {
@@ -102,7 +103,8 @@ func (s *site) buildRun(ctx context.Context, id int64) (*RunView, error) {
 	}
 	for k, g := range groups {
 		if rttN[k] > 0 {
-			g.MeanRTT = ptr(rttSum[k] / float64(rttN[k]))
+			m := rttSum[k] / float64(rttN[k])
+			g.MeanRTT = &m
 		}
 		v.Groups = append(v.Groups, *g)
 	}

@@ -11,12 +11,29 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"jobtester/leaderboard"
 	"jobtester/models"
+	"jobtester/static"
 )
+
+// Store is what the pages read.
+type Store interface {
+	leaderboard.TableStore
+	leaderboard.ResultStore
+	Orchestrator(ctx context.Context, address string) (models.DiscoveredOrchestrator, error)
+	MappingsOf(ctx context.Context, address string) ([]models.URIMapping, error)
+	Capabilities(ctx context.Context, address string) ([]models.AdvertisedCapability, error)
+	LiveResults(ctx context.Context, f models.LiveFilter) ([]models.LiveResult, error)
+	Sweeps(ctx context.Context, limit int) ([]models.Sweep, error)
+	GetSweep(ctx context.Context, id int64) (models.Sweep, error)
+	SweepResults(ctx context.Context, id int64) ([]models.RawResult, error)
+}
+
+var _ Store = (*models.Store)(nil)
 
 // Deps are what the pages need; main wires them.
 type Deps struct {
-	Store  *models.Store
+	Store  Store
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
 }
@@ -25,7 +42,8 @@ type site struct {
 	Deps
 }
 
-// Register adds the public pages, their /api/v1 reads and /static/ to e.
+// Register adds the public pages and /static/ to e. The /api/v1 reads
+// behind their charts are handlers'.
 func Register(e *echo.Echo, d Deps) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
@@ -37,17 +55,13 @@ func Register(e *echo.Echo, d Deps) {
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
-	get("/static/*", serveStatic)
+	get("/static/*", static.Serve)
 	get("/", s.leaderboardPage)
 	get("/orchestrators/:address", s.orchestratorPage)
 	get("/orchestrators/:address/results", s.orchestratorResults)
 	get("/runs", s.runsPage)
 	get("/runs/:id", s.runPage)
 	get("/runs/:id/progress", s.runProgress)
-
-	get("/api/v1/leaderboard", s.apiLeaderboard)
-	get("/api/v1/history", s.apiHistory)
-	get("/api/v1/results", s.apiResults)
 }
 
 // isHTMX reports whether htmx asked for a fragment (not a boosted or

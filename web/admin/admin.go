@@ -2,11 +2,7 @@ package admin
 
 import (
 	"context"
-	"crypto/sha256"
-	_ "embed"
-	"encoding/hex"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/a-h/templ"
@@ -15,6 +11,7 @@ import (
 	"jobtester/auth"
 	"jobtester/handlers"
 	"jobtester/models"
+	"jobtester/static"
 	"jobtester/web"
 )
 
@@ -82,7 +79,6 @@ func Register(e *echo.Echo, d Deps) {
 		d.Now = time.Now
 	}
 	h := &handler{Deps: d}
-	e.GET("/admin/static/admin.css", serveCSS)
 	// Login and logout need the session and the CSRF check, not a login.
 	mw := []echo.MiddlewareFunc{d.Auth.Middleware, noStore}
 	e.GET(LoginPath, h.loginPage, mw...)
@@ -104,20 +100,9 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-//go:embed static/admin.css
-var adminCSS []byte
-
 // cssURL carries the stylesheet's content hash, so it can be cached for
-// good and still change with a build.
-var cssURL = func() string {
-	sum := sha256.Sum256(adminCSS)
-	return "/admin/static/admin.css?v=" + hex.EncodeToString(sum[:6])
-}()
-
-func serveCSS(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	return c.Blob(http.StatusOK, "text/css; charset=utf-8", adminCSS)
-}
+// good and still change with a build; static serves it under /static/.
+var cssURL = static.URL("admin.css")
 
 type tokenKey struct{}
 

@@ -1,4 +1,11 @@
-package web
+// Package static holds the dashboard's and the admin pages' CSS and JS and,
+// when `npm run build:web` ran before the build, the npm-placed htmx and
+// uPlot files in vendor/ (not committed), all embedded in the binary and
+// served under /static/ with content-hashed URLs.
+//
+// Without the vendor files the build still works: the pages render on the
+// server and the layout says the scripts are missing (VendorPresent).
+package static
 
 import (
 	"crypto/sha256"
@@ -12,51 +19,52 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// static holds our CSS and JS and, when `npm run build:web` ran before the
-// build, the vendored htmx and uPlot files.
+// vendor/ always holds its README, so the pattern matches without npm.
 //
-//go:embed static
-var staticFS embed.FS
+//go:embed *.css *.js vendor
+var files embed.FS
 
 var (
-	assetVersions = map[string]string{} // path under static/ → short content hash
+	versions      = map[string]string{} // path under static/ → short content hash
 	vendorPresent bool                  // htmx and uPlot were embedded
 )
 
 func init() {
-	_ = fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+	_ = fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := staticFS.ReadFile(p)
+		b, err := files.ReadFile(p)
 		if err != nil {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		assetVersions[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		versions[p] = hex.EncodeToString(sum[:6])
 		return nil
 	})
-	_, htmx := assetVersions["vendor/htmx.min.js"]
-	_, uplot := assetVersions["vendor/uPlot.iife.min.js"]
+	_, htmx := versions["vendor/htmx.min.js"]
+	_, uplot := versions["vendor/uPlot.iife.min.js"]
 	vendorPresent = htmx && uplot
 }
 
-// Asset is the URL of a static file, with its content hash as the version
-// so that browsers may cache it for good and still see a new build.
-func Asset(name string) string {
-	return "/static/" + name + "?v=" + assetVersions[name]
+// URL is the URL of a static file, with its content hash as the version so
+// that browsers may cache it for good and still see a new build.
+func URL(name string) string {
+	return "/static/" + name + "?v=" + versions[name]
 }
 
 // VendorPresent reports whether the npm-built scripts are embedded.
 func VendorPresent() bool { return vendorPresent }
 
-func serveStatic(c echo.Context) error {
+// Serve answers /static/*: cached for good when the URL carries the
+// current version, briefly otherwise, with an ETag either way.
+func Serve(c echo.Context) error {
 	name := path.Clean(strings.TrimPrefix(c.Param("*"), "/"))
-	v, ok := assetVersions[name]
+	v, ok := versions[name]
 	if !ok || strings.HasSuffix(name, ".md") {
 		return echo.NewHTTPError(http.StatusNotFound, "no such file")
 	}
-	b, err := staticFS.ReadFile("static/" + name)
+	b, err := files.ReadFile(name)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "no such file")
 	}

@@ -9,7 +9,7 @@ import (
 	"jobtester/scoring"
 )
 
-// Store is what the leaderboard reads.
+// Store is what the Explorer's answers read.
 type Store interface {
 	Totals(ctx context.Context, f models.Filter, w models.Window) ([]models.SeriesTotals, error)
 	MedianRoundTripTime(ctx context.Context, pipeline, model, region string, w models.Window) (float64, error)
@@ -40,7 +40,7 @@ func Aggregated(ctx context.Context, st Store, f models.Filter, w models.Window)
 	out := Scores{}
 	if f.JobType == ingest.JobTypeTranscoding {
 		for _, t := range totals {
-			put(out, t, scoring.Transcoding(t.MeanSuccessRate(), t.MeanSegDuration(), t.MeanRoundTripTime()))
+			put(out, t, Score("", t.Totals, 0))
 		}
 		return out, nil
 	}
@@ -58,7 +58,7 @@ func Aggregated(ctx context.Context, st Store, f models.Filter, w models.Window)
 			}
 			medians[pair] = m
 		}
-		a := scoring.AI(t.MeanSuccessRate(), t.MeanRoundTripTime(), m)
+		a := Score(t.Pipeline, t.Totals, m)
 		if prev, ok := out[t.Orchestrator][t.Region]; ok && f.Pipeline == "" && !better(a, prev) {
 			continue
 		}
@@ -145,7 +145,7 @@ func TopAI(ctx context.Context, st Store, orchestrator string, w models.Window) 
 	if err != nil {
 		return TopAIScore{}, false, err
 	}
-	a := scoring.AI(best.MeanSuccessRate(), best.MeanRoundTripTime(), median)
+	a := Score(best.Pipeline, best.Totals, median)
 	return TopAIScore{Region: best.Region, Orchestrator: orchestrator, Value: a.Score,
 		Model: best.Model, Pipeline: best.Pipeline}, true, nil
 }
