@@ -129,7 +129,7 @@ func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 		r, _ := runnerFor(t, g.srv.URL)
 		res := r.Run(context.Background(), liveTarget, 1)
 		if res.Outcome != models.OutcomeFail || !strings.Contains(res.Error, "timeout waiting for segments") ||
-			res.Live.Status.State != "LOADING" || !res.Live.Status.Seen {
+			res.Live.Status.StatusState != "LOADING" || !res.Live.Status.Seen {
 			t.Fatalf("%s %q %+v", res.Outcome, res.Error, res.Live.Status)
 		}
 	})

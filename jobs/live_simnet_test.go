@@ -166,9 +166,9 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 			t.Fatalf("no live result for %s", n)
 		}
 		t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
-			n, r.Outcome, r.Live.Metrics.StartupLatency.Round(time.Millisecond), r.Live.Metrics.E2ELatency.Round(time.Millisecond),
+			n, r.Outcome, r.Live.Metrics.StartupLatency().Round(time.Millisecond), r.Live.Metrics.E2ELatency().Round(time.Millisecond),
 			r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.Freezes,
-			r.Live.Metrics.FreezeTotal.Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
+			r.Live.Metrics.FreezeTotal().Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
 			r.Live.Metrics.InputSimilarity, r.Live.Metrics.Ended, r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Error)
 		return r, r.Live
 	}
@@ -181,16 +181,16 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 			return
 		}
 		wantStartup := s.FirstOutput.Sub(lr.PublishStart)
-		if d := lr.Metrics.StartupLatency - wantStartup; d < -100*time.Millisecond || d > 100*time.Millisecond {
-			t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent)", n, lr.Metrics.StartupLatency, wantStartup, wantStartup)
+		if d := lr.Metrics.StartupLatency() - wantStartup; d < -100*time.Millisecond || d > 100*time.Millisecond {
+			t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent)", n, lr.Metrics.StartupLatency(), wantStartup, wantStartup)
 		}
-		if s.Profile != nil && lr.Metrics.StartupLatency < time.Duration(s.Profile.StartupDelayMS)*time.Millisecond {
-			t.Errorf("%s: startup %v is below the injected delay %vms", n, lr.Metrics.StartupLatency, s.Profile.StartupDelayMS)
+		if s.Profile != nil && lr.Metrics.StartupLatency() < time.Duration(s.Profile.StartupDelayMS)*time.Millisecond {
+			t.Errorf("%s: startup %v is below the injected delay %vms", n, lr.Metrics.StartupLatency(), s.Profile.StartupDelayMS)
 		}
 		if lr.Metrics.FlashesMatched == 0 {
 			t.Errorf("%s: no flash matched", n)
-		} else if d := lr.Metrics.E2ELatency - added; d < -100*time.Millisecond || d > 100*time.Millisecond {
-			t.Errorf("%s: end-to-end latency %v, injected %v", n, lr.Metrics.E2ELatency, added)
+		} else if d := lr.Metrics.E2ELatency() - added; d < -100*time.Millisecond || d > 100*time.Millisecond {
+			t.Errorf("%s: end-to-end latency %v, injected %v", n, lr.Metrics.E2ELatency(), added)
 		}
 	}
 
@@ -202,7 +202,7 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 	if !within(lr.Metrics.FPSMean, 30, 1) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
 		t.Errorf("honest: fps %.2f, %dx%d, thumbnail %d bytes", lr.Metrics.FPSMean, lr.Metrics.Width, lr.Metrics.Height, len(lr.Metrics.Thumbnail))
 	}
-	if lr.Status.State != livepeer.LiveStateOnline || lr.Status.OrchestratorURL != r.URI {
+	if lr.Status.StatusState != livepeer.LiveStateOnline || lr.Status.StatusOrchestrator != r.URI {
 		t.Errorf("honest: gateway status %+v", lr.Status)
 	}
 	checkTiming("honest", lr, 200*time.Millisecond)
@@ -327,8 +327,8 @@ func TestLiveAgainstAnExternalMediaServer(t *testing.T) {
 	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !within(lr.Metrics.FPSMean, 30, 1) {
 		t.Fatalf("%s %q flags %v fps %.2f", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.FPSMean)
 	}
-	if d := lr.Metrics.E2ELatency - 150*time.Millisecond; d < -100*time.Millisecond || d > 100*time.Millisecond {
-		t.Errorf("e2e latency %v, injected 150ms", lr.Metrics.E2ELatency)
+	if d := lr.Metrics.E2ELatency() - 150*time.Millisecond; d < -100*time.Millisecond || d > 100*time.Millisecond {
+		t.Errorf("e2e latency %v, injected 150ms", lr.Metrics.E2ELatency())
 	}
 	// The stream went through the external server, not the harness's.
 	truth := h.nw.Truth()

@@ -10,6 +10,7 @@ import (
 
 	"jobtester/dbtest"
 	"jobtester/ingest"
+	"jobtester/livemetrics"
 	"jobtester/models"
 )
 
@@ -42,12 +43,14 @@ func TestLiveResultsRoundTrip(t *testing.T) {
 			Region: "FRA", Orchestrator: addr(1), URI: "https://o1:8935", Model: "streamdiffusion",
 			Stream: "jt-abc", StreamID: "jt-abc", Params: `{"width":512,"height":512,"prompt":"a ✓"}`, Attempt: 1,
 			Outcome: models.OutcomePass, Flags: "", Score: 0.93, FPSScore: 1, StartupScore: 0.9, LatencyScore: 0.8,
-			SignalWidth: 512, SignalHeight: 512, SignalFPS: 30, MeasureMS: 5000, Frames: 150, Width: 512, Height: 512,
-			StartupLatencyMS: 1234.5, FPSMean: 29.97, FPSLow: 29, JitterMS: 2.5, Freezes: 1, FreezeTotalMS: 100,
-			BlackFrames: 2, BlackFraction: 0.01, E2ELatencyMS: 210.25, FlashesMatched: 3, PassThrough: false,
-			InputSimilarity: 0.2, Ended: false, EndedAfterMS: 0, FPSFromPTS: 30.01, FlashesSeen: 4, CounterLatencyMS: 205.5,
-			CounterFrames: 140, InputDiff: 41.5, Compared: 20, ObservedMS: 5000, CatchUpFrames: 12, StatusState: "ONLINE", StatusInputFPS: 30,
-			StatusInferenceFPS: 29.9, StatusOrchestrator: "https://o1:8935", StatusJSON: `{"state":"ONLINE"}`,
+			SignalWidth: 512, SignalHeight: 512, SignalFPS: 30, MeasureMS: 5000,
+			Metrics: livemetrics.Metrics{Frames: 150, Width: 512, Height: 512,
+				StartupLatencyMS: 1234.5, FPSMean: 29.97, FPSLow: 29, JitterMS: 2.5, Freezes: 1, FreezeTotalMS: 100,
+				BlackFrames: 2, BlackFraction: 0.01, E2ELatencyMS: 210.25, FlashesMatched: 3, PassThrough: false,
+				InputSimilarity: 0.2, Ended: false, EndedAfterMS: 0, FPSFromPTS: 30.01, FlashesSeen: 4, CounterLatencyMS: 205.5,
+				CounterFrames: 140, InputDiff: 41.5, Compared: 20, ObservedMS: 5000, CatchUpFrames: 12},
+			Status: livemetrics.Status{StatusState: "ONLINE", StatusInputFPS: 30,
+				StatusInferenceFPS: 29.9, StatusOrchestrator: "https://o1:8935", StatusJSON: `{"state":"ONLINE"}`},
 			Thumbnail: jpeg,
 		}
 		if err := st.InsertLive(ctx, withSweep(liveCompatible(1, true, 1.2345), sw.ID), &good); err != nil {
