@@ -94,7 +94,9 @@ type Status struct {
 func Millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // Duration is ms milliseconds as a time.Duration, to the nanosecond.
-func Duration(ms float64) time.Duration { return time.Duration(math.Round(ms * float64(time.Millisecond))) }
+func Duration(ms float64) time.Duration {
+	return time.Duration(math.Round(ms * float64(time.Millisecond)))
+}
 
 // StartupLatency is StartupLatencyMS as a duration.
 func (m Metrics) StartupLatency() time.Duration { return Duration(m.StartupLatencyMS) }
