@@ -108,7 +108,7 @@ func Relay(ctx context.Context, inURL, outURL string, opt RelayOptions, onFirstO
 			interval = time.Duration(float64(time.Second) / opt.OutputFPS)
 		}
 		kept := false
-		readErr <- ReadH264WithDecoder(ctx, inURL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+		readErr <- ReadH264(ctx, inURL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
 			if opt.Counts != nil {
 				opt.Counts.In.Add(1)
 			}
