@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"encoding/binary"
+	"jobtester/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,13 +61,11 @@ func TestTestVideoFramesAreJPEGOfTheSize(t *testing.T) {
 }
 
 // TestTestVideoFFprobe checks the choice of sample entry against the tool
-// the later libav code is built on; skipped where ffprobe is not installed.
+// the libav code is built on (a missing ffprobe fails it, see
+// testutil.RequireTool).
 func TestTestVideoFFprobe(t *testing.T) {
 	t.Parallel()
-	ffprobe, err := exec.LookPath("ffprobe")
-	if err != nil {
-		t.Skip("ffprobe not installed")
-	}
+	ffprobe := testutil.RequireTool(t, "ffprobe")
 	path := filepath.Join(t.TempDir(), "v.mp4")
 	if err := os.WriteFile(path, TestVideo(160, 96, 12, 6), 0o600); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package mediaserver
 
 import (
+	"jobtester/testutil"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -32,7 +33,7 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 	pub.frames(t, 3, 200)
 	waitPublished(t, s, "live/apitest")
 	r := readerFor(t, rtmpURL(s, "live/apitest"))
-	waitFor(t, "the reader", func() bool { return r.frames.Load() == 3 })
+	testutil.Eventually(t, "the reader", func() bool { return r.frames.Load() == 3 })
 
 	// Field names as MediaMTX's, including the deprecated ones.
 	for _, want := range []string{"name", "confName", "source", "available", "availableTime", "online", "onlineTime",
@@ -129,7 +130,7 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 		t.Errorf("reader ended with %v, want the server to hang up", err)
 	}
 	// Kicking, as in MediaMTX, only starts the teardown.
-	waitFor(t, "the kicked conn to go", func() bool {
+	testutil.Eventually(t, "the kicked conn to go", func() bool {
 		return apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/get/"+pubs[0].ID), "", "", nil) == 404
 	})
 	apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", &paths)
