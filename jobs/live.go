@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"jobtester/ethaddr"
 	"jobtester/ingest"
 	"jobtester/livemetrics"
 	"jobtester/media/analyzer"
@@ -113,7 +114,7 @@ var round3 = livemetrics.Round3
 func liveRow(region string, r Result) models.LiveResult {
 	rep := r.Live
 	return models.LiveResult{
-		Region: region, Orchestrator: strings.ToLower(r.Orchestrator), URI: r.URI, Model: r.Capability.Model,
+		Region: region, Orchestrator: ethaddr.Fold(r.Orchestrator), URI: r.URI, Model: r.Capability.Model,
 		Stream: rep.Stream, StreamID: rep.StreamID, Params: rep.Params, Attempt: r.Attempt, Outcome: r.Outcome,
 		Error: r.Error, Flags: strings.Join(rep.Verdict.Flags, ","), Score: round3(rep.Verdict.Score),
 		FPSScore: round3(rep.Verdict.FPSScore), StartupScore: round3(rep.Verdict.StartupScore),
@@ -124,8 +125,8 @@ func liveRow(region string, r Result) models.LiveResult {
 }
 
 // unavailableMarks are the texts with which a gateway says that no
-// orchestrator could take the stream (reference §4.6, §6, §8): capacity,
-// not the orchestrator's failure.
+// orchestrator could take the stream (docs/livepeer.md, "Live video through
+// the gateway"): capacity, not the orchestrator's failure.
 var unavailableMarks = []string{"orchestratorcapped", "orchestrator capped", "orchestratorbusy", "orchestrator busy",
 	"insufficient capacity", "no capacity", "no orchestrators available", "no orchestrator available", "no orchestrators"}
 

@@ -21,11 +21,12 @@ func newStreamName() string {
 	return "jobtester-" + hex.EncodeToString(b[:])
 }
 
-// liveQuery builds the publish query (reference §4.2): pipeline = the live
-// model, streamId, orchestrator = the pin, params = JSON.
+// liveQuery builds the publish query (docs/livepeer.md, "Live video through
+// the gateway"): pipeline = the live model, streamId, orchestrator = the
+// pin, params = JSON.
 func liveQuery(model, streamID, pin, params string) string {
 	// Built by hand, not url.Values.Encode, to keep the keys in the order
-	// the reference documents: a human reading the hook sees them so.
+	// the doc gives them: a human reading the hook sees them so.
 	return "pipeline=" + url.QueryEscape(model) + "&streamId=" + url.QueryEscape(streamID) +
 		"&orchestrator=" + url.QueryEscape(pin) + "&params=" + url.QueryEscape(params)
 }

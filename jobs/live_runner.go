@@ -67,9 +67,10 @@ type LiveRunner struct {
 	NewMedia func() (*Media, error)
 	// Lane is the gateway live tests go through. While live tests run its
 	// webhook lists exactly the orchestrators under test (a gateway only
-	// selects among the orchestrators its webhook lists, reference §2.1,
-	// §4.6), so no batch test may run on it then: the sweep gives it to
-	// batch tests only after the last live test (Workers.LiveLane).
+	// selects among the orchestrators its webhook lists: docs/livepeer.md,
+	// "Orchestrator webhook and pinning"), so no batch test may run on it
+	// then: the sweep gives it to batch tests only after the last live test
+	// (Workers.LiveLane).
 	Lane   *Lane
 	Status LiveStatusReader
 	Config LiveConfig

@@ -24,7 +24,7 @@ type Discovery struct {
 	Capabilities *livepeer.GatewayClient // /getOrchestratorAICapabilities or /getNetworkCapabilities
 	// Webhook is the orchestrator webhook of the Capabilities gateway. A
 	// gateway with a webhook only knows the orchestrators the webhook lists
-	// (reference §2.1), so while capabilities are read it lists every
+	// (docs/livepeer.md, "Orchestrator webhook and pinning"), so while capabilities are read it lists every
 	// orchestrator found, then goes back to listing none.
 	Webhook *livepeer.Webhook
 	Timeout time.Duration
