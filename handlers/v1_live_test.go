@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jobtester/ingest"
+	"jobtester/livemetrics"
 	"jobtester/models"
 )
 
@@ -27,7 +28,8 @@ func storeLive(t *testing.T, st *models.Store, orch, model string, pass bool, th
 		stats.Errors = []ingest.Error{{ErrorCode: "fail", Message: "bad output: output is the input sent back", Count: 1}}
 	}
 	lr := models.LiveResult{Region: "FRA", Orchestrator: orch, Model: model, Stream: "s", StreamID: "s",
-		Outcome: outcome, FPSMean: 29.9, StartupLatencyMS: 1500, E2ELatencyMS: 240, Thumbnail: thumb, Score: 0.9}
+		Outcome: outcome, Metrics: livemetrics.Metrics{FPSMean: 29.9, StartupLatencyMS: 1500, E2ELatencyMS: 240},
+		Thumbnail: thumb, Score: 0.9}
 	if !pass {
 		lr.Flags, lr.PassThrough, lr.Score = "pass_through", true, 0
 	}

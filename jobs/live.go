@@ -3,11 +3,12 @@ package jobs
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
+	"jobtester/ethaddr"
 	"jobtester/ingest"
+	"jobtester/livemetrics"
 	"jobtester/media/analyzer"
 	"jobtester/models"
 	"jobtester/scoring"
@@ -39,27 +40,22 @@ type LiveReport struct {
 // /live/video-to-video/{streamId}/status during the test, and the first
 // error it reported.
 type LiveStatusSnapshot struct {
-	Seen            bool // at least one status answer was read
-	State           string
-	InputFPS        float64
-	InferenceFPS    float64
-	OrchestratorURL string
-	Error           string // gateway_status.error, or the runner's last error
-	Raw             string // the last answer, capped
+	Seen bool // at least one status answer was read
+	livemetrics.Status
 }
 
 // liveMeasure turns the analyzer's report into the scoring formula's input.
 func liveMeasure(rep *LiveReport) scoring.LiveMeasure {
 	m := rep.Metrics
-	observed := m.Observed
+	observed := m.Observed()
 	if observed <= 0 && m.Ended {
-		observed = m.EndedAfter
+		observed = m.EndedAfter()
 	}
 	return scoring.LiveMeasure{
 		Output: rep.Output && m.Frames > 0, Ended: m.Ended, Measured: observed.Seconds(),
 		TargetFPS: float64(rep.SignalFPS), FPSMean: m.FPSMean, FPSLow: m.FPSLow,
-		Startup: m.StartupLatency.Seconds(), E2ELatency: m.E2ELatency.Seconds(), FlashesMatched: m.FlashesMatched,
-		FreezeTotal: m.FreezeTotal.Seconds(), BlackFraction: m.BlackFraction, PassThrough: m.PassThrough,
+		Startup: m.StartupLatency().Seconds(), E2ELatency: m.E2ELatency().Seconds(), FlashesMatched: m.FlashesMatched,
+		FreezeTotal: m.FreezeTotal().Seconds(), BlackFraction: m.BlackFraction, PassThrough: m.PassThrough,
 	}
 }
 
@@ -72,13 +68,13 @@ func describeFlags(rep *LiveReport) string {
 		case scoring.FlagNoOutput:
 			parts = append(parts, "no output")
 		case scoring.FlagDropped:
-			parts = append(parts, fmt.Sprintf("output stopped %s after it started", m.EndedAfter.Round(100*time.Millisecond)))
+			parts = append(parts, fmt.Sprintf("output stopped %s after it started", m.EndedAfter().Round(100*time.Millisecond)))
 		case scoring.FlagPassThrough:
 			parts = append(parts, fmt.Sprintf("output is the input sent back (%.0f%% of compared frames match it): no model ran", 100*m.InputSimilarity))
 		case scoring.FlagBlack:
 			parts = append(parts, fmt.Sprintf("%.0f%% of output frames are black", 100*m.BlackFraction))
 		case scoring.FlagFrozen:
-			parts = append(parts, fmt.Sprintf("output frozen for %s in %d freezes", m.FreezeTotal.Round(100*time.Millisecond), m.Freezes))
+			parts = append(parts, fmt.Sprintf("output frozen for %s in %d freezes", m.FreezeTotal().Round(100*time.Millisecond), m.Freezes))
 		case scoring.FlagLowFPS:
 			parts = append(parts, fmt.Sprintf("output at %.1f fps", m.FPSMean))
 		default:
@@ -94,12 +90,12 @@ func liveMetricsJSON(rep *LiveReport) string {
 	m := rep.Metrics
 	out := map[string]any{
 		"stream_id": rep.StreamID, "output": rep.Output, "frames": m.Frames, "width": m.Width, "height": m.Height,
-		"startup_latency_ms": ms(m.StartupLatency), "fps_mean": round3(m.FPSMean), "fps_low": round3(m.FPSLow),
-		"jitter_ms": round3(m.JitterMS), "freezes": m.Freezes, "freeze_total_ms": ms(m.FreezeTotal),
-		"black_fraction": round3(m.BlackFraction), "e2e_latency_ms": ms(m.E2ELatency), "flashes_matched": m.FlashesMatched,
+		"startup_latency_ms": round3(m.StartupLatencyMS), "fps_mean": round3(m.FPSMean), "fps_low": round3(m.FPSLow),
+		"jitter_ms": round3(m.JitterMS), "freezes": m.Freezes, "freeze_total_ms": round3(m.FreezeTotalMS),
+		"black_fraction": round3(m.BlackFraction), "e2e_latency_ms": round3(m.E2ELatencyMS), "flashes_matched": m.FlashesMatched,
 		"pass_through": m.PassThrough, "input_similarity": round3(m.InputSimilarity), "ended": m.Ended,
-		"ended_after_ms": ms(m.EndedAfter), "score": round3(rep.Verdict.Score), "flags": rep.Verdict.Flags,
-		"status_state": rep.Status.State, "status_inference_fps": round3(rep.Status.InferenceFPS),
+		"ended_after_ms": round3(m.EndedAfterMS), "score": round3(rep.Verdict.Score), "flags": rep.Verdict.Flags,
+		"status_state": rep.Status.StatusState, "status_inference_fps": round3(rep.Status.StatusInferenceFPS),
 	}
 	b, err := json.Marshal(out)
 	if err != nil { // only finite numbers and strings: cannot fail
@@ -108,43 +104,29 @@ func liveMetricsJSON(rep *LiveReport) string {
 	return string(b)
 }
 
-func ms(d time.Duration) float64 { return round3(float64(d) / float64(time.Millisecond)) }
+func ms(d time.Duration) float64 { return round3(livemetrics.Millis(d)) }
 
 // round3 keeps three decimals and maps NaN and ±Inf to 0, which JSON and
 // the databases refuse.
-func round3(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0
-	}
-	return math.Round(v*1000) / 1000
-}
+var round3 = livemetrics.Round3
 
 // liveRow is the live_results row of a live attempt.
 func liveRow(region string, r Result) models.LiveResult {
 	rep := r.Live
-	m := rep.Metrics
 	return models.LiveResult{
-		Region: region, Orchestrator: strings.ToLower(r.Orchestrator), URI: r.URI, Model: r.Capability.Model,
+		Region: region, Orchestrator: ethaddr.Fold(r.Orchestrator), URI: r.URI, Model: r.Capability.Model,
 		Stream: rep.Stream, StreamID: rep.StreamID, Params: rep.Params, Attempt: r.Attempt, Outcome: r.Outcome,
 		Error: r.Error, Flags: strings.Join(rep.Verdict.Flags, ","), Score: round3(rep.Verdict.Score),
 		FPSScore: round3(rep.Verdict.FPSScore), StartupScore: round3(rep.Verdict.StartupScore),
 		LatencyScore: round3(rep.Verdict.LatencyScore), SignalWidth: rep.SignalWidth, SignalHeight: rep.SignalHeight,
-		SignalFPS: rep.SignalFPS, MeasureMS: ms(rep.Duration), Frames: m.Frames, Width: m.Width, Height: m.Height,
-		StartupLatencyMS: ms(m.StartupLatency), FPSMean: round3(m.FPSMean), FPSLow: round3(m.FPSLow),
-		JitterMS: round3(m.JitterMS), Freezes: m.Freezes, FreezeTotalMS: ms(m.FreezeTotal), BlackFrames: m.BlackFrames,
-		BlackFraction: round3(m.BlackFraction), E2ELatencyMS: ms(m.E2ELatency), FlashesMatched: m.FlashesMatched,
-		PassThrough: m.PassThrough, InputSimilarity: round3(m.InputSimilarity), Ended: m.Ended,
-		EndedAfterMS: ms(m.EndedAfter), FPSFromPTS: round3(m.FPSFromPTS), FlashesSeen: m.FlashesSeen,
-		CounterLatencyMS: ms(m.CounterLatency), CounterFrames: m.CounterFrames, InputDiff: round3(m.InputDiff),
-		Compared: m.Compared, ObservedMS: ms(m.Observed), CatchUpFrames: m.CatchUpFrames, StatusState: rep.Status.State, StatusInputFPS: round3(rep.Status.InputFPS),
-		StatusInferenceFPS: round3(rep.Status.InferenceFPS), StatusOrchestrator: rep.Status.OrchestratorURL,
-		StatusError: rep.Status.Error, StatusJSON: rep.Status.Raw, Thumbnail: m.Thumbnail,
+		SignalFPS: rep.SignalFPS, MeasureMS: ms(rep.Duration), Metrics: rep.Metrics.Metrics.Rounded(),
+		Status: rep.Status.Status.Rounded(), Thumbnail: rep.Metrics.Thumbnail,
 	}
 }
 
 // unavailableMarks are the texts with which a gateway says that no
-// orchestrator could take the stream (reference §4.6, §6, §8): capacity,
-// not the orchestrator's failure.
+// orchestrator could take the stream (docs/livepeer.md, "Live video through
+// the gateway"): capacity, not the orchestrator's failure.
 var unavailableMarks = []string{"orchestratorcapped", "orchestrator capped", "orchestratorbusy", "orchestrator busy",
 	"insufficient capacity", "no capacity", "no orchestrators available", "no orchestrator available", "no orchestrators"}
 

@@ -2,20 +2,14 @@ package jobs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"log/slog"
-	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"jobtester/livepeer"
 	"jobtester/media/analyzer"
 	"jobtester/media/live"
 	"jobtester/models"
@@ -73,9 +67,10 @@ type LiveRunner struct {
 	NewMedia func() (*Media, error)
 	// Lane is the gateway live tests go through. While live tests run its
 	// webhook lists exactly the orchestrators under test (a gateway only
-	// selects among the orchestrators its webhook lists, reference §2.1,
-	// §4.6), so no batch test may run on it then: the sweep gives it to
-	// batch tests only after the last live test (Workers.LiveLane).
+	// selects among the orchestrators its webhook lists: docs/livepeer.md,
+	// "Orchestrator webhook and pinning"), so no batch test may run on it
+	// then: the sweep gives it to batch tests only after the last live test
+	// (Workers.LiveLane).
 	Lane   *Lane
 	Status LiveStatusReader
 	Config LiveConfig
@@ -103,207 +98,11 @@ func (r *LiveRunner) media() (*Media, error) {
 	return r.Media, r.mediaErr
 }
 
-// livePins is the live lane's webhook list: the URIs of the live tests
-// running now, each counted once per test.
-type livePins struct {
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func (p *livePins) change(w interface{ Pin(...string) }, uri string, delta int) {
-	if w == nil || uri == "" {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.counts == nil {
-		p.counts = map[string]int{}
-	}
-	p.counts[uri] += delta
-	if p.counts[uri] <= 0 {
-		delete(p.counts, uri)
-	}
-	uris := make([]string, 0, len(p.counts))
-	for u := range p.counts {
-		uris = append(uris, u)
-	}
-	sort.Strings(uris) // the same list for the same tests, whatever the order they started in
-	w.Pin(uris...)
-}
-
-// LiveStatusReader reads the gateway's status of a live stream.
-type LiveStatusReader interface {
-	// LiveStatus returns the status of streamID; found is false while the
-	// gateway does not know the stream (404). An error means the gateway
-	// could not be asked or answered nonsense.
-	LiveStatus(ctx context.Context, streamID string) (snap LiveStatusSnapshot, found bool, err error)
-}
-
-// newStreamName is a fresh stream (path) and streamId: unique per
-// attempt, so neither the media server nor the gateway can confuse two
-// tests, and recognisable as ours in their logs.
-func newStreamName() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return "jobtester-" + hex.EncodeToString(b[:])
-}
-
-// liveQuery builds the publish query (reference §4.2): pipeline = the live
-// model, streamId, orchestrator = the pin, params = JSON.
-func liveQuery(model, streamID, pin, params string) string {
-	// Built by hand, not url.Values.Encode, to keep the keys in the order
-	// the reference documents: a human reading the hook sees them so.
-	return "pipeline=" + url.QueryEscape(model) + "&streamId=" + url.QueryEscape(streamID) +
-		"&orchestrator=" + url.QueryEscape(pin) + "&params=" + url.QueryEscape(params)
-}
-
-// liveParams is the params JSON: width and height of the signal, then the
-// configured params over them.
-func liveParams(sig live.SignalConfig, extra map[string]any) (string, error) {
-	p := map[string]any{"width": sig.Width, "height": sig.Height}
-	for k, v := range extra {
-		p[k] = v
-	}
-	b, err := json.Marshal(p) // map keys come out sorted: the same JSON every test
-	if err != nil {
-		return "", fmt.Errorf("encode live params: %w", err)
-	}
-	return string(b), nil
-}
-
-// sentLog records when each input frame was handed to the connection, for
-// the analyzer's latency and pass-through measurements.
-type sentLog struct {
-	mu    sync.Mutex
-	times []time.Time
-	first chan struct{}
-}
-
-func newSentLog() *sentLog { return &sentLog{first: make(chan struct{})} }
-
-func (s *sentLog) add(n int, at time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n != len(s.times) { // Publish numbers frames 0, 1, 2… without gaps
-		return
-	}
-	s.times = append(s.times, at)
-	if n == 0 {
-		close(s.first)
-	}
-}
-
-func (s *sentLog) get(n int) (time.Time, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n < 0 || n >= len(s.times) {
-		return time.Time{}, false
-	}
-	return s.times[n], true
-}
-
-// statusWatch polls the gateway's /status for one stream in the
-// background and keeps the latest answer, the first error, and whether
-// the gateway ever answered at all.
-type statusWatch struct {
-	mu        sync.Mutex
-	snap      LiveStatusSnapshot
-	firstErr  string // first gateway_status error seen
-	askErr    error  // last failure to ask
-	answered  bool   // the gateway answered (200 or 404) at least once
-	unavail   chan struct{}
-	unavailed bool
-}
-
-func (w *statusWatch) record(snap LiveStatusSnapshot, found bool, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err != nil {
-		w.askErr = err
-		return
-	}
-	w.answered, w.askErr = true, nil
-	if !found {
-		return
-	}
-	w.snap = snap
-	w.snap.Seen = true
-	if snap.Error != "" && w.firstErr == "" {
-		w.firstErr = snap.Error
-	}
-	if isUnavailableText(snap.Error) && !w.unavailed {
-		w.unavailed = true
-		close(w.unavail)
-	}
-}
-
-func (w *statusWatch) result() (LiveStatusSnapshot, bool, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s := w.snap
-	if w.firstErr != "" {
-		s.Error = w.firstErr
-	}
-	return s, w.answered, w.askErr
-}
-
-func watchStatus(ctx context.Context, status LiveStatusReader, every time.Duration, streamID string, w *statusWatch) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		actx, cancel := context.WithTimeout(ctx, max(every, 5*time.Second))
-		snap, found, err := status.LiveStatus(actx, streamID)
-		cancel()
-		if ctx.Err() != nil {
-			return
-		}
-		w.record(snap, found, err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // Run is a LiveExecutor: one live test of t, classified and scored.
 func (r *LiveRunner) Run(ctx context.Context, t Target, attempt int) Result {
-	cfg := r.Config.withDefaults()
-	res := Result{Target: t, Lane: "live", Attempt: attempt, StartedAt: time.Now()}
-	stream := newStreamName()
-	rep := &LiveReport{Stream: stream, StreamID: stream, SignalWidth: cfg.Signal.Width, SignalHeight: cfg.Signal.Height,
-		SignalFPS: cfg.Signal.FPS, Duration: cfg.Duration}
-	res.Live = rep
-	finish := func(o models.Outcome, msg string) Result {
-		res.Outcome, res.Error, res.FinishedAt = o, cleanText(msg), time.Now()
-		if res.RoundTrip == 0 && o != models.OutcomeTesterError {
-			// No output: the compatible record's round-trip time is the
-			// time waited in vain, never 0, which would rank as fast.
-			res.RoundTrip = res.FinishedAt.Sub(res.StartedAt)
-		}
-		return res
-	}
-	params, err := liveParams(cfg.Signal, cfg.Params)
-	if err != nil {
-		return finish(models.OutcomeTesterError, err.Error())
-	}
-	rep.Params = params
-	rep.Query = liveQuery(t.Capability.Model, stream, t.URI, params)
-	res.Input = describeLiveInput(t, rep)
-	sig, err := live.NewSignal(cfg.Signal)
-	if err != nil {
-		return finish(models.OutcomeTesterError, "test signal: "+err.Error())
-	}
-	media, err := r.media()
-	if err != nil {
-		return finish(models.OutcomeTesterError, "media server: "+err.Error())
-	}
-	status := r.Status
-	if status == nil {
-		if r.Lane == nil || r.Lane.Client == nil {
-			return finish(models.OutcomeTesterError, "no live gateway configured")
-		}
-		status = GatewayLiveStatus(r.Lane.Client)
+	lt := r.newLiveTest(t, attempt)
+	if msg := lt.prepare(); msg != "" {
+		return lt.finish(models.OutcomeTesterError, msg)
 	}
 	if r.Lane != nil && r.Lane.Webhook != nil {
 		r.pins.change(r.Lane.Webhook, t.URI, 1)
@@ -312,179 +111,293 @@ func (r *LiveRunner) Run(ctx context.Context, t Target, attempt int) Result {
 
 	// Everything the test does ends by this deadline, whatever the network
 	// does: wait for output, measure, and a margin to tear down.
-	testCtx, cancelTest := context.WithTimeout(ctx, cfg.FirstOutputTimeout+cfg.Duration+15*time.Second)
+	testCtx, cancelTest := context.WithTimeout(ctx, lt.cfg.FirstOutputTimeout+lt.cfg.Duration+15*time.Second)
 	defer cancelTest()
-
-	sent := newSentLog()
 	pubCtx, stopPub := context.WithCancel(testCtx)
 	defer stopPub()
-	pubDone := make(chan error, 1)
-	go func() { pubDone <- sig.Publish(pubCtx, media.PublishURL(stream, rep.Query), sent.add) }()
-	// The clock of the test starts with the first frame handed to the media
-	// server, not with the dial: the startup latency is the network's.
-	select {
-	case <-sent.first:
-	case err := <-pubDone:
-		pubDone <- err
-		if ctx.Err() != nil {
-			return finish(models.OutcomeTesterError, "test cancelled: the sweep was stopped")
-		}
-		return finish(models.OutcomeTesterError, fmt.Sprintf("could not publish the test signal to the media server: %v", orNil(err)))
-	case <-testCtx.Done():
-		if ctx.Err() != nil {
-			return finish(models.OutcomeTesterError, "test cancelled: the sweep was stopped")
-		}
-		return finish(models.OutcomeTesterError, "the media server took no frame of the test signal")
+	if msg := lt.publish(ctx, testCtx, pubCtx); msg != "" {
+		return lt.finish(models.OutcomeTesterError, msg)
 	}
-	publishStart, _ := sent.get(0)
-	rep.PublishStart = publishStart
 
 	watch := &statusWatch{unavail: make(chan struct{})}
 	statusCtx, stopStatus := context.WithCancel(testCtx)
 	statusDone := make(chan struct{})
-	go func() { defer close(statusDone); watchStatus(statusCtx, status, cfg.StatusEvery, stream, watch) }()
+	go func() {
+		defer close(statusDone)
+		watchStatus(statusCtx, lt.status, lt.cfg.StatusEvery, lt.stream, watch)
+	}()
 	defer func() { stopStatus(); <-statusDone }()
-
-	// outputSeen closes at the first output frame: until then a gateway
-	// that says "no capacity" or drops the publisher ends the test early.
-	outputSeen := make(chan struct{})
 	if r.Previews != nil {
-		end := r.Previews.Begin(LiveStream{StreamID: stream, Orchestrator: t.Orchestrator, Model: t.Capability.Model, StartedAt: publishStart})
+		end := r.Previews.Begin(LiveStream{StreamID: lt.stream, Orchestrator: t.Orchestrator, Model: t.Capability.Model,
+			StartedAt: lt.rep.PublishStart})
 		defer end()
 	}
 	anaCtx, stopAna := context.WithCancel(testCtx)
 	defer stopAna()
-	type anaResult struct {
-		rep analyzer.Report
-		err error
-	}
-	anaDone := make(chan anaResult, 1)
-	go func() {
-		// The first frame ends the wait on the gateway's signs of failure;
-		// the frames also feed the admin's live preview.
-		opt := analyzer.Options{URL: media.ReadURL(stream + "-out"), PublishStart: publishStart, Signal: sig, Sent: sent.get,
-			FirstFrameTimeout: cfg.FirstOutputTimeout, Duration: cfg.Duration, FreezeThreshold: cfg.FreezeThreshold,
-			OnFirstFrame: func(time.Time) { close(outputSeen) }}
-		if r.Previews != nil {
-			opt.OnFrame = func(img *image.YCbCr, at time.Time) { r.Previews.Frame(stream, img, at) }
-		}
-		m, err := analyzer.Analyze(anaCtx, opt)
-		anaDone <- anaResult{m, err}
-	}()
+	w := lt.await(testCtx, watch, lt.analyze(anaCtx), stopAna)
 
-	var gaveUp string // why the runner stopped waiting for output
-	var pubErr error
-	pubEnded := false
-	var grace <-chan time.Time
-	unavail := watch.unavail
-	var ana anaResult
-wait:
-	for {
-		select {
-		case ana = <-anaDone:
-			break wait
-		case <-unavail:
-			unavail = nil
-			if snap, _, _ := watch.result(); !isClosed(outputSeen) {
-				gaveUp = "the gateway found no orchestrator for the stream: " + snap.Error
-				stopAna()
-			}
-		case pubErr = <-pubDone:
-			pubEnded = true
-			pubDone = nil
-			if !isClosed(outputSeen) && testCtx.Err() == nil {
-				grace = time.After(cfg.KickGrace)
-			}
-		case <-grace:
-			grace = nil
-			if !isClosed(outputSeen) {
-				gaveUp = "the gateway dropped the stream before any output"
-				stopAna()
-			}
-		}
-	}
 	// Stop the input and take the gateway's last word on the stream.
 	stopPub()
-	if !pubEnded {
-		pubErr = <-pubDone
-		pubEnded = true
+	if !w.pubEnded {
+		w.pubErr = <-lt.pubDone
 	}
 	stopStatus()
 	<-statusDone
 	if ctx.Err() == nil {
 		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		snap, found, err := status.LiveStatus(fctx, stream)
+		snap, found, err := lt.status.LiveStatus(fctx, lt.stream)
 		cancel()
 		watch.record(snap, found, err)
 	}
-	snap, answered, askErr := watch.result()
-	rep.Status = snap
-
+	var gw gatewayView
+	lt.rep.Status, gw.answered, gw.askErr = watch.result()
 	if ctx.Err() != nil {
-		return finish(models.OutcomeTesterError, "test cancelled: the sweep was stopped")
+		return lt.finish(models.OutcomeTesterError, "test cancelled: the sweep was stopped")
 	}
+	return lt.classify(ctx, w, gw)
+}
+
+// liveTest is one run of LiveRunner.Run: what it set up and what it has
+// learned so far.
+type liveTest struct {
+	r      *LiveRunner
+	cfg    LiveConfig
+	t      Target
+	res    Result
+	rep    *LiveReport
+	stream string
+
+	sig    *live.Signal
+	media  *Media
+	status LiveStatusReader
+
+	sent    *sentLog
+	pubDone chan error // the publisher's end
+	// outputSeen closes at the first output frame: until then a gateway
+	// that says "no capacity" or drops the publisher ends the test early.
+	outputSeen chan struct{}
+}
+
+func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
+	cfg := r.Config.withDefaults()
+	stream := newStreamName()
+	lt := &liveTest{r: r, cfg: cfg, t: t, stream: stream, sent: newSentLog(), pubDone: make(chan error, 1),
+		outputSeen: make(chan struct{}),
+		res:        Result{Target: t, Lane: "live", Attempt: attempt, StartedAt: time.Now()},
+		rep: &LiveReport{Stream: stream, StreamID: stream, SignalWidth: cfg.Signal.Width, SignalHeight: cfg.Signal.Height,
+			SignalFPS: cfg.Signal.FPS, Duration: cfg.Duration}}
+	lt.res.Live = lt.rep
+	return lt
+}
+
+// finish classifies the test as o, for the reason msg.
+func (lt *liveTest) finish(o models.Outcome, msg string) Result {
+	res := &lt.res
+	res.Outcome, res.Error, res.FinishedAt = o, cleanText(msg), time.Now()
+	if res.RoundTrip == 0 && o != models.OutcomeTesterError {
+		// No output: the compatible record's round-trip time is the
+		// time waited in vain, never 0, which would rank as fast.
+		res.RoundTrip = res.FinishedAt.Sub(res.StartedAt)
+	}
+	return *res
+}
+
+// prepare builds the query, the signal and the clients the test needs;
+// a message says what is missing.
+func (lt *liveTest) prepare() string {
+	params, err := liveParams(lt.cfg.Signal, lt.cfg.Params)
+	if err != nil {
+		return err.Error()
+	}
+	lt.rep.Params = params
+	lt.rep.Query = liveQuery(lt.t.Capability.Model, lt.stream, lt.t.URI, params)
+	lt.res.Input = describeLiveInput(lt.t, lt.rep)
+	if lt.sig, err = live.NewSignal(lt.cfg.Signal); err != nil {
+		return "test signal: " + err.Error()
+	}
+	if lt.media, err = lt.r.media(); err != nil {
+		return "media server: " + err.Error()
+	}
+	lt.status = lt.r.Status
+	if lt.status == nil {
+		if lt.r.Lane == nil || lt.r.Lane.Client == nil {
+			return "no live gateway configured"
+		}
+		lt.status = GatewayLiveStatus(lt.r.Lane.Client)
+	}
+	return ""
+}
+
+// publish starts publishing the signal and waits for its first frame to be
+// handed to the media server; a message says why it was not.
+func (lt *liveTest) publish(ctx, testCtx, pubCtx context.Context) string {
+	go func() {
+		lt.pubDone <- lt.sig.Publish(pubCtx, lt.media.PublishURL(lt.stream, lt.rep.Query), lt.sent.add)
+	}()
+	// The clock of the test starts with the first frame handed to the media
+	// server, not with the dial: the startup latency is the network's.
+	select {
+	case <-lt.sent.first:
+	case err := <-lt.pubDone:
+		lt.pubDone <- err
+		if ctx.Err() != nil {
+			return "test cancelled: the sweep was stopped"
+		}
+		return fmt.Sprintf("could not publish the test signal to the media server: %v", orNil(err))
+	case <-testCtx.Done():
+		if ctx.Err() != nil {
+			return "test cancelled: the sweep was stopped"
+		}
+		return "the media server took no frame of the test signal"
+	}
+	lt.rep.PublishStart, _ = lt.sent.get(0)
+	return ""
+}
+
+// anaResult is what the analyzer made of the output.
+type anaResult struct {
+	rep analyzer.Report
+	err error
+}
+
+// analyze reads and measures the output in the background.
+func (lt *liveTest) analyze(ctx context.Context) <-chan anaResult {
+	done := make(chan anaResult, 1)
+	go func() {
+		// The first frame ends the wait on the gateway's signs of failure;
+		// the frames also feed the admin's live preview.
+		opt := analyzer.Options{URL: lt.media.ReadURL(lt.stream + "-out"), PublishStart: lt.rep.PublishStart,
+			Signal: lt.sig, Sent: lt.sent.get, FirstFrameTimeout: lt.cfg.FirstOutputTimeout, Duration: lt.cfg.Duration,
+			FreezeThreshold: lt.cfg.FreezeThreshold, OnFirstFrame: func(time.Time) { close(lt.outputSeen) }}
+		if p := lt.r.Previews; p != nil {
+			opt.OnFrame = func(img *image.YCbCr, at time.Time) { p.Frame(lt.stream, img, at) }
+		}
+		m, err := analyzer.Analyze(ctx, opt)
+		done <- anaResult{m, err}
+	}()
+	return done
+}
+
+// waited is how the wait for the analyzer ended.
+type waited struct {
+	ana      anaResult
+	gaveUp   string // why the runner stopped waiting for output
+	pubErr   error
+	pubEnded bool
+}
+
+// await waits for the analyzer, stopping it early when the gateway says it
+// has no orchestrator or drops the publisher before any output.
+func (lt *liveTest) await(testCtx context.Context, watch *statusWatch, anaDone <-chan anaResult, stopAna func()) waited {
+	var w waited
+	var grace <-chan time.Time
+	unavail := watch.unavail
+	pubDone := lt.pubDone
+	for {
+		select {
+		case w.ana = <-anaDone:
+			return w
+		case <-unavail:
+			unavail = nil
+			if snap, _, _ := watch.result(); !isClosed(lt.outputSeen) {
+				w.gaveUp = "the gateway found no orchestrator for the stream: " + snap.StatusError
+				stopAna()
+			}
+		case w.pubErr = <-pubDone:
+			w.pubEnded = true
+			pubDone = nil
+			if !isClosed(lt.outputSeen) && testCtx.Err() == nil {
+				grace = time.After(lt.cfg.KickGrace)
+			}
+		case <-grace:
+			grace = nil
+			if !isClosed(lt.outputSeen) {
+				w.gaveUp = "the gateway dropped the stream before any output"
+				stopAna()
+			}
+		}
+	}
+}
+
+// gatewayView is whether the gateway answered the status polls at all.
+type gatewayView struct {
+	answered bool
+	askErr   error // the last failure to ask
+}
+
+// classify turns what the test saw into its outcome and verdict.
+func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Result {
+	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
 	rep.Output = ana.err == nil && ana.rep.Frames > 0
 	if rep.Output {
-		res.RoundTrip = ana.rep.StartupLatency
+		lt.res.RoundTrip = ana.rep.StartupLatency()
 	}
 	switch {
 	case rep.Output:
-	case gaveUp != "":
-		if err := media.Check(ctx); err != nil {
-			return finish(models.OutcomeTesterError, "media server unreachable: "+err.Error())
+	case w.gaveUp != "":
+		if err := lt.media.Check(ctx); err != nil {
+			return lt.finish(models.OutcomeTesterError, "media server unreachable: "+err.Error())
 		}
-		if snap.Error != "" && !strings.Contains(gaveUp, snap.Error) {
-			gaveUp += ": " + snap.Error
+		gaveUp := w.gaveUp
+		if snap.StatusError != "" && !strings.Contains(gaveUp, snap.StatusError) {
+			gaveUp += ": " + snap.StatusError
 		}
-		return finish(models.OutcomeUnavailable, gaveUp)
+		return lt.finish(models.OutcomeUnavailable, gaveUp)
 	case errors.Is(ana.err, analyzer.ErrNoOutput):
-		if isUnavailableText(snap.Error) {
-			return finish(models.OutcomeUnavailable, "the gateway found no orchestrator for the stream: "+snap.Error)
-		}
-		if !answered && askErr != nil {
-			// Not one status answer: the gateway itself is unreachable, so
-			// nothing is known about the orchestrator.
-			return finish(models.OutcomeTesterError, "live gateway unreachable: "+askErr.Error())
-		}
-		if err := media.Check(ctx); err != nil {
-			return finish(models.OutcomeTesterError, "media server unreachable: "+err.Error())
-		}
-		msg := fmt.Sprintf("no output within %s", cfg.FirstOutputTimeout)
-		if snap.Error != "" {
-			msg += "; gateway error: " + snap.Error
-		} else if snap.State != "" {
-			msg += "; gateway state " + snap.State
-		}
-		rep.Verdict = scoring.Live(liveMeasure(rep))
-		return finish(models.OutcomeFail, msg)
+		return lt.noOutput(ctx, gw)
 	case ana.err != nil && ana.rep.Frames > 0:
 		// The output began, then broke other than by ending. Our media
 		// server only relays bytes: if it is fine, the stream it was sent
 		// was broken.
-		rep.Metrics, rep.Output = ana.rep, true
-		if err := media.Check(ctx); err != nil {
-			return finish(models.OutcomeTesterError, "media server failed during the test: "+err.Error())
+		rep.Output = true
+		if err := lt.media.Check(ctx); err != nil {
+			return lt.finish(models.OutcomeTesterError, "media server failed during the test: "+err.Error())
 		}
-		res.RoundTrip = ana.rep.StartupLatency
+		lt.res.RoundTrip = ana.rep.StartupLatency()
 		rep.Verdict = scoring.Live(liveMeasure(rep))
-		return finish(models.OutcomeFail, "output broke: "+ana.err.Error())
+		return lt.finish(models.OutcomeFail, "output broke: "+ana.err.Error())
 	case ana.err != nil:
-		return finish(models.OutcomeTesterError, "reading the output: "+ana.err.Error())
+		return lt.finish(models.OutcomeTesterError, "reading the output: "+ana.err.Error())
 	default:
-		return finish(models.OutcomeFail, fmt.Sprintf("no output within %s", cfg.FirstOutputTimeout))
+		return lt.finish(models.OutcomeFail, fmt.Sprintf("no output within %s", lt.cfg.FirstOutputTimeout))
 	}
-	if pubErr != nil && ana.rep.Ended {
+	if w.pubErr != nil && ana.rep.Ended {
 		// The input went first: was it our media server?
-		if err := media.Check(ctx); err != nil {
-			return finish(models.OutcomeTesterError, "media server failed during the test: "+err.Error())
+		if err := lt.media.Check(ctx); err != nil {
+			return lt.finish(models.OutcomeTesterError, "media server failed during the test: "+err.Error())
 		}
 	}
 	rep.Verdict = scoring.Live(liveMeasure(rep))
 	if !rep.Verdict.Pass {
-		return finish(models.OutcomeFail, describeFlags(rep))
+		return lt.finish(models.OutcomeFail, describeFlags(rep))
 	}
-	return finish(models.OutcomePass, "")
+	return lt.finish(models.OutcomePass, "")
+}
+
+// noOutput classifies a test whose output never came: the gateway's
+// capacity, the gateway or our media server, or else the orchestrator.
+func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
+	snap := lt.rep.Status
+	if isUnavailableText(snap.StatusError) {
+		return lt.finish(models.OutcomeUnavailable, "the gateway found no orchestrator for the stream: "+snap.StatusError)
+	}
+	if !gw.answered && gw.askErr != nil {
+		// Not one status answer: the gateway itself is unreachable, so
+		// nothing is known about the orchestrator.
+		return lt.finish(models.OutcomeTesterError, "live gateway unreachable: "+gw.askErr.Error())
+	}
+	if err := lt.media.Check(ctx); err != nil {
+		return lt.finish(models.OutcomeTesterError, "media server unreachable: "+err.Error())
+	}
+	msg := fmt.Sprintf("no output within %s", lt.cfg.FirstOutputTimeout)
+	if snap.StatusError != "" {
+		msg += "; gateway error: " + snap.StatusError
+	} else if snap.StatusState != "" {
+		msg += "; gateway state " + snap.StatusState
+	}
+	lt.rep.Verdict = scoring.Live(liveMeasure(lt.rep))
+	return lt.finish(models.OutcomeFail, msg)
 }
 
 func isClosed(ch chan struct{}) bool {
@@ -501,48 +414,4 @@ func orNil(err error) string {
 		return "the publisher stopped"
 	}
 	return err.Error()
-}
-
-// describeLiveInput is the compatible record's input_parameters: the
-// query's keys as JSON, params decoded, plus the signal and measurement.
-func describeLiveInput(t Target, rep *LiveReport) string {
-	var params any = rep.Params
-	var decoded map[string]any
-	if json.Unmarshal([]byte(rep.Params), &decoded) == nil {
-		params = decoded
-	}
-	in := map[string]any{
-		"pipeline": t.Capability.Model, "streamId": rep.StreamID, "orchestrator": t.URI, "params": params,
-		"signal":   fmt.Sprintf("%dx%d@%d", rep.SignalWidth, rep.SignalHeight, rep.SignalFPS),
-		"duration": rep.Duration.String(),
-	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		return "{}"
-	}
-	return string(b)
-}
-
-// GatewayLiveStatus reads live status from a gateway's HTTP API.
-func GatewayLiveStatus(c *livepeer.GatewayClient) LiveStatusReader { return gatewayStatus{c} }
-
-type gatewayStatus struct{ c *livepeer.GatewayClient }
-
-func (g gatewayStatus) LiveStatus(ctx context.Context, streamID string) (LiveStatusSnapshot, bool, error) {
-	s, err := g.c.LiveStatus(ctx, streamID)
-	if errors.Is(err, livepeer.ErrStreamNotFound) {
-		return LiveStatusSnapshot{}, false, nil
-	}
-	if err != nil {
-		return LiveStatusSnapshot{}, false, err
-	}
-	snap := LiveStatusSnapshot{State: s.State, InputFPS: s.InputFPS, InferenceFPS: s.InferenceFPS,
-		OrchestratorURL: s.OrchestratorURL, Error: s.GatewayError}
-	if snap.Error == "" && s.LastError != "" {
-		snap.Error = "runner: " + s.LastError
-	}
-	if raw, err := json.Marshal(s); err == nil && len(raw) <= 16<<10 {
-		snap.Raw = string(raw)
-	}
-	return snap, true, nil
 }

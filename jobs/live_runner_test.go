@@ -84,16 +84,6 @@ var liveTarget = Target{Orchestrator: "0x00000000000000000000000000000000000000a
 // network's capacity (unavailable) or ours (tester_error).
 func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 	t.Parallel()
-	closedURL := func() string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		u := "http://" + ln.Addr().String()
-		ln.Close()
-		return u
-	}
-
 	t.Run("no output while the gateway knows nothing of the stream is a fail", func(t *testing.T) {
 		t.Parallel()
 		g := newFakeLiveGateway(t)
@@ -129,7 +119,7 @@ func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 		r, _ := runnerFor(t, g.srv.URL)
 		res := r.Run(context.Background(), liveTarget, 1)
 		if res.Outcome != models.OutcomeFail || !strings.Contains(res.Error, "timeout waiting for segments") ||
-			res.Live.Status.State != "LOADING" || !res.Live.Status.Seen {
+			res.Live.Status.StatusState != "LOADING" || !res.Live.Status.Seen {
 			t.Fatalf("%s %q %+v", res.Outcome, res.Error, res.Live.Status)
 		}
 	})
@@ -170,9 +160,16 @@ func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 		}
 	})
 
+}
+
+// TestLiveRunnerOwnsItsOwnFailures: what goes wrong on the tester's side
+// (the gateway it cannot reach, its media server, a stopped sweep) is a
+// tester_error, never the orchestrator's fail.
+func TestLiveRunnerOwnsItsOwnFailures(t *testing.T) {
+	t.Parallel()
 	t.Run("an unreachable gateway is a tester error", func(t *testing.T) {
 		t.Parallel()
-		r, _ := runnerFor(t, closedURL())
+		r, _ := runnerFor(t, closedURL(t))
 		res := r.Run(context.Background(), liveTarget, 1)
 		if res.Outcome != models.OutcomeTesterError || !strings.Contains(res.Error, "live gateway unreachable") {
 			t.Fatalf("%s %q", res.Outcome, res.Error)
@@ -183,7 +180,7 @@ func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 		t.Parallel()
 		g := newFakeLiveGateway(t)
 		r, _ := runnerFor(t, g.srv.URL)
-		dead, err := StartMedia(context.Background(), MediaConfig{Server: "rtmp" + strings.TrimPrefix(closedURL(), "http")})
+		dead, err := StartMedia(context.Background(), MediaConfig{Server: "rtmp" + strings.TrimPrefix(closedURL(t), "http")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,6 +202,18 @@ func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 			t.Fatalf("%s %q", res.Outcome, res.Error)
 		}
 	})
+}
+
+// closedURL is an http URL on a loopback port nothing listens on.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "http://" + ln.Addr().String()
+	ln.Close()
+	return u
 }
 
 func TestLiveQueryKeepsTheParamsJSON(t *testing.T) {

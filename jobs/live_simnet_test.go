@@ -160,40 +160,8 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 	for _, s := range truth.LiveStreams {
 		streams[s.StreamID] = s
 	}
-	report := func(n string) (jobs.Result, *jobs.LiveReport) {
-		r, ok := byName[n]
-		if !ok || r.Live == nil {
-			t.Fatalf("no live result for %s", n)
-		}
-		t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
-			n, r.Outcome, r.Live.Metrics.StartupLatency.Round(time.Millisecond), r.Live.Metrics.E2ELatency.Round(time.Millisecond),
-			r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.Freezes,
-			r.Live.Metrics.FreezeTotal.Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
-			r.Live.Metrics.InputSimilarity, r.Live.Metrics.Ended, r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Error)
-		return r, r.Live
-	}
-	// checkTiming compares the measured startup with the truth's first
-	// output frame, and the end-to-end latency with the injected one.
-	checkTiming := func(n string, lr *jobs.LiveReport, added time.Duration) {
-		s, ok := streams[lr.StreamID]
-		if !ok || s.FirstOutput == nil {
-			t.Errorf("%s: no first output in the truth: %+v", n, s)
-			return
-		}
-		wantStartup := s.FirstOutput.Sub(lr.PublishStart)
-		if d := lr.Metrics.StartupLatency - wantStartup; d < -100*time.Millisecond || d > 100*time.Millisecond {
-			t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent)", n, lr.Metrics.StartupLatency, wantStartup, wantStartup)
-		}
-		if s.Profile != nil && lr.Metrics.StartupLatency < time.Duration(s.Profile.StartupDelayMS)*time.Millisecond {
-			t.Errorf("%s: startup %v is below the injected delay %vms", n, lr.Metrics.StartupLatency, s.Profile.StartupDelayMS)
-		}
-		if lr.Metrics.FlashesMatched == 0 {
-			t.Errorf("%s: no flash matched", n)
-		} else if d := lr.Metrics.E2ELatency - added; d < -100*time.Millisecond || d > 100*time.Millisecond {
-			t.Errorf("%s: end-to-end latency %v, injected %v", n, lr.Metrics.E2ELatency, added)
-		}
-	}
-
+	seen := liveSweepSeen{t: t, byName: byName, streams: streams}
+	report, checkTiming := seen.report, seen.checkTiming
 	r, lr := report("honest")
 	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || lr.Metrics.Freezes != 0 || lr.Metrics.PassThrough ||
 		lr.Metrics.BlackFrames != 0 || lr.Metrics.Ended || lr.Verdict.Score <= 0.5 {
@@ -202,7 +170,7 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 	if !within(lr.Metrics.FPSMean, 30, 1) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
 		t.Errorf("honest: fps %.2f, %dx%d, thumbnail %d bytes", lr.Metrics.FPSMean, lr.Metrics.Width, lr.Metrics.Height, len(lr.Metrics.Thumbnail))
 	}
-	if lr.Status.State != livepeer.LiveStateOnline || lr.Status.OrchestratorURL != r.URI {
+	if lr.Status.StatusState != livepeer.LiveStateOnline || lr.Status.StatusOrchestrator != r.URI {
 		t.Errorf("honest: gateway status %+v", lr.Status)
 	}
 	checkTiming("honest", lr, 200*time.Millisecond)
@@ -234,8 +202,60 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 		t.Errorf("capped: %s %q, want unavailable", r.Outcome, r.Error)
 	}
 
-	// The gateway saw each test's query exactly as sent: pipeline,
-	// streamId, the pin and the params JSON.
+	checkQueriesReachedTheGateway(t, byName, streams)
+	checkLiveSweepStored(t, h.st, sw.ID)
+}
+
+// liveSweepSeen is what a live sweep against simnet produced: the results
+// by orchestrator name and the network's truth by stream.
+type liveSweepSeen struct {
+	t       *testing.T
+	byName  map[string]jobs.Result
+	streams map[string]simnet.LiveStreamTruth
+}
+
+// report logs the live result of n and returns it.
+func (s liveSweepSeen) report(n string) (jobs.Result, *jobs.LiveReport) {
+	s.t.Helper()
+	r, ok := s.byName[n]
+	if !ok || r.Live == nil {
+		s.t.Fatalf("no live result for %s", n)
+	}
+	s.t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
+		n, r.Outcome, r.Live.Metrics.StartupLatency().Round(time.Millisecond), r.Live.Metrics.E2ELatency().Round(time.Millisecond),
+		r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.Freezes,
+		r.Live.Metrics.FreezeTotal().Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
+		r.Live.Metrics.InputSimilarity, r.Live.Metrics.Ended, r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Error)
+	return r, r.Live
+}
+
+// checkTiming compares the measured startup with the truth's first output
+// frame, and the end-to-end latency with the injected one.
+func (s liveSweepSeen) checkTiming(n string, lr *jobs.LiveReport, added time.Duration) {
+	s.t.Helper()
+	st, ok := s.streams[lr.StreamID]
+	if !ok || st.FirstOutput == nil {
+		s.t.Errorf("%s: no first output in the truth: %+v", n, st)
+		return
+	}
+	wantStartup := st.FirstOutput.Sub(lr.PublishStart)
+	if d := lr.Metrics.StartupLatency() - wantStartup; d < -100*time.Millisecond || d > 100*time.Millisecond {
+		s.t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent)", n, lr.Metrics.StartupLatency(), wantStartup, wantStartup)
+	}
+	if st.Profile != nil && lr.Metrics.StartupLatency() < time.Duration(st.Profile.StartupDelayMS)*time.Millisecond {
+		s.t.Errorf("%s: startup %v is below the injected delay %vms", n, lr.Metrics.StartupLatency(), st.Profile.StartupDelayMS)
+	}
+	if lr.Metrics.FlashesMatched == 0 {
+		s.t.Errorf("%s: no flash matched", n)
+	} else if d := lr.Metrics.E2ELatency() - added; d < -100*time.Millisecond || d > 100*time.Millisecond {
+		s.t.Errorf("%s: end-to-end latency %v, injected %v", n, lr.Metrics.E2ELatency(), added)
+	}
+}
+
+// checkQueriesReachedTheGateway: the gateway saw each test's query exactly
+// as sent: pipeline, streamId, the pin and the params JSON.
+func checkQueriesReachedTheGateway(t *testing.T, byName map[string]jobs.Result, streams map[string]simnet.LiveStreamTruth) {
+	t.Helper()
 	wantParams := `{"height":256,"prompt":"a watercolour \u0026 ink, 100% \"calm\"","width":256}`
 	for n, r := range byName {
 		s, ok := streams[r.Live.StreamID]
@@ -256,13 +276,17 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 		}
 	}
 
-	// Everything was stored: a live row per attempt, linked to its
-	// compatible record.
-	rows, err := h.st.LiveResults(context.Background(), models.LiveFilter{SweepID: sw.ID})
+}
+
+// checkLiveSweepStored: everything was stored, a live row per attempt,
+// linked to its compatible record.
+func checkLiveSweepStored(t *testing.T, st *models.Store, sweepID int64) {
+	t.Helper()
+	rows, err := st.LiveResults(context.Background(), models.LiveFilter{SweepID: sweepID})
 	if err != nil || len(rows) != 7 {
 		t.Fatalf("%d live rows stored (%v)", len(rows), err)
 	}
-	compat, err := h.st.SweepResults(context.Background(), sw.ID)
+	compat, err := st.SweepResults(context.Background(), sweepID)
 	if err != nil || len(compat) != 8 {
 		t.Fatalf("%d results stored (%v)", len(compat), err)
 	}
@@ -327,8 +351,8 @@ func TestLiveAgainstAnExternalMediaServer(t *testing.T) {
 	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !within(lr.Metrics.FPSMean, 30, 1) {
 		t.Fatalf("%s %q flags %v fps %.2f", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.FPSMean)
 	}
-	if d := lr.Metrics.E2ELatency - 150*time.Millisecond; d < -100*time.Millisecond || d > 100*time.Millisecond {
-		t.Errorf("e2e latency %v, injected 150ms", lr.Metrics.E2ELatency)
+	if d := lr.Metrics.E2ELatency() - 150*time.Millisecond; d < -100*time.Millisecond || d > 100*time.Millisecond {
+		t.Errorf("e2e latency %v, injected 150ms", lr.Metrics.E2ELatency())
 	}
 	// The stream went through the external server, not the harness's.
 	truth := h.nw.Truth()

@@ -32,14 +32,14 @@ func TestPlanAddsLiveModelsOnlyWhenAsked(t *testing.T) {
 		{Orchestrator: b, URI: "https://b-live:9000", JobTypes: "live"},
 		{Orchestrator: d, URI: "https://d-live:8935", JobTypes: "live"}, // in no registry, live only
 	}
-	batch, skipped := Plan(found, mappings)
+	batch, skipped := Plan(found, mappings, PlanOptions{})
 	if len(batch) != 1 || batch[0].IsLive() {
 		t.Fatalf("batch plan = %+v", batch)
 	}
 	if len(skipped) != 1 || skipped[0].Orchestrator != b || skipped[0].Reason != "advertises no batch AI pipeline" {
 		t.Fatalf("skipped = %+v", skipped)
 	}
-	all, skipped := PlanWith(found, mappings, PlanOptions{Live: true})
+	all, skipped := Plan(found, mappings, PlanOptions{Live: true})
 	got := map[string]string{}
 	for _, tg := range all {
 		got[tg.Orchestrator+" "+tg.Capability.Pipeline+" "+tg.Capability.Model] = tg.URI

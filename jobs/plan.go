@@ -24,7 +24,7 @@ type Discovery struct {
 	Capabilities *livepeer.GatewayClient // /getOrchestratorAICapabilities or /getNetworkCapabilities
 	// Webhook is the orchestrator webhook of the Capabilities gateway. A
 	// gateway with a webhook only knows the orchestrators the webhook lists
-	// (reference §2.1), so while capabilities are read it lists every
+	// (docs/livepeer.md, "Orchestrator webhook and pinning"), so while capabilities are read it lists every
 	// orchestrator found, then goes back to listing none.
 	Webhook *livepeer.Webhook
 	Timeout time.Duration
@@ -97,14 +97,6 @@ type Skipped struct {
 	Reason       string `json:"reason"`
 }
 
-// Plan lists the batch tests of a sweep: every active orchestrator × every
-// pipeline/model it advertises that has a built-in test. The URI the
-// gateway is pinned to is the admin's AI mapping if there is one, else the
-// AI-registry URI, else the service URI.
-func Plan(found Found, mappings []models.URIMapping) ([]Target, []Skipped) {
-	return PlanWith(found, mappings, PlanOptions{})
-}
-
 // PlanOptions choose what a plan includes besides the batch tests.
 type PlanOptions struct {
 	// Live adds one live video test per live model an orchestrator
@@ -113,8 +105,11 @@ type PlanOptions struct {
 	Live bool
 }
 
-// PlanWith is Plan with options.
-func PlanWith(found Found, mappings []models.URIMapping, opt PlanOptions) ([]Target, []Skipped) {
+// Plan lists the batch tests of a sweep: every active orchestrator × every
+// pipeline/model it advertises that has a built-in test. The URI the
+// gateway is pinned to is the admin's AI mapping if there is one, else the
+// AI-registry URI, else the service URI. opt adds the live tests.
+func Plan(found Found, mappings []models.URIMapping, opt PlanOptions) ([]Target, []Skipped) {
 	aiURI, liveURI := map[string]string{}, map[string]string{}
 	for _, m := range mappings {
 		if m.Serves(models.MappingAI) && aiURI[m.Orchestrator] == "" {

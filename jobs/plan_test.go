@@ -36,7 +36,7 @@ func TestPlanHonoursMappingsAndSkipsWhatCannotBeTested(t *testing.T) {
 		{Orchestrator: b, URI: "https://b-batch:9000", JobTypes: "ai"},
 		{Orchestrator: d, URI: "https://d-offchain:8935", JobTypes: "ai,live"},
 	}
-	targets, skipped := Plan(found, mappings)
+	targets, skipped := Plan(found, mappings, PlanOptions{})
 	got := map[string]string{}
 	for _, tg := range targets {
 		got[tg.Orchestrator+" "+tg.Capability.Pipeline] = tg.URI

@@ -12,6 +12,7 @@ import (
 	"jobtester/dbtest"
 	"jobtester/jobs"
 	"jobtester/models"
+	"jobtester/testutil"
 )
 
 func TestValidateScheduleRefusesWhatParsesButMakesNoSense(t *testing.T) {
@@ -53,7 +54,7 @@ func TestSchedulerFollowsTheStoredSchedule(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	waitFor(t, "the config schedule", func() bool {
+	testutil.Eventually(t, "the config schedule", func() bool {
 		a := s.Active()
 		return a.Origin == "config" && a.Enabled && time.Until(a.Next) > 50*time.Minute
 	})
@@ -68,25 +69,14 @@ func TestSchedulerFollowsTheStoredSchedule(t *testing.T) {
 		s.Reload()
 	}
 	save(models.Schedule{Expr: "@every 1s", Enabled: true})
-	waitFor(t, "a sweep on the admin's schedule", func() bool { return fired.Load() >= 1 && s.Active().Origin == "admin" })
+	testutil.Eventually(t, "a sweep on the admin's schedule", func() bool { return fired.Load() >= 1 && s.Active().Origin == "admin" })
 
 	save(models.Schedule{Expr: "@every 1s", Enabled: false})
-	waitFor(t, "the schedule to be off", func() bool { a := s.Active(); return !a.Enabled && a.Next.IsZero() })
+	testutil.Eventually(t, "the schedule to be off", func() bool { a := s.Active(); return !a.Enabled && a.Next.IsZero() })
 
 	if err := st.DeleteSchedule(context.Background(), models.SweepSchedule); err != nil {
 		t.Fatal(err)
 	}
 	s.Reload()
-	waitFor(t, "the config schedule again", func() bool { a := s.Active(); return a.Origin == "config" && a.Expr == "@every 1h" })
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.Eventually(t, "the config schedule again", func() bool { a := s.Active(); return a.Origin == "config" && a.Expr == "@every 1h" })
 }

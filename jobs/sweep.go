@@ -272,16 +272,12 @@ func (r *Report) count(res Result) {
 	r.Tests = append(r.Tests, res)
 }
 
-// Sweep runs every target once (plus retries of unavailable ones) on the
-// lanes and returns the report. onResult sees every attempt, in the order
-// they finish, before the report counts it; it runs on the lane's goroutine.
+// SweepOn runs every target once (plus retries of unavailable ones) on the
+// lanes, the live ones on the live slots beside them, and returns the
+// report. onResult sees every attempt, in the order they finish, before
+// the report counts it; it runs on the lane's goroutine.
 // If ctx ends, lanes finish the attempts they are running and the rest of
 // the plan is left untested (not counted).
-func Sweep(ctx context.Context, lanes []*Lane, targets []Target, fair Fairness, exec Executor, onResult func(Result)) Report {
-	return SweepOn(ctx, Workers{Lanes: lanes, Batch: exec}, targets, fair, onResult)
-}
-
-// SweepOn is Sweep with live slots beside the lanes.
 func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, onResult func(Result)) Report {
 	liveSlots := w.LiveSlots
 	if w.Live == nil {

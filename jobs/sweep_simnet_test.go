@@ -157,8 +157,14 @@ func TestSweepOfTheDefaultScenario(t *testing.T) {
 		t.Errorf("the default scenario should produce every outcome, got %+v", rep)
 	}
 
-	// 3. Fair to orchestrators: one test at a time, MinGap between tests,
-	// as the orchestrators saw it.
+	checkFairToOrchestrators(t, requests, byAddr, fair.MinGap)
+	checkUnavailableNeverScored(t, h.st, sw.ID, rep)
+}
+
+// checkFairToOrchestrators: one test at a time, MinGap between tests, as
+// the orchestrators saw it.
+func checkFairToOrchestrators(t *testing.T, requests []simnet.Request, byAddr map[string]simnet.OrchestratorTruth, minGap time.Duration) {
+	t.Helper()
 	spans := map[string]map[string][2]time.Time{} // orch → request id → [start, end]
 	for _, r := range requests {
 		if spans[r.Orchestrator] == nil {
@@ -180,15 +186,19 @@ func TestSweepOfTheDefaultScenario(t *testing.T) {
 		}
 		sort.Slice(ss, func(i, j int) bool { return ss[i][0].Before(ss[j][0]) })
 		for i := 1; i < len(ss); i++ {
-			if gap := ss[i][0].Sub(ss[i-1][1]); gap < fair.MinGap {
-				t.Errorf("%s: tests %s apart (overlap if negative), want at least %s", byAddr[orch].Name, gap, fair.MinGap)
+			if gap := ss[i][0].Sub(ss[i-1][1]); gap < minGap {
+				t.Errorf("%s: tests %s apart (overlap if negative), want at least %s", byAddr[orch].Name, gap, minGap)
 			}
 		}
 	}
 
-	// 4. Unavailable is stored but never scored.
+}
+
+// checkUnavailableNeverScored: unavailable is stored but never scored.
+func checkUnavailableNeverScored(t *testing.T, st *models.Store, sweepID int64, rep jobs.Report) {
+	t.Helper()
 	ctx := context.Background()
-	totals, err := h.st.Totals(ctx, models.Filter{JobType: "ai"}, models.Window{Since: time.Now().Add(-time.Hour), Until: time.Now()})
+	totals, err := st.Totals(ctx, models.Filter{JobType: "ai"}, models.Window{Since: time.Now().Add(-time.Hour), Until: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +208,7 @@ func TestSweepOfTheDefaultScenario(t *testing.T) {
 		passed += tt.Passed
 	}
 	var passAttempts, failAttempts int64
-	results, err := h.st.SweepResults(ctx, sw.ID)
+	results, err := st.SweepResults(ctx, sweepID)
 	if err != nil {
 		t.Fatal(err)
 	}

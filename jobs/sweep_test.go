@@ -82,7 +82,7 @@ func TestSweepRunsEveryTargetOnceWithoutOverlapAndWithTheGap(t *testing.T) {
 	f := &fakeExec{sleep: 3 * time.Millisecond}
 	gap := 10 * time.Millisecond
 	targets := plan(6, 4)
-	rep := Sweep(context.Background(), lanes(3), targets, Fairness{MinGap: gap}, f.run, nil)
+	rep := batchSweep(context.Background(), lanes(3), targets, Fairness{MinGap: gap}, f.run, nil)
 	if rep.Expected != 24 || rep.Passed != 24 || rep.Done() != 24 || rep.Attempts != 24 {
 		t.Fatalf("report = %+v", rep)
 	}
@@ -130,7 +130,7 @@ func TestUnavailableIsRetriedLaterAndNeverCountsAsFail(t *testing.T) {
 		return models.OutcomePass
 	}}
 	var seen []Result
-	rep := Sweep(context.Background(), lanes(1), plan(1, 3), Fairness{Retries: 2}, f.run, func(r Result) { seen = append(seen, r) })
+	rep := batchSweep(context.Background(), lanes(1), plan(1, 3), Fairness{Retries: 2}, f.run, func(r Result) { seen = append(seen, r) })
 	if rep.Passed != 2 || rep.Unavailable != 1 || rep.Failed != 0 || rep.Expected != 3 || rep.Attempts != 6 {
 		t.Fatalf("report = %+v, want 2 pass and 1 unavailable after 6 attempts", rep)
 	}
@@ -154,7 +154,7 @@ func TestSweepStopsWhenCancelled(t *testing.T) {
 		}
 		return Result{Outcome: models.OutcomePass}
 	}
-	rep := Sweep(ctx, lanes(1), plan(4, 5), Fairness{}, exec, nil)
+	rep := batchSweep(ctx, lanes(1), plan(4, 5), Fairness{}, exec, nil)
 	if rep.Attempts != 3 || rep.Expected != 20 {
 		t.Fatalf("%d attempts of %d, want the sweep to stop after 3", rep.Attempts, rep.Expected)
 	}
@@ -174,7 +174,7 @@ func TestLongestChainFirst(t *testing.T) {
 		once.Do(func() { first = tg.Orchestrator })
 		return Result{Outcome: models.OutcomePass}
 	}
-	Sweep(context.Background(), lanes(1), targets, Fairness{}, exec, nil)
+	batchSweep(context.Background(), lanes(1), targets, Fairness{}, exec, nil)
 	if first != "0xffffffffffffffffffffffffffffffffffffffff" {
 		t.Fatalf("first test went to %s, want the orchestrator with the most tests", first)
 	}
@@ -186,6 +186,11 @@ func BenchmarkDispatch(b *testing.B) {
 		return Result{Outcome: models.OutcomePass}
 	}
 	for i := 0; i < b.N; i++ {
-		Sweep(context.Background(), lanes(4), targets, Fairness{}, exec, nil)
+		batchSweep(context.Background(), lanes(4), targets, Fairness{}, exec, nil)
 	}
+}
+
+// batchSweep runs a sweep of batch tests only, on lanes.
+func batchSweep(ctx context.Context, lanes []*Lane, targets []Target, fair Fairness, exec Executor, onResult func(Result)) Report {
+	return SweepOn(ctx, Workers{Lanes: lanes, Batch: exec}, targets, fair, onResult)
 }

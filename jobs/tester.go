@@ -138,25 +138,54 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 		return sw, Report{}, err
 	}
 
-	mappings, err := t.Store.Mappings(ctx)
+	targets, skipped, err := t.planSweep(ctx, &sw, opts)
 	if err != nil {
 		return fail(err)
+	}
+	if err := t.Store.UpdateSweep(ctx, &sw); err != nil {
+		return fail(err)
+	}
+	t.Log.Info("sweep started", "sweep", sw.ID, "tests", len(targets), "orchestrators_skipped", skipped, "lanes", len(t.Lanes))
+	if onPlan != nil {
+		onPlan(targets)
+	}
+	t.mu.Lock()
+	t.progress.Expected = len(targets)
+	t.mu.Unlock()
+
+	workers := Workers{Lanes: t.Lanes, Batch: t.Runner.Run}
+	if t.liveOn() {
+		workers.LiveSlots, workers.Live, workers.LiveLane = t.LiveConcurrency, t.Live.Run, t.Live.Lane
+	}
+	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) { t.record(ctx, sw, r, onResult) })
+	return t.finishSweep(ctx, sw, rep)
+}
+
+func (t *Tester) liveOn() bool { return t.Live != nil && t.LiveConcurrency > 0 }
+
+// planSweep discovers the network, stores what it found and plans the
+// sweep's tests; sw gets the number expected, and why nothing is when
+// nothing is. skipped is how many orchestrators are not tested.
+func (t *Tester) planSweep(ctx context.Context, sw *models.Sweep, opts SweepOptions) (targets []Target, skipped int, err error) {
+	mappings, err := t.Store.Mappings(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
 	found, err := t.Discovery.Run(ctx, mappings)
 	if err != nil {
-		return fail(err)
+		return nil, 0, err
 	}
 	orchs, caps := discovered(found)
 	if err := t.Store.SaveDiscovery(ctx, orchs, caps); err != nil {
-		return fail(err)
+		return nil, 0, err
 	}
-	liveOn := t.Live != nil && t.LiveConcurrency > 0
-	targets, skipped := PlanWith(found, mappings, PlanOptions{Live: liveOn})
-	if targets, skipped, err = t.planOverrides(ctx, targets, skipped); err != nil {
-		return fail(err)
+	liveOn := t.liveOn()
+	targets, skips := Plan(found, mappings, PlanOptions{Live: liveOn})
+	if targets, skips, err = t.planOverrides(ctx, targets, skips); err != nil {
+		return nil, 0, err
 	}
-	targets, why := opts.narrow(targets, skipped)
-	for _, s := range skipped {
+	targets, why := opts.narrow(targets, skips)
+	for _, s := range skips {
 		t.Log.Debug("orchestrator not tested", "orchestrator", s.Orchestrator, "reason", s.Reason)
 	}
 	sw.Expected = len(targets)
@@ -173,49 +202,40 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 		}
 		t.Log.Warn("sweep has nothing to test", "sweep", sw.ID, "orchestrators", len(found.Orchestrators))
 	}
-	if err := t.Store.UpdateSweep(ctx, &sw); err != nil {
-		return fail(err)
-	}
-	t.Log.Info("sweep started", "sweep", sw.ID, "tests", len(targets), "orchestrators_skipped", len(skipped), "lanes", len(t.Lanes))
-	if onPlan != nil {
-		onPlan(targets)
+	return targets, len(skips), nil
+}
+
+// record stores one attempt of sweep sw and counts it in the progress;
+// every tenth test the stored sweep row follows, so another instance or a
+// page reading the table sees it move.
+func (t *Tester) record(ctx context.Context, sw models.Sweep, r Result, onResult func(Result)) {
+	t.store(ctx, sw.ID, r)
+	if onResult != nil {
+		onResult(r)
 	}
 	t.mu.Lock()
-	t.progress.Expected = len(targets)
-	t.mu.Unlock()
-
-	workers := Workers{Lanes: t.Lanes, Batch: t.Runner.Run}
-	if liveOn {
-		workers.LiveSlots, workers.Live, workers.LiveLane = t.LiveConcurrency, t.Live.Run, t.Live.Lane
+	t.progress.Attempts++
+	retried := r.Outcome == models.OutcomeUnavailable && r.Attempt <= t.Fairness.Retries && ctx.Err() == nil
+	var snapshot *models.Sweep
+	if !retried {
+		t.progress.count(r)
+		t.progress.Tests = nil // the report keeps them; progress only counts
+		if t.progress.Done()%10 == 0 {
+			cp := sw
+			cp.Passed, cp.Failed, cp.Unavailable, cp.TesterErrors = t.progress.Passed, t.progress.Failed, t.progress.Unavailable, t.progress.TesterErrors
+			snapshot = &cp
+		}
 	}
-	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) {
-		t.store(ctx, sw.ID, r)
-		if onResult != nil {
-			onResult(r)
+	t.mu.Unlock()
+	if snapshot != nil {
+		if err := t.Store.UpdateSweep(context.WithoutCancel(ctx), snapshot); err != nil {
+			t.Log.Warn("could not record sweep progress", "sweep", sw.ID, "err", err)
 		}
-		t.mu.Lock()
-		t.progress.Attempts++
-		retried := r.Outcome == models.OutcomeUnavailable && r.Attempt <= t.Fairness.Retries && ctx.Err() == nil
-		var snapshot *models.Sweep
-		if !retried {
-			t.progress.count(r)
-			t.progress.Tests = nil // the report keeps them; progress only counts
-			if t.progress.Done()%10 == 0 {
-				// The stored row follows the sweep, so another instance or
-				// a page reading the table sees it move.
-				cp := sw
-				cp.Passed, cp.Failed, cp.Unavailable, cp.TesterErrors = t.progress.Passed, t.progress.Failed, t.progress.Unavailable, t.progress.TesterErrors
-				snapshot = &cp
-			}
-		}
-		t.mu.Unlock()
-		if snapshot != nil {
-			if err := t.Store.UpdateSweep(context.WithoutCancel(ctx), snapshot); err != nil {
-				t.Log.Warn("could not record sweep progress", "sweep", sw.ID, "err", err)
-			}
-		}
-	})
+	}
+}
 
+// finishSweep records the end of sw and its totals.
+func (t *Tester) finishSweep(ctx context.Context, sw models.Sweep, rep Report) (models.Sweep, Report, error) {
 	now := time.Now().UTC()
 	sw.FinishedAt = &now
 	sw.Passed, sw.Failed, sw.Unavailable, sw.TesterErrors = rep.Passed, rep.Failed, rep.Unavailable, rep.TesterErrors

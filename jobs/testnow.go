@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"jobtester/ethaddr"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ type SweepOptions struct {
 // narrow keeps the targets of opts.Orchestrator; when none is left it says
 // why, from the plan's reasons for skipping it.
 func (opts SweepOptions) narrow(targets []Target, skipped []Skipped) ([]Target, string) {
-	addr := strings.ToLower(strings.TrimSpace(opts.Orchestrator))
+	addr := ethaddr.Fold(opts.Orchestrator)
 	if addr == "" {
 		return targets, ""
 	}

@@ -10,7 +10,9 @@
 // allocation is sized from a header without a bound tied to the input's
 // length, and recursion is bounded. They are fuzzed.
 //
-// It is pure Go for now (libav arrives with the live-video tests). It must not
-// import any other jobtester package: the tester, the simulated network and
-// the benchmarks all depend on it, so it depends on nothing of theirs.
+// It is pure Go; the live video work that needs libav (cgo) lives in its
+// subpackages live and analyzer (mediaserver relays bytes, pure Go too), so
+// importing media pulls in no cgo. It must not import any other jobtester package: the tester, the
+// simulated network and the benchmarks all depend on it, so it depends on
+// nothing of theirs.
 package media

@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"encoding/binary"
+	"jobtester/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,13 +61,11 @@ func TestTestVideoFramesAreJPEGOfTheSize(t *testing.T) {
 }
 
 // TestTestVideoFFprobe checks the choice of sample entry against the tool
-// the later libav code is built on; skipped where ffprobe is not installed.
+// the libav code is built on (a missing ffprobe fails it, see
+// testutil.RequireTool).
 func TestTestVideoFFprobe(t *testing.T) {
 	t.Parallel()
-	ffprobe, err := exec.LookPath("ffprobe")
-	if err != nil {
-		t.Skip("ffprobe not installed")
-	}
+	ffprobe := testutil.RequireTool(t, "ffprobe")
 	path := filepath.Join(t.TempDir(), "v.mp4")
 	if err := os.WriteFile(path, TestVideo(160, 96, 12, 6), 0o600); err != nil {
 		t.Fatal(err)
@@ -108,6 +107,23 @@ func mp4Edit(t *testing.T, data []byte, typ string, fn func(payload []byte)) []b
 func TestVideoInfoRejectsBrokenInput(t *testing.T) {
 	t.Parallel()
 	good := TestVideo(64, 48, 4, 2)
+	cases := brokenBoxes(good)
+	for name, data := range brokenSampleTables(t, good) {
+		cases[name] = data
+	}
+	for name, data := range cases {
+		f, err := VideoInfo(data)
+		if err == nil {
+			t.Errorf("%s: accepted as %+v", name, f)
+			continue
+		}
+		t.Logf("%s: %v", name, err)
+	}
+}
+
+// brokenBoxes are good with its box structure broken: sizes, order,
+// nesting, truncation.
+func brokenBoxes(good []byte) map[string][]byte {
 	moovAt := bytes.Index(good, []byte("moov")) - 4
 	mdatAt := bytes.Index(good, []byte("mdat")) - 4
 	put32 := func(off int, v uint32) []byte {
@@ -127,6 +143,45 @@ func TestVideoInfoRejectsBrokenInput(t *testing.T) {
 		"size below header": put32(moovAt, 7),
 		"huge 64-bit size":  append(append([]byte{0, 0, 0, 1}, "ftyp"...), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF),
 		"huge mdat claim":   put32(mdatAt, 0xFFFFFFF0),
+	}
+	{
+		b := bytes.Clone(good)
+		i := bytes.Index(b, []byte("mp4v"))
+		binary.BigEndian.PutUint32(b[i-4:], 0x7FFFFFFF)
+		cases["sample entry size huge"] = b
+	}
+	{
+		// A child box with size 0 means "to the end of the parent"; in
+		// mvhd's place it swallows trak, so there is no video track.
+		b := bytes.Clone(good)
+		i := bytes.Index(b, []byte("mvhd"))
+		binary.BigEndian.PutUint32(b[i-4:], 0)
+		cases["size zero swallows trak"] = b
+	}
+	{
+		// Two moov boxes.
+		b := append(bytes.Clone(good[:mdatAt]), good[moovAt:mdatAt]...)
+		cases["two moov"] = append(b, good[mdatAt:]...)
+	}
+	{
+		// Boxes nested past the depth limit: a chain of 'meta'-like
+		// containers is not walked, but trak→mdia→minf→stbl→stbl… is.
+		inner := mp4Box("stbl")
+		for range 20 {
+			inner = mp4Box("stbl", inner)
+		}
+		trak := mp4Box("trak", mp4Box("mdia", mp4Box("minf", inner)))
+		cases["nesting too deep"] = append(append(bytes.Clone(good[:moovAt]), mp4Box("moov", trak)...), good[mdatAt:]...)
+	}
+	for _, n := range []int{1, 4, 7, 8, 12, 16, moovAt, moovAt + 8, moovAt + 100, mdatAt - 1, mdatAt + 4, mdatAt + 8, len(good) - 1} {
+		cases["truncated to "+itoa(n)] = good[:n]
+	}
+	return cases
+}
+
+// brokenSampleTables are good with a field of its track's tables wrong.
+func brokenSampleTables(t *testing.T, good []byte) map[string][]byte {
+	return map[string][]byte{
 		"no video track": mp4Edit(t, good, "hdlr", func(p []byte) {
 			copy(p[8:], "soun")
 		}),
@@ -177,46 +232,6 @@ func TestVideoInfoRejectsBrokenInput(t *testing.T) {
 		"stsd empty": mp4Edit(t, good, "stsd", func(p []byte) {
 			binary.BigEndian.PutUint32(p[4:], 0)
 		}),
-	}
-	{
-		b := bytes.Clone(good)
-		i := bytes.Index(b, []byte("mp4v"))
-		binary.BigEndian.PutUint32(b[i-4:], 0x7FFFFFFF)
-		cases["sample entry size huge"] = b
-	}
-	{
-		// A child box with size 0 means "to the end of the parent"; in
-		// mvhd's place it swallows trak, so there is no video track.
-		b := bytes.Clone(good)
-		i := bytes.Index(b, []byte("mvhd"))
-		binary.BigEndian.PutUint32(b[i-4:], 0)
-		cases["size zero swallows trak"] = b
-	}
-	{
-		// Two moov boxes.
-		b := append(bytes.Clone(good[:mdatAt]), good[moovAt:mdatAt]...)
-		cases["two moov"] = append(b, good[mdatAt:]...)
-	}
-	{
-		// Boxes nested past the depth limit: a chain of 'meta'-like
-		// containers is not walked, but trak→mdia→minf→stbl→stbl… is.
-		inner := mp4Box("stbl")
-		for range 20 {
-			inner = mp4Box("stbl", inner)
-		}
-		trak := mp4Box("trak", mp4Box("mdia", mp4Box("minf", inner)))
-		cases["nesting too deep"] = append(append(bytes.Clone(good[:moovAt]), mp4Box("moov", trak)...), good[mdatAt:]...)
-	}
-	for _, n := range []int{1, 4, 7, 8, 12, 16, moovAt, moovAt + 8, moovAt + 100, mdatAt - 1, mdatAt + 4, mdatAt + 8, len(good) - 1} {
-		cases["truncated to "+itoa(n)] = good[:n]
-	}
-	for name, data := range cases {
-		f, err := VideoInfo(data)
-		if err == nil {
-			t.Errorf("%s: accepted as %+v", name, f)
-			continue
-		}
-		t.Logf("%s: %v", name, err)
 	}
 }
 

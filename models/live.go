@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jobtester/livemetrics"
 )
 
 // LiveResult is a row of live_results: one live video test with every
@@ -41,38 +43,10 @@ type LiveResult struct {
 	SignalFPS    int     `json:"signal_fps" gorm:"column:signal_fps"`
 	MeasureMS    float64 `json:"measure_ms" gorm:"column:measure_ms"`
 
-	Frames           int     `json:"frames"`
-	Width            int     `json:"width"`
-	Height           int     `json:"height"`
-	StartupLatencyMS float64 `json:"startup_latency_ms" gorm:"column:startup_latency_ms"`
-	FPSMean          float64 `json:"fps_mean" gorm:"column:fps_mean"`
-	FPSLow           float64 `json:"fps_low" gorm:"column:fps_low"`
-	JitterMS         float64 `json:"jitter_ms" gorm:"column:jitter_ms"`
-	Freezes          int     `json:"freezes"`
-	FreezeTotalMS    float64 `json:"freeze_total_ms" gorm:"column:freeze_total_ms"`
-	BlackFrames      int     `json:"black_frames"`
-	BlackFraction    float64 `json:"black_fraction"`
-	E2ELatencyMS     float64 `json:"e2e_latency_ms" gorm:"column:e2e_latency_ms"`
-	FlashesMatched   int     `json:"flashes_matched"`
-	PassThrough      bool    `json:"pass_through"`
-	InputSimilarity  float64 `json:"input_similarity"`
-	Ended            bool    `json:"ended"`
-	EndedAfterMS     float64 `json:"ended_after_ms" gorm:"column:ended_after_ms"`
-	FPSFromPTS       float64 `json:"fps_from_pts" gorm:"column:fps_from_pts"`
-	FlashesSeen      int     `json:"flashes_seen"`
-	CounterLatencyMS float64 `json:"counter_latency_ms" gorm:"column:counter_latency_ms"`
-	CounterFrames    int     `json:"counter_frames"`
-	InputDiff        float64 `json:"input_diff"`
-	Compared         int     `json:"compared"`
-	ObservedMS       float64 `json:"observed_ms" gorm:"column:observed_ms"`
-	CatchUpFrames    int     `json:"catch_up_frames"`
-
-	StatusState        string  `json:"status_state"`
-	StatusInputFPS     float64 `json:"status_input_fps" gorm:"column:status_input_fps"`
-	StatusInferenceFPS float64 `json:"status_inference_fps" gorm:"column:status_inference_fps"`
-	StatusOrchestrator string  `json:"status_orchestrator"` // orchestrator_info.url the gateway reported
-	StatusError        string  `json:"status_error"`
-	StatusJSON         string  `json:"status_json" gorm:"column:status_json"` // the last /status answer as read
+	// What the analyzer measured, and the gateway's view; the column and
+	// JSON names are livemetrics'.
+	livemetrics.Metrics `gorm:"embedded"`
+	livemetrics.Status  `gorm:"embedded"`
 
 	ThumbnailBytes int    `json:"thumbnail_bytes"`
 	Thumbnail      []byte `json:"-"`

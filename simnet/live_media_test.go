@@ -160,7 +160,7 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
 	defer cancel()
 	var frames, stylized, counted int
-	readErr := live.ReadH264(ctx, r.url("fox-out", ""), func(img *image.YCbCr, _ time.Duration, _ time.Time) {
+	readErr := live.ReadH264(ctx, r.url("fox-out", ""), nil, func(img *image.YCbCr, _ time.Duration, _ time.Time) {
 		frames++
 		if n, ok := r.sig.ReadCounter(img); ok {
 			counted++
@@ -289,7 +289,7 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
 	defer cancel()
 	var first, last time.Time
-	err := live.ReadH264(ctx, r.url("drop-out", ""), func(_ *image.YCbCr, _ time.Duration, at time.Time) {
+	err := live.ReadH264(ctx, r.url("drop-out", ""), nil, func(_ *image.YCbCr, _ time.Duration, at time.Time) {
 		if first.IsZero() {
 			first = at
 		}
@@ -360,7 +360,7 @@ func BenchmarkLiveStream512(b *testing.B) {
 		var start time.Time
 		var cpu0 time.Duration
 		readCtx, stopRead := context.WithCancel(ctx)
-		_ = live.ReadH264(readCtx, "rtmp://"+srv.RTMPAddr()+"/"+stream+"-out", func(_ *image.YCbCr, _ time.Duration, at time.Time) {
+		_ = live.ReadH264(readCtx, "rtmp://"+srv.RTMPAddr()+"/"+stream+"-out", nil, func(_ *image.YCbCr, _ time.Duration, at time.Time) {
 			if start.IsZero() {
 				start, cpu0 = at, processCPU(b)
 				return

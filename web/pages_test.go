@@ -14,6 +14,7 @@ import (
 
 	"jobtester/ingest"
 	"jobtester/leaderboard"
+	"jobtester/livemetrics"
 	"jobtester/models"
 )
 
@@ -135,8 +136,8 @@ func TestLiveTestsShowWithThumbnailAndLiveScore(t *testing.T) {
 		stats := ingest.Stats{Region: "FRA", Orchestrator: addr(1), SuccessRate: 1, RoundTripTime: 1.5,
 			Pipeline: leaderboard.LivePipeline, Model: model, Timestamp: e.now.Unix()}
 		lr := models.LiveResult{Region: "FRA", Orchestrator: addr(1), Model: model, Stream: "s" + strconv.Itoa(i),
-			StreamID: "s", Outcome: models.OutcomePass, FPSMean: 29.5, StartupLatencyMS: 1500, E2ELatencyMS: 240,
-			Frames: 900, FlashesMatched: 15, Thumbnail: jpegOf(t), Score: score}
+			StreamID: "s", Outcome: models.OutcomePass, Metrics: livemetrics.Metrics{FPSMean: 29.5, StartupLatencyMS: 1500,
+				E2ELatencyMS: 240, Frames: 900, FlashesMatched: 15}, Thumbnail: jpegOf(t), Score: score}
 		if err := e.st.InsertLive(t.Context(), models.NewResult{Stats: stats, Outcome: models.OutcomePass, IngestKey: "jobtester",
 			ReceivedAt: e.now.Add(-time.Duration(i+1) * time.Minute)}, &lr); err != nil {
 			t.Fatal(err)

@@ -244,10 +244,10 @@ func measure(ctx context.Context, runner *jobs.LiveRunner, uris []string, n, chi
 		}
 		m := res.Live.Metrics
 		fps += m.FPSMean
-		startup += float64(m.StartupLatency) / float64(time.Millisecond)
+		startup += float64(m.StartupLatency()) / float64(time.Millisecond)
 		if m.FlashesMatched > 0 {
 			r.flashes++
-			errMS += math.Abs(float64(m.E2ELatency-addedLatency)) / float64(time.Millisecond)
+			errMS += math.Abs(float64(m.E2ELatency()-addedLatency)) / float64(time.Millisecond)
 		}
 		if res.Outcome != models.OutcomePass {
 			fmt.Fprintf(os.Stderr, "test %s: %s: %s\n", res.URI, res.Outcome, res.Error)

@@ -57,7 +57,7 @@ func Analyze(ctx context.Context, opt Options) (Report, error) {
 	defer firstTimer.Stop()
 	var first time.Time
 	var endTimer *time.Timer
-	err = live.ReadH264WithDecoder(rctx, opt.URL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+	err = live.ReadH264(rctx, opt.URL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
 		defer dec.Release(img) // the Meter and OnFrame keep no reference
 		if first.IsZero() {
 			if !firstTimer.Stop() {

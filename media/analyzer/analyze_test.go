@@ -110,14 +110,14 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	if !within(r.FPSMean, 30, 1) || !within(r.FPSFromPTS, 30, 1) {
 		t.Errorf("fps %.2f (pts %.2f), want 30±1", r.FPSMean, r.FPSFromPTS)
 	}
-	if r.StartupLatency < added || r.StartupLatency > 3*time.Second {
-		t.Errorf("startup %v", r.StartupLatency)
+	if r.StartupLatency() < added || r.StartupLatency() > 3*time.Second {
+		t.Errorf("startup %v", r.StartupLatency())
 	}
-	if !withinDur(r.E2ELatency, added+codingSlack/2, codingSlack/2) || r.FlashesMatched < 3 {
-		t.Errorf("e2e %v over %d flashes, want %v plus coding", r.E2ELatency, r.FlashesMatched, added)
+	if !withinDur(r.E2ELatency(), added+codingSlack/2, codingSlack/2) || r.FlashesMatched < 3 {
+		t.Errorf("e2e %v over %d flashes, want %v plus coding", r.E2ELatency(), r.FlashesMatched, added)
 	}
-	if r.CounterFrames < r.Frames/2 || absDur(r.CounterLatency-r.E2ELatency) > 40*time.Millisecond {
-		t.Errorf("counter read on %d of %d frames, latency %v vs flashes %v", r.CounterFrames, r.Frames, r.CounterLatency, r.E2ELatency)
+	if r.CounterFrames < r.Frames/2 || absDur(r.CounterLatency()-r.E2ELatency()) > 40*time.Millisecond {
+		t.Errorf("counter read on %d of %d frames, latency %v vs flashes %v", r.CounterFrames, r.Frames, r.CounterLatency(), r.E2ELatency())
 	}
 	if r.PassThrough || r.Compared < 10 {
 		t.Errorf("stylized output: pass-through %v (similarity %.2f, diff %.1f over %d)", r.PassThrough, r.InputSimilarity, r.InputDiff, r.Compared)
@@ -125,8 +125,8 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	if r.Freezes != 0 || r.BlackFrames != 0 || r.Ended {
 		t.Errorf("freezes %d black %d ended %v", r.Freezes, r.BlackFrames, r.Ended)
 	}
-	if !withinDur(r.Observed, 4*time.Second, 0) {
-		t.Errorf("observed %v, want 4s", r.Observed)
+	if !withinDur(r.Observed(), 4*time.Second, 0) {
+		t.Errorf("observed %v, want 4s", r.Observed())
 	}
 	if img, err := jpeg.Decode(bytes.NewReader(r.Thumbnail)); err != nil || img.Bounds().Dx() != 256 {
 		t.Errorf("thumbnail: %v", err)
@@ -171,8 +171,8 @@ func TestAnalyzeSeesAFreezeAndAReducedRate(t *testing.T) {
 		t.Errorf("fps %.2f, want 15", r.FPSMean)
 	}
 	// Frozen from 1.5 s after the first frame to the end at 4 s.
-	if r.Freezes != 1 || !withinDur(r.FreezeTotal, 2500*time.Millisecond, 150*time.Millisecond) {
-		t.Errorf("freezes %d total %v, want 1 of 2.5s", r.Freezes, r.FreezeTotal)
+	if r.Freezes != 1 || !withinDur(r.FreezeTotal(), 2500*time.Millisecond, 150*time.Millisecond) {
+		t.Errorf("freezes %d total %v, want 1 of 2.5s", r.Freezes, r.FreezeTotal())
 	}
 }
 
@@ -184,8 +184,8 @@ func TestAnalyzeReportsAStreamThatEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Ended || !withinDur(r.EndedAfter, 1500*time.Millisecond, 300*time.Millisecond) {
-		t.Errorf("ended %v after %v, want after 1.5s", r.Ended, r.EndedAfter)
+	if !r.Ended || !withinDur(r.EndedAfter(), 1500*time.Millisecond, 300*time.Millisecond) {
+		t.Errorf("ended %v after %v, want after 1.5s", r.Ended, r.EndedAfter())
 	}
 	if !within(float64(r.Frames), 45, 4) {
 		t.Errorf("frames %d, want about 45", r.Frames)

@@ -37,8 +37,8 @@ func TestMeterMeasuresRateStartupAndResolution(t *testing.T) {
 	if r.Frames != 240 || r.Width != 320 || r.Height != 240 {
 		t.Fatalf("frames %d size %dx%d, want 240 at 320x240", r.Frames, r.Width, r.Height)
 	}
-	if r.StartupLatency != 3*time.Second {
-		t.Errorf("startup %v, want 3s", r.StartupLatency)
+	if r.StartupLatency() != 3*time.Second {
+		t.Errorf("startup %v, want 3s", r.StartupLatency())
 	}
 	if !within(r.FPSMean, 24, 0.1) || !within(r.FPSFromPTS, 24, 0.1) {
 		t.Errorf("fps %.3f (pts %.3f), want 24", r.FPSMean, r.FPSFromPTS)
@@ -52,8 +52,8 @@ func TestMeterMeasuresRateStartupAndResolution(t *testing.T) {
 	if r.Freezes != 0 || r.BlackFrames != 0 || r.Ended {
 		t.Errorf("freezes %d black %d ended %v on a clean stream", r.Freezes, r.BlackFrames, r.Ended)
 	}
-	if want := res.last.Sub(res.first); r.Observed != want {
-		t.Errorf("observed %v, want %v", r.Observed, want)
+	if want := res.last.Sub(res.first); r.Observed() != want {
+		t.Errorf("observed %v, want %v", r.Observed(), want)
 	}
 }
 
@@ -85,11 +85,11 @@ func TestMeterSetsTheCatchUpBurstAside(t *testing.T) {
 	if !within(r.FPSMean, 30, 0.01) || r.FPSLow != 30 || r.JitterMS > 0.01 {
 		t.Errorf("fps %.3f low %.1f jitter %.3f, want 30, 30, 0", r.FPSMean, r.FPSLow, r.JitterMS)
 	}
-	if !withinDur(r.CounterLatency, lat, time.Millisecond) || !withinDur(r.E2ELatency, lat, time.Millisecond) {
-		t.Errorf("counter latency %v e2e %v, want %v", r.CounterLatency, r.E2ELatency, lat)
+	if !withinDur(r.CounterLatency(), lat, time.Millisecond) || !withinDur(r.E2ELatency(), lat, time.Millisecond) {
+		t.Errorf("counter latency %v e2e %v, want %v", r.CounterLatency(), r.E2ELatency(), lat)
 	}
-	if first, _ := sent(9); r.StartupLatency != first.Add(lat-9*time.Millisecond).Sub(t0) {
-		t.Errorf("startup %v counts from the first frame shown", r.StartupLatency)
+	if first, _ := sent(9); r.StartupLatency() != first.Add(lat-9*time.Millisecond).Sub(t0) {
+		t.Errorf("startup %v counts from the first frame shown", r.StartupLatency())
 	}
 }
 
@@ -159,8 +159,8 @@ func TestMeterFreezes(t *testing.T) {
 			m := meterFor(sig, tc.s, Options{FreezeThreshold: tc.freezeAfter})
 			tc.s.run(m, sig, t0)
 			r := m.Report()
-			if r.Freezes != tc.freezes || !withinDur(r.FreezeTotal, tc.total, tc.tol) {
-				t.Errorf("freezes %d total %v, want %d total %v", r.Freezes, r.FreezeTotal, tc.freezes, tc.total)
+			if r.Freezes != tc.freezes || !withinDur(r.FreezeTotal(), tc.total, tc.tol) {
+				t.Errorf("freezes %d total %v, want %d total %v", r.Freezes, r.FreezeTotal(), tc.freezes, tc.total)
 			}
 		})
 	}
@@ -225,8 +225,8 @@ func TestMeterEndToEndLatencyFromFlashes(t *testing.T) {
 			m := meterFor(sig, tc.s, Options{})
 			tc.s.run(m, sig, t0)
 			r := m.Report()
-			if !withinDur(r.E2ELatency, tc.want, tc.tol) {
-				t.Errorf("e2e %v, want %v±%v", r.E2ELatency, tc.want, tc.tol)
+			if !withinDur(r.E2ELatency(), tc.want, tc.tol) {
+				t.Errorf("e2e %v, want %v±%v", r.E2ELatency(), tc.want, tc.tol)
 			}
 			// 10 s of output at one flash every 2 s.
 			if r.FlashesMatched < 4 || r.FlashesSeen != r.FlashesMatched {
@@ -235,8 +235,8 @@ func TestMeterEndToEndLatencyFromFlashes(t *testing.T) {
 			if tc.counter != (r.CounterFrames > 0) {
 				t.Errorf("counter frames %d, counter readable %v", r.CounterFrames, tc.counter)
 			}
-			if tc.counter && !withinDur(r.CounterLatency, tc.want, 34*time.Millisecond) {
-				t.Errorf("counter latency %v, want %v", r.CounterLatency, tc.want)
+			if tc.counter && !withinDur(r.CounterLatency(), tc.want, 34*time.Millisecond) {
+				t.Errorf("counter latency %v, want %v", r.CounterLatency(), tc.want)
 			}
 		})
 	}
@@ -248,11 +248,11 @@ func TestMeterWithoutReferenceMeasuresNoLatency(t *testing.T) {
 	m := NewMeter(Options{})
 	s.run(m, newTestSignal(256, 192), t0)
 	r := m.Report()
-	if r.E2ELatency != 0 || r.FlashesMatched != 0 || r.Compared != 0 || r.PassThrough {
-		t.Errorf("e2e %v matched %d compared %d pass %v without a reference", r.E2ELatency, r.FlashesMatched, r.Compared, r.PassThrough)
+	if r.E2ELatency() != 0 || r.FlashesMatched != 0 || r.Compared != 0 || r.PassThrough {
+		t.Errorf("e2e %v matched %d compared %d pass %v without a reference", r.E2ELatency(), r.FlashesMatched, r.Compared, r.PassThrough)
 	}
-	if r.StartupLatency != 0 || r.Frames != 120 {
-		t.Errorf("startup %v frames %d", r.StartupLatency, r.Frames)
+	if r.StartupLatency() != 0 || r.Frames != 120 {
+		t.Errorf("startup %v frames %d", r.StartupLatency(), r.Frames)
 	}
 }
 
@@ -322,8 +322,8 @@ func TestMeterThumbnailOfAShortRunIsFromItsSecondHalf(t *testing.T) {
 	if m.thumb.Rect.Dx() != 200 || !bytes.Equal(m.thumb.Y, want.Y) {
 		t.Errorf("thumbnail is not output frame 63")
 	}
-	if !r.Ended || r.EndedAfter != res.last.Sub(res.first) {
-		t.Errorf("ended %v after %v, want after %v", r.Ended, r.EndedAfter, res.last.Sub(res.first))
+	if !r.Ended || r.EndedAfter() != res.last.Sub(res.first) {
+		t.Errorf("ended %v after %v, want after %v", r.Ended, r.EndedAfter(), res.last.Sub(res.first))
 	}
 }
 
@@ -408,7 +408,7 @@ func TestEmptyMeterReportsNothing(t *testing.T) {
 	t.Parallel()
 	m := NewMeter(Options{PublishStart: t0, Signal: newTestSignal(64, 64), Sent: sim{inFPS: 30}.sent(t0)})
 	m.Finish(t0.Add(time.Minute), true)
-	if r := m.Report(); r.Frames != 0 || r.Ended || r.Thumbnail != nil || r.StartupLatency != 0 {
+	if r := m.Report(); r.Frames != 0 || r.Ended || r.Thumbnail != nil || r.StartupLatency() != 0 {
 		t.Errorf("report of no frames: %+v", r)
 	}
 }

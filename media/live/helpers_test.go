@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"jobtester/testutil"
 	"net"
 	"os/exec"
 	"strconv"
@@ -27,7 +28,7 @@ func freePort(t *testing.T) int {
 // args; the process is killed when the test ends.
 func startFFmpeg(t *testing.T, args ...string) {
 	t.Helper()
-	cmd := exec.Command("ffmpeg", append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, args...)...)
+	cmd := exec.Command(testutil.RequireTool(t, "ffmpeg"), append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, args...)...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start ffmpeg: %v", err)
 	}

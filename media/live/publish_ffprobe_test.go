@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jobtester/media/mediaserver"
+	"jobtester/testutil"
 )
 
 // TestSignalPublishCountedByFFprobe publishes the signal for 3 s to the
@@ -20,6 +21,7 @@ import (
 // gortmplib's client rejects ("invalid command payload"); ffmpeg as RTMP
 // server is used for playing in TestReadH264FromFFmpegServerDecodesEveryFrame.
 func TestSignalPublishCountedByFFprobe(t *testing.T) {
+	ffprobe := testutil.RequireTool(t, "ffprobe")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	srv, err := mediaserver.Start(ctx, mediaserver.Config{RTMPAddr: "127.0.0.1:0"})
@@ -51,7 +53,7 @@ func TestSignalPublishCountedByFFprobe(t *testing.T) {
 	if err := srv.WaitPublished(testContext(t, 5*time.Second), "live/signal"); err != nil {
 		t.Fatalf("stream never ready: %v", err)
 	}
-	probe := exec.CommandContext(testContext(t, 15*time.Second), "ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+	probe := exec.CommandContext(testContext(t, 15*time.Second), ffprobe, "-v", "error", "-count_frames", "-select_streams", "v:0",
 		"-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", url)
 	outc := make(chan []byte, 1)
 	go func() {

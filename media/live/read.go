@@ -48,27 +48,25 @@ func ParseRTMPURL(raw string) (*url.URL, error) {
 
 // ReadH264 plays the H.264 track of an RTMP stream and calls onFrame with
 // every decoded picture, its presentation time in the stream, and when its
-// access unit arrived. The image belongs to the caller.
+// access unit arrived. dec decodes: a caller that hands each image back with
+// dec.Release keeps a long read free of per-frame allocations; dec must be
+// fresh and not used elsewhere meanwhile. With a nil dec, ReadH264 uses one
+// of its own and the images belong to the caller.
 //
 // While no stream data has arrived, a refused or failed play is retried every
 // 20 ms until ctx ends, so a reader may start before the publisher. Once data
 // has flowed, the end of the stream returns an error wrapping io.EOF; ctx
 // ending returns ctx.Err() wrapped. onFrame runs on the reading goroutine: a
 // slow callback delays reading.
-func ReadH264(ctx context.Context, rawURL string, onFrame func(img *image.YCbCr, pts time.Duration, arrived time.Time)) error {
-	dec, err := NewDecoder()
-	if err != nil {
-		return err
+func ReadH264(ctx context.Context, rawURL string, dec *Decoder, onFrame func(img *image.YCbCr, pts time.Duration, arrived time.Time)) error {
+	if dec == nil {
+		d, err := NewDecoder()
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		dec = d
 	}
-	defer dec.Close()
-	return ReadH264WithDecoder(ctx, rawURL, dec, onFrame)
-}
-
-// ReadH264WithDecoder is ReadH264 with the caller's decoder, so the caller
-// can hand images back with dec.Release once done with them and keep a long
-// read free of per-frame allocations. dec must be fresh and not used
-// elsewhere meanwhile.
-func ReadH264WithDecoder(ctx context.Context, rawURL string, dec *Decoder, onFrame func(img *image.YCbCr, pts time.Duration, arrived time.Time)) error {
 	u, err := ParseRTMPURL(rawURL)
 	if err != nil {
 		return err

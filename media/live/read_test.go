@@ -14,7 +14,7 @@ func TestReadH264FromFFmpegServerDecodesEveryFrame(t *testing.T) {
 	var n int
 	var last time.Duration
 	var size image.Rectangle
-	err := ReadH264(testContext(t, 15*time.Second), u, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+	err := ReadH264(testContext(t, 15*time.Second), u, nil, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
 		if n > 0 && pts <= last {
 			t.Errorf("frame %d: pts %v not after %v", n, pts, last)
 		}
@@ -40,7 +40,7 @@ func TestReadH264GivesUpWhenNoStreamAppears(t *testing.T) {
 	t.Parallel()
 	u := "rtmp://127.0.0.1:" + itoa(freePort(t)) + "/live/none"
 	start := time.Now()
-	err := ReadH264(testContext(t, 300*time.Millisecond), u, func(*image.YCbCr, time.Duration, time.Time) {
+	err := ReadH264(testContext(t, 300*time.Millisecond), u, nil, func(*image.YCbCr, time.Duration, time.Time) {
 		t.Error("frame from a stream that does not exist")
 	})
 	if err == nil || !containsAll(err.Error(), "no stream before deadline", "127.0.0.1") {

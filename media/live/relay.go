@@ -102,38 +102,7 @@ func Relay(ctx context.Context, inURL, outURL string, opt RelayOptions, onFirstO
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(queue)
-		warm := start.Add(opt.StartupDelay)
-		var interval, next time.Duration
-		if opt.OutputFPS > 0 {
-			interval = time.Duration(float64(time.Second) / opt.OutputFPS)
-		}
-		kept := false
-		readErr <- ReadH264WithDecoder(ctx, inURL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
-			if opt.Counts != nil {
-				opt.Counts.In.Add(1)
-			}
-			if arrived.Before(warm) {
-				dec.Release(img)
-				return
-			}
-			if interval > 0 {
-				// RTMP timestamps are whole milliseconds: allow a
-				// quarter interval of rounding.
-				if kept && pts < next-interval/4 {
-					dec.Release(img)
-					return
-				}
-				if !kept || pts > next+interval {
-					next = pts
-				}
-				next += interval
-				kept = true
-			}
-			select {
-			case queue <- relayFrame{img: img, pts: pts, due: arrived.Add(opt.AddedLatency)}:
-			case <-ctx.Done():
-			}
-		})
+		readErr <- readRelayed(ctx, inURL, dec, opt, start.Add(opt.StartupDelay), queue)
 	}()
 
 	defer func() {
@@ -173,6 +142,43 @@ func Relay(ctx context.Context, inURL, outURL string, opt RelayOptions, onFirstO
 		return nil
 	}
 	return fmt.Errorf("relay: %w", err)
+}
+
+// readRelayed reads inURL into queue: the frames that arrive from warm on,
+// at most opt.OutputFPS of them a second of stream time, each due
+// opt.AddedLatency after it arrived.
+func readRelayed(ctx context.Context, inURL string, dec *Decoder, opt RelayOptions, warm time.Time, queue chan<- relayFrame) error {
+	var interval, next time.Duration
+	if opt.OutputFPS > 0 {
+		interval = time.Duration(float64(time.Second) / opt.OutputFPS)
+	}
+	kept := false
+	return ReadH264(ctx, inURL, dec, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+		if opt.Counts != nil {
+			opt.Counts.In.Add(1)
+		}
+		if arrived.Before(warm) {
+			dec.Release(img)
+			return
+		}
+		if interval > 0 {
+			// RTMP timestamps are whole milliseconds: allow a
+			// quarter interval of rounding.
+			if kept && pts < next-interval/4 {
+				dec.Release(img)
+				return
+			}
+			if !kept || pts > next+interval {
+				next = pts
+			}
+			next += interval
+			kept = true
+		}
+		select {
+		case queue <- relayFrame{img: img, pts: pts, due: arrived.Add(opt.AddedLatency)}:
+		case <-ctx.Done():
+		}
+	})
 }
 
 // relayWriter applies the effect, encodes and publishes.

@@ -72,7 +72,7 @@ type outFrame struct {
 // read reads an output path until it ends or ctx ends.
 func (r *rig) read(ctx context.Context, path string, keep bool) ([]outFrame, error) {
 	var out []outFrame
-	err := ReadH264(ctx, r.base+"/"+path, func(img *image.YCbCr, _ time.Duration, arrived time.Time) {
+	err := ReadH264(ctx, r.base+"/"+path, nil, func(img *image.YCbCr, _ time.Duration, arrived time.Time) {
 		f := outFrame{n: -1, arrived: arrived, flash: IsFlashImage(img)}
 		if n, ok := r.sig.ReadCounter(img); ok {
 			f.n = n

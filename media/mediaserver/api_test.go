@@ -1,6 +1,7 @@
 package mediaserver
 
 import (
+	"jobtester/testutil"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -32,7 +33,7 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 	pub.frames(t, 3, 200)
 	waitPublished(t, s, "live/apitest")
 	r := readerFor(t, rtmpURL(s, "live/apitest"))
-	waitFor(t, "the reader", func() bool { return r.frames.Load() == 3 })
+	testutil.Eventually(t, "the reader", func() bool { return r.frames.Load() == 3 })
 
 	// Field names as MediaMTX's, including the deprecated ones.
 	for _, want := range []string{"name", "confName", "source", "available", "availableTime", "online", "onlineTime",
@@ -51,6 +52,36 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 		t.Errorf("get with an escaped slash: status %d", st)
 	}
 
+	pubs := checkPathItem(t, s)
+	checkConnItem(t, s, pubs[0].ID, query)
+	checkPagesAndErrors(t, s)
+
+	// Kicking the publisher ends the publication: its connection, the
+	// path and the readers.
+	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/"+pubs[0].ID), "", "", nil); st != 200 {
+		t.Fatalf("kick: status %d", st)
+	}
+	if err := r.ended(t); !isHangUp(err) {
+		t.Errorf("reader ended with %v, want the server to hang up", err)
+	}
+	// Kicking, as in MediaMTX, only starts the teardown.
+	testutil.Eventually(t, "the kicked conn to go", func() bool {
+		return apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/get/"+pubs[0].ID), "", "", nil) == 404
+	})
+	var paths apiList[apiPath]
+	apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", &paths)
+	if paths.ItemCount != 0 {
+		t.Errorf("paths after kick = %+v", paths)
+	}
+	if err := hungUp(pub.c.NetConn()); err != nil {
+		t.Errorf("kicked publisher's connection: %v", err)
+	}
+}
+
+// checkPathItem checks the one path's item against its publisher and
+// reader, and returns the publishers.
+func checkPathItem(t *testing.T, s *Server) []apiRTMPConn {
+	t.Helper()
 	var paths apiList[apiPath]
 	apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", &paths)
 	if paths.ItemCount != 1 || paths.PageCount != 1 || len(paths.Items) != 1 {
@@ -78,8 +109,14 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 		t.Errorf("byte counters = %d in, %d out", p.InboundBytes, p.OutboundBytes)
 	}
 
+	return pubs
+}
+
+// checkConnItem checks the publisher's rtmpconns item.
+func checkConnItem(t *testing.T, s *Server, id, query string) {
+	t.Helper()
 	var pc apiRTMPConn
-	if st := apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/get/"+pubs[0].ID), "", "", &pc); st != 200 {
+	if st := apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/get/"+id), "", "", &pc); st != 200 {
 		t.Fatalf("rtmpconns/get: status %d", st)
 	}
 	if !uuidRE.MatchString(pc.ID) || pc.State != "publish" || pc.Path != "live/apitest" || pc.Query != query ||
@@ -93,6 +130,11 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 		}
 	}
 
+}
+
+// checkPagesAndErrors checks pagination and the errors of bad requests.
+func checkPagesAndErrors(t *testing.T, s *Server) {
+	t.Helper()
 	// Pagination as MediaMTX: page is 0-based.
 	var page apiList[apiRTMPConn]
 	apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/list?itemsPerPage=1&page=1"), "", "", &page)
@@ -118,26 +160,6 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 	var e apiError
 	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/nope"), "", "", &e); st != 404 || e.Error == "" {
 		t.Errorf("kick unknown: status %d, error %q", st, e.Error)
-	}
-
-	// Kicking the publisher ends the publication: its connection, the
-	// path and the readers.
-	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/"+pubs[0].ID), "", "", nil); st != 200 {
-		t.Fatalf("kick: status %d", st)
-	}
-	if err := r.ended(t); !isHangUp(err) {
-		t.Errorf("reader ended with %v, want the server to hang up", err)
-	}
-	// Kicking, as in MediaMTX, only starts the teardown.
-	waitFor(t, "the kicked conn to go", func() bool {
-		return apiCall(t, "GET", apiURL(s, "/v3/rtmpconns/get/"+pubs[0].ID), "", "", nil) == 404
-	})
-	apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", &paths)
-	if paths.ItemCount != 0 {
-		t.Errorf("paths after kick = %+v", paths)
-	}
-	if err := hungUp(pub.c.NetConn()); err != nil {
-		t.Errorf("kicked publisher's connection: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package mediaserver
 
 import (
+	"jobtester/testutil"
 	"net/netip"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestFFmpegPublishNeedsTheRightPassword(t *testing.T) {
 	}
 	// Reading needs nothing on loopback.
 	r := readerFor(t, rtmpURL(s, "cred"))
-	waitFor(t, "frames", func() bool { return r.frames.Load() >= 10 })
+	testutil.Eventually(t, "frames", func() bool { return r.frames.Load() >= 10 })
 	if stderr, err := right.wait(); err != nil {
 		t.Fatalf("ffmpeg with the right password: %v: %s", err, stderr)
 	}
@@ -84,7 +85,7 @@ func TestGortmplibClientCredentials(t *testing.T) {
 	}
 	// Credentials a reader does not need are harmless.
 	r := readerFor(t, "rtmp://tester:s3cret@"+addr+"/g1")
-	waitFor(t, "a frame", func() bool { return r.frames.Load() == 1 })
+	testutil.Eventually(t, "a frame", func() bool { return r.frames.Load() == 1 })
 }
 
 func TestDefaultUsersLetLoopbackClientsInWithoutCredentials(t *testing.T) {
@@ -94,7 +95,7 @@ func TestDefaultUsersLetLoopbackClientsInWithoutCredentials(t *testing.T) {
 	pub.frames(t, 1, 100)
 	waitPublished(t, s, "open")
 	r := readerFor(t, rtmpURL(s, "open"))
-	waitFor(t, "a frame", func() bool { return r.frames.Load() == 1 })
+	testutil.Eventually(t, "a frame", func() bool { return r.frames.Load() == 1 })
 	// The API too.
 	if st := apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", nil); st != 200 {
 		t.Errorf("API from loopback: status %d", st)

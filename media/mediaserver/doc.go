@@ -8,7 +8,8 @@
 // It exists because MediaMTX cannot be imported (everything is internal/)
 // and because MediaMTX ≥ 1.18.1 URL-escapes the hook's query, which loses
 // the pipeline, streamId, orchestrator and params the tester pins a stream
-// with (livepeer-protocol.md §7.4). Here the query travels intact.
+// with (docs/livepeer.md, "MediaMTX's contract"). Here the query travels
+// intact.
 //
 // The RTMP session layer (handshake, connect, adobe authentication,
 // createStream, publish/play) is written here on gortmplib's handshake,

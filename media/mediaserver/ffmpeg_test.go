@@ -1,6 +1,7 @@
 package mediaserver
 
 import (
+	"jobtester/testutil"
 	"sync"
 	"testing"
 )
@@ -54,7 +55,7 @@ func TestTwoReadersAtOnceBothGetFrames(t *testing.T) {
 		wg.Go(func() { results[i], errs[i] = ffprobeCount(t.Context(), rtmpURL(s, "two")) })
 	}
 	// Both must be reading at the same time, not one after the other.
-	waitFor(t, "two readers", func() bool { return len(connsOn(t, s, "read", "two")) == 2 })
+	testutil.Eventually(t, "two readers", func() bool { return len(connsOn(t, s, "read", "two")) == 2 })
 	wg.Wait()
 	for i := range results {
 		if errs[i] != nil {

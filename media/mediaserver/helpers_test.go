@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"jobtester/testutil"
 	"log/slog"
 	"net"
 	"net/http"
@@ -53,9 +54,7 @@ func rtmpURL(s *Server, pathAndQuery string) string {
 func needFFmpeg(t *testing.T) {
 	t.Helper()
 	for _, bin := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed: %v", bin, err)
-		}
+		testutil.RequireTool(t, bin)
 	}
 }
 
@@ -73,7 +72,7 @@ func startFFmpeg(t *testing.T, url string, seconds int) *ffmpegPublisher {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Duration(seconds)*time.Second+20*time.Second)
 	p := &ffmpegPublisher{exited: make(chan struct{})}
-	p.cmd = exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+	p.cmd = exec.CommandContext(ctx, testutil.RequireTool(t, "ffmpeg"), "-hide_banner", "-loglevel", "error", "-nostdin",
 		"-re", "-f", "lavfi", "-i", "testsrc=size=512x512:rate=30", "-t", strconv.Itoa(seconds),
 		"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
 		"-f", "flv", url)
@@ -144,19 +143,6 @@ func waitPublished(t *testing.T, s *Server, path string) {
 	defer cancel()
 	if err := s.WaitPublished(ctx, path); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// waitFor polls cond until it holds or the deadline passes: for states the
-// server exposes only through its API.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

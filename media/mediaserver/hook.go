@@ -15,7 +15,8 @@ import (
 // wantsHook says whether a path that became ready is announced to the
 // gateway. The gateway publishes its output as <stream>-out to this server;
 // announcing that would ask it to process its own output (go-livepeer
-// ignores such calls too, §4.2).
+// ignores such calls too: docs/livepeer.md, "Live video through the
+// gateway").
 func (s *Server) wantsHook(name string) bool {
 	return s.cfg.GatewayURL != "" && !strings.HasSuffix(name, "-out")
 }

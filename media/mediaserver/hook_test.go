@@ -2,6 +2,7 @@ package mediaserver
 
 import (
 	"encoding/json"
+	"jobtester/testutil"
 	"net"
 	"net/http"
 	"net/url"
@@ -165,7 +166,7 @@ func TestSlowOrFailingGatewayDoesNotBlockPublishing(t *testing.T) {
 	gw.next(t) // the hook is in flight and blocked
 	r := readerFor(t, rtmpURL(s, "slowgw"))
 	pub.frames(t, 10, 100)
-	waitFor(t, "frames while the hook hangs", func() bool { return r.frames.Load() == 11 })
+	testutil.Eventually(t, "frames while the hook hangs", func() bool { return r.frames.Load() == 11 })
 
 	done := make(chan struct{})
 	go func() { s.Close(); close(done) }()
@@ -190,7 +191,7 @@ func TestUnreachableGatewayDoesNotBlockPublishing(t *testing.T) {
 	waitPublished(t, s, "nogw")
 	r := readerFor(t, rtmpURL(s, "nogw"))
 	pub.frames(t, 5, 100)
-	waitFor(t, "frames", func() bool { return r.frames.Load() == 6 })
+	testutil.Eventually(t, "frames", func() bool { return r.frames.Load() == 6 })
 }
 
 func TestGatewayPullURL(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"jobtester/testutil"
 	"net"
 	"strings"
 	"syscall"
@@ -23,13 +24,13 @@ func TestReaderJoiningMidStreamStartsAtLatestKeyframe(t *testing.T) {
 	// A first reader shows when the server has handled every frame.
 	early := readerFor(t, rtmpURL(s, "gop"))
 	pub.frames(t, 44, 500) // keyframes at frames 0 and 30
-	waitFor(t, "the early reader", func() bool { return early.frames.Load() == 45 })
+	testutil.Eventually(t, "the early reader", func() bool { return early.frames.Load() == 45 })
 
 	r := readerFor(t, rtmpURL(s, "gop"))
 	// The cached GOP is frames 30..44; then one live frame.
-	waitFor(t, "the cached GOP", func() bool { return r.frames.Load() >= 15 })
+	testutil.Eventually(t, "the cached GOP", func() bool { return r.frames.Load() >= 15 })
 	pub.frames(t, 1, 500)
-	waitFor(t, "the live frame", func() bool { return r.frames.Load() == 16 })
+	testutil.Eventually(t, "the live frame", func() bool { return r.frames.Load() == 16 })
 	if !r.firstKey.Load() || r.firstTS.Load() != 1000 {
 		t.Errorf("first frame: keyframe=%v dts=%d ms, want the keyframe at 1000 ms", r.firstKey.Load(), r.firstTS.Load())
 	}
@@ -46,7 +47,7 @@ func TestPublisherLeavingEndsReadersAndPath(t *testing.T) {
 	waitPublished(t, s, "leaving")
 	r1 := readerFor(t, rtmpURL(s, "leaving"))
 	r2 := readerFor(t, rtmpURL(s, "leaving"))
-	waitFor(t, "both readers", func() bool { return r1.frames.Load() == 5 && r2.frames.Load() == 5 })
+	testutil.Eventually(t, "both readers", func() bool { return r1.frames.Load() == 5 && r2.frames.Load() == 5 })
 
 	pub.c.Close()
 	for i, r := range []*goReader{r1, r2} {
@@ -54,7 +55,7 @@ func TestPublisherLeavingEndsReadersAndPath(t *testing.T) {
 			t.Errorf("reader %d ended with %v, want the server to hang up", i, err)
 		}
 	}
-	waitFor(t, "the path to go", func() bool {
+	testutil.Eventually(t, "the path to go", func() bool {
 		var list apiList[apiPath]
 		apiCall(t, "GET", apiURL(s, "/v3/paths/list"), "", "", &list)
 		return list.ItemCount == 0
@@ -82,7 +83,7 @@ func TestSecondPublisherIsRefused(t *testing.T) {
 	// The first one is unaffected.
 	r := readerFor(t, rtmpURL(s, "busy"))
 	pub.frames(t, 2, 100)
-	waitFor(t, "frames from the first publisher", func() bool { return r.frames.Load() == 3 })
+	testutil.Eventually(t, "frames from the first publisher", func() bool { return r.frames.Load() == 3 })
 }
 
 func TestReaderOfUnpublishedPathIsRefusedAtOnce(t *testing.T) {
@@ -111,7 +112,7 @@ func TestReaderWaitsForPublisherWithReadWait(t *testing.T) {
 		r, err := dialReader(t.Context(), rtmpURL(s, "late"))
 		got <- result{r, err}
 	}()
-	waitFor(t, "the reader to wait", func() bool { return len(connsOn(t, s, "idle", "late")) == 1 })
+	testutil.Eventually(t, "the reader to wait", func() bool { return len(connsOn(t, s, "idle", "late")) == 1 })
 	pub := publisherFor(t, rtmpURL(s, "late"))
 	pub.frames(t, 3, 100)
 	res := <-got
@@ -119,7 +120,7 @@ func TestReaderWaitsForPublisherWithReadWait(t *testing.T) {
 		t.Fatalf("waiting reader: %v", res.err)
 	}
 	t.Cleanup(func() { res.r.c.Close(); <-res.r.done })
-	waitFor(t, "frames", func() bool { return res.r.frames.Load() == 3 })
+	testutil.Eventually(t, "frames", func() bool { return res.r.frames.Load() == 3 })
 }
 
 func TestReadWaitEndsWithoutPublisher(t *testing.T) {
@@ -153,7 +154,7 @@ func TestStuckReaderDoesNotStallPublisherOrOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stuck.Close()
-	waitFor(t, "two readers", func() bool { return len(connsOn(t, s, "read", "stuck")) == 2 })
+	testutil.Eventually(t, "two readers", func() bool { return len(connsOn(t, s, "read", "stuck")) == 2 })
 	stuckID := ""
 	for _, c := range connsOn(t, s, "read", "stuck") {
 		if c.RemoteAddr == stuck.NetConn().LocalAddr().String() {
@@ -181,7 +182,7 @@ func TestStuckReaderDoesNotStallPublisherOrOthers(t *testing.T) {
 			}
 		}
 	}()
-	waitFor(t, "frames discarded for the stuck reader", func() bool {
+	testutil.Eventually(t, "frames discarded for the stuck reader", func() bool {
 		for _, c := range connsOn(t, s, "read", "stuck") {
 			if c.ID == stuckID && c.OutboundFramesDiscarded > 0 {
 				return true
@@ -190,8 +191,8 @@ func TestStuckReaderDoesNotStallPublisherOrOthers(t *testing.T) {
 		return false
 	})
 	n := healthy.frames.Load()
-	waitFor(t, "the healthy reader to keep receiving", func() bool { return healthy.frames.Load() > n+100 })
-	waitFor(t, "the stuck reader to be dropped", func() bool {
+	testutil.Eventually(t, "the healthy reader to keep receiving", func() bool { return healthy.frames.Load() > n+100 })
+	testutil.Eventually(t, "the stuck reader to be dropped", func() bool {
 		for _, c := range connsOn(t, s, "read", "stuck") {
 			if c.ID == stuckID {
 				return false

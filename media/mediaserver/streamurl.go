@@ -95,7 +95,7 @@ func parseAuthParams(s string) authParams {
 // rtmp://h/s?q as app "s?q" with an empty key; gortmplib puts everything in
 // the app. Joining both halves covers all of them. The query is returned
 // exactly as sent — no decoding, no re-encoding — because the gateway
-// parses it itself (§7.4).
+// parses it itself (docs/livepeer.md, "MediaMTX's contract").
 func streamTarget(tcURL, streamKey string) (path, query string, err error) {
 	base, q1, _ := strings.Cut(afterHost(tcURL), "?")
 	key, q2, _ := strings.Cut(streamKey, "?")

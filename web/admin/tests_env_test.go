@@ -132,7 +132,7 @@ func plannedPipelines(t testing.TB, st *models.Store) map[string]bool {
 	for _, p := range jobs.DefinitionNames() {
 		found.Capabilities[o] = append(found.Capabilities[o], livepeer.Capability{Pipeline: p, Model: "m"})
 	}
-	targets, skipped := jobs.Plan(found, nil)
+	targets, skipped := jobs.Plan(found, nil, jobs.PlanOptions{})
 	overrides, problems, err := jobs.LoadOverrides(context.Background(), st)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("load overrides: %v %v", err, problems)
