@@ -21,8 +21,10 @@ type dialect struct {
 	// milliseconds. Rollup rows carry it so instances sharing a database
 	// can find rows the others wrote, whatever their own clocks say.
 	nowMillis string
-	// medianInSQL is true where the database computes PERCENTILE_CONT.
-	medianInSQL    bool
+	// medianRTT is an SQL expression for the median round-trip time of
+	// the selected results (0 for none), where the database computes one;
+	// "" where the store must sort the values itself.
+	medianRTT      string
 	lockMigrations func(tx *gorm.DB) error
 	// commit writes a batch of results and their rollup deltas atomically
 	// and returns the rollup rows as they now stand.
@@ -44,11 +46,11 @@ var sqliteDialect = dialect{
 }
 
 var postgresDialect = dialect{
-	commit:      postgresCommit,
-	name:        "postgres",
-	timeType:    "TIMESTAMPTZ",
-	nowMillis:   postgresNowMillis,
-	medianInSQL: true,
+	commit:    postgresCommit,
+	name:      "postgres",
+	timeType:  "TIMESTAMPTZ",
+	nowMillis: postgresNowMillis,
+	medianRTT: `COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)`,
 	lockMigrations: func(tx *gorm.DB) error {
 		// An arbitrary constant shared by every jobtester instance.
 		return tx.Exec(`SELECT pg_advisory_xact_lock(7302012026)`).Error
@@ -109,3 +111,17 @@ func redactDSN(dsn string) string {
 
 // RedactDSN is redactDSN for callers that log the configured database.
 func RedactDSN(dsn string) string { return redactDSN(dsn) }
+
+// isUniqueViolation recognises a unique-constraint failure in either
+// dialect's words, for changes that turn it into a message for the admin.
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// isForeignKeyViolation recognises a foreign-key failure in either
+// dialect's words.
+func isForeignKeyViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+}

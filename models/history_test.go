@@ -248,7 +248,7 @@ func TestOrchestratorReads(t *testing.T) {
 		t.Fatalf("transcoding pool: %v %v", pool, err)
 	}
 	m := models.URIMapping{Orchestrator: addr(2), URI: "https://b:2", JobTypes: "ai"}
-	if err := st.SaveMapping(ctx, &m); err != nil {
+	if err := st.SaveMappingAudited(ctx, "alice", &m); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := st.MappingsOf(ctx, addr(2))

@@ -137,9 +137,8 @@ func TestInstancesShareResults(t *testing.T) {
 				t.Fatalf("instance %s sees %+v, want 200 results summing 500", name, got)
 			}
 		}
-		n, err := a.CountResults(ctx)
-		if err != nil || n != 200 {
-			t.Fatalf("stored %d results (%v), want 200", n, err)
+		if n := dbtest.CountResults(t, a); n != 200 {
+			t.Fatalf("stored %d results, want 200", n)
 		}
 	})
 }
@@ -204,7 +203,7 @@ func TestUnscoredOutcomesAreStoredButNotScored(t *testing.T) {
 		if len(got) != 1 || got[0].Results != 1 || got[0].Passed != 1 || got[0].SumRoundTripTime != 3 {
 			t.Fatalf("totals = %+v, want only the pass", got)
 		}
-		if n, _ := st.CountResults(ctx); n != 2 {
+		if n := dbtest.CountResults(t, st); n != 2 {
 			t.Fatalf("stored %d results, want 2", n)
 		}
 		bad := aiResult(1, "LAX", 1, 1, now)
@@ -239,7 +238,7 @@ func TestPruneKeepsRecentResultsAndRollups(t *testing.T) {
 		if err != nil || res != 2 || roll != 2 {
 			t.Fatalf("Prune = %d results, %d rollups, %v; want 2 and 2", res, roll, err)
 		}
-		if n, _ := st.CountResults(ctx); n != 1 {
+		if n := dbtest.CountResults(t, st); n != 1 {
 			t.Fatalf("%d results left, want 1", n)
 		}
 		long := models.Window{Since: now.Add(-200 * 24 * time.Hour), Until: now}
