@@ -14,6 +14,7 @@ import (
 	"jobtester/dbtest"
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/rollup"
 )
 
 var ctx = context.Background()
@@ -329,5 +330,35 @@ func TestMedianFromMemoryMatchesSQL(t *testing.T) {
 		check()
 		add(50, 20*time.Minute) // more results in the open hour
 		check()
+	})
+}
+
+// TestRollupRowsMapTheirTotals reads the rollups table through GORM into
+// models.Rollup, whose totals are the embedded rollup.Totals: every column
+// lands in its field, and the totals equal what the leaderboard reads.
+func TestRollupRowsMapTheirTotals(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		at := time.Now().UTC().Truncate(time.Hour).Add(time.Minute)
+		pass := aiResult(1, "FRA", 1, 2, at)
+		pass.Stats.SegDuration = 1.5
+		if err := st.Insert(ctx, pass, aiResult(1, "FRA", 0, 4, at), aiResult(1, "FRA", 1, 3, at)); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.RollupRows(ctx)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("rollup rows = %+v, %v; want one", rows, err)
+		}
+		got := rows[0]
+		want := rollup.Totals{Results: 3, SumSuccessRate: 2, SumSegDuration: 1.5, SumRoundTripTime: 9,
+			Passed: 2, SumPassedRoundTripTime: 5}
+		if got.Totals != want || got.Version != 1 || got.UpdatedAt == 0 || !got.Bucket.Equal(at.Truncate(time.Hour)) ||
+			got.Orchestrator != addr(1) || got.Pipeline != "Llm" || got.Model != "m" || got.RegionID == 0 {
+			t.Fatalf("row = %+v, want totals %+v in version 1 of the hour %v", got, want, at.Truncate(time.Hour))
+		}
+		read := all(st, models.Window{Since: at.Add(-time.Hour), Until: at})
+		if len(read) != 1 || read[0].Totals != got.Totals {
+			t.Fatalf("leaderboard totals %+v, row totals %+v", read, got.Totals)
+		}
 	})
 }
