@@ -2,11 +2,8 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // AdminUser is a row of admin_users. PasswordHash is a bcrypt hash; the
@@ -51,15 +48,7 @@ type adminUserRecord struct {
 
 // AdminUser returns the account with this name.
 func (s *Store) AdminUser(ctx context.Context, username string) (AdminUser, error) {
-	var u AdminUser
-	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return u, fmt.Errorf("admin user %q: %w", username, ErrNotFound)
-	}
-	if err != nil {
-		return u, fmt.Errorf("read admin user %q: %w", username, err)
-	}
-	return u, nil
+	return one[AdminUser](s.db.WithContext(ctx).Where("username = ?", username), fmt.Sprintf("admin user %q", username))
 }
 
 // AdminUserCount is how many accounts exist; with none, the admin pages
@@ -102,12 +91,9 @@ func (s *Store) CreateAdminUser(ctx context.Context, actor, username, hash strin
 func (s *Store) SetAdminPassword(ctx context.Context, actor string, userID int64, hash string) error {
 	_, _, err := auditedChange(ctx, s, actor, "admin_user.password", adminUserTarget,
 		func(tx *Store) (*adminUserRecord, error) {
-			var u AdminUser
-			if err := tx.db.WithContext(ctx).Take(&u, userID).Error; err != nil {
-				if errors.Is(err, gorm.ErrRecordNotFound) {
-					return nil, fmt.Errorf("admin user %d: %w", userID, ErrNotFound)
-				}
-				return nil, fmt.Errorf("read admin user %d: %w", userID, err)
+			u, err := one[AdminUser](tx.db.WithContext(ctx).Where("id = ?", userID), fmt.Sprintf("admin user %d", userID))
+			if err != nil {
+				return nil, err
 			}
 			return &adminUserRecord{u.ID, u.Username}, nil
 		},
@@ -136,18 +122,10 @@ func (s *Store) CreateSession(ctx context.Context, sess AdminSession) error {
 // Session returns the session with this id hash and its user, expired or
 // not: the caller decides what its expiry means.
 func (s *Store) Session(ctx context.Context, idHash string) (SessionUser, error) {
-	var out SessionUser
-	err := s.db.WithContext(ctx).Table("admin_sessions s").
+	return one[SessionUser](s.db.WithContext(ctx).Table("admin_sessions s").
 		Select("s.id_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, u.username").
 		Joins("JOIN admin_users u ON u.id = s.user_id").
-		Where("s.id_hash = ?", idHash).Take(&out).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return out, fmt.Errorf("session: %w", ErrNotFound)
-	}
-	if err != nil {
-		return out, fmt.Errorf("read session: %w", err)
-	}
-	return out, nil
+		Where("s.id_hash = ?", idHash), "session")
 }
 
 // TouchSession records activity and moves the expiry.

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -92,15 +91,7 @@ func (s *Store) Orchestrators(ctx context.Context) ([]DiscoveredOrchestrator, er
 
 // Orchestrator returns what discovery knows about one address.
 func (s *Store) Orchestrator(ctx context.Context, address string) (DiscoveredOrchestrator, error) {
-	var o DiscoveredOrchestrator
-	err := s.db.WithContext(ctx).Where("address = ?", address).First(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return o, fmt.Errorf("orchestrator %s: %w", address, ErrNotFound)
-	}
-	if err != nil {
-		return o, fmt.Errorf("read orchestrator %s: %w", address, err)
-	}
-	return o, nil
+	return one[DiscoveredOrchestrator](s.db.WithContext(ctx).Where("address = ?", address), "orchestrator "+address)
 }
 
 // Capabilities lists what one orchestrator advertised at the last

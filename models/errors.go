@@ -3,6 +3,8 @@ package models
 import (
 	"errors"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // ErrNotFound is returned for a missing row.
@@ -34,3 +36,17 @@ func (e *FieldError) Error() string { return e.Kind.Error() + ": " + e.Msg }
 
 // Unwrap lets errors.Is see the kind.
 func (e *FieldError) Unwrap() error { return e.Kind }
+
+// one reads the single row q selects. what names the row in errors
+// ("mapping 3"); a missing row is ErrNotFound.
+func one[T any](q *gorm.DB, what string) (T, error) {
+	var v T
+	err := q.Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return v, fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("read %s: %w", what, err)
+	}
+	return v, nil
+}

@@ -2,13 +2,10 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 
 	"jobtester/ingest"
 )
@@ -81,15 +78,7 @@ func (s *Store) IngestKeys(ctx context.Context) ([]IngestKey, error) {
 
 // ingestKey returns one key.
 func (s *Store) ingestKey(ctx context.Context, id int64) (IngestKey, error) {
-	var k IngestKey
-	err := s.db.WithContext(ctx).First(&k, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return IngestKey{}, fmt.Errorf("ingest key %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return IngestKey{}, fmt.Errorf("read ingest key %d: %w", id, err)
-	}
-	return k, nil
+	return one[IngestKey](s.db.WithContext(ctx).Where("id = ?", id), fmt.Sprintf("ingest key %d", id))
 }
 
 // revokeIngestKey marks a key revoked; instances stop accepting it at

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"jobtester/ethaddr"
 )
 
@@ -114,12 +112,7 @@ func (s *Store) Mappings(ctx context.Context) ([]URIMapping, error) {
 
 // Mapping returns one mapping.
 func (s *Store) Mapping(ctx context.Context, id int64) (URIMapping, error) {
-	var m URIMapping
-	err := s.db.WithContext(ctx).First(&m, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return m, fmt.Errorf("mapping %d: %w", id, ErrNotFound)
-	}
-	return m, err
+	return one[URIMapping](s.db.WithContext(ctx).Where("id = ?", id), fmt.Sprintf("mapping %d", id))
 }
 
 // saveMapping creates (ID 0) or updates a mapping after validating it.

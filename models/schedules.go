@@ -2,13 +2,11 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -28,15 +26,7 @@ const SweepSchedule = "sweep"
 // GetSchedule returns the stored schedule, or ErrNotFound when the config
 // file's applies.
 func (s *Store) GetSchedule(ctx context.Context, name string) (Schedule, error) {
-	var sc Schedule
-	err := s.db.WithContext(ctx).Where("name = ?", name).First(&sc).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return sc, fmt.Errorf("schedule %s: %w", name, ErrNotFound)
-	}
-	if err != nil {
-		return sc, fmt.Errorf("read schedule %s: %w", name, err)
-	}
-	return sc, nil
+	return one[Schedule](s.db.WithContext(ctx).Where("name = ?", name), "schedule "+name)
 }
 
 // saveSchedule stores a schedule. It checks only the form of the row; the

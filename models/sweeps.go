@@ -2,11 +2,8 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Sweep is a row of sweeps: one pass over the orchestrators, with its
@@ -69,12 +66,7 @@ func (s *Store) Sweeps(ctx context.Context, limit int) ([]Sweep, error) {
 
 // GetSweep returns one sweep.
 func (s *Store) GetSweep(ctx context.Context, id int64) (Sweep, error) {
-	var sw Sweep
-	err := s.db.WithContext(ctx).First(&sw, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return sw, fmt.Errorf("sweep %d: %w", id, ErrNotFound)
-	}
-	return sw, err
+	return one[Sweep](s.db.WithContext(ctx).Where("id = ?", id), fmt.Sprintf("sweep %d", id))
 }
 
 // SweepResults returns the results a sweep stored, in the order they ran.

@@ -32,14 +32,7 @@ func (s *Store) TestDefinitions(ctx context.Context) ([]TestDefinition, error) {
 
 // testDefinition returns the override of one pipeline.
 func (s *Store) testDefinition(ctx context.Context, pipeline string) (TestDefinition, error) {
-	var rows []TestDefinition
-	if err := s.db.WithContext(ctx).Where("pipeline = ?", pipeline).Find(&rows).Error; err != nil {
-		return TestDefinition{}, fmt.Errorf("read test definition %s: %w", pipeline, err)
-	}
-	if len(rows) == 0 {
-		return TestDefinition{}, fmt.Errorf("test definition %s: %w", pipeline, ErrNotFound)
-	}
-	return rows[0], nil
+	return one[TestDefinition](s.db.WithContext(ctx).Where("pipeline = ?", pipeline), "test definition "+pipeline)
 }
 
 // saveTestDefinition stores an override. Params must be a JSON object
