@@ -13,7 +13,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// dialect keeps every difference between SQLite and PostgreSQL in one place.
+// dialect is what differs between SQLite and PostgreSQL; the batched
+// writes it points to are in write_sqlite.go and write_postgres.go.
 type dialect struct {
 	name     string // "sqlite" or "postgres"; also the migration file suffix
 	timeType string
@@ -26,6 +27,11 @@ type dialect struct {
 	// "" where the store must sort the values itself.
 	medianRTT      string
 	lockMigrations func(tx *gorm.DB) error
+	// lockedOut reports an error worth retrying the migrations after.
+	lockedOut func(error) bool
+	// maxConns bounds the connection pool; maxIdle > 0 keeps that many
+	// idle (0: database/sql's default).
+	maxConns, maxIdle int
 	// commit writes a batch of results and their rollup deltas atomically
 	// and returns the rollup rows as they now stand.
 	commit func(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error)
@@ -43,6 +49,11 @@ var sqliteDialect = dialect{
 	timeType:       "DATETIME",
 	nowMillis:      sqliteNowMillis,
 	lockMigrations: func(*gorm.DB) error { return nil }, // SQLite transactions already serialise writers
+	// SQLite answers "database is locked" without waiting out the busy
+	// timeout in a few cases (a fresh file switching to WAL while another
+	// connection opens it).
+	lockedOut: func(err error) bool { return strings.Contains(err.Error(), "database is locked") },
+	maxConns:  8,
 }
 
 var postgresDialect = dialect{
@@ -55,6 +66,9 @@ var postgresDialect = dialect{
 		// An arbitrary constant shared by every jobtester instance.
 		return tx.Exec(`SELECT pg_advisory_xact_lock(7302012026)`).Error
 	},
+	lockedOut: func(error) bool { return false }, // the advisory lock waits instead
+	maxConns:  16,
+	maxIdle:   16,
 }
 
 // openDialector turns a --db value into a GORM dialector:

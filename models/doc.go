@@ -24,13 +24,15 @@
 //	retention              retention.go         Prune
 //	lifecycle, schema      store.go migrate.go  Open, Start, Sync, Close, Ping, Migrate, Pending
 //
-// What an admin changes goes through one …Audited method per change, which
-// commits the change together with its audit_log entry (auditedChange in
-// audit.go); there is no un-audited way to change those tables.
+// The admin's configuration (mappings, ingest keys, schedules, test
+// definitions, regions, accounts) changes only through the …Audited
+// methods, CreateAdminUser and SetAdminPassword, each of which commits the
+// change with its audit_log entry (auditedChange in audit.go). Sessions
+// are the exception: auth audits logins and logouts itself with Audited.
 //
 // Dialect differences (SQLite and PostgreSQL) live in dialect.go (the
-// database clock, the median in SQL, the migration lock, how each reports
-// a constraint violation), write_sqlite.go and write_postgres.go (the
+// database clock, the median in SQL, the migration lock and retry, the pool
+// size, how each reports a constraint violation), write_sqlite.go and write_postgres.go (the
 // batched write of results and their rollups), and the per-dialect files
 // in migrations/. Everything else reaches them through Store.dialect.
 package models

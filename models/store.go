@@ -93,11 +93,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
 	}
-	if d.name == "sqlite" {
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(16)
-		sqlDB.SetMaxIdleConns(16)
+	sqlDB.SetMaxOpenConns(d.maxConns)
+	if d.maxIdle > 0 {
+		sqlDB.SetMaxIdleConns(d.maxIdle)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
