@@ -120,3 +120,23 @@ func OpenDSN(t testing.TB, dsn string, opts models.Options) *models.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// CountResults is the number of results stored, of every outcome. It pages
+// through Store.Results rather than asking the database directly, so the
+// store needs no method that only tests call; tests store few results.
+func CountResults(t testing.TB, st *models.Store) int64 {
+	t.Helper()
+	q := models.ResultQuery{Limit: 500}
+	var n int64
+	for {
+		page, err := st.Results(context.Background(), q)
+		if err != nil {
+			t.Fatalf("count results: %v", err)
+		}
+		n += int64(len(page.Results))
+		if page.Next == nil {
+			return n
+		}
+		q.Before = page.Next
+	}
+}

@@ -133,11 +133,7 @@ func (e *env) mustPost(body []byte, secret string) {
 
 func (e *env) count() int64 {
 	e.t.Helper()
-	n, err := e.st.CountResults(context.Background())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return dbtest.CountResults(e.t, e.st)
 }
 
 func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {

@@ -95,7 +95,7 @@ func TestAdminOverridesReachThePlanAndTheRequest(t *testing.T) {
 		{Pipeline: "Upscale", Enabled: true, Params: `{"prompt": "a crisp harbour photograph", "seed": 7}`},
 		{Pipeline: "Text to speech", Enabled: true, Params: `{"text": "Testing one two."}`},
 	} {
-		if err := h.st.SaveTestDefinition(ctx, &d); err != nil {
+		if err := h.st.SaveTestDefinitionAudited(ctx, "alice", &d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -150,7 +150,7 @@ func TestAdminOverridesReachThePlanAndTheRequest(t *testing.T) {
 	}
 
 	// Enabled again (the override removed): the next plan has it back.
-	if err := h.st.DeleteTestDefinition(ctx, "Llm"); err != nil {
+	if err := h.st.DeleteTestDefinitionAudited(ctx, "alice", "Llm"); err != nil {
 		t.Fatal(err)
 	}
 	planned = nil

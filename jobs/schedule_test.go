@@ -63,7 +63,7 @@ func TestSchedulerFollowsTheStoredSchedule(t *testing.T) {
 	// an admin page enforces, and one second keeps the test short.
 	save := func(sc models.Schedule) {
 		sc.Name = models.SweepSchedule
-		if err := st.SaveSchedule(context.Background(), &sc); err != nil {
+		if err := st.SaveScheduleAudited(context.Background(), "test", &sc); err != nil {
 			t.Fatal(err)
 		}
 		s.Reload()
@@ -74,7 +74,7 @@ func TestSchedulerFollowsTheStoredSchedule(t *testing.T) {
 	save(models.Schedule{Expr: "@every 1s", Enabled: false})
 	testutil.Eventually(t, "the schedule to be off", func() bool { a := s.Active(); return !a.Enabled && a.Next.IsZero() })
 
-	if err := st.DeleteSchedule(context.Background(), models.SweepSchedule); err != nil {
+	if err := st.DeleteScheduleAudited(context.Background(), "test", models.SweepSchedule); err != nil {
 		t.Fatal(err)
 	}
 	s.Reload()

@@ -34,18 +34,18 @@ func TestIngestKeysAuthenticateAcrossInstancesUntilRevoked(t *testing.T) {
 		refB := &ingest.Refresher{Ring: ringB, Source: b, Sealer: sealer, Log: quiet}
 
 		for _, bad := range []string{"", "Upper", "-lead", strings.Repeat("k", 65), "sp ace"} {
-			if _, _, err := a.CreateIngestKey(ctx, bad, "alice", sealer); !errors.Is(err, models.ErrInvalidSetting) {
+			if _, _, err := a.CreateIngestKeyAudited(ctx, "alice", bad, sealer); !errors.Is(err, models.ErrInvalidSetting) {
 				t.Errorf("name %q: err = %v, want ErrInvalidSetting", bad, err)
 			}
 		}
-		k, secret, err := a.CreateIngestKey(ctx, "stream-tester-fra", "alice", sealer)
+		k, secret, err := a.CreateIngestKeyAudited(ctx, "alice", "stream-tester-fra", sealer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(secret) != 64 || k.Secret == "" || strings.Contains(k.Secret, secret) {
 			t.Fatalf("secret %q stored as %q: want 64 hex chars, stored sealed", secret, k.Secret)
 		}
-		if _, _, err := a.CreateIngestKey(ctx, "stream-tester-fra", "bob", sealer); !errors.Is(err, models.ErrInvalidSetting) {
+		if _, _, err := a.CreateIngestKeyAudited(ctx, "bob", "stream-tester-fra", sealer); !errors.Is(err, models.ErrInvalidSetting) {
 			t.Fatalf("duplicate name: %v", err)
 		}
 		body := []byte(`{"region":"FRA"}`)
@@ -71,13 +71,13 @@ func TestIngestKeysAuthenticateAcrossInstancesUntilRevoked(t *testing.T) {
 			t.Fatalf("keys = %+v %v", keys, err)
 		}
 
-		if _, err := a.RevokeIngestKey(ctx, k.ID, "bob"); err != nil {
+		if _, err := a.RevokeIngestKeyAudited(ctx, "bob", k.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.RevokeIngestKey(ctx, k.ID, "bob"); !errors.Is(err, models.ErrInvalidSetting) {
+		if _, err := a.RevokeIngestKeyAudited(ctx, "bob", k.ID); !errors.Is(err, models.ErrInvalidSetting) {
 			t.Fatalf("second revoke: %v", err)
 		}
-		if _, err := a.RevokeIngestKey(ctx, 9999, "bob"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := a.RevokeIngestKeyAudited(ctx, "bob", 9999); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("revoke of a missing key: %v", err)
 		}
 		for _, r := range []*ingest.Refresher{refA, refB} {
@@ -106,11 +106,11 @@ func TestSealedKeysNeedTheSameSecretSetting(t *testing.T) {
 	st := dbtest.Open(t, "sqlite", models.Options{})
 	sealed, _ := ingest.NewSealer("first-secret-setting-0001")
 	plain, _ := ingest.NewSealer("")
-	_, s1, err := st.CreateIngestKey(ctx, "sealed", "alice", sealed)
+	_, s1, err := st.CreateIngestKeyAudited(ctx, "alice", "sealed", sealed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, s2, err := st.CreateIngestKey(ctx, "plain", "alice", plain)
+	_, s2, err := st.CreateIngestKeyAudited(ctx, "alice", "plain", plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,48 +154,48 @@ func TestSchedulesAndTestDefinitionsOverrideAndReset(t *testing.T) {
 			t.Fatalf("no stored schedule: %v", err)
 		}
 		for _, bad := range []string{"", "   ", "a\nb", strings.Repeat("1", 257)} {
-			if err := st.SaveSchedule(ctx, &models.Schedule{Name: models.SweepSchedule, Expr: bad}); !errors.Is(err, models.ErrInvalidSetting) {
+			if err := st.SaveScheduleAudited(ctx, "alice", &models.Schedule{Name: models.SweepSchedule, Expr: bad}); !errors.Is(err, models.ErrInvalidSetting) {
 				t.Errorf("expr %q: %v", bad, err)
 			}
 		}
-		sc := models.Schedule{Name: models.SweepSchedule, Expr: " @every 30m ", Enabled: true, UpdatedBy: "alice"}
-		if err := st.SaveSchedule(ctx, &sc); err != nil {
+		sc := models.Schedule{Name: models.SweepSchedule, Expr: " @every 30m ", Enabled: true}
+		if err := st.SaveScheduleAudited(ctx, "alice", &sc); err != nil {
 			t.Fatal(err)
 		}
-		sc = models.Schedule{Name: models.SweepSchedule, Expr: "0 */2 * * *", Enabled: false, UpdatedBy: "bob"}
-		if err := st.SaveSchedule(ctx, &sc); err != nil {
+		sc = models.Schedule{Name: models.SweepSchedule, Expr: "0 */2 * * *", Enabled: false}
+		if err := st.SaveScheduleAudited(ctx, "bob", &sc); err != nil {
 			t.Fatal(err)
 		}
 		got, err := st.GetSchedule(ctx, models.SweepSchedule)
 		if err != nil || got.Expr != "0 */2 * * *" || got.Enabled || got.UpdatedBy != "bob" || time.Since(got.UpdatedAt) > time.Minute {
 			t.Fatalf("schedule = %+v %v", got, err)
 		}
-		if err := st.DeleteSchedule(ctx, models.SweepSchedule); err != nil {
+		if err := st.DeleteScheduleAudited(ctx, "alice", models.SweepSchedule); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteSchedule(ctx, models.SweepSchedule); !errors.Is(err, models.ErrNotFound) {
+		if err := st.DeleteScheduleAudited(ctx, "alice", models.SweepSchedule); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("second delete: %v", err)
 		}
 
 		for _, bad := range []string{"[]", "1", `{"a":`, "null", `"x"`} {
 			d := models.TestDefinition{Pipeline: "Llm", Enabled: true, Params: bad}
-			if err := st.SaveTestDefinition(ctx, &d); !errors.Is(err, models.ErrInvalidSetting) {
+			if err := st.SaveTestDefinitionAudited(ctx, "alice", &d); !errors.Is(err, models.ErrInvalidSetting) {
 				t.Errorf("params %q: %v", bad, err)
 			}
 		}
-		d := models.TestDefinition{Pipeline: "Llm", Enabled: false, Params: "{ \"max_tokens\": 8 }", UpdatedBy: "alice"}
-		if err := st.SaveTestDefinition(ctx, &d); err != nil {
+		d := models.TestDefinition{Pipeline: "Llm", Enabled: false, Params: "{ \"max_tokens\": 8 }"}
+		if err := st.SaveTestDefinitionAudited(ctx, "alice", &d); err != nil {
 			t.Fatal(err)
 		}
 		d2 := models.TestDefinition{Pipeline: "Upscale", Enabled: true}
-		if err := st.SaveTestDefinition(ctx, &d2); err != nil {
+		if err := st.SaveTestDefinitionAudited(ctx, "alice", &d2); err != nil {
 			t.Fatal(err)
 		}
 		defs, err := st.TestDefinitions(ctx)
 		if err != nil || len(defs) != 2 || defs[0].Pipeline != "Llm" || defs[0].Enabled || defs[0].Params != `{"max_tokens":8}` || defs[1].Params != "{}" {
 			t.Fatalf("definitions = %+v %v", defs, err)
 		}
-		if err := st.DeleteTestDefinition(ctx, "Llm"); err != nil {
+		if err := st.DeleteTestDefinitionAudited(ctx, "alice", "Llm"); err != nil {
 			t.Fatal(err)
 		}
 		if defs, _ := st.TestDefinitions(ctx); len(defs) != 1 {
@@ -216,12 +216,12 @@ func TestRegionsCreateEditAndRefuseRemovalInUse(t *testing.T) {
 			{Name: "FRA", DisplayName: "Frankfurt again", JobType: "ai"}, // exists
 		}
 		for _, r := range bad {
-			if err := st.SaveRegion(ctx, &r); !errors.Is(err, models.ErrInvalidSetting) {
+			if err := st.SaveRegionAudited(ctx, "alice", &r); !errors.Is(err, models.ErrInvalidSetting) {
 				t.Errorf("%+v: err = %v, want ErrInvalidSetting", r, err)
 			}
 		}
 		r := models.RegionDetail{Name: "WAW", DisplayName: "Warsaw", JobType: "AI", Description: " GPU hosts in Poland "}
-		if err := st.SaveRegion(ctx, &r); err != nil {
+		if err := st.SaveRegionAudited(ctx, "alice", &r); err != nil {
 			t.Fatal(err)
 		}
 		if r.ID == 0 || r.JobType != "ai" || r.Description != "GPU hosts in Poland" {
@@ -231,15 +231,15 @@ func TestRegionsCreateEditAndRefuseRemovalInUse(t *testing.T) {
 		if err := st.Insert(ctx, aiResult(1, "WAW", 1, 1, time.Now())); err != nil {
 			t.Fatalf("insert into the new region: %v", err)
 		}
-		if _, err := st.DeleteRegion(ctx, r.ID); !errors.Is(err, models.ErrInUse) || !strings.Contains(err.Error(), "stored results") {
+		if _, err := st.DeleteRegionAudited(ctx, "alice", r.ID); !errors.Is(err, models.ErrInUse) || !strings.Contains(err.Error(), "stored results") {
 			t.Fatalf("delete of a used region: %v", err)
 		}
 		r.Name = "WRO"
-		if err := st.SaveRegion(ctx, &r); !errors.Is(err, models.ErrInUse) {
+		if err := st.SaveRegionAudited(ctx, "alice", &r); !errors.Is(err, models.ErrInUse) {
 			t.Fatalf("rename of a used region: %v", err)
 		}
 		r.Name, r.DisplayName, r.Description = "WAW", "Warszawa", "renamed display"
-		if err := st.SaveRegion(ctx, &r); err != nil {
+		if err := st.SaveRegionAudited(ctx, "alice", &r); err != nil {
 			t.Fatal(err)
 		}
 		got, err := st.RegionDetailByID(ctx, r.ID)
@@ -248,17 +248,17 @@ func TestRegionsCreateEditAndRefuseRemovalInUse(t *testing.T) {
 		}
 
 		u := models.RegionDetail{Name: "OSL", DisplayName: "Oslo", JobType: "transcoding"}
-		if err := st.SaveRegion(ctx, &u); err != nil {
+		if err := st.SaveRegionAudited(ctx, "alice", &u); err != nil {
 			t.Fatal(err)
 		}
 		u.Name, u.JobType = "BGO", "ai" // unused: name and type may change
-		if err := st.SaveRegion(ctx, &u); err != nil {
+		if err := st.SaveRegionAudited(ctx, "alice", &u); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.DeleteRegion(ctx, u.ID); err != nil {
+		if _, err := st.DeleteRegionAudited(ctx, "alice", u.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.DeleteRegion(ctx, u.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := st.DeleteRegionAudited(ctx, "alice", u.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("second delete: %v", err)
 		}
 		regions, _ := st.Regions(ctx)

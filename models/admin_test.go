@@ -86,7 +86,7 @@ func TestAuditedChangesCommitWithTheirRecord(t *testing.T) {
 		}
 		errBoom := errors.New("boom")
 		err := st.Audited(ctx, &models.AuditEntry{Actor: "alice", Action: "mapping.delete"}, func(tx *models.Store) error {
-			if err := tx.DeleteMapping(ctx, m.ID); err != nil {
+			if err := models.DeleteMapping(tx, ctx, m.ID); err != nil {
 				return err
 			}
 			return errBoom
@@ -220,7 +220,7 @@ func TestReconciliationData(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := models.URIMapping{Orchestrator: addr(3), URI: "https://c:8935", JobTypes: "ai"}
-		if err := st.SaveMapping(ctx, &m); err != nil {
+		if err := st.SaveMappingAudited(ctx, "alice", &m); err != nil {
 			t.Fatal(err)
 		}
 		var sweeps []models.Sweep

@@ -13,7 +13,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// dialect keeps every difference between SQLite and PostgreSQL in one place.
+// dialect is what differs between SQLite and PostgreSQL; the batched
+// writes it points to are in write_sqlite.go and write_postgres.go.
 type dialect struct {
 	name     string // "sqlite" or "postgres"; also the migration file suffix
 	timeType string
@@ -21,9 +22,16 @@ type dialect struct {
 	// milliseconds. Rollup rows carry it so instances sharing a database
 	// can find rows the others wrote, whatever their own clocks say.
 	nowMillis string
-	// medianInSQL is true where the database computes PERCENTILE_CONT.
-	medianInSQL    bool
+	// medianRTT is an SQL expression for the median round-trip time of
+	// the selected results (0 for none), where the database computes one;
+	// "" where the store must sort the values itself.
+	medianRTT      string
 	lockMigrations func(tx *gorm.DB) error
+	// lockedOut reports an error worth retrying the migrations after.
+	lockedOut func(error) bool
+	// maxConns bounds the connection pool; maxIdle > 0 keeps that many
+	// idle (0: database/sql's default).
+	maxConns, maxIdle int
 	// commit writes a batch of results and their rollup deltas atomically
 	// and returns the rollup rows as they now stand.
 	commit func(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error)
@@ -41,18 +49,26 @@ var sqliteDialect = dialect{
 	timeType:       "DATETIME",
 	nowMillis:      sqliteNowMillis,
 	lockMigrations: func(*gorm.DB) error { return nil }, // SQLite transactions already serialise writers
+	// SQLite answers "database is locked" without waiting out the busy
+	// timeout in a few cases (a fresh file switching to WAL while another
+	// connection opens it).
+	lockedOut: func(err error) bool { return strings.Contains(err.Error(), "database is locked") },
+	maxConns:  8,
 }
 
 var postgresDialect = dialect{
-	commit:      postgresCommit,
-	name:        "postgres",
-	timeType:    "TIMESTAMPTZ",
-	nowMillis:   postgresNowMillis,
-	medianInSQL: true,
+	commit:    postgresCommit,
+	name:      "postgres",
+	timeType:  "TIMESTAMPTZ",
+	nowMillis: postgresNowMillis,
+	medianRTT: `COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)`,
 	lockMigrations: func(tx *gorm.DB) error {
 		// An arbitrary constant shared by every jobtester instance.
 		return tx.Exec(`SELECT pg_advisory_xact_lock(7302012026)`).Error
 	},
+	lockedOut: func(error) bool { return false }, // the advisory lock waits instead
+	maxConns:  16,
+	maxIdle:   16,
 }
 
 // openDialector turns a --db value into a GORM dialector:
@@ -109,3 +125,17 @@ func redactDSN(dsn string) string {
 
 // RedactDSN is redactDSN for callers that log the configured database.
 func RedactDSN(dsn string) string { return redactDSN(dsn) }
+
+// isUniqueViolation recognises a unique-constraint failure in either
+// dialect's words, for changes that turn it into a message for the admin.
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// isForeignKeyViolation recognises a foreign-key failure in either
+// dialect's words.
+func isForeignKeyViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+}

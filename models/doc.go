@@ -1,7 +1,38 @@
 // Package models owns the database: the GORM models, the migrations runner,
 // and every query the rest of the program makes. Handlers and jobs call a
-// Store; none of them writes SQL.
+// Store; none of them writes SQL. It must not import handlers/ or jobs/.
 //
-// Dialect differences (SQLite and PostgreSQL) live in dialect.go and
-// nowhere else. It must not import handlers/ or jobs/.
+// Store is one type, but its methods fall into aggregates, each in its own
+// file(s), so a consumer can declare the narrow interface it needs:
+//
+//	results, write path    write.go             Insert (group commit with the rollups)
+//	results, reads         results.go           Results (paged), RawResults
+//	rollups, totals        rollups.go totals.go Totals, Pipelines; loaded into the rollup index
+//	AI median              median.go            MedianRoundTripTime
+//	history                history.go           History, HistoryByOrchestrator
+//	live tests             live.go              InsertLive, LiveResults, LiveThumbnail, LiveScores
+//	discovery              discovery.go         SaveDiscovery, Orchestrators, Orchestrator, Capabilities, AdvertisedBy
+//	sweeps                 sweeps.go            CreateSweep, UpdateSweep, Sweeps, GetSweep, SweepResults
+//	reconciliation         reconciliation.go    Reconciliation (discovery, mappings and recent sweeps)
+//	URI mappings           mappings.go          Mappings, Mapping, MappingsOf, SaveMappingAudited, DeleteMappingAudited
+//	admin users, sessions  admin_users.go       AdminUser, AdminUserCount, CreateAdminUser, SetAdminPassword, CreateSession, Session, TouchSession, DeleteSession, DeleteExpiredSessions
+//	audit log              audit.go             Audited, AuditAction, AuditLog
+//	ingest keys            ingest_keys.go       IngestKeys, LoadIngestKeys, MarkIngestKeysUsed, CreateIngestKeyAudited, RevokeIngestKeyAudited
+//	schedules              schedules.go         GetSchedule, SaveScheduleAudited, DeleteScheduleAudited
+//	test definitions       test_definitions.go  TestDefinitions, SaveTestDefinitionAudited, DeleteTestDefinitionAudited
+//	regions                regions.go           Regions, RegionDetails, RegionDetailByID, SaveRegionAudited, DeleteRegionAudited
+//	retention              retention.go         Prune
+//	lifecycle, schema      store.go migrate.go  Open, Start, Sync, Close, Ping, Migrate, Pending
+//
+// The admin's configuration (mappings, ingest keys, schedules, test
+// definitions, regions, accounts) changes only through the …Audited
+// methods, CreateAdminUser and SetAdminPassword, each of which commits the
+// change with its audit_log entry (auditedChange in audit.go). Sessions
+// are the exception: auth audits logins and logouts itself with Audited.
+//
+// Dialect differences (SQLite and PostgreSQL) live in dialect.go (the
+// database clock, the median in SQL, the migration lock and retry, the pool
+// size, how each reports a constraint violation), write_sqlite.go and write_postgres.go (the
+// batched write of results and their rollups), and the per-dialect files
+// in migrations/. Everything else reaches them through Store.dialect.
 package models

@@ -4,17 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
-
-	"gorm.io/gorm"
 
 	"jobtester/rollup"
 )
 
-// Reads for the dashboard: hourly history from the rollup index, results
-// paged newest first, and what discovery knows about one orchestrator.
+// The dashboard's hourly history, read from the rollup index inside its
+// horizon and from the rollups table beyond it.
 
 // MaxHistorySteps bounds one history read: 31 days of hours.
 const MaxHistorySteps = 31*24 + 1
@@ -190,166 +186,4 @@ func (s *Store) historySQL(ctx context.Context, f Filter, from, to int64, add fu
 		return fmt.Errorf("read rollup history: %w", err)
 	}
 	return nil
-}
-
-// Cursor marks a place in results ordered newest first: the received time
-// and ID of the last result of a page.
-type Cursor struct {
-	ReceivedAt time.Time
-	ID         int64
-}
-
-// String encodes the cursor for a URL: Unix nanoseconds (SQLite keeps them;
-// anything coarser would skip rows of the same microsecond), a dot, the ID.
-func (c Cursor) String() string {
-	return strconv.FormatInt(c.ReceivedAt.UnixNano(), 10) + "." + strconv.FormatInt(c.ID, 10)
-}
-
-// ErrBadCursor is returned by ParseCursor.
-var ErrBadCursor = errors.New("invalid cursor")
-
-// ParseCursor reads a cursor written by Cursor.String.
-func ParseCursor(s string) (Cursor, error) {
-	at, id, ok := strings.Cut(s, ".")
-	if !ok {
-		return Cursor{}, fmt.Errorf("%w: %q has no dot", ErrBadCursor, s)
-	}
-	ns, err := strconv.ParseInt(at, 10, 64)
-	if err != nil || ns < 0 {
-		return Cursor{}, fmt.Errorf("%w: %q: time is not nanoseconds since 1970", ErrBadCursor, s)
-	}
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 {
-		return Cursor{}, fmt.Errorf("%w: %q: id is not a positive whole number", ErrBadCursor, s)
-	}
-	return Cursor{ReceivedAt: time.Unix(0, ns).UTC(), ID: n}, nil
-}
-
-// ResultQuery selects results for the dashboard. Empty fields match all.
-type ResultQuery struct {
-	Orchestrator string
-	Region       string
-	JobType      string // transcoding or ai
-	Pipeline     string
-	Model        string
-	Outcome      Outcome
-	SweepID      int64
-	Since, Until time.Time // zero: unbounded
-	Before       *Cursor   // only results older than this (the next page)
-	Limit        int       // 1..500; default 50
-}
-
-// ResultPage is one page of results, newest first. Next is set when older
-// results remain.
-type ResultPage struct {
-	Results []RawResult
-	Next    *Cursor
-}
-
-// Results returns a page of results of every outcome (unlike RawResults,
-// which keeps the legacy contract), newest first, with a cursor to the next
-// page. Paging is by keyset, so a deep page costs what the first one does.
-func (s *Store) Results(ctx context.Context, q ResultQuery) (ResultPage, error) {
-	if q.Limit <= 0 {
-		q.Limit = 50
-	}
-	q.Limit = min(q.Limit, 500)
-	db := s.db.WithContext(ctx).Table("results re").
-		Select(`r.name AS region, re.*`).
-		Joins(`JOIN regions r ON r.id = re.region_id JOIN job_types j ON j.id = r.job_type_id`)
-	if q.Orchestrator != "" {
-		db = db.Where(`re.orchestrator = ?`, q.Orchestrator)
-	}
-	if q.Region != "" {
-		db = db.Where(`r.name = ?`, q.Region)
-	}
-	if q.JobType != "" {
-		db = db.Where(`j.name = ?`, q.JobType)
-	}
-	if q.Pipeline != "" {
-		db = db.Where(`re.pipeline = ?`, q.Pipeline)
-	}
-	if q.Model != "" {
-		db = db.Where(`re.model = ?`, q.Model)
-	}
-	if q.Outcome != "" {
-		db = db.Where(`re.outcome = ?`, string(q.Outcome))
-	}
-	if q.SweepID != 0 {
-		db = db.Where(`re.sweep_id = ?`, q.SweepID)
-	}
-	if !q.Since.IsZero() {
-		db = db.Where(`re.received_at >= ?`, q.Since.UTC())
-	}
-	if !q.Until.IsZero() {
-		db = db.Where(`re.received_at <= ?`, q.Until.UTC())
-	}
-	if q.Before != nil {
-		at := q.Before.ReceivedAt.UTC()
-		db = db.Where(`(re.received_at < ? OR (re.received_at = ? AND re.id < ?))`, at, at, q.Before.ID)
-	}
-	var rows []RawResult
-	err := db.Order(`re.received_at DESC, re.id DESC`).Limit(q.Limit + 1).Scan(&rows).Error
-	if err != nil {
-		return ResultPage{}, fmt.Errorf("page of results: %w", err)
-	}
-	page := ResultPage{Results: rows}
-	if len(rows) > q.Limit {
-		page.Results = rows[:q.Limit]
-		last := page.Results[q.Limit-1]
-		page.Next = &Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
-	}
-	return page, nil
-}
-
-// Orchestrator returns what discovery knows about one address.
-func (s *Store) Orchestrator(ctx context.Context, address string) (DiscoveredOrchestrator, error) {
-	var o DiscoveredOrchestrator
-	err := s.db.WithContext(ctx).Where("address = ?", address).First(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return o, fmt.Errorf("orchestrator %s: %w", address, ErrNotFound)
-	}
-	if err != nil {
-		return o, fmt.Errorf("read orchestrator %s: %w", address, err)
-	}
-	return o, nil
-}
-
-// Capabilities lists what one orchestrator advertised at the last
-// discovery, by pipeline and model.
-func (s *Store) Capabilities(ctx context.Context, address string) ([]AdvertisedCapability, error) {
-	var out []AdvertisedCapability
-	err := s.db.WithContext(ctx).Where("orchestrator = ?", address).Order("pipeline, model").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("capabilities of %s: %w", address, err)
-	}
-	return out, nil
-}
-
-// MappingsOf lists the URI mappings of one orchestrator.
-func (s *Store) MappingsOf(ctx context.Context, address string) ([]URIMapping, error) {
-	var out []URIMapping
-	if err := s.db.WithContext(ctx).Where("orchestrator = ?", address).Order("uri").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("mappings of %s: %w", address, err)
-	}
-	return out, nil
-}
-
-// AdvertisedBy lists the orchestrators that advertised a pipeline and
-// model at the last discovery; with an empty pipeline, every orchestrator
-// discovery knows with a service URI (the transcoding pool).
-func (s *Store) AdvertisedBy(ctx context.Context, pipeline, model string) ([]string, error) {
-	var out []string
-	var err error
-	if pipeline == "" {
-		err = s.db.WithContext(ctx).Model(&DiscoveredOrchestrator{}).
-			Where("service_uri <> ''").Order("address").Pluck("address", &out).Error
-	} else {
-		err = s.db.WithContext(ctx).Model(&AdvertisedCapability{}).
-			Where("pipeline = ? AND model = ?", pipeline, model).Order("orchestrator").Pluck("orchestrator", &out).Error
-	}
-	if err != nil {
-		return nil, fmt.Errorf("orchestrators advertising %q %q: %w", pipeline, model, err)
-	}
-	return out, nil
 }

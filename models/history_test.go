@@ -14,98 +14,131 @@ import (
 	"jobtester/rollup"
 )
 
-// TestHistoryStepsAddUpToWindowTotals writes random results over two days
-// and checks that each series' steps, read from memory and from SQL (a
-// store whose horizon is shorter than the window), agree with each other,
-// sum to the window totals, and sit in the hour their results were
-// received.
+// historyFixture is two days of random results of three orchestrators in
+// two regions, and their history read hour by hour from memory.
+type historyFixture struct {
+	st      *models.Store
+	dsn     string
+	w       models.Window
+	f       models.Filter
+	perHour map[[2]int64]int64 // orchestrator, hour → results written
+	mem     []models.SeriesHistory
+	want    map[string]rollup.Totals // window totals by seriesKey
+}
+
+func seriesKey(orch, region string) string { return orch + "/" + region }
+
+func newHistoryFixture(t *testing.T, dialect string) historyFixture {
+	t.Helper()
+	fx := historyFixture{dsn: dbtest.DSN(t, dialect), perHour: map[[2]int64]int64{}, want: map[string]rollup.Totals{}}
+	fx.st = dbtest.OpenDSN(t, fx.dsn, models.Options{})
+	r := rand.New(rand.NewSource(3))
+	now := time.Now().UTC()
+	var batch []models.NewResult
+	for i := 0; i < 400; i++ {
+		orch := 1 + r.Intn(3)
+		at := now.Add(-time.Duration(r.Int63n(int64(40 * time.Hour))))
+		region := []string{"FRA", "LAX"}[r.Intn(2)]
+		batch = append(batch, aiResult(orch, region, float64(r.Intn(2)), 0.5+r.Float64(), at))
+		fx.perHour[[2]int64{int64(orch), at.Truncate(time.Hour).Unix()}]++
+	}
+	if err := fx.st.Insert(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	fx.w = models.Window{Since: now.Add(-40 * time.Hour), Until: now}
+	fx.f = models.Filter{JobType: ingest.JobTypeAI, Pipeline: "Llm", Model: "m"}
+	var err error
+	if fx.mem, err = fx.st.History(ctx, fx.f, fx.w, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if len(fx.mem) != 6 {
+		t.Fatalf("%d series from memory, want 6", len(fx.mem))
+	}
+	totals, err := fx.st.Totals(ctx, fx.f, fx.w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range totals {
+		fx.want[seriesKey(tt.Orchestrator, tt.Region)] = tt.Totals
+	}
+	return fx
+}
+
+// TestHistoryStepsAddUpToWindowTotals checks that each series' steps, read
+// from memory and from SQL (a store whose horizon is shorter than the
+// window), agree with each other, sum to the window totals, and sit in the
+// hour their results were received.
 func TestHistoryStepsAddUpToWindowTotals(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
-		dsn := dbtest.DSN(t, dialect)
-		st := dbtest.OpenDSN(t, dsn, models.Options{})
-		sqlOnly := dbtest.OpenDSN(t, dsn, models.Options{RollupHorizon: time.Hour})
-		r := rand.New(rand.NewSource(3))
-		now := time.Now().UTC()
-		perHour := map[[2]int64]int64{} // orchestrator, hour → results
-		var batch []models.NewResult
-		for i := 0; i < 400; i++ {
-			orch := 1 + r.Intn(3)
-			at := now.Add(-time.Duration(r.Int63n(int64(40 * time.Hour))))
-			region := []string{"FRA", "LAX"}[r.Intn(2)]
-			batch = append(batch, aiResult(orch, region, float64(r.Intn(2)), 0.5+r.Float64(), at))
-			perHour[[2]int64{int64(orch), at.Truncate(time.Hour).Unix()}]++
-		}
-		if err := st.Insert(ctx, batch...); err != nil {
-			t.Fatal(err)
-		}
-		w := models.Window{Since: now.Add(-40 * time.Hour), Until: now}
-		f := models.Filter{JobType: ingest.JobTypeAI, Pipeline: "Llm", Model: "m"}
-		mem, err := st.History(ctx, f, w, time.Hour)
+		fx := newHistoryFixture(t, dialect)
+		sqlOnly := dbtest.OpenDSN(t, fx.dsn, models.Options{RollupHorizon: time.Hour})
+		fromSQL, err := sqlOnly.History(ctx, fx.f, fx.w, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromSQL, err := sqlOnly.History(ctx, f, w, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(mem) != 6 || len(fromSQL) != len(mem) {
-			t.Fatalf("%d series from memory, %d from SQL, want 6", len(mem), len(fromSQL))
-		}
-		totals, err := st.Totals(ctx, f, w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key := func(o, r string) string { return o + "/" + r }
-		want := map[string]rollup.Totals{}
-		for _, tt := range totals {
-			want[key(tt.Orchestrator, tt.Region)] = tt.Totals
+		if len(fromSQL) != len(fx.mem) {
+			t.Fatalf("%d series from memory, %d from SQL, want 6", len(fx.mem), len(fromSQL))
 		}
 		sqlBy := map[string]models.SeriesHistory{}
 		for _, h := range fromSQL {
-			sqlBy[key(h.Orchestrator, h.Region)] = h
+			sqlBy[seriesKey(h.Orchestrator, h.Region)] = h
 		}
 		counted := map[[2]int64]int64{}
-		for _, h := range mem {
-			k := key(h.Orchestrator, h.Region)
-			other := sqlBy[k]
-			if len(h.Points) != 41 || len(other.Points) != 41 {
-				t.Fatalf("%s: %d and %d steps, want 41", k, len(h.Points), len(other.Points))
-			}
-			var sum rollup.Totals
-			for i, p := range h.Points {
-				q := other.Points[i]
-				if !p.Start.Equal(q.Start) || p.Results != q.Results || math.Abs(p.SumRoundTripTime-q.SumRoundTripTime) > 1e-9 {
-					t.Fatalf("%s step %d: memory %+v, SQL %+v", k, i, p, q)
-				}
-				if i > 0 && p.Start.Sub(h.Points[i-1].Start) != time.Hour {
-					t.Fatalf("%s: steps %s and %s are not an hour apart", k, h.Points[i-1].Start, p.Start)
-				}
-				sum.Add(p.Totals)
-				o, err := strconv.ParseInt(h.Orchestrator[2:], 16, 64)
-				if err != nil {
-					t.Fatal(err)
-				}
-				counted[[2]int64{o, p.Start.Unix()}] += p.Results
-			}
-			if sum.Results != want[k].Results || sum.Passed != want[k].Passed ||
-				math.Abs(sum.SumSuccessRate-want[k].SumSuccessRate) > 1e-9 {
-				t.Fatalf("%s: steps add up to %+v, window totals %+v", k, sum, want[k])
-			}
+		for _, h := range fx.mem {
+			checkSeriesSteps(t, h, sqlBy[seriesKey(h.Orchestrator, h.Region)], fx.want, counted)
 		}
-		for k, n := range perHour {
+		for k, n := range fx.perHour {
 			if counted[k] != n {
 				t.Fatalf("orchestrator %d hour %d: %d results in the history, %d written", k[0], k[1], counted[k], n)
 			}
 		}
-		// Added up by orchestrator, the same steps.
-		byOrch, err := st.HistoryByOrchestrator(ctx, f, w, time.Hour)
+	})
+}
+
+// checkSeriesSteps compares one series' steps from memory (h) and from SQL
+// (other), checks they sum to the window totals, and counts its results
+// into counted by orchestrator and hour.
+func checkSeriesSteps(t *testing.T, h, other models.SeriesHistory, want map[string]rollup.Totals, counted map[[2]int64]int64) {
+	t.Helper()
+	k := seriesKey(h.Orchestrator, h.Region)
+	if len(h.Points) != 41 || len(other.Points) != 41 {
+		t.Fatalf("%s: %d and %d steps, want 41", k, len(h.Points), len(other.Points))
+	}
+	o, err := strconv.ParseInt(h.Orchestrator[2:], 16, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum rollup.Totals
+	for i, p := range h.Points {
+		q := other.Points[i]
+		if !p.Start.Equal(q.Start) || p.Results != q.Results || math.Abs(p.SumRoundTripTime-q.SumRoundTripTime) > 1e-9 {
+			t.Fatalf("%s step %d: memory %+v, SQL %+v", k, i, p, q)
+		}
+		if i > 0 && p.Start.Sub(h.Points[i-1].Start) != time.Hour {
+			t.Fatalf("%s: steps %s and %s are not an hour apart", k, h.Points[i-1].Start, p.Start)
+		}
+		sum.Add(p.Totals)
+		counted[[2]int64{o, p.Start.Unix()}] += p.Results
+	}
+	if sum.Results != want[k].Results || sum.Passed != want[k].Passed ||
+		math.Abs(sum.SumSuccessRate-want[k].SumSuccessRate) > 1e-9 {
+		t.Fatalf("%s: steps add up to %+v, window totals %+v", k, sum, want[k])
+	}
+}
+
+// TestHistoryByOrchestratorAddsUpItsSeries: added up by orchestrator, the
+// history has the same steps as its series.
+func TestHistoryByOrchestratorAddsUpItsSeries(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		fx := newHistoryFixture(t, dialect)
+		byOrch, err := fx.st.HistoryByOrchestrator(ctx, fx.f, fx.w, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(byOrch) != 3 {
 			t.Fatalf("%d orchestrators, want 3", len(byOrch))
 		}
-		for _, h := range mem {
+		for _, h := range fx.mem {
 			for i, p := range h.Points {
 				byOrch[h.Orchestrator][i].Sub(p.Totals)
 			}
@@ -117,8 +150,15 @@ func TestHistoryStepsAddUpToWindowTotals(t *testing.T) {
 				}
 			}
 		}
-		// Six-hour steps add up the same hours.
-		six, err := st.History(ctx, f, w, 6*time.Hour)
+	})
+}
+
+// TestHistoryLongerStepsAddUpTheSameHours: six-hour steps hold every result
+// of the window.
+func TestHistoryLongerStepsAddUpTheSameHours(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		fx := newHistoryFixture(t, dialect)
+		six, err := fx.st.History(ctx, fx.f, fx.w, 6*time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,8 +167,8 @@ func TestHistoryStepsAddUpToWindowTotals(t *testing.T) {
 			for _, p := range h.Points {
 				n += p.Results
 			}
-			if n != want[key(h.Orchestrator, h.Region)].Results {
-				t.Fatalf("6-hour steps of %s hold %d results, want %d", h.Orchestrator, n, want[key(h.Orchestrator, h.Region)].Results)
+			if want := fx.want[seriesKey(h.Orchestrator, h.Region)].Results; n != want {
+				t.Fatalf("6-hour steps of %s hold %d results, want %d", h.Orchestrator, n, want)
 			}
 		}
 	})
@@ -248,7 +288,7 @@ func TestOrchestratorReads(t *testing.T) {
 		t.Fatalf("transcoding pool: %v %v", pool, err)
 	}
 	m := models.URIMapping{Orchestrator: addr(2), URI: "https://b:2", JobTypes: "ai"}
-	if err := st.SaveMapping(ctx, &m); err != nil {
+	if err := st.SaveMappingAudited(ctx, "alice", &m); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := st.MappingsOf(ctx, addr(2))

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"jobtester/ingest"
 	"jobtester/scoring"
 )
 
@@ -171,4 +172,51 @@ func (s *Store) loadClosedHours(ctx context.Context, pair pairKey, fromHour, las
 		}
 	}
 	return nil
+}
+
+// MedianRoundTripTime is the median round-trip time of the successful
+// (success_rate = 1, RTT ≠ 0) AI jobs of one pipeline and model, over all
+// orchestrators, in the window and optionally one region: the reference
+// point of the compatible AI latency score. It is the one leaderboard read
+// of raw results, served by idx_results_median. It returns 0 when there is
+// no successful job.
+func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region string, w Window) (float64, error) {
+	from, to := w.hours()
+	var regionID int64
+	if region != "" {
+		r, ok := s.regionByName(region, ingest.JobTypeAI)
+		if !ok {
+			return 0, nil
+		}
+		regionID = r.ID
+	}
+	now := time.Now().UTC()
+	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+	if s.started && from >= horizon {
+		return s.medianFromHours(ctx, pairKey{pipeline, model}, from, w.Until.UTC(), regionID, now)
+	}
+	// Beyond the horizon: straight from the table.
+	where := medianWhere + ` AND received_at >= ? AND received_at <= ?`
+	args := []any{pipeline, model, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC().Add(999 * time.Millisecond)}
+	if regionID != 0 {
+		where += ` AND region_id = ?`
+		args = append(args, regionID)
+	}
+	if s.dialect.medianRTT != "" {
+		var m float64
+		err := s.db.WithContext(ctx).Raw(`SELECT `+s.dialect.medianRTT+` FROM results WHERE `+where, args...).Scan(&m).Error
+		if err != nil {
+			return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
+		}
+		return m, nil
+	}
+	samples, err := s.successfulRTTs(ctx, pairKey{pipeline, model}, time.Unix(from, 0), w.Until.Add(time.Microsecond), regionID, nil)
+	if err != nil {
+		return 0, err
+	}
+	values := make([]float64, len(samples))
+	for i, smp := range samples {
+		values[i] = smp.rtt
+	}
+	return scoring.MedianOf(values), nil
 }

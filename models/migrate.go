@@ -61,14 +61,12 @@ func loadMigrations(dialect string) ([]migration, error) {
 // in its own transaction. On PostgreSQL an advisory lock makes instances that
 // start together take turns, so each migration runs exactly once.
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
-	// SQLite answers "database is locked" without waiting out the busy
-	// timeout in a few cases (a fresh file switching to WAL while another
-	// connection opens it). Each migration is checked against
-	// schema_migrations inside its transaction, so trying again is safe.
+	// Each migration is checked against schema_migrations inside its
+	// transaction, so trying again after a transient lock is safe.
 	for attempt := 1; ; attempt++ {
 		more, err := s.migrate(ctx)
 		applied = append(applied, more...)
-		if err == nil || s.dialect.name != "sqlite" || attempt == 5 || !strings.Contains(err.Error(), "database is locked") {
+		if err == nil || attempt == 5 || !s.dialect.lockedOut(err) {
 			return applied, err
 		}
 		select {

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -71,8 +70,6 @@ type Store struct {
 	lastSync int64
 }
 
-type regionKey struct{ name, jobType string }
-
 // Open connects to the database named by dsn (sqlite://PATH or
 // postgres://…). It does not migrate; call Migrate, then Start.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
@@ -96,11 +93,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
 	}
-	if d.name == "sqlite" {
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(16)
-		sqlDB.SetMaxIdleConns(16)
+	sqlDB.SetMaxOpenConns(d.maxConns)
+	if d.maxIdle > 0 {
+		sqlDB.SetMaxIdleConns(d.maxIdle)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -185,112 +180,6 @@ func (s *Store) dbNowMillis(ctx context.Context) (int64, error) {
 	return now, nil
 }
 
-// reloadRegions reads regions and job types into memory: they are small,
-// read on every request, and change only through Store (or another
-// instance, which the sync loop picks up).
-func (s *Store) reloadRegions(ctx context.Context) error {
-	rows, err := s.readRegions(ctx)
-	if err != nil {
-		return err
-	}
-	byID := make(map[int64]Region, len(rows))
-	byName := make(map[regionKey]Region, len(rows))
-	for _, r := range rows {
-		byID[r.ID] = r
-		byName[regionKey{r.Name, r.JobType}] = r
-	}
-	s.regionsMu.Lock()
-	s.regions, s.byID, s.byName = rows, byID, byName
-	s.regionsMu.Unlock()
-	return nil
-}
-
-// Regions returns every region with its job type, as /api/regions lists them.
-// Once the store has started they come from memory, which the sync loop
-// keeps current; the database is read only before that.
-func (s *Store) Regions(ctx context.Context) ([]Region, error) {
-	s.regionsMu.RLock()
-	cached := s.regions
-	s.regionsMu.RUnlock()
-	if s.started && cached != nil {
-		return append([]Region(nil), cached...), nil
-	}
-	return s.readRegions(ctx)
-}
-
-func (s *Store) readRegions(ctx context.Context) ([]Region, error) {
-	var rows []struct {
-		Region
-		JobTypeName string
-	}
-	err := s.db.WithContext(ctx).Raw(`SELECT r.id, r.name, r.display_name, r.job_type_id, j.name AS job_type_name
-		FROM regions r JOIN job_types j ON j.id = r.job_type_id ORDER BY r.id`).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list regions: %w", err)
-	}
-	out := make([]Region, len(rows))
-	for i, r := range rows {
-		out[i] = r.Region
-		out[i].JobType = r.JobTypeName
-	}
-	return out, nil
-}
-
-func (s *Store) regionByName(name, jobType string) (Region, bool) {
-	s.regionsMu.RLock()
-	defer s.regionsMu.RUnlock()
-	r, ok := s.byName[regionKey{name, jobType}]
-	return r, ok
-}
-
-// regionExists reports whether the code names a region of any job type.
-func (s *Store) regionExists(name string) bool {
-	s.regionsMu.RLock()
-	defer s.regionsMu.RUnlock()
-	for k := range s.byName {
-		if k.name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// loadRollups reads rollup rows matching where into the index. It scans
-// the rows itself rather than through GORM's reflection: at start it reads
-// every bucket of the horizon, millions on a busy network.
-func (s *Store) loadRollups(ctx context.Context, where string, args ...any) (int, error) {
-	// GORM only binds the parameters (? becomes $n on PostgreSQL).
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT `+rollupColumns+` FROM rollups WHERE `+where, args...).Rows()
-	if err != nil {
-		return 0, fmt.Errorf("load rollups: %w", err)
-	}
-	defer rows.Close()
-	n := 0
-	var r Rollup
-	for rows.Next() {
-		if err := r.scan(rows); err != nil {
-			return n, fmt.Errorf("load rollups: %w", err)
-		}
-		s.index.Set(r.key(), r.bucket())
-		n++
-	}
-	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("load rollups: %w", err)
-	}
-	return n, nil
-}
-
-func (r *Rollup) key() rollup.Key {
-	return rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model}
-}
-
-func (r *Rollup) bucket() rollup.Bucket {
-	return rollup.Bucket{Hour: r.Bucket.Unix(), Version: r.Version, Totals: rollup.Totals{
-		Results: r.Results, SumSuccessRate: r.SumSuccessRate, SumSegDuration: r.SumSegDuration,
-		SumRoundTripTime: r.SumRoundTripTime, Passed: r.Passed, SumPassedRoundTripTime: r.SumPassedRoundTripTime,
-	}}
-}
-
 // syncLoop re-reads rollup rows that changed since the last sync, so an
 // instance's leaderboard includes what other instances ingested. Rows are
 // re-read with an overlap: a transaction that commits late carries an older
@@ -335,7 +224,3 @@ func (s *Store) Sync(ctx context.Context) error {
 	s.rtts.prune(horizon.Unix())
 	return nil
 }
-
-// ErrInvalidRegion is returned for a result whose region does not exist for
-// its job type.
-var ErrInvalidRegion = errors.New("invalid region")

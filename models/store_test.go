@@ -14,6 +14,7 @@ import (
 	"jobtester/dbtest"
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/rollup"
 )
 
 var ctx = context.Background()
@@ -137,9 +138,8 @@ func TestInstancesShareResults(t *testing.T) {
 				t.Fatalf("instance %s sees %+v, want 200 results summing 500", name, got)
 			}
 		}
-		n, err := a.CountResults(ctx)
-		if err != nil || n != 200 {
-			t.Fatalf("stored %d results (%v), want 200", n, err)
+		if n := dbtest.CountResults(t, a); n != 200 {
+			t.Fatalf("stored %d results, want 200", n)
 		}
 	})
 }
@@ -204,7 +204,7 @@ func TestUnscoredOutcomesAreStoredButNotScored(t *testing.T) {
 		if len(got) != 1 || got[0].Results != 1 || got[0].Passed != 1 || got[0].SumRoundTripTime != 3 {
 			t.Fatalf("totals = %+v, want only the pass", got)
 		}
-		if n, _ := st.CountResults(ctx); n != 2 {
+		if n := dbtest.CountResults(t, st); n != 2 {
 			t.Fatalf("stored %d results, want 2", n)
 		}
 		bad := aiResult(1, "LAX", 1, 1, now)
@@ -239,7 +239,7 @@ func TestPruneKeepsRecentResultsAndRollups(t *testing.T) {
 		if err != nil || res != 2 || roll != 2 {
 			t.Fatalf("Prune = %d results, %d rollups, %v; want 2 and 2", res, roll, err)
 		}
-		if n, _ := st.CountResults(ctx); n != 1 {
+		if n := dbtest.CountResults(t, st); n != 1 {
 			t.Fatalf("%d results left, want 1", n)
 		}
 		long := models.Window{Since: now.Add(-200 * 24 * time.Hour), Until: now}
@@ -330,5 +330,35 @@ func TestMedianFromMemoryMatchesSQL(t *testing.T) {
 		check()
 		add(50, 20*time.Minute) // more results in the open hour
 		check()
+	})
+}
+
+// TestRollupRowsMapTheirTotals reads the rollups table through GORM into
+// models.Rollup, whose totals are the embedded rollup.Totals: every column
+// lands in its field, and the totals equal what the leaderboard reads.
+func TestRollupRowsMapTheirTotals(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		at := time.Now().UTC().Truncate(time.Hour).Add(time.Minute)
+		pass := aiResult(1, "FRA", 1, 2, at)
+		pass.Stats.SegDuration = 1.5
+		if err := st.Insert(ctx, pass, aiResult(1, "FRA", 0, 4, at), aiResult(1, "FRA", 1, 3, at)); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.RollupRows(ctx)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("rollup rows = %+v, %v; want one", rows, err)
+		}
+		got := rows[0]
+		want := rollup.Totals{Results: 3, SumSuccessRate: 2, SumSegDuration: 1.5, SumRoundTripTime: 9,
+			Passed: 2, SumPassedRoundTripTime: 5}
+		if got.Totals != want || got.Version != 1 || got.UpdatedAt == 0 || !got.Bucket.Equal(at.Truncate(time.Hour)) ||
+			got.Orchestrator != addr(1) || got.Pipeline != "Llm" || got.Model != "m" || got.RegionID == 0 {
+			t.Fatalf("row = %+v, want totals %+v in version 1 of the hour %v", got, want, at.Truncate(time.Hour))
+		}
+		read := all(st, models.Window{Since: at.Add(-time.Hour), Until: at})
+		if len(read) != 1 || read[0].Totals != got.Totals {
+			t.Fatalf("leaderboard totals %+v, row totals %+v", read, got.Totals)
+		}
 	})
 }

@@ -20,37 +20,37 @@ func TestMappingsValidateAndRoundTrip(t *testing.T) {
 			{Orchestrator: addr(1), URI: "https://o:8935", JobTypes: "ai,video"},
 		}
 		for _, m := range bad {
-			if err := st.SaveMapping(ctx, &m); !errors.Is(err, models.ErrInvalidMapping) {
+			if err := st.SaveMappingAudited(ctx, "alice", &m); !errors.Is(err, models.ErrInvalidMapping) {
 				t.Errorf("%+v: err = %v, want ErrInvalidMapping", m, err)
 			}
 		}
 		m := models.URIMapping{Orchestrator: "0x" + "AB" + addr(1)[4:], URI: " https://live.example.com:8935 ", JobTypes: "live, AI,ai"}
-		if err := st.SaveMapping(ctx, &m); err != nil {
+		if err := st.SaveMappingAudited(ctx, "alice", &m); err != nil {
 			t.Fatal(err)
 		}
 		if m.JobTypes != "ai,live" || m.URI != "https://live.example.com:8935" || m.Orchestrator != "0xab"+addr(1)[4:] {
 			t.Fatalf("not normalised: %+v", m)
 		}
 		dup := models.URIMapping{Orchestrator: m.Orchestrator, URI: m.URI, JobTypes: "transcoding"}
-		if err := st.SaveMapping(ctx, &dup); !errors.Is(err, models.ErrInvalidMapping) {
+		if err := st.SaveMappingAudited(ctx, "alice", &dup); !errors.Is(err, models.ErrInvalidMapping) {
 			t.Fatalf("duplicate mapping: %v", err)
 		}
 		m.JobTypes = "transcoding"
-		if err := st.SaveMapping(ctx, &m); err != nil {
+		if err := st.SaveMappingAudited(ctx, "alice", &m); err != nil {
 			t.Fatal(err)
 		}
 		got, err := st.Mapping(ctx, m.ID)
 		if err != nil || got.JobTypes != "transcoding" || got.Serves("ai") || !got.Serves("transcoding") {
 			t.Fatalf("after update: %+v %v", got, err)
 		}
-		if err := st.DeleteMapping(ctx, m.ID); err != nil {
+		if err := st.DeleteMappingAudited(ctx, "alice", m.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteMapping(ctx, m.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := st.DeleteMappingAudited(ctx, "alice", m.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("second delete: %v", err)
 		}
 		missing := models.URIMapping{ID: 999, Orchestrator: addr(2), URI: "https://x", JobTypes: "ai"}
-		if err := st.SaveMapping(ctx, &missing); !errors.Is(err, models.ErrNotFound) {
+		if err := st.SaveMappingAudited(ctx, "alice", &missing); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("update of a missing mapping: %v", err)
 		}
 	})

@@ -2,16 +2,13 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
+	"jobtester/ethaddr"
 	"jobtester/ingest"
-	"jobtester/rollup"
 )
 
 // NewResult is one result to store: a validated Stats payload and what the
@@ -102,7 +99,7 @@ func (s *Store) toRow(r *NewResult) (Result, error) {
 	}
 	return Result{
 		SweepID: sweep, HTTPStatus: r.HTTPStatus,
-		ReceivedAt: at.UTC(), Orchestrator: strings.ToLower(st.Orchestrator), RegionID: region.ID,
+		ReceivedAt: at.UTC(), Orchestrator: ethaddr.Fold(st.Orchestrator), RegionID: region.ID,
 		Pipeline: st.Pipeline, Model: st.Model, Outcome: outcome, IngestKey: r.IngestKey,
 		SuccessRate: st.SuccessRate, RoundTripTime: st.RoundTripTime, Errors: string(errJSON),
 		Timestamp: st.Timestamp, SegDuration: st.SegDuration, SegmentsSent: st.SegmentsSent,
@@ -183,109 +180,12 @@ func (s *Store) commit(rows []Result) error {
 	return nil
 }
 
-// rollupDelta is what one batch adds to one bucket.
-type rollupDelta struct {
-	bucketRef
-	rollup.Totals
-}
-
-// rollupDeltas sums the scored rows per series and hour, sorted so that
-// concurrent writers lock rollup rows in one global order and wait for each
-// other rather than deadlock.
-func rollupDeltas(rows []Result) []rollupDelta {
-	index := map[bucketRef]int{}
-	var out []rollupDelta
-	for i := range rows {
-		r := &rows[i]
-		if !r.Outcome.Scored() {
-			continue
-		}
-		ref := bucketRef{rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model},
-			r.ReceivedAt.Truncate(time.Hour).Unix()}
-		j, ok := index[ref]
-		if !ok {
-			j = len(out)
-			index[ref] = j
-			out = append(out, rollupDelta{bucketRef: ref})
-		}
-		t := &out[j].Totals
-		t.Results++
-		t.SumSuccessRate += r.SuccessRate
-		t.SumSegDuration += r.SegDuration
-		t.SumRoundTripTime += r.RoundTripTime
-		if r.Outcome == OutcomePass {
-			t.Passed++
-			t.SumPassedRoundTripTime += r.RoundTripTime
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].bucketRef.less(out[j].bucketRef) })
-	return out
-}
-
 // resultColumns are the columns every write path inserts, in order.
 const resultColumns = `received_at, orchestrator, region_id, pipeline, model, outcome, ingest_key,
 	success_rate, round_trip_time, errors, timestamp, seg_duration, segments_sent, segments_received,
 	upload_time, download_time, transcode_time, model_is_warm, input_parameters, response_payload,
 	sweep_id, http_status`
 
-// rollupUpsert is the ON CONFLICT clause both dialects share: add the
-// deltas, bump the version, stamp the database clock, return the totals.
-const rollupUpsert = ` ON CONFLICT (bucket, orchestrator, region_id, pipeline, model) DO UPDATE SET
-	results = rollups.results + excluded.results,
-	sum_success_rate = rollups.sum_success_rate + excluded.sum_success_rate,
-	sum_seg_duration = rollups.sum_seg_duration + excluded.sum_seg_duration,
-	sum_round_trip_time = rollups.sum_round_trip_time + excluded.sum_round_trip_time,
-	passed = rollups.passed + excluded.passed,
-	sum_passed_round_trip_time = rollups.sum_passed_round_trip_time + excluded.sum_passed_round_trip_time,
-	version = rollups.version + 1,
-	updated_at = excluded.updated_at
-	RETURNING bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
-	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
-
-const rollupColumns = `bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
-	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
-
-// scan reads one row selected as rollupColumns.
-func (r *Rollup) scan(rows *sql.Rows) error {
-	return rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
-		&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
-		&r.Version, &r.UpdatedAt)
-}
-
-// scanRollups reads the RETURNING rows of a rollup upsert.
-func scanRollups(rows *sql.Rows) ([]Rollup, error) {
-	defer rows.Close()
-	var out []Rollup
-	for rows.Next() {
-		var r Rollup
-		if err := r.scan(rows); err != nil {
-			return nil, fmt.Errorf("read updated rollups: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("update rollups: %w", err)
-	}
-	return out, nil
-}
-
-type bucketRef struct {
-	key  rollup.Key
-	hour int64
-}
-
-func (a bucketRef) less(b bucketRef) bool {
-	if a.hour != b.hour {
-		return a.hour < b.hour
-	}
-	if a.key.Orchestrator != b.key.Orchestrator {
-		return a.key.Orchestrator < b.key.Orchestrator
-	}
-	if a.key.RegionID != b.key.RegionID {
-		return a.key.RegionID < b.key.RegionID
-	}
-	if a.key.Pipeline != b.key.Pipeline {
-		return a.key.Pipeline < b.key.Pipeline
-	}
-	return a.key.Model < b.key.Model
-}
+// ErrInvalidRegion is returned for a result whose region does not exist for
+// its job type.
+var ErrInvalidRegion = errors.New("invalid region")

@@ -56,7 +56,7 @@ func seedNetwork(t testing.TB, e *env) {
 		t.Fatal(err)
 	}
 	m := models.URIMapping{Orchestrator: addr(1), URI: "https://live.o1.example:9935", JobTypes: "live", Note: "live on its own host"}
-	if err := e.st.SaveMapping(ctx, &m); err != nil {
+	if err := e.st.SaveMappingAudited(ctx, "test", &m); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -160,7 +160,7 @@ func TestAdminInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := models.URIMapping{Orchestrator: addr(1), URI: "https://a-gpu.example.com:8935", JobTypes: "ai"}
-	if err := e.st.SaveMapping(ctx, &m); err != nil {
+	if err := e.st.SaveMappingAudited(ctx, "test", &m); err != nil {
 		t.Fatal(err)
 	}
 	b.Navigate(base + "/admin/reconciliation")

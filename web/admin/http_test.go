@@ -320,7 +320,7 @@ func TestReconciliationPageFlags(t *testing.T) {
 			{Orchestrator: addr(2), URI: "https://b:8935", JobTypes: "ai"},       // the same as registered
 			{Orchestrator: addr(3), URI: "https://gone:8935", JobTypes: "ai"},    // in no registry, nothing reported
 		} {
-			if err := e.st.SaveMapping(ctx, &m); err != nil {
+			if err := e.st.SaveMappingAudited(ctx, "test", &m); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -2,17 +2,14 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"jobtester/ingest"
 	"jobtester/rollup"
-	"jobtester/scoring"
 )
 
 // Filter narrows a leaderboard query. Empty fields match everything.
@@ -124,108 +121,6 @@ func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64) ([]Seri
 	return out, nil
 }
 
-// MedianRoundTripTime is the median round-trip time of the successful
-// (success_rate = 1, RTT ≠ 0) AI jobs of one pipeline and model, over all
-// orchestrators, in the window and optionally one region: the reference
-// point of the compatible AI latency score. It is the one leaderboard read
-// of raw results, served by idx_results_median. It returns 0 when there is
-// no successful job.
-func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region string, w Window) (float64, error) {
-	from, to := w.hours()
-	var regionID int64
-	if region != "" {
-		r, ok := s.regionByName(region, ingest.JobTypeAI)
-		if !ok {
-			return 0, nil
-		}
-		regionID = r.ID
-	}
-	now := time.Now().UTC()
-	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if s.started && from >= horizon {
-		return s.medianFromHours(ctx, pairKey{pipeline, model}, from, w.Until.UTC(), regionID, now)
-	}
-	// Beyond the horizon: straight from the table.
-	where := medianWhere + ` AND received_at >= ? AND received_at <= ?`
-	args := []any{pipeline, model, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC().Add(999 * time.Millisecond)}
-	if regionID != 0 {
-		where += ` AND region_id = ?`
-		args = append(args, regionID)
-	}
-	if s.dialect.medianInSQL {
-		var m float64
-		err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)
-			FROM results WHERE `+where, args...).Scan(&m).Error
-		if err != nil {
-			return 0, fmt.Errorf("median round-trip time of %s/%s: %w", pipeline, model, err)
-		}
-		return m, nil
-	}
-	samples, err := s.successfulRTTs(ctx, pairKey{pipeline, model}, time.Unix(from, 0), w.Until.Add(time.Microsecond), regionID, nil)
-	if err != nil {
-		return 0, err
-	}
-	values := make([]float64, len(samples))
-	for i, smp := range samples {
-		values[i] = smp.rtt
-	}
-	return scoring.MedianOf(values), nil
-}
-
-// RawResult is a stored result with its region code, as /api/raw_stats
-// returns them.
-type RawResult struct {
-	Region string
-	Result
-}
-
-// Stats rebuilds the posted payload.
-func (r *RawResult) Stats() ingest.Stats {
-	return ingest.Stats{
-		Region: r.Region, Orchestrator: r.Orchestrator, SuccessRate: r.SuccessRate,
-		RoundTripTime: r.RoundTripTime, Errors: decodeErrors(r.Errors), Timestamp: r.Timestamp,
-		SegDuration: r.SegDuration, SegmentsSent: r.SegmentsSent, SegmentsRecv: r.SegmentsReceived,
-		UploadTime: r.UploadTime, DownloadTime: r.DownloadTime, TranscodeTime: r.TranscodeTime,
-		Model: r.Model, ModelIsWarm: r.ModelIsWarm, Pipeline: r.Pipeline,
-		InputParams: r.InputParameters, ResponsePayload: r.ResponsePayload,
-	}
-}
-
-// RawResults returns the results of one orchestrator in the exact window,
-// newest first. f.Orchestrator is required; without a pipeline only
-// transcoding results are returned, as in leaderboard-serverless.
-func (s *Store) RawResults(ctx context.Context, f Filter, w Window, limit int) ([]RawResult, error) {
-	if f.Orchestrator == "" {
-		return nil, fmt.Errorf("raw results need an orchestrator")
-	}
-	q := s.db.WithContext(ctx).Table("results re").
-		Select(`r.name AS region, re.*`).
-		Joins(`JOIN regions r ON r.id = re.region_id JOIN job_types j ON j.id = r.job_type_id`).
-		Where(`re.orchestrator = ? AND re.received_at >= ? AND re.received_at <= ?`,
-			f.Orchestrator, w.Since.UTC(), w.Until.UTC()).
-		Where(`re.outcome IN ('pass', 'fail')`)
-	jobType := f.JobType
-	if f.Pipeline != "" {
-		jobType = ingest.JobTypeAI
-		q = q.Where(`re.pipeline = ? AND re.model = ?`, f.Pipeline, f.Model)
-	}
-	if jobType == "" {
-		jobType = ingest.JobTypeTranscoding
-	}
-	q = q.Where(`j.name = ?`, jobType)
-	if f.Region != "" {
-		q = q.Where(`r.name = ?`, f.Region)
-	}
-	if limit > 0 {
-		q = q.Limit(limit)
-	}
-	var rows []RawResult
-	if err := q.Order(`re.received_at DESC, re.id DESC`).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("raw results of %s: %w", f.Orchestrator, err)
-	}
-	return rows, nil
-}
-
 // Pipeline is one AI pipeline with the models and regions that have
 // results in a window.
 type Pipeline struct {
@@ -267,26 +162,6 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func decodeErrors(s string) []ingest.Error {
-	out := []ingest.Error{}
-	if strings.TrimSpace(s) == "" {
-		return out
-	}
-	if err := json.Unmarshal([]byte(s), &out); err != nil {
-		return []ingest.Error{}
-	}
-	return out
-}
-
-// CountResults is the number of stored results, for tests and the bench.
-func (s *Store) CountResults(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&Result{}).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("count results: %w", err)
-	}
-	return n, nil
 }
 
 // onRollups narrows a query of rollups (aliased ro, joined to regions r and
