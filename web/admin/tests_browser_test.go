@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jobtester/jobs"
+	"jobtester/testutil"
 	"jobtester/web/webtest"
 )
 
@@ -88,7 +89,7 @@ func TestAdminToolsInTheBrowser(t *testing.T) {
 	if len(runs) != 5 || b.Text("#current-expr") != "0 */2 * * *" {
 		t.Fatalf("next runs %q for %q", runs, b.Text("#current-expr"))
 	}
-	waitFor(t, "the running scheduler to follow", func() bool { return e.sched.Active().Expr == "0 */2 * * *" })
+	testutil.Eventually(t, "the running scheduler to follow", func() bool { return e.sched.Active().Expr == "0 */2 * * *" })
 	b.Screenshot("schedule-saved")
 
 	// Test definition: disabled in the page, gone from the next plan.
