@@ -197,7 +197,12 @@ func TestTesterRegionIsGuarded(t *testing.T) {
 			{"rename", func() error { r := waw; r.Name = "WRO"; return ops.UpdateRegion(ctx(t), "ops", &r) }, models.ErrInUse},
 			{"change job type", func() error { r := waw; r.JobType = "transcoding"; return ops.UpdateRegion(ctx(t), "ops", &r) }, models.ErrInUse},
 			{"delete", func() error { return ops.DeleteRegion(ctx(t), "ops", waw.ID) }, models.ErrInUse},
-			{"describe", func() error { r := waw; r.Description = "GPU hosts"; r.JobType = " AI "; return ops.UpdateRegion(ctx(t), "ops", &r) }, nil},
+			{"describe", func() error {
+				r := waw
+				r.Description = "GPU hosts"
+				r.JobType = " AI "
+				return ops.UpdateRegion(ctx(t), "ops", &r)
+			}, nil},
 			{"delete another", func() error { return ops.DeleteRegion(ctx(t), "ops", other.ID) }, nil},
 			{"delete a missing one", func() error { return ops.DeleteRegion(ctx(t), "ops", 99999) }, models.ErrNotFound},
 		} {
