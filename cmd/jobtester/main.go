@@ -133,6 +133,20 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger, migrat
 	return st, nil
 }
 
+// startStore opens the store as serve and run use it (migrated first with
+// auto_migrate) and starts its write pipeline; the caller closes it.
+func startStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*models.Store, error) {
+	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Start(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
 func syncInterval(d time.Duration) time.Duration {
 	if d == 0 {
 		return -1

@@ -53,14 +53,11 @@ type instance struct {
 // sweep stores what it ran), writes every queued result, and closes the
 // database.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serveHooks) error {
-	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
+	st, err := startStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
 	sweepCtx, stopSweeps := context.WithCancel(ctx)
 	defer stopSweeps()
 	in := &instance{cfg: cfg, log: log, st: st, sweepCtx: sweepCtx}
