@@ -1,9 +1,9 @@
 // Package handlers is the JSON front end: the leaderboard-serverless
-// contract under /api (reads and post_stats), everything under /api/v1
-// (mappings, orchestrators, sweeps, live results, the admin's run-time
+// contract under /api (reads and post_stats), /api/v1 (mappings,
+// orchestrators, sweeps, live results, and the admin's run-time
 // configuration under /api/v1/admin), the orchestrator webhooks of the
-// lanes, health and readiness, and Prometheus metrics. New registers every
-// one of these routes.
+// lanes, health and readiness, and Prometheus metrics. New registers all of
+// them, in one place.
 //
 // Handlers parse a request and answer it. They read through Store (the
 // methods of models.Store they use) and leaderboard; every admin operation
