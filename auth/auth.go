@@ -38,9 +38,25 @@ type Options struct {
 	Logger      *slog.Logger
 }
 
+// Store is what Auth reads and changes: admin accounts and sessions.
+// Logins and logouts are audited, in the transaction that makes them.
+type Store interface {
+	AdminUser(ctx context.Context, username string) (models.AdminUser, error)
+	AdminUserCount(ctx context.Context) (int64, error)
+	CreateAdminUser(ctx context.Context, actor, username, hash string) error
+	SetAdminPassword(ctx context.Context, actor string, userID int64, hash string) error
+	Session(ctx context.Context, idHash string) (models.SessionUser, error)
+	TouchSession(ctx context.Context, idHash string, lastSeen, expires time.Time) error
+	DeleteSession(ctx context.Context, idHash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+	Audited(ctx context.Context, e *models.AuditEntry, change func(tx *models.Store) error) error
+}
+
+var _ Store = (*models.Store)(nil)
+
 // Auth checks admin logins and sessions.
 type Auth struct {
-	store *models.Store
+	store Store
 	opts  Options
 	limit *limiter
 	dummy string // hash compared against for unknown usernames
@@ -64,7 +80,7 @@ func (e *RateLimitedError) Error() string {
 }
 
 // New returns an Auth on store.
-func New(store *models.Store, o Options) (*Auth, error) {
+func New(store Store, o Options) (*Auth, error) {
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 12 * time.Hour
 	}

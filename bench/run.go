@@ -165,6 +165,7 @@ func serve(st *models.Store) (base string, client *http.Client, stop func(), err
 	e := handlers.New(handlers.Deps{
 		Store: st, Keys: ingest.NewKeyring([]ingest.Key{{Name: "bench", Secret: ingestSecret}}),
 		Window: 24 * time.Hour, MaxBodyBytes: 1 << 20, Logger: quietLogger(), Version: "bench",
+		PageError: web.ErrorPage,
 	})
 	web.Register(e, web.Deps{Store: st, Logger: quietLogger()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -14,14 +14,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"jobtester/control"
 	"jobtester/ingest"
-	"jobtester/models"
-	"jobtester/web"
 )
 
 // Deps are what the handlers need; main wires them.
 type Deps struct {
-	Store        *models.Store
+	Store        Store
 	Keys         *ingest.Keyring
 	Window       time.Duration // default look-back of leaderboard reads
 	MaxBodyBytes int64
@@ -38,9 +37,13 @@ type Deps struct {
 	Webhooks map[string]http.Handler
 	// Extra handlers under /api/v1 (the demo's simnet truth).
 	Extra map[string]http.Handler
-	// AdminTools back /api/v1/admin (ingest keys, schedule, test
-	// definitions, regions, test now); nil: those needing a part answer 409.
-	AdminTools *AdminTools
+	// Control backs the mappings and /api/v1/admin (ingest keys,
+	// schedule, test definitions, regions, test now); nil: operations over
+	// Store alone, and those needing a part of a tester answer 409.
+	Control *control.Ops
+	// PageError answers an error on a path outside /api and /webhook (the
+	// pages) with an HTML page; nil: JSON as for the API.
+	PageError func(c echo.Context, status int, msg string) error
 }
 
 type server struct {
@@ -59,6 +62,9 @@ func New(d Deps) *echo.Echo {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if d.Control == nil {
+		d.Control = &control.Ops{Store: d.Store, Keys: d.Keys, Log: d.Logger, Now: d.Now}
 	}
 	s := &server{Deps: d, metrics: newMetrics(d.Registry, d.Store)}
 
@@ -153,8 +159,8 @@ func (s *server) errorHandler(err error, c echo.Context) {
 		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 	}
 	// Pages get an HTML error page; the APIs and webhooks keep JSON.
-	if p := c.Request().URL.Path; !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/webhook/") {
-		_ = web.ErrorPage(c, status, msg)
+	if p := c.Request().URL.Path; s.PageError != nil && !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/webhook/") {
+		_ = s.PageError(c, status, msg)
 		return
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
@@ -203,7 +209,7 @@ type metrics struct {
 	rejected *prometheus.CounterVec
 }
 
-func newMetrics(reg *prometheus.Registry, st *models.Store) *metrics {
+func newMetrics(reg *prometheus.Registry, st Store) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jobtester_http_requests_total", Help: "HTTP requests by route and status code.",

@@ -83,12 +83,9 @@ func storeError(err error) error {
 }
 
 func (s *server) listMappings(c echo.Context) error {
-	ms, err := s.Store.Mappings(c.Request().Context())
+	ms, err := s.Control.Mappings(c.Request().Context())
 	if err != nil {
 		return err
-	}
-	if ms == nil {
-		ms = []models.URIMapping{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"mappings": ms})
 }
@@ -98,7 +95,7 @@ func (s *server) getMapping(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.Store.Mapping(c.Request().Context(), id)
+	m, err := s.Control.Mapping(c.Request().Context(), id)
 	if err != nil {
 		return storeError(err)
 	}
@@ -128,7 +125,7 @@ func (s *server) createMapping(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.SaveMappingAudited(c.Request().Context(), tokenActor, &m); err != nil {
+	if err := s.Control.SaveMapping(c.Request().Context(), tokenActor, &m); err != nil {
 		return storeError(err)
 	}
 	s.Logger.Info("mapping created", "id", m.ID, "orchestrator", m.Orchestrator, "uri", m.URI, "job_types", m.JobTypes)
@@ -145,11 +142,11 @@ func (s *server) updateMapping(c echo.Context) error {
 		return err
 	}
 	m.ID = id
-	if err := s.Store.SaveMappingAudited(c.Request().Context(), tokenActor, &m); err != nil {
+	if err := s.Control.SaveMapping(c.Request().Context(), tokenActor, &m); err != nil {
 		return storeError(err)
 	}
 	s.Logger.Info("mapping updated", "id", m.ID, "orchestrator", m.Orchestrator, "uri", m.URI, "job_types", m.JobTypes)
-	saved, err := s.Store.Mapping(c.Request().Context(), id)
+	saved, err := s.Control.Mapping(c.Request().Context(), id)
 	if err != nil {
 		return storeError(err)
 	}
@@ -161,7 +158,7 @@ func (s *server) deleteMapping(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteMappingAudited(c.Request().Context(), tokenActor, id); err != nil {
+	if err := s.Control.DeleteMapping(c.Request().Context(), tokenActor, id); err != nil {
 		return storeError(err)
 	}
 	s.Logger.Info("mapping deleted", "id", id)

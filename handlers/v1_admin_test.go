@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"jobtester/control"
 	"jobtester/dbtest"
 	"jobtester/ingest"
 	"jobtester/jobs"
 	"jobtester/models"
+	"jobtester/testutil"
 )
 
 // adminEnv is env with the admin tools wired as main wires them: a key
@@ -23,7 +25,7 @@ import (
 // scheduler and a real (if empty-handed) tester.
 type adminEnv struct {
 	*env
-	tools  *AdminTools
+	ops    *control.Ops
 	sched  *jobs.Scheduler
 	tester *jobs.Tester
 }
@@ -54,17 +56,18 @@ func newAdminEnv(t *testing.T, dialect string) *adminEnv {
 	// No source of orchestrators: every sweep plans nothing, for real.
 	tester := &jobs.Tester{Store: st, Discovery: &jobs.Discovery{}, Runner: &jobs.AIRunner{JobTimeout: time.Second}, Region: "FRA", Log: quiet}
 	t.Cleanup(func() { cancel(); <-done; tester.Wait() })
-	tools := &AdminTools{
+	clk := &clock{now: time.Now().UTC()}
+	ops := &control.Ops{
+		Store: st, Log: quiet, Now: clk.Now, Keys: ring,
 		KeyRefresh: &ingest.Refresher{Ring: ring, Source: st, Sealer: sealer, Log: quiet},
 		Sealer:     sealer, Scheduler: sched, DefaultSchedule: "@every 6h",
 		Tester: testerAdapter{ctx, tester}, TesterRegion: "FRA", Live: &jobs.Previews{},
 	}
-	clk := &clock{now: time.Now().UTC()}
 	e := New(Deps{Store: st, Keys: ring, Window: 24 * time.Hour, MaxBodyBytes: 64 << 10, Logger: quiet, Now: clk.Now,
-		AdminToken: adminToken, AdminTools: tools})
+		AdminToken: adminToken, Control: ops})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &adminEnv{env: &env{t: t, st: st, srv: srv, clock: clk}, tools: tools, sched: sched, tester: tester}
+	return &adminEnv{env: &env{t: t, st: st, srv: srv, clock: clk}, ops: ops, sched: sched, tester: tester}
 }
 
 var adminHeader = map[string]string{"Authorization": "Bearer " + adminToken, "Content-Type": "application/json"}
@@ -144,7 +147,7 @@ func TestIngestKeyLifecycleThroughTheAPI(t *testing.T) {
 		if code != http.StatusOK || strings.Contains(string(list), created.Secret) {
 			t.Fatalf("list = %d, and must not carry the secret: %s", code, list)
 		}
-		var view IngestKeysView
+		var view control.IngestKeysView
 		if err := json.Unmarshal(list, &view); err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +178,7 @@ func TestIngestKeyLifecycleThroughTheAPI(t *testing.T) {
 func TestScheduleThroughTheAPI(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		e := newAdminEnv(t, dialect)
-		var v ScheduleView
+		var v control.ScheduleView
 		e.call(http.MethodGet, "/api/v1/admin/schedule", ``, http.StatusOK, &v)
 		if v.Stored != nil || v.Config != "@every 6h" || len(v.NextRuns) != 5 {
 			t.Fatalf("initial view %+v", v)
@@ -206,7 +209,7 @@ func TestScheduleThroughTheAPI(t *testing.T) {
 			t.Fatalf("after save %+v", v)
 		}
 		// The running scheduler follows without a restart.
-		waitUntil(t, "the scheduler to follow the stored schedule", func() bool {
+		testutil.Eventually(t, "the scheduler to follow the stored schedule", func() bool {
 			a := e.sched.Active()
 			return a.Origin == "admin" && a.Expr == "0 */2 * * *" && !a.Next.IsZero()
 		})
@@ -214,12 +217,12 @@ func TestScheduleThroughTheAPI(t *testing.T) {
 		if len(v.NextRuns) != 0 {
 			t.Fatalf("a disabled schedule has next runs: %v", v.NextRuns)
 		}
-		waitUntil(t, "the scheduler to stop", func() bool { a := e.sched.Active(); return !a.Enabled && a.Next.IsZero() })
+		testutil.Eventually(t, "the scheduler to stop", func() bool { a := e.sched.Active(); return !a.Enabled && a.Next.IsZero() })
 		e.call(http.MethodDelete, "/api/v1/admin/schedule", ``, http.StatusOK, &v)
 		if v.Stored != nil || len(v.NextRuns) != 5 {
 			t.Fatalf("after reset %+v", v)
 		}
-		waitUntil(t, "the config schedule again", func() bool { return e.sched.Active().Origin == "config" })
+		testutil.Eventually(t, "the config schedule again", func() bool { return e.sched.Active().Origin == "config" })
 		e.errorOf(http.MethodDelete, "/api/v1/admin/schedule", ``, http.StatusNotFound)
 	})
 }
@@ -228,7 +231,7 @@ func TestTestDefinitionsThroughTheAPI(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		e := newAdminEnv(t, dialect)
 		var list struct {
-			Defs []TestDefinitionView `json:"test_definitions"`
+			Defs []control.TestDefinitionView `json:"test_definitions"`
 		}
 		e.call(http.MethodGet, "/api/v1/admin/test-definitions", ``, http.StatusOK, &list)
 		if len(list.Defs) != len(jobs.Definitions) {
@@ -252,7 +255,7 @@ func TestTestDefinitionsThroughTheAPI(t *testing.T) {
 		}
 		e.errorOf(http.MethodPut, "/api/v1/admin/test-definitions/Nope", `{"enabled":true}`, http.StatusNotFound)
 		e.call(http.MethodPut, path, `{"enabled":false,"params":{"seed":7,"prompt":"a red boat"}}`, http.StatusOK, &list)
-		var got TestDefinitionView
+		var got control.TestDefinitionView
 		for _, d := range list.Defs {
 			if d.Pipeline == "Text to image" {
 				got = d
@@ -329,7 +332,7 @@ func TestTestOrchestratorNowThroughTheAPI(t *testing.T) {
 			t.Fatalf("started %+v", started)
 		}
 		var sw models.Sweep
-		waitUntil(t, "the sweep to finish", func() bool {
+		testutil.Eventually(t, "the sweep to finish", func() bool {
 			var err error
 			sw, err = e.st.GetSweep(context.Background(), started.SweepID)
 			return err == nil && sw.Status != models.SweepRunning
@@ -349,15 +352,4 @@ func TestTestOrchestratorNowThroughTheAPI(t *testing.T) {
 			t.Fatalf("live %+v", live)
 		}
 	})
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strings"
+
+	"jobtester/ethaddr"
 )
 
 // Stats is the leaderboard-serverless models.Stats payload, field for field.
@@ -66,8 +67,6 @@ const (
 // ErrInvalid wraps every validation failure, so callers answer 400.
 var ErrInvalid = errors.New("invalid stats")
 
-var addressRE = regexp.MustCompile(`^0x[0-9a-fA-F]{40}$`)
-
 // Decode parses one posted Stats body strictly: unknown fields, trailing
 // data, wrong types and out-of-range values are all errors wrapping
 // ErrInvalid. The orchestrator address is returned lower-cased.
@@ -84,7 +83,7 @@ func Decode(body []byte) (Stats, error) {
 	if err := s.Validate(); err != nil {
 		return Stats{}, err
 	}
-	s.Orchestrator = strings.ToLower(s.Orchestrator)
+	s.Orchestrator = ethaddr.Fold(s.Orchestrator)
 	return s, nil
 }
 
@@ -100,7 +99,8 @@ func (s *Stats) Validate() error {
 	if len(s.Region) > MaxNameLen {
 		return bad("region is longer than %d bytes", MaxNameLen)
 	}
-	if !addressRE.MatchString(s.Orchestrator) {
+	// Any case, as testers send it; no spaces around it.
+	if !ethaddr.Valid(strings.ToLower(s.Orchestrator)) {
 		return bad("orchestrator %q is not a 0x-prefixed 20-byte hex address", clip(s.Orchestrator))
 	}
 	if (s.Model == "") != (s.Pipeline == "") {

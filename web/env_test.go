@@ -32,7 +32,7 @@ func newEnv(t testing.TB, dialect string) *env {
 	st := dbtest.Open(t, dialect, models.Options{})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	now := time.Now().UTC()
-	e := handlers.New(handlers.Deps{Store: st, Window: 24 * time.Hour, MaxBodyBytes: 64 << 10, Logger: log})
+	e := handlers.New(handlers.Deps{Store: st, Window: 24 * time.Hour, MaxBodyBytes: 64 << 10, Logger: log, PageError: web.ErrorPage})
 	web.Register(e, web.Deps{Store: st, Logger: log, Now: func() time.Time { return now }})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

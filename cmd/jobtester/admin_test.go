@@ -47,7 +47,10 @@ func TestServeCreatesTheAdminFromTheEnvironment(t *testing.T) {
 		t.Fatal("serve did not start")
 	}
 	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second,
+	// A login checks the password at the production bcrypt cost, which
+	// under -race on a loaded machine takes seconds: the deadline only
+	// guards against a hang.
+	hc := &http.Client{Jar: jar, Timeout: time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	call := func(method, path string, form url.Values) (int, string, string) {
 		var body io.Reader

@@ -8,22 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
-	"jobtester/auth"
 	"jobtester/config"
-	"jobtester/handlers"
-	"jobtester/ingest"
 	"jobtester/models"
 	"jobtester/simnet"
-	"jobtester/web"
-	"jobtester/web/admin"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -141,6 +133,20 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger, migrat
 	return st, nil
 }
 
+// startStore opens the store as serve and run use it (migrated first with
+// auto_migrate) and starts its write pipeline; the caller closes it.
+func startStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*models.Store, error) {
+	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Start(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
 func syncInterval(d time.Duration) time.Duration {
 	if d == 0 {
 		return -1
@@ -155,156 +161,6 @@ func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	log.Info("database is up to date", "db", models.RedactDSN(cfg.DB))
 	return st.Close()
-}
-
-// serveHooks let demo and tests extend serve.
-type serveHooks struct {
-	ready chan<- string           // receives the bound address
-	extra map[string]http.Handler // more /api/v1 routes
-	// listening runs once the listener is bound, with the base URL of the
-	// webhooks (the demo points its simulated gateways at them).
-	listening func(base string) error
-	// sweepAtStart runs a first sweep right away instead of waiting for
-	// the schedule.
-	sweepAtStart bool
-}
-
-// serve runs until ctx ends, then shuts down gracefully: it stops taking
-// connections, lets requests in flight finish, stops the schedule (a running
-// sweep stores what it ran), writes every queued result, and closes the
-// database.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serveHooks) error {
-	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
-	var keys []ingest.Key
-	for _, k := range cfg.Keys() {
-		keys = append(keys, ingest.Key{Name: k.Name, Secret: k.Secret, Revoked: k.Revoked})
-	}
-	ring := ingest.NewKeyring(keys)
-	tools, err := adminTools(ctx, cfg, st, ring, log)
-	if err != nil {
-		return err
-	}
-	if ring.Len() == 0 {
-		log.Warn("no ingest keys configured: POST /api/post_stats will refuse every request (set --secret or ingest_keys, or create one in the admin pages)")
-	}
-	tester, err := buildTester(ctx, cfg, st, log)
-	if err != nil {
-		return err
-	}
-	deps := handlers.Deps{
-		Store: st, Keys: ring, Window: cfg.Window, MaxBodyBytes: cfg.MaxBodyBytes,
-		Logger: log, Version: version, AdminToken: cfg.AdminToken, Webhooks: webhooks(tester), Extra: hooks.extra,
-		AdminTools: tools,
-	}
-	// Sweeps end with ctx; requests in flight get the shutdown timeout.
-	sweepCtx, stopSweeps := context.WithCancel(ctx)
-	defer stopSweeps()
-	if tester != nil {
-		sw := sweeper{ctx: sweepCtx, t: tester}
-		deps.Sweeper = sw
-		withTester(tools, tester, sw, st, cfg, log)
-	}
-	e := handlers.New(deps)
-	web.Register(e, web.Deps{Store: st, Logger: log})
-	admins, err := auth.New(st, auth.Options{SessionTTL: cfg.AdminSessionTTL, SecureCookie: cfg.AdminSecureCookie,
-		LoginLimit: cfg.AdminLoginLimit, Logger: log})
-	if err != nil {
-		return err
-	}
-	if err := admins.EnsureAdmin(ctx, cfg.AdminUser, cfg.AdminPassword); err != nil {
-		return fmt.Errorf("admin account from the configuration: %w", err)
-	}
-	admin.Register(e, admin.Deps{Store: st, Auth: admins, Logger: log, Tools: tools})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	log.Info("serving", "addr", ln.Addr().String(), "db", models.RedactDSN(cfg.DB), "dialect", st.Dialect(),
-		"ingest_keys", ring.Len(), "window", cfg.Window, "version", version)
-	base := webhookBase(cfg, ln.Addr().String())
-	if tester != nil {
-		for _, l := range tester.Lanes {
-			log.Info("lane ready: start its gateway with -orchWebhookUrl pointing here", "gateway", l.Name,
-				"orchWebhookUrl", base+"/webhook/"+l.Name)
-		}
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	if hooks.listening != nil {
-		if err := hooks.listening(base); err != nil {
-			srv.Close()
-			return err
-		}
-	}
-	if hooks.ready != nil {
-		hooks.ready <- ln.Addr().String()
-	}
-	var background sync.WaitGroup
-	background.Add(1)
-	go func() { defer background.Done(); pruneLoop(sweepCtx, st, cfg, log) }()
-	if tester != nil && hooks.sweepAtStart {
-		if err := tester.Start(sweepCtx, "demo"); err != nil {
-			log.Warn("first sweep not started", "err", err)
-		}
-	}
-	background.Add(1)
-	go func() { defer background.Done(); tools.KeyRefresh.Run(sweepCtx) }()
-	if tools.Scheduler != nil {
-		background.Add(1)
-		go func() {
-			defer background.Done()
-			if err := tools.Scheduler.Run(sweepCtx); err != nil {
-				log.Error("schedule stopped", "err", err)
-			}
-		}()
-	}
-	select {
-	case err := <-errc:
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	stopSweeps()
-	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		log.Warn("http shutdown incomplete", "err", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		background.Wait()
-		if tester != nil {
-			tester.Wait() // sweeps started by hand store what they ran
-		}
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-shutCtx.Done():
-		log.Warn("background work did not stop in time")
-	}
-	if tester != nil && tester.Forwarder != nil {
-		tester.Forwarder.Close(shutCtx)
-	}
-	if err := st.Close(); err != nil {
-		return fmt.Errorf("close database: %w", err)
-	}
-	log.Info("stopped")
-	return nil
 }
 
 // pruneLoop enforces the retention settings once at start and then hourly.

@@ -65,14 +65,11 @@ func runOnce(ctx context.Context, cfg *config.Config, flags runFlags, log *slog.
 	if len(cfg.Gateways) == 0 {
 		return errors.New("setting gateways: run needs at least one gateway")
 	}
-	st, err := openStore(ctx, cfg, log, cfg.AutoMigrate)
+	st, err := startStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
 	tester, err := buildTester(ctx, cfg, st, log)
 	if err != nil {
 		return err

@@ -9,23 +9,32 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jobtester/auth"
-	"jobtester/handlers"
+	"jobtester/control"
 	"jobtester/models"
 	"jobtester/static"
 	"jobtester/web"
 )
 
+// Store is what the pages read themselves; every change goes through
+// control.
+type Store interface {
+	Orchestrators(ctx context.Context) ([]models.DiscoveredOrchestrator, error)
+	Sweeps(ctx context.Context, limit int) ([]models.Sweep, error)
+	AuditLog(ctx context.Context, q models.AuditQuery) ([]models.AuditEntry, error)
+}
+
+var _ Store = (*models.Store)(nil)
+
 // Deps are what the admin pages need; main wires them.
 type Deps struct {
-	Store  *models.Store
+	Store  Store
 	Auth   *auth.Auth
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
-	// Tools are the parts of the instance the run-time configuration
-	// pages act on (keys.go, schedules.go, tests.go, regions.go,
-	// testnow.go); nil: those pages show what is stored and say what this
-	// instance lacks.
-	Tools *handlers.AdminTools
+	// Control carries out what the pages ask (required). Where it lacks a
+	// part of the instance (no tester, no sealer), the pages show what is
+	// stored and say what this instance lacks.
+	Control *control.Ops
 }
 
 // handler serves every admin page; each section adds its routes to it.
@@ -33,8 +42,8 @@ type handler struct {
 	Deps
 }
 
-// Section is one entry of the admin's nav and the routes behind it.
-type Section struct {
+// section is one entry of the admin's nav and the routes behind it.
+type section struct {
 	Key   string // marks the current entry: "mappings"
 	Title string // nav label and page title: "URI mappings"
 	Path  string // "/admin/mappings"
@@ -47,10 +56,10 @@ type Section struct {
 // entry in init below and keeps its handlers and templates in files of its
 // own. (Set in init: the pages render the nav from this list, and the list
 // names the pages' routes.)
-var sections []Section
+var sections []section
 
 func init() {
-	sections = []Section{
+	sections = []section{
 		{"overview", "Overview", "/admin", (*handler).overviewRoutes},
 		{"mappings", "URI mappings", "/admin/mappings", (*handler).mappingRoutes},
 		{"reconciliation", "Reconciliation", "/admin/reconciliation", (*handler).reconciliationRoutes},
@@ -62,10 +71,6 @@ func init() {
 		{"audit", "Audit log", "/admin/audit", (*handler).auditRoutes},
 	}
 }
-
-// Sections lists the admin's nav entries, for pages outside the package
-// that link to them.
-func Sections() []Section { return append([]Section(nil), sections...) }
 
 // LoginPath is where logged-out browsers are sent.
 const LoginPath = "/admin/login"

@@ -19,11 +19,22 @@ import (
 // without its CSRF token, and logout. Screenshots are kept as artifacts.
 func TestAdminInTheBrowser(t *testing.T) {
 	e := newEnv(t, "sqlite", envOptions{})
-	ctx := context.Background()
 	b := webtest.New(t)
-	base := e.srv.URL
+	loginInTheBrowser(t, e, b)
+	refuseABadURI(t, e, b)
+	row := createAndEditAMapping(t, e, b)
+	refuseWithoutCSRF(t, e, b)
+	deleteTheMapping(t, e, b, row)
+	showTheReconciliation(t, e, b)
+	fitAPhone(t, e, b)
+	logoutInTheBrowser(t, e, b)
+}
 
-	// Logged out, an admin page sends the browser to the login form.
+// loginInTheBrowser: logged out, an admin page sends the browser to the
+// login form; a wrong password is refused, the right one leads to the page
+// asked for.
+func loginInTheBrowser(t *testing.T, e *env, b *webtest.Browser) {
+	base := e.srv.URL
 	b.Navigate(base + "/admin/mappings")
 	b.WaitVisible("#login-form")
 	if want := base + "/admin/login?next=" + url.QueryEscape("/admin/mappings"); b.Location() != want {
@@ -47,8 +58,11 @@ func TestAdminInTheBrowser(t *testing.T) {
 	if got := b.Text("#admin-user"); got != adminUser {
 		t.Fatalf("logged in as %q", got)
 	}
+}
 
-	// A bad URI: the error appears next to the field, and nothing is stored.
+// refuseABadURI: the error appears next to the field, and nothing is stored.
+func refuseABadURI(t *testing.T, e *env, b *webtest.Browser) {
+	ctx := context.Background()
 	b.Fill("#orchestrator", addr(0xabc))
 	b.Fill("#uri", "orch.example.com:8935")
 	b.Click("#job-type-ai")
@@ -76,8 +90,11 @@ func TestAdminInTheBrowser(t *testing.T) {
 	if ms, _ := e.st.Mappings(ctx); len(ms) != 0 {
 		t.Fatalf("a refused form stored %+v", ms)
 	}
+}
 
-	// Create.
+// createAndEditAMapping returns the selector of the mapping's row.
+func createAndEditAMapping(t *testing.T, e *env, b *webtest.Browser) string {
+	ctx := context.Background()
 	b.Fill("#uri", "https://orch.example.com:8935")
 	b.Click("#save")
 	b.WaitVisible("#done")
@@ -103,8 +120,14 @@ func TestAdminInTheBrowser(t *testing.T) {
 	}
 	b.Screenshot("edited")
 
-	// A form whose CSRF field was taken out is refused with 403, and so is
-	// a script's POST that carries the session cookie but no token.
+	return row
+}
+
+// refuseWithoutCSRF: a form whose CSRF field was taken out is refused with
+// 403, and so is a script's POST that carries the session cookie but no
+// token.
+func refuseWithoutCSRF(t *testing.T, e *env, b *webtest.Browser) {
+	ctx, base := context.Background(), e.srv.URL
 	b.Fill("#orchestrator", addr(0xdef))
 	b.Fill("#uri", "https://other.example.com:8935")
 	b.Click("#job-type-transcoding")
@@ -126,8 +149,12 @@ func TestAdminInTheBrowser(t *testing.T) {
 	if ms, _ := e.st.Mappings(ctx); len(ms) != 1 {
 		t.Fatalf("a POST without CSRF token stored a mapping: %+v", ms)
 	}
+}
 
-	// Delete, through its confirmation page.
+// deleteTheMapping goes through the confirmation page; the audit log page
+// then shows the three changes.
+func deleteTheMapping(t *testing.T, e *env, b *webtest.Browser, row string) {
+	ctx, base := context.Background(), e.srv.URL
 	b.Click(row + " a.delete")
 	b.WaitVisible("#confirm-delete")
 	b.Screenshot("delete-confirm")
@@ -148,9 +175,12 @@ func TestAdminInTheBrowser(t *testing.T) {
 		t.Fatalf("audit log actions %v", actions)
 	}
 	b.Screenshot("audit")
+}
 
-	// The reconciliation of a small network: one node whose AI registry
-	// URI a mapping overrides, one that reported no capabilities.
+// showTheReconciliation of a small network: one node whose AI registry URI
+// a mapping overrides, one that reported no capabilities.
+func showTheReconciliation(t *testing.T, e *env, b *webtest.Browser) {
+	ctx, base := context.Background(), e.srv.URL
 	orchs := []models.DiscoveredOrchestrator{
 		{Address: addr(1), ServiceURI: "https://a.example.com:8935", AIServiceURI: "https://a-ai.example.com:8935", Active: true, Sources: "gateway,chain"},
 		{Address: addr(2), ServiceURI: "https://b.example.com:8935", Active: true, Sources: "gateway"},
@@ -171,8 +201,11 @@ func TestAdminInTheBrowser(t *testing.T) {
 		t.Errorf("orchestrator 2 flagged %q, want unreachable", w)
 	}
 	b.Screenshot("reconciliation")
+}
 
-	// At phone width the page does not scroll sideways.
+// fitAPhone: at phone width the pages do not scroll sideways.
+func fitAPhone(t *testing.T, e *env, b *webtest.Browser) {
+	base := e.srv.URL
 	b.SetViewport(375, 800)
 	b.Navigate(base + "/admin/reconciliation")
 	if !webtest.Eval[bool](b, `document.documentElement.scrollWidth <= window.innerWidth`) {
@@ -186,8 +219,12 @@ func TestAdminInTheBrowser(t *testing.T) {
 	}
 	b.Screenshot("mappings-phone")
 	b.SetViewport(1280, 900)
+}
 
-	// Logout ends the session: admin pages send the browser to login again.
+// logoutInTheBrowser: logout ends the session, and admin pages send the
+// browser to login again.
+func logoutInTheBrowser(t *testing.T, e *env, b *webtest.Browser) {
+	base := e.srv.URL
 	b.Click("#logout")
 	b.WaitVisible("#login-form")
 	b.Navigate(base + "/admin")

@@ -1,11 +1,16 @@
 // Package admin is the admin's side of the dashboard under /admin: login
-// and logout, the URI mappings (list, create, edit, delete), the
-// reconciliation of registries and mappings, and the audit log. Pages are
-// templ components framed by web.Layout; every form carries the session's
-// CSRF token and every change goes to the audit log in the transaction that
-// makes it (models.Store.Audited).
+// and logout, the overview, URI mappings (list, create, edit, delete), the
+// reconciliation of registries and mappings, test definitions, the sweep
+// schedule, "test now" and the live preview, regions, ingest keys and the
+// audit log. Pages are templ components framed by web.Layout; every form
+// carries the session's CSRF token.
 //
-// More sections are added by appending to sections (admin.go) in a file of
-// their own; each gets the auth middleware, the login redirect and a place
-// in the admin's nav.
+// Handlers here parse forms and render; what a change does, and its audit
+// entry, is control's (Deps.Control). The package reads the store itself
+// only for what it shows beside those (Store). It must not import handlers:
+// the JSON API is the other front end over control.
+//
+// The pages and their nav are listed once, in sections (admin.go); each
+// section keeps its handlers and templates in files of its own and gets
+// the auth middleware and the login redirect from Register.
 package admin

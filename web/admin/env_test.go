@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"jobtester/auth"
+	"jobtester/control"
 	"jobtester/dbtest"
 	"jobtester/models"
 	"jobtester/web"
@@ -71,7 +72,7 @@ func newEnv(t testing.TB, dialect string, o envOptions) *env {
 		_ = web.ErrorPage(c, status, msg)
 	}
 	web.Register(e, web.Deps{Store: st, Logger: log})
-	admin.Register(e, admin.Deps{Store: st, Auth: a, Logger: log})
+	admin.Register(e, admin.Deps{Store: st, Auth: a, Logger: log, Control: &control.Ops{Store: st, Log: log}})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, srv: srv}

@@ -179,128 +179,169 @@ func TestMappingsCreateEditDeleteOverHTTP(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		e := newEnv(t, dialect, envOptions{})
 		c := e.client()
-		tok := c.login()
-		ctx := context.Background()
-		form := func(orch, uri string, types ...string) url.Values {
-			return url.Values{"csrf_token": {tok}, "orchestrator": {orch}, "uri": {uri}, "job_types": types, "note": {"box 2"}}
-		}
-		// Create.
-		a := c.post("/admin/mappings", form(strings.ToUpper(addr(5)), "https://ai.example.com:8935", "ai", "live"))
-		if a.code != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/admin/mappings?done=created") {
-			t.Fatalf("create = %d to %q: %s", a.code, a.header.Get("Location"), a.body)
-		}
-		ms, _ := e.st.Mappings(ctx)
-		if len(ms) != 1 || ms[0].Orchestrator != addr(5) || ms[0].JobTypes != "ai,live" || ms[0].Note != "box 2" {
-			t.Fatalf("stored %+v", ms)
-		}
-		id := strconv.FormatInt(ms[0].ID, 10)
-		a = c.get("/admin/mappings?done=created")
-		mustContain(t, "list", a.body, "Mapping created.", `id="mapping-`+id+`"`, "https://ai.example.com:8935", "ai, live")
-
-		// Bad input: each error is shown next to its field, nothing stored.
-		for _, bad := range []struct {
-			form  url.Values
-			field string
-			text  string
-		}{
-			{form("0x12", "https://b:8935", "ai"), "orchestrator", "0x-prefixed 20-byte hex address"},
-			{form(addr(6), "b.example.com:8935", "ai"), "uri", "absolute http(s) URL"},
-			{form(addr(6), "https://b:8935/path", "ai"), "uri", "no path"},
-			{form(addr(6), "https://b:8935"), "job_types", "at least one of ai, live, transcoding"},
-			{form(addr(6), "https://b:8935", "video"), "job_types", `Job type &#34;video&#34; is not`},
-			{form(addr(5), "https://ai.example.com:8935", "ai"), "uri", "already has a mapping"},
-		} {
-			a := c.post("/admin/mappings", bad.form)
-			m := fieldErr.FindStringSubmatch(a.body)
-			if a.code != http.StatusUnprocessableEntity || m == nil || m[1] != bad.field || !strings.Contains(m[2], bad.text) {
-				t.Errorf("%v = %d, error %q; want 422 with %q on %s", bad.form, a.code, m, bad.text, bad.field)
-				continue
-			}
-			// The field is marked invalid and points at its error; the
-			// form keeps what was typed.
-			if bad.field != "job_types" {
-				mustContain(t, "refused form", a.body, `id="`+bad.field+`"`, `aria-invalid="true"`)
-			}
-			mustContain(t, "refused form", a.body, `value="`+bad.form.Get("uri")+`"`)
-		}
-		if ms, _ := e.st.Mappings(ctx); len(ms) != 1 {
-			t.Fatalf("refused forms stored mappings: %+v", ms)
-		}
-
-		// Without the CSRF token, or with another session's, nothing changes.
-		noTok := form(addr(7), "https://c:8935", "ai")
-		noTok.Del("csrf_token")
-		if a := c.post("/admin/mappings", noTok); a.code != http.StatusForbidden {
-			t.Errorf("create without token = %d, want 403", a.code)
-		}
-		other := e.client()
-		otherTok := other.login()
-		wrong := form(addr(7), "https://c:8935", "ai")
-		wrong.Set("csrf_token", otherTok)
-		if a := c.post("/admin/mappings", wrong); a.code != http.StatusForbidden {
-			t.Errorf("create with another session's token = %d, want 403", a.code)
-		}
-		if a := c.post("/admin/mappings/"+id+"/delete", url.Values{}); a.code != http.StatusForbidden {
-			t.Errorf("delete without token = %d, want 403", a.code)
-		}
-		if ms, _ := e.st.Mappings(ctx); len(ms) != 1 {
-			t.Fatalf("a request without a valid token changed mappings: %+v", ms)
-		}
-		// The htmx way: the token in X-CSRF-Token.
-		hx := form(addr(8), "https://d:8935", "transcoding")
-		hx.Del("csrf_token")
-		a = c.do(http.MethodPost, "/admin/mappings", hx, map[string]string{"X-CSRF-Token": tok})
-		if a.code != http.StatusSeeOther {
-			t.Fatalf("create with the header token = %d", a.code)
-		}
-
-		// Edit.
-		a = c.get("/admin/mappings/" + id + "/edit")
-		if a.code != http.StatusOK {
-			t.Fatalf("edit page = %d", a.code)
-		}
-		mustContain(t, "edit page", a.body, `action="/admin/mappings/`+id+`"`, `value="https://ai.example.com:8935"`, `value="ai" id="job-type-ai" checked`)
-		a = c.post("/admin/mappings/"+id, form(addr(5), "https://batch.example.com:9935", "ai"))
-		if a.code != http.StatusSeeOther {
-			t.Fatalf("update = %d: %s", a.code, a.body)
-		}
-		a = c.post("/admin/mappings/"+id, form(addr(5), "ftp://x", "ai"))
-		if a.code != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="uri-error"`) {
-			t.Fatalf("bad update = %d", a.code)
-		}
-		m, _ := e.st.Mapping(ctx, ms[0].ID)
-		if m.URI != "https://batch.example.com:9935" || m.JobTypes != "ai" {
-			t.Fatalf("after update %+v", m)
-		}
-		if a := c.get("/admin/mappings/9999/edit"); a.code != http.StatusNotFound {
-			t.Errorf("edit of a missing mapping = %d", a.code)
-		}
-
-		// Delete, with a confirmation page first.
-		a = c.get("/admin/mappings/" + id + "/delete")
-		mustContain(t, "delete page", a.body, "https://batch.example.com:9935", `id="confirm-delete"`)
-		if a := c.post("/admin/mappings/"+id+"/delete", url.Values{"csrf_token": {tok}}); a.code != http.StatusSeeOther {
-			t.Fatalf("delete = %d", a.code)
-		}
-		if _, err := e.st.Mapping(ctx, ms[0].ID); err == nil {
-			t.Fatal("mapping still there after delete")
-		}
-		if a := c.post("/admin/mappings/"+id+"/delete", url.Values{"csrf_token": {tok}}); a.code != http.StatusNotFound {
-			t.Errorf("second delete = %d, want 404", a.code)
-		}
-
-		// Every change is in the audit log, under the admin's name.
-		log, _ := e.st.AuditLog(ctx, models.AuditQuery{Target: "mapping:" + id})
-		var actions []string
-		for _, l := range log {
-			actions = append(actions, l.Actor+" "+l.Action)
-		}
-		if got := strings.Join(actions, ","); got != "ops mapping.delete,ops mapping.update,ops mapping.create" {
-			t.Fatalf("audit of mapping %s: %s", id, got)
-		}
-		a = c.get("/admin/audit?target=mapping:" + id)
-		mustContain(t, "audit page", a.body, "mapping.create", "mapping.update", "mapping.delete", "batch.example.com")
+		f := &mappingFlow{t: t, e: e, c: c, tok: c.login()}
+		id := f.create()
+		f.refusesBadInput()
+		f.refusesWithoutAToken(id)
+		f.edit(id)
+		f.delete(id)
+		f.audited(id)
 	})
+}
+
+// mappingFlow is one logged-in admin going through the mappings pages.
+type mappingFlow struct {
+	t   *testing.T
+	e   *env
+	c   *client
+	tok string
+}
+
+func (f *mappingFlow) form(orch, uri string, types ...string) url.Values {
+	return url.Values{"csrf_token": {f.tok}, "orchestrator": {orch}, "uri": {uri}, "job_types": types, "note": {"box 2"}}
+}
+
+func (f *mappingFlow) mappings() []models.URIMapping {
+	f.t.Helper()
+	ms, err := f.e.st.Mappings(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ms
+}
+
+// create adds a mapping through the form and returns its id.
+func (f *mappingFlow) create() int64 {
+	t := f.t
+	a := f.c.post("/admin/mappings", f.form(strings.ToUpper(addr(5)), "https://ai.example.com:8935", "ai", "live"))
+	if a.code != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/admin/mappings?done=created") {
+		t.Fatalf("create = %d to %q: %s", a.code, a.header.Get("Location"), a.body)
+	}
+	ms := f.mappings()
+	if len(ms) != 1 || ms[0].Orchestrator != addr(5) || ms[0].JobTypes != "ai,live" || ms[0].Note != "box 2" {
+		t.Fatalf("stored %+v", ms)
+	}
+	id := strconv.FormatInt(ms[0].ID, 10)
+	a = f.c.get("/admin/mappings?done=created")
+	mustContain(t, "list", a.body, "Mapping created.", `id="mapping-`+id+`"`, "https://ai.example.com:8935", "ai, live")
+	return ms[0].ID
+}
+
+// refusesBadInput: each error is shown next to its field, nothing stored.
+func (f *mappingFlow) refusesBadInput() {
+	t := f.t
+	for _, bad := range []struct {
+		form  url.Values
+		field string
+		text  string
+	}{
+		{f.form("0x12", "https://b:8935", "ai"), "orchestrator", "0x-prefixed 20-byte hex address"},
+		{f.form(addr(6), "b.example.com:8935", "ai"), "uri", "absolute http(s) URL"},
+		{f.form(addr(6), "https://b:8935/path", "ai"), "uri", "no path"},
+		{f.form(addr(6), "https://b:8935"), "job_types", "at least one of ai, live, transcoding"},
+		{f.form(addr(6), "https://b:8935", "video"), "job_types", `Job type &#34;video&#34; is not`},
+		{f.form(addr(5), "https://ai.example.com:8935", "ai"), "uri", "already has a mapping"},
+	} {
+		a := f.c.post("/admin/mappings", bad.form)
+		m := fieldErr.FindStringSubmatch(a.body)
+		if a.code != http.StatusUnprocessableEntity || m == nil || m[1] != bad.field || !strings.Contains(m[2], bad.text) {
+			t.Errorf("%v = %d, error %q; want 422 with %q on %s", bad.form, a.code, m, bad.text, bad.field)
+			continue
+		}
+		// The field is marked invalid and points at its error; the
+		// form keeps what was typed.
+		if bad.field != "job_types" {
+			mustContain(t, "refused form", a.body, `id="`+bad.field+`"`, `aria-invalid="true"`)
+		}
+		mustContain(t, "refused form", a.body, `value="`+bad.form.Get("uri")+`"`)
+	}
+	if ms := f.mappings(); len(ms) != 1 {
+		t.Fatalf("refused forms stored mappings: %+v", ms)
+	}
+}
+
+// refusesWithoutAToken: without the CSRF token, or with another session's,
+// nothing changes; the htmx way (the token in X-CSRF-Token) works.
+func (f *mappingFlow) refusesWithoutAToken(id int64) {
+	t, c := f.t, f.c
+	noTok := f.form(addr(7), "https://c:8935", "ai")
+	noTok.Del("csrf_token")
+	if a := c.post("/admin/mappings", noTok); a.code != http.StatusForbidden {
+		t.Errorf("create without token = %d, want 403", a.code)
+	}
+	other := f.e.client()
+	otherTok := other.login()
+	wrong := f.form(addr(7), "https://c:8935", "ai")
+	wrong.Set("csrf_token", otherTok)
+	if a := c.post("/admin/mappings", wrong); a.code != http.StatusForbidden {
+		t.Errorf("create with another session's token = %d, want 403", a.code)
+	}
+	if a := c.post("/admin/mappings/"+strconv.FormatInt(id, 10)+"/delete", url.Values{}); a.code != http.StatusForbidden {
+		t.Errorf("delete without token = %d, want 403", a.code)
+	}
+	if ms := f.mappings(); len(ms) != 1 {
+		t.Fatalf("a request without a valid token changed mappings: %+v", ms)
+	}
+	hx := f.form(addr(8), "https://d:8935", "transcoding")
+	hx.Del("csrf_token")
+	if a := c.do(http.MethodPost, "/admin/mappings", hx, map[string]string{"X-CSRF-Token": f.tok}); a.code != http.StatusSeeOther {
+		t.Fatalf("create with the header token = %d", a.code)
+	}
+}
+
+func (f *mappingFlow) edit(mid int64) {
+	t, c, id := f.t, f.c, strconv.FormatInt(mid, 10)
+	a := c.get("/admin/mappings/" + id + "/edit")
+	if a.code != http.StatusOK {
+		t.Fatalf("edit page = %d", a.code)
+	}
+	mustContain(t, "edit page", a.body, `action="/admin/mappings/`+id+`"`, `value="https://ai.example.com:8935"`, `value="ai" id="job-type-ai" checked`)
+	a = c.post("/admin/mappings/"+id, f.form(addr(5), "https://batch.example.com:9935", "ai"))
+	if a.code != http.StatusSeeOther {
+		t.Fatalf("update = %d: %s", a.code, a.body)
+	}
+	a = c.post("/admin/mappings/"+id, f.form(addr(5), "ftp://x", "ai"))
+	if a.code != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="uri-error"`) {
+		t.Fatalf("bad update = %d", a.code)
+	}
+	m, _ := f.e.st.Mapping(context.Background(), mid)
+	if m.URI != "https://batch.example.com:9935" || m.JobTypes != "ai" {
+		t.Fatalf("after update %+v", m)
+	}
+	if a := c.get("/admin/mappings/9999/edit"); a.code != http.StatusNotFound {
+		t.Errorf("edit of a missing mapping = %d", a.code)
+	}
+}
+
+// delete goes through the confirmation page first.
+func (f *mappingFlow) delete(mid int64) {
+	t, c, id := f.t, f.c, strconv.FormatInt(mid, 10)
+	a := c.get("/admin/mappings/" + id + "/delete")
+	mustContain(t, "delete page", a.body, "https://batch.example.com:9935", `id="confirm-delete"`)
+	if a := c.post("/admin/mappings/"+id+"/delete", url.Values{"csrf_token": {f.tok}}); a.code != http.StatusSeeOther {
+		t.Fatalf("delete = %d", a.code)
+	}
+	if _, err := f.e.st.Mapping(context.Background(), mid); err == nil {
+		t.Fatal("mapping still there after delete")
+	}
+	if a := c.post("/admin/mappings/"+id+"/delete", url.Values{"csrf_token": {f.tok}}); a.code != http.StatusNotFound {
+		t.Errorf("second delete = %d, want 404", a.code)
+	}
+}
+
+// audited: every change is in the audit log, under the admin's name.
+func (f *mappingFlow) audited(mid int64) {
+	t, id := f.t, strconv.FormatInt(mid, 10)
+	log, _ := f.e.st.AuditLog(context.Background(), models.AuditQuery{Target: "mapping:" + id})
+	var actions []string
+	for _, l := range log {
+		actions = append(actions, l.Actor+" "+l.Action)
+	}
+	if got := strings.Join(actions, ","); got != "ops mapping.delete,ops mapping.update,ops mapping.create" {
+		t.Fatalf("audit of mapping %s: %s", id, got)
+	}
+	a := f.c.get("/admin/audit?target=mapping:" + id)
+	mustContain(t, "audit page", a.body, "mapping.create", "mapping.update", "mapping.delete", "batch.example.com")
 }
 
 func TestReconciliationPageFlags(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jobtester/handlers"
+	"jobtester/control"
 	"jobtester/models"
 )
 
@@ -16,13 +16,6 @@ func (h *handler) keyRoutes(g *echo.Group) {
 	g.GET("/keys", h.keysPage)
 	g.POST("/keys", h.createKey)
 	g.POST("/keys/:id/revoke", h.revokeKey)
-}
-
-func (h *handler) tools() *handlers.AdminTools {
-	if h.Tools == nil {
-		return &handlers.AdminTools{}
-	}
-	return h.Tools
 }
 
 // keysView is the ingest keys page. Secret is set only on the answer to
@@ -43,16 +36,12 @@ type keysView struct {
 func (h *handler) renderKeys(c echo.Context, status int, v keysView) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
-	var err error
-	if v.Keys, err = h.Store.IngestKeys(ctx); err != nil {
+	kv, err := h.Control.IngestKeys(ctx)
+	if err != nil {
 		return err
 	}
-	t := h.tools()
-	if t.KeyRefresh != nil {
-		v.ConfigKeys = t.KeyRefresh.Ring.StaticNames()
-	}
-	v.Sealed = t.Sealer != nil && t.Sealer.Encrypts()
-	v.CanCreate = t.Sealer != nil
+	v.Keys, v.ConfigKeys, v.Sealed = kv.Keys, kv.ConfigKeys, kv.Sealed
+	v.CanCreate = h.Control.CanStoreKeys()
 	return h.page(c, status, "Ingest keys", "keys", keysBody(v))
 }
 
@@ -66,31 +55,22 @@ func (h *handler) keysPage(c echo.Context) error {
 
 func (h *handler) createKey(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
-	t := h.tools()
 	v := keysView{Name: name}
+	ctx, cancel := timeout(c)
+	defer cancel()
+	k, secret, err := h.Control.CreateIngestKey(ctx, actor(c), name)
 	switch {
-	case t.Sealer == nil:
-		v.NameError = "This instance can not store ingest keys."
-	case t.KeyRefresh != nil && t.KeyRefresh.Ring.IsStatic(name):
+	case errors.Is(err, control.ErrNoKeyStore):
+		v.NameError = capitalize(err.Error()) + "."
+	case errors.Is(err, control.ErrConfigKey):
 		v.NameError = "A key named " + name + " is set in the config file; choose another name."
+	case errors.Is(err, models.ErrInvalidSetting):
+		v.NameError = settingMessage(err)
+	case err != nil:
+		return err
 	}
 	if v.NameError != "" {
 		return h.renderKeys(c, http.StatusUnprocessableEntity, v)
-	}
-	ctx, cancel := timeout(c)
-	defer cancel()
-	k, secret, err := h.Store.CreateIngestKeyAudited(ctx, actor(c), name, t.Sealer)
-	if errors.Is(err, models.ErrInvalidSetting) {
-		v.NameError = settingMessage(err)
-		return h.renderKeys(c, http.StatusUnprocessableEntity, v)
-	}
-	if err != nil {
-		return err
-	}
-	if t.KeyRefresh != nil {
-		if err := t.KeyRefresh.Refresh(ctx); err != nil {
-			h.Logger.Warn("ingest keys not re-read after a change; the periodic refresh will", "err", err)
-		}
 	}
 	h.Logger.Info("ingest key created", "admin_user", actor(c), "name", k.Name)
 	// Answered here rather than redirected: the secret exists in clear
@@ -105,7 +85,7 @@ func (h *handler) revokeKey(c echo.Context) error {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	k, err := h.Store.RevokeIngestKeyAudited(ctx, actor(c), id)
+	k, err := h.Control.RevokeIngestKey(ctx, actor(c), id)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound, "ingest key "+strconv.FormatInt(id, 10)+" does not exist")
@@ -113,11 +93,6 @@ func (h *handler) revokeKey(c echo.Context) error {
 		return h.renderKeys(c, http.StatusConflict, keysView{Done: settingMessage(err)})
 	case err != nil:
 		return err
-	}
-	if r := h.tools().KeyRefresh; r != nil {
-		if err := r.Refresh(ctx); err != nil {
-			h.Logger.Warn("ingest keys not re-read after a change; the periodic refresh will", "err", err)
-		}
 	}
 	h.Logger.Info("ingest key revoked", "admin_user", actor(c), "name", k.Name)
 	return c.Redirect(http.StatusSeeOther, "/admin/keys?done=revoked#key-"+strconv.FormatInt(id, 10))

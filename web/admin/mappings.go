@@ -127,7 +127,7 @@ func (h *handler) renderMappings(c echo.Context, status int, v mappingsView) err
 	ctx, cancel := timeout(c)
 	defer cancel()
 	var err error
-	if v.Mappings, err = h.Store.Mappings(ctx); err != nil {
+	if v.Mappings, err = h.Control.Mappings(ctx); err != nil {
 		return err
 	}
 	orchs, err := h.Store.Orchestrators(ctx)
@@ -148,7 +148,7 @@ func (h *handler) createMapping(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
 	m := f.mapping()
-	err = h.Store.SaveMappingAudited(ctx, actor(c), &m)
+	err = h.Control.SaveMapping(ctx, actor(c), &m)
 	if f.refused(err) {
 		return h.renderMappings(c, http.StatusUnprocessableEntity, mappingsView{Form: f})
 	}
@@ -175,7 +175,7 @@ func (h *handler) loadMapping(c echo.Context) (models.URIMapping, error) {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	m, err := h.Store.Mapping(ctx, id)
+	m, err := h.Control.Mapping(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return m, echo.NewHTTPError(http.StatusNotFound, "mapping "+strconv.FormatInt(id, 10)+" does not exist (deleted?)")
 	}
@@ -203,7 +203,7 @@ func (h *handler) updateMapping(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
 	m := f.mapping()
-	err = h.Store.SaveMappingAudited(ctx, actor(c), &m)
+	err = h.Control.SaveMapping(ctx, actor(c), &m)
 	switch {
 	case f.refused(err):
 		return h.page(c, http.StatusUnprocessableEntity, "Edit mapping", "mappings", editMappingBody(f))
@@ -231,7 +231,7 @@ func (h *handler) deleteMapping(c echo.Context) error {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	err = h.Store.DeleteMappingAudited(ctx, actor(c), id)
+	err = h.Control.DeleteMapping(ctx, actor(c), id)
 	if errors.Is(err, models.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "mapping "+strconv.FormatInt(id, 10)+" does not exist (deleted?)")
 	}

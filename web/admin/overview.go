@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jobtester/control"
 	"jobtester/models"
 )
 
@@ -18,7 +19,7 @@ type overviewView struct {
 	Orchestrators int
 	Active        int
 	Mappings      int
-	Recon         Reconciliation
+	Recon         control.Reconciliation
 	LastSweep     *models.Sweep
 	Recent        []models.AuditEntry
 }
@@ -26,15 +27,21 @@ type overviewView struct {
 func (h *handler) overviewPage(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
-	d, err := h.Store.Reconciliation(ctx)
+	rec, err := h.Control.Reconciliation(ctx)
 	if err != nil {
 		return err
 	}
-	v := overviewView{Orchestrators: len(d.Orchestrators), Mappings: len(d.Mappings), Recon: Reconcile(d)}
-	for _, o := range d.Orchestrators {
-		if o.Active {
+	v := overviewView{Recon: rec}
+	// Every discovered orchestrator has a row of its own, and every
+	// mapping sits on its orchestrator's row.
+	for _, r := range rec.Rows {
+		if r.Discovered {
+			v.Orchestrators++
+		}
+		if r.Active {
 			v.Active++
 		}
+		v.Mappings += len(r.Mappings)
 	}
 	sweeps, err := h.Store.Sweeps(ctx, 1)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jobtester/handlers"
 	"jobtester/models"
 )
 
@@ -51,7 +50,7 @@ func (h *handler) renderRegions(c echo.Context, status int, v regionsView) error
 	ctx, cancel := timeout(c)
 	defer cancel()
 	var err error
-	if v.Regions, err = h.Store.RegionDetails(ctx); err != nil {
+	if v.Regions, err = h.Control.Regions(ctx); err != nil {
 		return err
 	}
 	if v.Form.JobType == "" {
@@ -86,7 +85,7 @@ func (h *handler) createRegion(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
 	r := f.RegionDetail
-	err := h.Store.SaveRegionAudited(ctx, actor(c), &r)
+	err := h.Control.CreateRegion(ctx, actor(c), &r)
 	if msg, ok := refusal(err); ok {
 		f.Error = msg
 		return h.renderRegions(c, http.StatusUnprocessableEntity, regionsView{Form: f})
@@ -113,7 +112,7 @@ func (h *handler) loadRegion(c echo.Context) (models.RegionDetail, error) {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	r, err := h.Store.RegionDetailByID(ctx, id)
+	r, err := h.Control.Region(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return r, echo.NewHTTPError(http.StatusNotFound, "region "+strconv.FormatInt(id, 10)+" does not exist (removed?)")
 	}
@@ -138,10 +137,7 @@ func (h *handler) updateRegion(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
 	r := f.RegionDetail
-	err = handlers.RegionGuard(ctx, h.Store, id, h.tools().TesterRegion, &r)
-	if err == nil {
-		err = h.Store.SaveRegionAudited(ctx, actor(c), &r)
-	}
+	err = h.Control.UpdateRegion(ctx, actor(c), &r)
 	if msg, ok := refusal(err); ok {
 		f.Error = msg
 		return h.page(c, http.StatusUnprocessableEntity, "Edit region", "regions", editRegionBody(f))
@@ -171,10 +167,7 @@ func (h *handler) deleteRegion(c echo.Context) error {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	err = handlers.RegionGuard(ctx, h.Store, r.ID, h.tools().TesterRegion, nil)
-	if err == nil {
-		_, err = h.Store.DeleteRegionAudited(ctx, actor(c), r.ID)
-	}
+	err = h.Control.DeleteRegion(ctx, actor(c), r.ID)
 	if msg, ok := refusal(err); ok {
 		return h.page(c, http.StatusConflict, "Remove region", "regions", deleteRegionBody(r, msg))
 	}

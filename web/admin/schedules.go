@@ -8,8 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jobtester/handlers"
-	"jobtester/jobs"
+	"jobtester/control"
 	"jobtester/models"
 	"jobtester/web"
 )
@@ -24,7 +23,7 @@ func (h *handler) scheduleRoutes(g *echo.Group) {
 // scheduleView is the schedule page: what applies, its next runs, and the
 // form.
 type scheduleView struct {
-	handlers.ScheduleView
+	control.ScheduleView
 	HasTester bool
 	Expr      string
 	Enabled   bool
@@ -43,12 +42,11 @@ type preview struct {
 func (h *handler) renderSchedule(c echo.Context, status int, v scheduleView, fromStored bool) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
-	t := h.tools()
-	sv, err := handlers.ScheduleViewOf(ctx, h.Store, t.Scheduler, t.DefaultSchedule, h.Now())
+	sv, err := h.Control.Schedule(ctx)
 	if err != nil {
 		return err
 	}
-	v.ScheduleView, v.HasTester = sv, t.Scheduler != nil
+	v.ScheduleView, v.HasTester = sv, h.Control.HasScheduler()
 	if fromStored {
 		v.Expr, v.Enabled = sv.Config, sv.Config != ""
 		if sv.Stored != nil {
@@ -74,23 +72,19 @@ func (h *handler) schedulePage(c echo.Context) error {
 
 func (h *handler) saveSchedule(c echo.Context) error {
 	v := scheduleView{Expr: strings.TrimSpace(c.FormValue("expr")), Enabled: c.FormValue("enabled") != ""}
-	if _, err := jobs.ValidateSchedule(v.Expr, h.Now()); err != nil {
-		v.ExprError = capitalize(strings.TrimPrefix(err.Error(), "schedule "))
-		return h.renderSchedule(c, http.StatusUnprocessableEntity, v, false)
-	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	sc := models.Schedule{Name: models.SweepSchedule, Expr: v.Expr, Enabled: v.Enabled}
-	err := h.Store.SaveScheduleAudited(ctx, actor(c), &sc)
-	if errors.Is(err, models.ErrInvalidSetting) {
+	sc, err := h.Control.SaveSchedule(ctx, actor(c), v.Expr, v.Enabled)
+	switch {
+	case errors.Is(err, control.ErrInvalidSchedule):
+		v.ExprError = scheduleMessage(err)
+	case errors.Is(err, models.ErrInvalidSetting):
 		v.ExprError = settingMessage(err)
-		return h.renderSchedule(c, http.StatusUnprocessableEntity, v, false)
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
-	if s := h.tools().Scheduler; s != nil {
-		s.Reload()
+	if v.ExprError != "" {
+		return h.renderSchedule(c, http.StatusUnprocessableEntity, v, false)
 	}
 	h.Logger.Info("sweep schedule saved", "admin_user", actor(c), "schedule", sc.Expr, "enabled", sc.Enabled)
 	return c.Redirect(http.StatusSeeOther, "/admin/schedule?done=saved")
@@ -99,12 +93,8 @@ func (h *handler) saveSchedule(c echo.Context) error {
 func (h *handler) resetSchedule(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
-	err := h.Store.DeleteScheduleAudited(ctx, actor(c), models.SweepSchedule)
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
+	if err := h.Control.ResetSchedule(ctx, actor(c)); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
-	}
-	if s := h.tools().Scheduler; s != nil {
-		s.Reload()
 	}
 	h.Logger.Info("sweep schedule reset to the config file's", "admin_user", actor(c))
 	return c.Redirect(http.StatusSeeOther, "/admin/schedule?done=reset")
@@ -114,10 +104,15 @@ func (h *handler) resetSchedule(c echo.Context) error {
 // it is typed: a fragment with the next runs or the error.
 func (h *handler) schedulePreview(c echo.Context) error {
 	p := preview{Expr: strings.TrimSpace(c.QueryParam("expr"))}
-	if s, err := jobs.ValidateSchedule(p.Expr, h.Now()); err != nil {
-		p.Error = capitalize(strings.TrimPrefix(err.Error(), "schedule "))
-	} else {
-		p.Runs = jobs.NextRuns(s, h.Now(), 5)
+	runs, err := h.Control.PreviewSchedule(p.Expr)
+	if err != nil {
+		p.Error = scheduleMessage(err)
 	}
+	p.Runs = runs
 	return web.Render(c, c.Request().Context(), http.StatusOK, previewFragment(p))
+}
+
+// scheduleMessage is the validator's reason as a sentence for the form.
+func scheduleMessage(err error) string {
+	return capitalize(strings.TrimPrefix(err.Error(), "schedule "))
 }

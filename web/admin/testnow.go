@@ -4,11 +4,11 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"jobtester/handlers"
+	"jobtester/control"
+	"jobtester/ethaddr"
 	"jobtester/jobs"
 	"jobtester/models"
 	"jobtester/web"
@@ -44,11 +44,9 @@ func (h *handler) renderTestNow(c echo.Context, status int, v testNowView) error
 	for _, o := range orchs {
 		v.Known = append(v.Known, o.Address)
 	}
-	t := h.tools()
-	v.HasTester = t.Tester != nil
-	if t.Live != nil {
-		v.HasLive = true
-		v.Live = t.Live.Running()
+	v.HasTester, v.HasLive = h.Control.HasTester(), h.Control.HasLive()
+	if v.HasLive {
+		v.Live = h.Control.LiveStreams()
 	}
 	return h.page(c, status, "Test now & live", "testnow", testNowBody(v))
 }
@@ -66,15 +64,15 @@ func (h *handler) testNow(c echo.Context) error {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	id, err := handlers.TestOrchestrator(ctx, h.Store, h.tools().Tester, actor(c), addr)
+	id, err := h.Control.TestOrchestrator(ctx, actor(c), addr)
 	var msg string
 	switch {
 	case err == nil:
-		h.Logger.Info("orchestrator test started", "admin_user", actor(c), "orchestrator", strings.ToLower(strings.TrimSpace(addr)), "sweep", id)
+		h.Logger.Info("orchestrator test started", "admin_user", actor(c), "orchestrator", ethaddr.Fold(addr), "sweep", id)
 		return c.Redirect(http.StatusSeeOther, "/runs/"+strconv.FormatInt(id, 10))
 	case errors.Is(err, models.ErrInvalidSetting):
 		msg = settingMessage(err)
-	case errors.Is(err, handlers.ErrNoTester):
+	case errors.Is(err, control.ErrNoTester):
 		msg = capitalize(err.Error()) + "."
 	case errors.Is(err, jobs.ErrSweepRunning):
 		msg = "A sweep is running; try again when it has finished (see Runs)."
@@ -86,26 +84,17 @@ func (h *handler) testNow(c echo.Context) error {
 
 func (h *handler) liveFrameFragment(c echo.Context) error {
 	id := c.Param("stream")
-	_, ok := h.latestFrame(id)
+	_, ok := h.Control.LiveFrame(id)
 	running := false
-	if l := h.tools().Live; l != nil {
-		for _, s := range l.Running() {
-			running = running || s.StreamID == id
-		}
+	for _, s := range h.Control.LiveStreams() {
+		running = running || s.StreamID == id
 	}
 	return web.Render(c, c.Request().Context(), http.StatusOK, liveFrame(id, ok, running, h.Now().UnixMilli()))
 }
 
-func (h *handler) latestFrame(id string) ([]byte, bool) {
-	if l := h.tools().Live; l != nil {
-		return l.LatestFrame(id)
-	}
-	return nil, false
-}
-
 // liveFrame is the latest output frame of a running live test as JPEG.
 func (h *handler) liveFrame(c echo.Context) error {
-	b, ok := h.latestFrame(c.Param("stream"))
+	b, ok := h.Control.LiveFrame(c.Param("stream"))
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "no frame: the live test has not produced output yet, or has ended")
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jobtester/handlers"
+	"jobtester/control"
 	"jobtester/jobs"
 	"jobtester/models"
 )
@@ -23,13 +23,13 @@ func (h *handler) testRoutes(g *echo.Group) {
 
 // testsView is the test definitions page.
 type testsView struct {
-	Defs []handlers.TestDefinitionView
+	Defs []control.TestDefinitionView
 	Done string
 }
 
 // testView is one pipeline's test with its form.
 type testView struct {
-	handlers.TestDefinitionView
+	control.TestDefinitionView
 	Route       string
 	Enabled     bool
 	Params      string // the textarea's JSON
@@ -76,7 +76,7 @@ func indentedJSON(v any) string {
 func (h *handler) testsPage(c echo.Context) error {
 	ctx, cancel := timeout(c)
 	defer cancel()
-	defs, err := handlers.TestDefinitionViews(ctx, h.Store)
+	defs, err := h.Control.TestDefinitions(ctx)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *handler) loadTest(c echo.Context) (testView, error) {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	defs, err := handlers.TestDefinitionViews(ctx, h.Store)
+	defs, err := h.Control.TestDefinitions(ctx)
 	if err != nil {
 		return testView{}, err
 	}
@@ -127,20 +127,19 @@ func (h *handler) saveTest(c echo.Context) error {
 	if v.Params == "" {
 		v.Params = "{}"
 	}
-	if _, err := jobs.ValidateParams(v.Pipeline, v.Params); err != nil {
-		v.ParamsError = capitalize(err.Error())
-		return h.page(c, http.StatusUnprocessableEntity, v.Pipeline+" test", "tests", testBody(v))
-	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	d := models.TestDefinition{Pipeline: v.Pipeline, Enabled: v.Enabled, Params: v.Params}
-	err = h.Store.SaveTestDefinitionAudited(ctx, actor(c), &d)
-	if errors.Is(err, models.ErrInvalidSetting) {
+	d, err := h.Control.SaveTestDefinition(ctx, actor(c), v.Pipeline, v.Enabled, v.Params)
+	switch {
+	case errors.Is(err, control.ErrInvalidParams):
+		v.ParamsError = capitalize(err.Error())
+	case errors.Is(err, models.ErrInvalidSetting):
 		v.ParamsError = settingMessage(err)
-		return h.page(c, http.StatusUnprocessableEntity, v.Pipeline+" test", "tests", testBody(v))
-	}
-	if err != nil {
+	case err != nil:
 		return err
+	}
+	if v.ParamsError != "" {
+		return h.page(c, http.StatusUnprocessableEntity, v.Pipeline+" test", "tests", testBody(v))
 	}
 	h.Logger.Info("test definition saved", "admin_user", actor(c), "pipeline", d.Pipeline, "enabled", d.Enabled, "params", d.Params)
 	return c.Redirect(http.StatusSeeOther, "/admin/tests?done=saved#test-"+v.Route)
@@ -153,7 +152,7 @@ func (h *handler) resetTest(c echo.Context) error {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	if err := h.Store.DeleteTestDefinitionAudited(ctx, actor(c), v.Pipeline); err != nil && !errors.Is(err, models.ErrNotFound) {
+	if err := h.Control.ResetTestDefinition(ctx, actor(c), v.Pipeline); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
 	h.Logger.Info("test definition reset", "admin_user", actor(c), "pipeline", v.Pipeline)

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jobtester/jobs"
+	"jobtester/testutil"
 	"jobtester/web/webtest"
 )
 
@@ -22,18 +23,25 @@ import (
 // a running live test's frame refreshes. Screenshots are kept.
 func TestAdminToolsInTheBrowser(t *testing.T) {
 	e := newToolsEnv(t, "sqlite")
-	ctx := context.Background()
 	b := webtest.New(t)
-	base := e.srv.URL
-
-	b.Navigate(base + "/admin/keys")
+	b.Navigate(e.srv.URL + "/admin/keys")
 	b.WaitVisible("#login-form")
 	b.Fill("#username", adminUser)
 	b.Fill("#password", adminPassword)
 	b.Click("#login")
 	b.WaitVisible("#key-form")
+	createAndRevokeAKey(t, e, b)
+	saveASchedule(t, e, b)
+	disableATest(t, e, b)
+	createARegion(t, e, b)
+	previewAndTestNow(t, e, b)
+	toolsFitAPhone(t, e, b)
+}
 
-	// Ingest key: the secret is on the answer to the create, once.
+// createAndRevokeAKey: the secret is on the answer to the create, once; it
+// signs post_stats until the key is revoked.
+func createAndRevokeAKey(t *testing.T, e *toolsEnv, b *webtest.Browser) {
+	ctx, base := context.Background(), e.srv.URL
 	b.Fill("#key-name", "stream-tester-fra")
 	b.Click("#create-key")
 	b.WaitVisible("#new-secret")
@@ -64,9 +72,12 @@ func TestAdminToolsInTheBrowser(t *testing.T) {
 		t.Fatalf("post_stats signed with the revoked key = %d, want 403", code)
 	}
 	b.Screenshot("key-revoked")
+}
 
-	// Schedule: a bad expression shows why as it is typed and when saved;
-	// a good one its next runs.
+// saveASchedule: a bad expression shows why as it is typed and when saved;
+// a good one its next runs, and the running scheduler follows it.
+func saveASchedule(t *testing.T, e *toolsEnv, b *webtest.Browser) {
+	base := e.srv.URL
 	b.Navigate(base + "/admin/schedule")
 	b.WaitVisible("#schedule-form")
 	b.Fill("#expr", "61 * * * *")
@@ -88,10 +99,13 @@ func TestAdminToolsInTheBrowser(t *testing.T) {
 	if len(runs) != 5 || b.Text("#current-expr") != "0 */2 * * *" {
 		t.Fatalf("next runs %q for %q", runs, b.Text("#current-expr"))
 	}
-	waitFor(t, "the running scheduler to follow", func() bool { return e.sched.Active().Expr == "0 */2 * * *" })
+	testutil.Eventually(t, "the running scheduler to follow", func() bool { return e.sched.Active().Expr == "0 */2 * * *" })
 	b.Screenshot("schedule-saved")
+}
 
-	// Test definition: disabled in the page, gone from the next plan.
+// disableATest: disabled in the page, gone from the next plan.
+func disableATest(t *testing.T, e *toolsEnv, b *webtest.Browser) {
+	base := e.srv.URL
 	b.Navigate(base + "/admin/tests")
 	b.Click("#test-llm a.edit")
 	b.WaitVisible("#test-form")
@@ -105,8 +119,11 @@ func TestAdminToolsInTheBrowser(t *testing.T) {
 		t.Fatalf("planned after disabling Llm: %v", planned)
 	}
 	b.Screenshot("test-disabled")
+}
 
-	// Region.
+// createARegion through the form; it is stored and listed.
+func createARegion(t *testing.T, e *toolsEnv, b *webtest.Browser) {
+	ctx, base := context.Background(), e.srv.URL
 	b.Navigate(base + "/admin/regions")
 	b.Fill("#region-name", "WAW")
 	b.Click("#type-transcoding")
@@ -124,8 +141,12 @@ func TestAdminToolsInTheBrowser(t *testing.T) {
 		t.Fatal("the region is not listed or stored")
 	}
 	b.Screenshot("region-created")
+}
 
-	// Test now, then a live test's preview refreshing.
+// previewAndTestNow: a running live test's frame refreshes; "Test now"
+// lands on the run's page.
+func previewAndTestNow(t *testing.T, e *toolsEnv, b *webtest.Browser) {
+	base := e.srv.URL
 	end := e.previews.Begin(jobs.LiveStream{StreamID: "live-1", Orchestrator: addr(5), Model: "streamdiffusion", StartedAt: time.Now()})
 	defer end()
 	frame := image.NewYCbCr(image.Rect(0, 0, 128, 128), image.YCbCrSubsampleRatio420)
@@ -140,8 +161,11 @@ func TestAdminToolsInTheBrowser(t *testing.T) {
 	b.WaitFor("the run page", `location.pathname.startsWith('/runs/') && document.readyState === 'complete'`)
 	b.WaitVisible("main h1")
 	b.Screenshot("test-now-run")
+}
 
-	// Phone width: the new pages do not scroll sideways.
+// toolsFitAPhone: at phone width the tools' pages do not scroll sideways.
+func toolsFitAPhone(t *testing.T, e *toolsEnv, b *webtest.Browser) {
+	base := e.srv.URL
 	b.SetViewport(375, 800)
 	for _, p := range []string{"/admin/keys", "/admin/schedule", "/admin/tests", "/admin/tests/llm", "/admin/regions", "/admin/test"} {
 		b.Navigate(base + p)

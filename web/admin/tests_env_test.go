@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"jobtester/auth"
+	"jobtester/control"
 	"jobtester/dbtest"
 	"jobtester/handlers"
 	"jobtester/ingest"
@@ -33,7 +34,7 @@ const configSecret = "the-config-secret-setting"
 // previews.
 type toolsEnv struct {
 	*env
-	tools    *handlers.AdminTools
+	ops      *control.Ops
 	ring     *ingest.Keyring
 	sched    *jobs.Scheduler
 	previews *jobs.Previews
@@ -76,18 +77,19 @@ func newToolsEnv(t testing.TB, dialect string) *toolsEnv {
 	tester := &jobs.Tester{Store: st, Discovery: &jobs.Discovery{}, Runner: &jobs.AIRunner{JobTimeout: time.Second}, Region: "FRA", Log: log}
 	t.Cleanup(func() { cancel(); <-done; tester.Wait() })
 	previews := &jobs.Previews{}
-	tools := &handlers.AdminTools{
+	ops := &control.Ops{
+		Store: st, Log: log, Keys: ring,
 		KeyRefresh: &ingest.Refresher{Ring: ring, Source: st, Sealer: sealer, Log: log},
 		Sealer:     sealer, Scheduler: sched, DefaultSchedule: "@every 6h",
 		Tester: sweeperForTests{ctx, tester}, TesterRegion: "FRA", Live: previews,
 	}
 	e := handlers.New(handlers.Deps{Store: st, Keys: ring, Window: 24 * time.Hour, MaxBodyBytes: 64 << 10,
-		Logger: log, AdminToken: "admin-token-for-tests", AdminTools: tools})
+		Logger: log, AdminToken: "admin-token-for-tests", Control: ops, PageError: web.ErrorPage})
 	web.Register(e, web.Deps{Store: st, Logger: log})
-	admin.Register(e, admin.Deps{Store: st, Auth: a, Logger: log, Tools: tools})
+	admin.Register(e, admin.Deps{Store: st, Auth: a, Logger: log, Control: ops})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &toolsEnv{env: &env{t: t, st: st, srv: srv}, tools: tools, ring: ring, sched: sched, previews: previews, fired: fired}
+	return &toolsEnv{env: &env{t: t, st: st, srv: srv}, ops: ops, ring: ring, sched: sched, previews: previews, fired: fired}
 }
 
 // postStats posts a result signed with secret, as a legacy tester does,
@@ -106,17 +108,6 @@ func (e *toolsEnv) postStats(secret string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // plannedPipelines plans a sweep of one orchestrator advertising every

@@ -14,6 +14,7 @@ import (
 	"jobtester/ingest"
 	"jobtester/jobs"
 	"jobtester/models"
+	"jobtester/testutil"
 )
 
 var secretField = regexp.MustCompile(`id="new-secret" type="text" readonly value="([0-9a-f]{64})"`)
@@ -102,17 +103,17 @@ func TestSchedulePage(t *testing.T) {
 		if n := strings.Count(page.body[strings.Index(page.body, `id="next-runs"`):strings.Index(page.body, `id="edit-h"`)], "<time "); n != 5 {
 			t.Fatalf("%d next runs shown", n)
 		}
-		waitFor(t, "the scheduler to follow", func() bool { return e.sched.Active().Expr == "0 */2 * * *" })
+		testutil.Eventually(t, "the scheduler to follow", func() bool { return e.sched.Active().Expr == "0 */2 * * *" })
 		a = c.post("/admin/schedule", url.Values{"csrf_token": {tok}, "expr": {"0 */2 * * *"}})
 		if a.code != http.StatusSeeOther {
 			t.Fatalf("disable = %d", a.code)
 		}
 		mustContain(t, "disabled schedule", c.get("/admin/schedule").body, `id="disabled"`, "No scheduled sweeps")
-		waitFor(t, "the scheduler to stop", func() bool { return !e.sched.Active().Enabled })
+		testutil.Eventually(t, "the scheduler to stop", func() bool { return !e.sched.Active().Enabled })
 		if a = c.post("/admin/schedule/reset", url.Values{"csrf_token": {tok}}); a.code != http.StatusSeeOther {
 			t.Fatalf("reset = %d", a.code)
 		}
-		waitFor(t, "the config's schedule", func() bool { return e.sched.Active().Origin == "config" })
+		testutil.Eventually(t, "the config's schedule", func() bool { return e.sched.Active().Origin == "config" })
 	})
 }
 
@@ -233,7 +234,7 @@ func TestTestNowAndLivePreview(t *testing.T) {
 			t.Fatalf("test now = %d to %q", a.code, a.header.Get("Location"))
 		}
 		id, _ := strconv.ParseInt(strings.TrimPrefix(a.header.Get("Location"), "/runs/"), 10, 64)
-		waitFor(t, "the sweep to end", func() bool {
+		testutil.Eventually(t, "the sweep to end", func() bool {
 			sw, err := e.st.GetSweep(context.Background(), id)
 			return err == nil && sw.Status != models.SweepRunning
 		})

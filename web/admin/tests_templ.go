@@ -10,7 +10,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"jobtester/handlers"
+	"jobtester/control"
 	"jobtester/jobs"
 	"strconv"
 )
@@ -86,7 +86,7 @@ func testsBody(v testsView) templ.Component {
 	})
 }
 
-func testRow(d handlers.TestDefinitionView) templ.Component {
+func testRow(d control.TestDefinitionView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -1,4 +1,4 @@
-package admin
+package control
 
 import (
 	"fmt"
@@ -26,31 +26,83 @@ func flagsOf(r ReconRow) []string {
 	return out
 }
 
-func TestReconcile(t *testing.T) {
-	pass := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	earlier := pass.Add(-2 * time.Hour)
-	orch := func(i int, svc, ai string, active bool, seen time.Time) models.DiscoveredOrchestrator {
-		return models.DiscoveredOrchestrator{Address: a(i), ServiceURI: svc, AIServiceURI: ai, Active: active, LastSeenAt: seen, Sources: "chain"}
+var (
+	pass    = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	earlier = pass.Add(-2 * time.Hour)
+)
+
+func orch(i int, svc, ai string, active bool, seen time.Time) models.DiscoveredOrchestrator {
+	return models.DiscoveredOrchestrator{Address: a(i), ServiceURI: svc, AIServiceURI: ai, Active: active, LastSeenAt: seen, Sources: "chain"}
+}
+
+func capsOf(at time.Time, addrs ...int) map[string][]models.AdvertisedCapability {
+	out := map[string][]models.AdvertisedCapability{}
+	for _, i := range addrs {
+		out[a(i)] = []models.AdvertisedCapability{{Orchestrator: a(i), Pipeline: "Llm", Model: "m", SeenAt: at}}
 	}
-	capsOf := func(at time.Time, addrs ...int) map[string][]models.AdvertisedCapability {
-		out := map[string][]models.AdvertisedCapability{}
-		for _, i := range addrs {
-			out[a(i)] = []models.AdvertisedCapability{{Orchestrator: a(i), Pipeline: "Llm", Model: "m", SeenAt: at}}
-		}
-		return out
+	return out
+}
+
+func mapping(id int64, i int, uri, types string) models.URIMapping {
+	return models.URIMapping{ID: id, Orchestrator: a(i), URI: uri, JobTypes: types}
+}
+
+// reconCase is one orchestrator's row of a reconciliation and what it
+// must say.
+type reconCase struct {
+	name       string
+	data       models.ReconciliationData
+	addr       int
+	want       []string // substrings, one per finding, in order
+	worst      string
+	testedURI  string
+	testedFrom string
+}
+
+func checkReconcile(t *testing.T, cases []reconCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := Reconcile(c.data)
+			var row *ReconRow
+			for i := range rec.Rows {
+				if rec.Rows[i].Address == a(c.addr) {
+					row = &rec.Rows[i]
+				}
+			}
+			if row == nil {
+				t.Fatalf("no row for %s in %+v", a(c.addr), rec.Rows)
+			}
+			got := flagsOf(*row)
+			// Mapping flags are sorted by kind; compare as a set of
+			// expected prefixes in any order within the list.
+			if len(got) != len(c.want) {
+				t.Fatalf("findings:\n  %s\nwant %d:\n  %s", strings.Join(got, "\n  "), len(c.want), strings.Join(c.want, "\n  "))
+			}
+			for _, w := range c.want {
+				found := false
+				for _, g := range got {
+					if strings.Contains(g, w) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no finding contains %q in:\n  %s", w, strings.Join(got, "\n  "))
+				}
+			}
+			if row.Worst() != c.worst {
+				t.Errorf("worst = %q, want %q", row.Worst(), c.worst)
+			}
+			if c.testedURI != "" && (row.TestedURI != c.testedURI || row.TestedFrom != c.testedFrom) {
+				t.Errorf("tested at %q from %q, want %q from %q", row.TestedURI, row.TestedFrom, c.testedURI, c.testedFrom)
+			}
+		})
 	}
-	mapping := func(id int64, i int, uri, types string) models.URIMapping {
-		return models.URIMapping{ID: id, Orchestrator: a(i), URI: uri, JobTypes: types}
-	}
-	cases := []struct {
-		name       string
-		data       models.ReconciliationData
-		addr       int
-		want       []string // substrings, one per finding, in order
-		worst      string
-		testedURI  string
-		testedFrom string
-	}{
+}
+
+// TestReconcileMappingsAgainstRegistries: where tests go, and mappings that repeat or override the registries.
+func TestReconcileMappingsAgainstRegistries(t *testing.T) {
+	checkReconcile(t, []reconCase{
 		{
 			name:       "registered node, reached, no mappings: nothing to say",
 			data:       models.ReconciliationData{Orchestrators: []models.DiscoveredOrchestrator{orch(1, "https://a:8935", "", true, pass)}, Capabilities: capsOf(pass, 1)},
@@ -112,6 +164,12 @@ func TestReconcile(t *testing.T) {
 			testedURI:  "https://b:1",
 			testedFrom: "mapping 4",
 		},
+	})
+}
+
+// TestReconcileStaleMappings: mappings that no longer do anything, and those not checked yet.
+func TestReconcileStaleMappings(t *testing.T) {
+	checkReconcile(t, []reconCase{
 		{
 			name: "a mapping for a node no longer listed and not reached is stale",
 			data: models.ReconciliationData{
@@ -159,6 +217,18 @@ func TestReconcile(t *testing.T) {
 			want:  []string{"#4 stale: the orchestrator is not active", "#4 redundant"},
 			worst: FlagStale,
 		},
+		{
+			name: "before any discovery, mappings are not checked",
+			data: models.ReconciliationData{Mappings: []models.URIMapping{mapping(4, 3, "https://x:8935", "ai")}},
+			addr: 3,
+			want: []string{"#4 note: not checked yet: no discovery has run"},
+		},
+	})
+}
+
+// TestReconcileUnreachableAndSharedURIs: nodes nothing could reach, and one URI claimed by two nodes.
+func TestReconcileUnreachableAndSharedURIs(t *testing.T) {
+	checkReconcile(t, []reconCase{
 		{
 			name: "listed and active but no capabilities at the last pass: unreachable",
 			data: models.ReconciliationData{
@@ -216,50 +286,7 @@ func TestReconcile(t *testing.T) {
 			// Sorted by seriousness within the mapping.
 			worst: FlagConflict,
 		},
-		{
-			name: "before any discovery, mappings are not checked",
-			data: models.ReconciliationData{Mappings: []models.URIMapping{mapping(4, 3, "https://x:8935", "ai")}},
-			addr: 3,
-			want: []string{"#4 note: not checked yet: no discovery has run"},
-		},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			rec := Reconcile(c.data)
-			var row *ReconRow
-			for i := range rec.Rows {
-				if rec.Rows[i].Address == a(c.addr) {
-					row = &rec.Rows[i]
-				}
-			}
-			if row == nil {
-				t.Fatalf("no row for %s in %+v", a(c.addr), rec.Rows)
-			}
-			got := flagsOf(*row)
-			// Mapping flags are sorted by kind; compare as a set of
-			// expected prefixes in any order within the list.
-			if len(got) != len(c.want) {
-				t.Fatalf("findings:\n  %s\nwant %d:\n  %s", strings.Join(got, "\n  "), len(c.want), strings.Join(c.want, "\n  "))
-			}
-			for _, w := range c.want {
-				found := false
-				for _, g := range got {
-					if strings.Contains(g, w) {
-						found = true
-					}
-				}
-				if !found {
-					t.Errorf("no finding contains %q in:\n  %s", w, strings.Join(got, "\n  "))
-				}
-			}
-			if row.Worst() != c.worst {
-				t.Errorf("worst = %q, want %q", row.Worst(), c.worst)
-			}
-			if c.testedURI != "" && (row.TestedURI != c.testedURI || row.TestedFrom != c.testedFrom) {
-				t.Errorf("tested at %q from %q, want %q from %q", row.TestedURI, row.TestedFrom, c.testedURI, c.testedFrom)
-			}
-		})
-	}
+	})
 }
 
 func TestReconcileCountsAndOrder(t *testing.T) {

@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"context"
+
+	"jobtester/control"
+	"jobtester/leaderboard"
+	"jobtester/models"
+)
+
+// Store is what the handlers read and write themselves, and what they
+// hand to control when main wires no operations of its own (see
+// Deps.Control).
+type Store interface {
+	control.Store
+	leaderboard.TableStore
+	leaderboard.HistoryStore
+	leaderboard.ResultStore
+
+	Ping(ctx context.Context) error
+	Dialect() string
+	IndexBuckets() int
+
+	Insert(ctx context.Context, results ...models.NewResult) error
+	Regions(ctx context.Context) ([]models.Region, error)
+	Pipelines(ctx context.Context, region string, w models.Window) ([]models.Pipeline, error)
+	RawResults(ctx context.Context, f models.Filter, w models.Window, limit int) ([]models.RawResult, error)
+	LiveResults(ctx context.Context, f models.LiveFilter) ([]models.LiveResult, error)
+	LiveThumbnail(ctx context.Context, id int64) ([]byte, error)
+
+	Orchestrators(ctx context.Context) ([]models.DiscoveredOrchestrator, error)
+	Sweeps(ctx context.Context, limit int) ([]models.Sweep, error)
+	GetSweep(ctx context.Context, id int64) (models.Sweep, error)
+	SweepResults(ctx context.Context, id int64) ([]models.RawResult, error)
+}
+
+var _ Store = (*models.Store)(nil)
