@@ -114,7 +114,7 @@ fi
 go mod download
 
 # The dashboard's vendored scripts: npm installs the versions pinned in
-# package-lock.json and build:web copies them into web/static/vendor/, where
+# package-lock.json and build:web copies them into static/vendor/, where
 # go:embed takes them into the binary.
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build:web
