@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"jobtester/ethaddr"
 	"jobtester/livepeer/contracts"
 )
 
@@ -488,20 +489,20 @@ func ChainMerge(gateway, chain []Orchestrator) []Orchestrator {
 	out := make([]Orchestrator, 0, len(chain)+len(gateway))
 	index := make(map[string]int, len(chain)+len(gateway))
 	add := func(o Orchestrator) {
-		o.Address = chainJoinKey(o.Address)
+		o.Address = ethaddr.Fold(o.Address)
 		o.Sources = append([]string(nil), o.Sources...)
 		index[o.Address] = len(out)
 		out = append(out, o)
 	}
 	for _, o := range chain {
-		if i, ok := index[chainJoinKey(o.Address)]; ok {
+		if i, ok := index[ethaddr.Fold(o.Address)]; ok {
 			out[i].Sources = chainUnion(out[i].Sources, o.Sources)
 			continue
 		}
 		add(o)
 	}
 	for _, o := range gateway {
-		i, ok := index[chainJoinKey(o.Address)]
+		i, ok := index[ethaddr.Fold(o.Address)]
 		if !ok {
 			add(o)
 			continue
@@ -524,15 +525,6 @@ func ChainMerge(gateway, chain []Orchestrator) []Orchestrator {
 		m.Sources = chainUnion(m.Sources, o.Sources)
 	}
 	return out
-}
-
-// chainJoinKey is NormalizeAddress, falling back to the trimmed lower-case
-// text so that a malformed address still joins with its own kind.
-func chainJoinKey(s string) string {
-	if a, ok := NormalizeAddress(s); ok {
-		return a
-	}
-	return strings.ToLower(strings.TrimSpace(s))
 }
 
 func chainUnion(a, b []string) []string {

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"jobtester/ethaddr"
 )
 
 // Defaults applied by Start to zero fields.
@@ -95,7 +97,7 @@ func (sc Scenario) Validate() error {
 		addr := o.Address
 		if addr == "" {
 			addr = deriveAddress(o.Name)
-		} else if a, ok := normalizeAddress(addr); ok {
+		} else if a, ok := ethaddr.Normalize(addr); ok {
 			addr = a
 		} else {
 			bad(where, "address %q is not 0x and 40 hex digits", o.Address)
@@ -258,7 +260,7 @@ func (sc Scenario) withDefaults() Scenario {
 		if o.Address == "" {
 			o.Address = deriveAddress(o.Name)
 		}
-		o.Address, _ = normalizeAddress(o.Address)
+		o.Address, _ = ethaddr.Normalize(o.Address)
 		if o.AIServiceURI == "" {
 			o.AIServiceURI = aiURISame
 		}
