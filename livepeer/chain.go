@@ -16,7 +16,8 @@ import (
 	"jobtester/livepeer/contracts"
 )
 
-// Livepeer's contracts on Arbitrum One (reference §5.1). Only the Controller
+// Livepeer's contracts on Arbitrum One (docs/livepeer.md, "Contracts on
+// Arbitrum One"). Only the Controller
 // is needed: the others are resolved through it, except the AIServiceRegistry,
 // which the Controller does not know.
 const (

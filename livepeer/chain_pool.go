@@ -128,7 +128,8 @@ func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *bi
 }
 
 // readMember starts the per-member reads: the five go-livepeer makes for
-// /registeredOrchestrators (reference §1.1) plus the AI registry's URI.
+// /registeredOrchestrators (docs/livepeer.md, "Gateway discovery
+// endpoints") plus the AI registry's URI.
 func (d *ChainDiscovery) readMember(g *chainGroup, r *chainRecord, bm *contracts.BondingManagerCaller, sr, ai *contracts.ServiceRegistryCaller) {
 	a := strings.ToLower(r.address.Hex())
 	g.goCall("BondingManager getTranscoder("+a+")", func(opts *bind.CallOpts) error {
@@ -161,10 +162,10 @@ func (d *ChainDiscovery) readMember(g *chainGroup, r *chainRecord, bm *contracts
 }
 
 // chainInRoundWindow is activationRound ≤ round < deactivationRound, the
-// test go-livepeer's pool cache applies (reference §5.3). Discovery requires
-// it on top of isActiveTranscoder because the reads are separate eth_calls
-// that may straddle a round change: a record is then consistent with the
-// round it is returned with.
+// test go-livepeer's pool cache applies (docs/livepeer.md, "Contracts on
+// Arbitrum One"). Discovery requires it on top of isActiveTranscoder because
+// the reads are separate eth_calls that may straddle a round change: a
+// record is then consistent with the round it is returned with.
 func chainInRoundWindow(activation, deactivation, round *big.Int) bool {
 	if activation == nil || deactivation == nil || round == nil {
 		return false
