@@ -17,6 +17,7 @@ import (
 
 	"jobtester/media/live"
 	"jobtester/media/mediaserver"
+	"jobtester/testutil"
 )
 
 // These tests run the whole live path on loopback: the embedded media
@@ -120,7 +121,7 @@ func liveQuery(model, streamID, pin, params string) string {
 func waitStatus(t *testing.T, n *Network, streamID, what string, cond func(liveStatus) bool) liveStatus {
 	t.Helper()
 	var last liveStatus
-	waitFor(t, what, func() bool {
+	testutil.Eventually(t, what, func() bool {
 		status, st := liveStatusOf(t, n, streamID)
 		last = st
 		return status == http.StatusOK && cond(st)
@@ -221,13 +222,13 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	if err := pub.stop(); err != nil {
 		t.Errorf("publish: %v", err)
 	}
-	waitFor(t, "the stream to end", func() bool { return liveTruthOf(t, r.n, "fox").Ended != nil })
+	testutil.Eventually(t, "the stream to end", func() bool { return liveTruthOf(t, r.n, "fox").Ended != nil })
 	if st := waitStatus(t, r.n, "fox-1", "OFFLINE", func(st liveStatus) bool { return st.State == "OFFLINE" }); st.InferenceStatus.FPS != 0 {
 		t.Errorf("offline status %+v", st)
 	}
 	// The orchestrator logs the stream once its relay has ended.
 	var ran []Request
-	waitFor(t, "the request log", func() bool {
+	testutil.Eventually(t, "the request log", func() bool {
 		ran = nil
 		for _, q := range r.n.Requests() {
 			if q.Pipeline == liveRoute && q.Outcome == OutcomeOK {
@@ -307,7 +308,7 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	default:
 	}
 	// The relay records its end just after it closed the output.
-	waitFor(t, "the relay to end", func() bool { return liveTruthOf(t, r.n, "drop").Ended != nil })
+	testutil.Eventually(t, "the relay to end", func() bool { return liveTruthOf(t, r.n, "drop").Ended != nil })
 	tr := liveTruthOf(t, r.n, "drop")
 	if !tr.Dropped || tr.Ended == nil || tr.EndError != msgOutputStopped {
 		t.Errorf("truth %+v", tr)

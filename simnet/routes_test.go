@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jobtester/media"
+	"jobtester/testutil"
 )
 
 // allPipelines runs every batch pipeline's default model (and a second
@@ -247,7 +248,7 @@ func TestImageToVideoAsync(t *testing.T) {
 		Status string    `json:"status"`
 		Result mediaURLs `json:"result"`
 	}
-	waitFor(t, "the async result", func() bool {
+	testutil.Eventually(t, "the async result", func() bool {
 		r := postJSON(t, base+"/image-to-video/result", map[string]string{"request_id": accepted.RequestID})
 		if r.status == 202 {
 			return false
