@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -84,6 +85,21 @@ type publisher struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error
+	mu     sync.Mutex
+	sent   []time.Time // when each frame was handed to the connection
+}
+
+// pace is the frames per second the publisher handed to the connection
+// over the last window.
+func (p *publisher) pace(window time.Duration) float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	since := time.Now().Add(-window)
+	n := 0
+	for i := len(p.sent) - 1; i >= 0 && p.sent[i].After(since); i-- {
+		n++
+	}
+	return float64(n) / window.Seconds()
 }
 
 func (r *liveRig) publish(t *testing.T, stream, query string) *publisher {
@@ -92,7 +108,11 @@ func (r *liveRig) publish(t *testing.T, stream, query string) *publisher {
 	p := &publisher{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		p.err = r.sig.Publish(ctx, r.url(stream, query), nil)
+		p.err = r.sig.Publish(ctx, r.url(stream, query), func(_ int, sent time.Time) {
+			p.mu.Lock()
+			p.sent = append(p.sent, sent)
+			p.mu.Unlock()
+		})
 	}()
 	t.Cleanup(func() { p.stop() })
 	return p
@@ -190,11 +210,14 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	}
 
 	// The rates in /status are counted from the relay's frames, not taken
-	// from the profile: about the signal's 30 fps in, and out what the
-	// relay kept up with.
+	// from the profile: in about the pace the publisher sent at (30 fps on
+	// a quiet machine), and out what the relay kept up with. Both are
+	// judged against the publisher's own recent pace, so a machine too busy
+	// to publish 30 fps does not fail the test.
 	waitStatus(t, r.n, "fox-1", "measured frame rates", func(st liveStatus) bool {
 		in, out := st.InputStatus.FPS, st.InferenceStatus.FPS
-		return in > 24 && in < 36 && out > 10 && out <= in+3
+		pace := pub.pace(4 * time.Second)
+		return in > 0.6*pace && in < 1.2*pace+3 && out > pace/3 && out <= in+3
 	})
 
 	// The gateway saw the query exactly as the tester sent it.
