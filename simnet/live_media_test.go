@@ -322,8 +322,12 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	if !errors.Is(err, io.EOF) || first.IsZero() {
 		t.Fatalf("read drop-out: %v", err)
 	}
-	if d := last.Sub(first); d < 800*time.Millisecond || d > 2*time.Second {
-		t.Errorf("output lasted %v, want about 1s", d)
+	// The reader sees the output end, but when its frames arrive depends on
+	// how busy the machine is: a late first frame makes the output look
+	// shorter than it was. How long the relay sent for is judged below on
+	// the relay's own record; here only that nothing came well after it.
+	if d := last.Sub(first); d > 2*time.Second {
+		t.Errorf("output lasted %v as read, want about 1s", d)
 	}
 	select {
 	case <-pub.done:
@@ -334,7 +338,10 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	testutil.Eventually(t, "the relay to end", func() bool { return liveTruthOf(t, r.n, "drop").Ended != nil })
 	tr := liveTruthOf(t, r.n, "drop")
 	if !tr.Dropped || tr.Ended == nil || tr.EndError != msgOutputStopped {
-		t.Errorf("truth %+v", tr)
+		t.Fatalf("truth %+v", tr)
+	}
+	if tr.FirstOutput == nil || tr.Ended.Sub(*tr.FirstOutput) < time.Second || tr.Ended.Sub(*tr.FirstOutput) > 2*time.Second {
+		t.Errorf("the relay sent output from %v to %v, want for about 1s", tr.FirstOutput, tr.Ended)
 	}
 	if _, st := liveStatusOf(t, r.n, "drop-1"); st.State != "ONLINE" {
 		t.Errorf("state %q right after the drop, want ONLINE until the runner notices", st.State)
