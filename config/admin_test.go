@@ -7,14 +7,14 @@ import (
 )
 
 func TestAdminSettings(t *testing.T) {
-	c, _, err := Load("serve", nil, env(nil))
+	c, _, err := load("serve", nil, env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.AdminUser != "admin" || c.AdminPassword != "" || c.AdminSessionTTL != 12*time.Hour || c.AdminSecureCookie || c.AdminLoginLimit != 5 {
 		t.Fatalf("admin defaults = %+v", c)
 	}
-	c, _, err = Load("serve", []string{"--admin-user", "ops@spe"}, env(map[string]string{"JOBTESTER_ADMIN_PASSWORD": "twelve chars"}))
+	c, _, err = load("serve", []string{"--admin-user", "ops@spe"}, env(map[string]string{"JOBTESTER_ADMIN_PASSWORD": "twelve chars"}))
 	if err != nil || c.AdminUser != "ops@spe" || c.AdminPassword != "twelve chars" {
 		t.Fatalf("admin from env and flag: %+v %v", c, err)
 	}
@@ -33,7 +33,7 @@ func TestAdminSettings(t *testing.T) {
 		{[]string{"--admin-secure-cookie", "maybe"}, "setting admin_secure_cookie"},
 	}
 	for _, c := range cases {
-		_, _, err := Load("serve", c.args, env(nil))
+		_, _, err := load("serve", c.args, env(nil))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want %q", c.args, err, c.want)
 		}

@@ -10,8 +10,13 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// load loads as serve does, with the settings' own defaults.
+func load(name string, args []string, getenv func(string) string) (*Config, []string, error) {
+	return LoadWithDefaults(name, args, getenv, nil)
+}
+
 func TestDefaultsNeedNoConfiguration(t *testing.T) {
-	c, _, err := Load("serve", nil, env(nil))
+	c, _, err := load("serve", nil, env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +39,7 @@ ingest_keys:
     secret: x
     revoked: true
 `), 0o600)
-	c, _, err := Load("serve", []string{"--config", file, "--window", "6h"}, env(map[string]string{
+	c, _, err := load("serve", []string{"--config", file, "--window", "6h"}, env(map[string]string{
 		"JOBTESTER_WINDOW": "48", "JOBTESTER_LOG_LEVEL": "warn", "JOBTESTER_SECRET": "default-secret-0000001",
 	}))
 	if err != nil {
@@ -48,7 +53,7 @@ ingest_keys:
 		t.Fatalf("keys = %+v", keys)
 	}
 	// START_TIME_WINDOW-style bare hours.
-	c, _, err = Load("serve", nil, env(map[string]string{"JOBTESTER_WINDOW": "48"}))
+	c, _, err = load("serve", nil, env(map[string]string{"JOBTESTER_WINDOW": "48"}))
 	if err != nil || c.Window != 48*time.Hour {
 		t.Fatalf("window 48 = %v %v", c.Window, err)
 	}
@@ -93,9 +98,9 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{[]string{"--admin-token", "short"}, nil, "setting admin_token"},
 	}
 	for _, c := range cases {
-		_, _, err := Load("serve", c.args, env(c.env))
+		_, _, err := load("serve", c.args, env(c.env))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Load(%v, %v) = %v, want an error containing %q", c.args, c.env, err, c.want)
+			t.Errorf("load(%v, %v) = %v, want an error containing %q", c.args, c.env, err, c.want)
 		}
 	}
 }
@@ -103,11 +108,11 @@ func TestErrorsNameTheSetting(t *testing.T) {
 func TestGatewaysFromFileAndEnv(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "c.yaml")
 	os.WriteFile(file, []byte("gateways:\n  - name: fra\n    cli_url: http://127.0.0.1:5935\n    http_url: http://127.0.0.1:9935\nschedule: \"@every 30m\"\n"), 0o600)
-	c, _, err := Load("serve", []string{"--config", file}, env(nil))
+	c, _, err := load("serve", []string{"--config", file}, env(nil))
 	if err != nil || len(c.Gateways) != 1 || c.Gateways[0].HTTPURL != "http://127.0.0.1:9935" || c.Schedule != "@every 30m" {
 		t.Fatalf("file gateways = %+v %v", c, err)
 	}
-	c, _, err = Load("serve", nil, env(map[string]string{"JOBTESTER_GATEWAYS": "a=http://a:1|http://a:2, b=http://b:1|http://b:2"}))
+	c, _, err = load("serve", nil, env(map[string]string{"JOBTESTER_GATEWAYS": "a=http://a:1|http://a:2, b=http://b:1|http://b:2"}))
 	if err != nil || len(c.Gateways) != 2 || c.Gateways[1].Name != "b" || c.Gateways[1].CLIURL != "http://b:1" {
 		t.Fatalf("env gateways = %+v %v", c, err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLiveDefaults(t *testing.T) {
-	c, _, err := Load("serve", nil, env(nil))
+	c, _, err := load("serve", nil, env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestLiveDefaults(t *testing.T) {
 }
 
 func TestLiveSettingsParse(t *testing.T) {
-	c, _, err := Load("serve", []string{"--live-signal", "640x384@15", "--media-server", "rtmp://u:p@mtx:1935",
+	c, _, err := load("serve", []string{"--live-signal", "640x384@15", "--media-server", "rtmp://u:p@mtx:1935",
 		"--live-params", `{"prompt":"a watercolor","seed":42}`, "--media-allow-ips", "10.0.0.7, 192.168.0.0/24,::1"}, env(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -68,13 +68,13 @@ func TestLiveErrorsNameTheSetting(t *testing.T) {
 		{[]string{"--gateways", "g1=http://c|http://h", "--live-gateway", "g2"}, "setting live_gateway"},
 	}
 	for _, c := range cases {
-		_, _, err := Load("serve", c.args, env(nil))
+		_, _, err := load("serve", c.args, env(nil))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want it to mention %q", c.args, err, c.want)
 		}
 	}
 	// The media API may be turned off.
-	if _, _, err := Load("serve", []string{"--media-api-addr", ""}, env(nil)); err != nil {
+	if _, _, err := load("serve", []string{"--media-api-addr", ""}, env(nil)); err != nil {
 		t.Fatalf("empty media_api_addr: %v", err)
 	}
 }

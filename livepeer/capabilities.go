@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"jobtester/ethaddr"
 )
 
 // Live video to video is advertised like a batch pipeline but tested by
@@ -249,7 +251,7 @@ func capabilityAddress(i int, s string) (addr string, skip bool, err error) {
 	if strings.TrimSpace(s) == "" {
 		return "", true, nil
 	}
-	addr, ok := NormalizeAddress(s)
+	addr, ok := ethaddr.Normalize(s)
 	if !ok {
 		return "", false, fmt.Errorf("orchestrator %d: invalid address %q", i, snippet([]byte(s)))
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"jobtester/ethaddr"
 )
 
 func TestAICapabilitiesFromTheFork(t *testing.T) {
@@ -241,7 +243,7 @@ func TestCapabilitiesDecodersAcceptEmptyNetworks(t *testing.T) {
 // checkCapabilities holds for anything a capabilities decoder returns.
 func checkCapabilities(t *testing.T, caps map[string][]Capability) {
 	for addr, list := range caps {
-		if a, ok := NormalizeAddress(addr); !ok || a != addr || addr == zeroAddress {
+		if a, ok := ethaddr.Normalize(addr); !ok || a != addr || addr == zeroAddress {
 			t.Fatalf("key %q is not a normalised address", addr)
 		}
 		if list == nil {

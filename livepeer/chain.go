@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
@@ -18,7 +16,8 @@ import (
 	"jobtester/livepeer/contracts"
 )
 
-// Livepeer's contracts on Arbitrum One (reference §5.1). Only the Controller
+// Livepeer's contracts on Arbitrum One (docs/livepeer.md, "Contracts on
+// Arbitrum One"). Only the Controller
 // is needed: the others are resolved through it, except the AIServiceRegistry,
 // which the Controller does not know.
 const (
@@ -46,7 +45,7 @@ var ErrChainPoolCorrupt = errors.New("transcoder pool is corrupt")
 // an empty override means "resolve through the Controller".
 type ChainConfig struct {
 	// RPCURL is the JSON-RPC endpoint DialChain dials (an Arbitrum One node
-	// in production). NewChainDiscovery ignores it.
+	// in production).
 	RPCURL string
 	// Controller resolves BondingManager, ServiceRegistry and RoundsManager
 	// with getContract(keccak256(name)). Required unless all three are set.
@@ -87,21 +86,6 @@ type ChainDiscovery struct {
 	callTimeout time.Duration
 	concurrency int
 	close       func()
-}
-
-// NewChainDiscovery checks cfg and returns a discovery that reads through
-// backend (an *ethclient.Client, a simulated backend's client, or anything
-// else that makes eth_calls). It does no I/O.
-func NewChainDiscovery(backend bind.ContractCaller, cfg ChainConfig) (*ChainDiscovery, error) {
-	if backend == nil {
-		return nil, errors.New("chain discovery: nil backend")
-	}
-	d, err := newChainDiscovery(cfg)
-	if err != nil {
-		return nil, err
-	}
-	d.backend = backend
-	return d, nil
 }
 
 // DialChain connects to cfg.RPCURL. Close the discovery to close the
@@ -198,8 +182,7 @@ func chainRedactURL(raw string) string {
 	return u.Scheme + "://" + u.Host
 }
 
-// Close closes the RPC connection DialChain opened; it does nothing for a
-// discovery made by NewChainDiscovery, whose backend belongs to the caller.
+// Close closes the RPC connection DialChain opened.
 func (d *ChainDiscovery) Close() {
 	if d.close != nil {
 		d.close()
@@ -252,301 +235,4 @@ func (d *ChainDiscovery) Contracts(ctx context.Context) (ChainContracts, error) 
 		return c, fmt.Errorf("chain: %w", err)
 	}
 	return c, nil
-}
-
-// chainRecord collects one pool member's reads; each goroutine writes its
-// own fields.
-type chainRecord struct {
-	address           common.Address
-	status            uint8
-	stake             *big.Int
-	isActive          bool
-	activationRound   *big.Int
-	deactivationRound *big.Int
-	serviceURI        string
-	aiServiceURI      string
-}
-
-// Orchestrators walks the BondingManager's transcoder pool and reads, for
-// each member, its transcoder record, status, stake, activity and its URIs in
-// both service registries. It returns the members in pool order (descending
-// stake on Livepeer) and the current round. Reads of a member start as soon
-// as the walk reaches it. Any failed read fails the discovery: a partial
-// answer would pass a missing URI off as "not registered". A pool that
-// cycles or holds more than getTranscoderPoolMaxSize members is
-// ErrChainPoolCorrupt.
-func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *big.Int, error) {
-	c, err := d.Contracts(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	bm, err := contracts.NewBondingManagerCaller(c.BondingManager, d.backend)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bind BondingManager: %w", err)
-	}
-	rm, err := contracts.NewRoundsManagerCaller(c.RoundsManager, d.backend)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bind RoundsManager: %w", err)
-	}
-	sr, err := contracts.NewServiceRegistryCaller(c.ServiceRegistry, d.backend)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bind ServiceRegistry: %w", err)
-	}
-	var ai *contracts.ServiceRegistryCaller
-	if c.AIServiceRegistry != (common.Address{}) {
-		if ai, err = contracts.NewServiceRegistryCaller(c.AIServiceRegistry, d.backend); err != nil {
-			return nil, nil, fmt.Errorf("bind AIServiceRegistry: %w", err)
-		}
-	}
-
-	var round, maxSize *big.Int
-	g := newChainGroup(ctx, d.callTimeout, d.concurrency)
-	g.goCall("RoundsManager currentRound()", func(opts *bind.CallOpts) (err error) {
-		round, err = rm.CurrentRound(opts)
-		return err
-	})
-	g.goCall("BondingManager getTranscoderPoolMaxSize()", func(opts *bind.CallOpts) (err error) {
-		maxSize, err = bm.GetTranscoderPoolMaxSize(opts)
-		return err
-	})
-	if err := g.wait(); err != nil {
-		return nil, nil, fmt.Errorf("chain: %w", err)
-	}
-	limit := chainPoolHardLimit
-	if maxSize.IsInt64() && maxSize.Int64() < int64(limit) {
-		limit = int(maxSize.Int64())
-	}
-
-	g = newChainGroup(ctx, d.callTimeout, d.concurrency)
-	var records []*chainRecord
-	walkErr := func() error {
-		var addr common.Address
-		err := g.call("BondingManager getFirstTranscoderInPool()", func(opts *bind.CallOpts) (err error) {
-			addr, err = bm.GetFirstTranscoderInPool(opts)
-			return err
-		})
-		seen := make(map[common.Address]bool)
-		for err == nil && addr != (common.Address{}) {
-			if seen[addr] {
-				return fmt.Errorf("%w: it cycles back to %s after %d members", ErrChainPoolCorrupt, strings.ToLower(addr.Hex()), len(records))
-			}
-			if len(records) == limit {
-				return fmt.Errorf("%w: it has more than %d members, its maximum size %s", ErrChainPoolCorrupt, limit, maxSize)
-			}
-			seen[addr] = true
-			r := &chainRecord{address: addr}
-			records = append(records, r)
-			d.readMember(g, r, bm, sr, ai)
-			cur := addr
-			err = g.call(fmt.Sprintf("BondingManager getNextTranscoderInPool(%s)", strings.ToLower(cur.Hex())), func(opts *bind.CallOpts) (err error) {
-				addr, err = bm.GetNextTranscoderInPool(opts, cur)
-				return err
-			})
-		}
-		return err
-	}()
-	if walkErr != nil {
-		g.fail(walkErr)
-	}
-	if err := g.wait(); err != nil {
-		return nil, nil, fmt.Errorf("chain: %w", err)
-	}
-
-	out := make([]Orchestrator, len(records))
-	for i, r := range records {
-		out[i] = Orchestrator{
-			Address:           strings.ToLower(r.address.Hex()),
-			ServiceURI:        r.serviceURI,
-			AIServiceURI:      r.aiServiceURI,
-			Active:            r.isActive && chainInRoundWindow(r.activationRound, r.deactivationRound, round),
-			Registered:        r.status == 1,
-			DelegatedStake:    r.stake,
-			ActivationRound:   r.activationRound,
-			DeactivationRound: r.deactivationRound,
-			Sources:           []string{ChainSource},
-		}
-	}
-	return out, round, nil
-}
-
-// readMember starts the per-member reads: the five go-livepeer makes for
-// /registeredOrchestrators (reference §1.1) plus the AI registry's URI.
-func (d *ChainDiscovery) readMember(g *chainGroup, r *chainRecord, bm *contracts.BondingManagerCaller, sr, ai *contracts.ServiceRegistryCaller) {
-	a := strings.ToLower(r.address.Hex())
-	g.goCall("BondingManager getTranscoder("+a+")", func(opts *bind.CallOpts) error {
-		t, err := bm.GetTranscoder(opts, r.address)
-		r.activationRound, r.deactivationRound = t.ActivationRound, t.DeactivationRound
-		return err
-	})
-	g.goCall("BondingManager transcoderStatus("+a+")", func(opts *bind.CallOpts) (err error) {
-		r.status, err = bm.TranscoderStatus(opts, r.address)
-		return err
-	})
-	g.goCall("BondingManager transcoderTotalStake("+a+")", func(opts *bind.CallOpts) (err error) {
-		r.stake, err = bm.TranscoderTotalStake(opts, r.address)
-		return err
-	})
-	g.goCall("BondingManager isActiveTranscoder("+a+")", func(opts *bind.CallOpts) (err error) {
-		r.isActive, err = bm.IsActiveTranscoder(opts, r.address)
-		return err
-	})
-	g.goCall("ServiceRegistry getServiceURI("+a+")", func(opts *bind.CallOpts) (err error) {
-		r.serviceURI, err = sr.GetServiceURI(opts, r.address)
-		return err
-	})
-	if ai != nil {
-		g.goCall("AIServiceRegistry getServiceURI("+a+")", func(opts *bind.CallOpts) (err error) {
-			r.aiServiceURI, err = ai.GetServiceURI(opts, r.address)
-			return err
-		})
-	}
-}
-
-// chainInRoundWindow is activationRound ≤ round < deactivationRound, the
-// test go-livepeer's pool cache applies (reference §5.3). Discovery requires
-// it on top of isActiveTranscoder because the reads are separate eth_calls
-// that may straddle a round change: a record is then consistent with the
-// round it is returned with.
-func chainInRoundWindow(activation, deactivation, round *big.Int) bool {
-	if activation == nil || deactivation == nil || round == nil {
-		return false
-	}
-	return activation.Cmp(round) <= 0 && round.Cmp(deactivation) < 0
-}
-
-// chainGroup runs eth_calls, each under its own deadline, at most limit at a
-// time, and cancels the rest on the first error.
-type chainGroup struct {
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	timeout time.Duration
-	sem     chan struct{}
-	wg      sync.WaitGroup
-	once    sync.Once
-	err     error
-}
-
-func newChainGroup(ctx context.Context, timeout time.Duration, limit int) *chainGroup {
-	ctx, cancel := context.WithCancelCause(ctx)
-	return &chainGroup{ctx: ctx, cancel: cancel, timeout: timeout, sem: make(chan struct{}, limit)}
-}
-
-// call runs fn now, in the caller's goroutine, outside the limit.
-func (g *chainGroup) call(what string, fn func(*bind.CallOpts) error) error {
-	if err := context.Cause(g.ctx); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(g.ctx, g.timeout)
-	defer cancel()
-	if err := fn(&bind.CallOpts{Context: ctx}); err != nil {
-		if cause := context.Cause(g.ctx); cause != nil {
-			return cause // another call failed first, or the caller gave up
-		}
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
-}
-
-// goCall runs fn in a goroutine once a slot is free.
-func (g *chainGroup) goCall(what string, fn func(*bind.CallOpts) error) {
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
-		select {
-		case g.sem <- struct{}{}:
-		case <-g.ctx.Done():
-			g.fail(context.Cause(g.ctx))
-			return
-		}
-		defer func() { <-g.sem }()
-		if err := g.call(what, fn); err != nil {
-			g.fail(err)
-		}
-	}()
-}
-
-func (g *chainGroup) fail(err error) {
-	g.once.Do(func() {
-		g.err = err
-		g.cancel(err)
-	})
-}
-
-// wait returns the first error once every call has returned.
-func (g *chainGroup) wait() error {
-	g.wg.Wait()
-	g.cancel(nil)
-	return g.err
-}
-
-// ChainMerge joins gateway and chain records on the lower-case address. The
-// chain is the authority on what it stores (URIs, stake, status, rounds); the
-// gateway adds what only it knows (PricePerPixel) and the orchestrators the
-// chain walk did not return. Chain records come first in their order, then
-// gateway-only ones in theirs. Inputs are not modified.
-func ChainMerge(gateway, chain []Orchestrator) []Orchestrator {
-	out := make([]Orchestrator, 0, len(chain)+len(gateway))
-	index := make(map[string]int, len(chain)+len(gateway))
-	add := func(o Orchestrator) {
-		o.Address = chainJoinKey(o.Address)
-		o.Sources = append([]string(nil), o.Sources...)
-		index[o.Address] = len(out)
-		out = append(out, o)
-	}
-	for _, o := range chain {
-		if i, ok := index[chainJoinKey(o.Address)]; ok {
-			out[i].Sources = chainUnion(out[i].Sources, o.Sources)
-			continue
-		}
-		add(o)
-	}
-	for _, o := range gateway {
-		i, ok := index[chainJoinKey(o.Address)]
-		if !ok {
-			add(o)
-			continue
-		}
-		m := &out[i]
-		if m.PricePerPixel == nil {
-			m.PricePerPixel = o.PricePerPixel
-		}
-		// A chain record missing a number (never so from Orchestrators) is
-		// filled rather than left nil.
-		if m.DelegatedStake == nil {
-			m.DelegatedStake = o.DelegatedStake
-		}
-		if m.ActivationRound == nil {
-			m.ActivationRound = o.ActivationRound
-		}
-		if m.DeactivationRound == nil {
-			m.DeactivationRound = o.DeactivationRound
-		}
-		m.Sources = chainUnion(m.Sources, o.Sources)
-	}
-	return out
-}
-
-// chainJoinKey is NormalizeAddress, falling back to the trimmed lower-case
-// text so that a malformed address still joins with its own kind.
-func chainJoinKey(s string) string {
-	if a, ok := NormalizeAddress(s); ok {
-		return a
-	}
-	return strings.ToLower(strings.TrimSpace(s))
-}
-
-func chainUnion(a, b []string) []string {
-	for _, s := range b {
-		found := false
-		for _, t := range a {
-			if s == t {
-				found = true
-				break
-			}
-		}
-		if !found {
-			a = append(a, s)
-		}
-	}
-	return a
 }

@@ -1,21 +1,13 @@
 package livepeer
 
 import (
-	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"errors"
-	"fmt"
 	"math/big"
-	"net"
 	"reflect"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -24,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 
+	"jobtester/livepeer/chaintest"
 	"jobtester/livepeer/contracts"
 )
 
@@ -52,16 +45,16 @@ func chainAddr(k *ecdsa.PrivateKey) string {
 type chainSim struct {
 	sim      *simulated.Backend
 	deployer *ecdsa.PrivateKey
-	dep      *ChainSimDeployment
+	dep      *chaintest.Deployment
 }
 
-func newChainSim(t *testing.T, orchs []ChainSimOrchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
+func newChainSim(t *testing.T, orchs []chaintest.Orchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
 	t.Helper()
 	deployer := chainKey(t)
 	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: chainEther(1_000_000)}}
 	sim := simulated.NewBackend(alloc, options...)
 	t.Cleanup(func() { sim.Close() })
-	dep, err := ChainDeploySimulated(t.Context(), sim.Client(), sim.Commit, deployer, orchs)
+	dep, err := chaintest.Deploy(t.Context(), sim.Client(), sim.Commit, deployer, orchs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,22 +108,46 @@ func (c *chainSim) discovery(t *testing.T, caller bind.ContractCaller, change fu
 	if caller == nil {
 		caller = c.sim.Client()
 	}
-	cfg := c.dep.Config()
+	cfg := c.config()
 	if change != nil {
 		change(&cfg)
 	}
-	d, err := NewChainDiscovery(caller, cfg)
+	d, err := chainDiscoveryOver(caller, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
 
+// config is a ChainConfig that discovers this deployment.
+func (c *chainSim) config() ChainConfig {
+	return ChainConfig{Controller: c.dep.Controller.Hex(), AIServiceRegistry: c.dep.AIServiceRegistry.Hex()}
+}
+
+// contracts is the deployment's addresses as discovery reports them.
+func (c *chainSim) contracts() ChainContracts {
+	d := c.dep
+	return ChainContracts{Controller: d.Controller, BondingManager: d.BondingManager, ServiceRegistry: d.ServiceRegistry,
+		AIServiceRegistry: d.AIServiceRegistry, RoundsManager: d.RoundsManager}
+}
+
+// chainDiscoveryOver is a discovery that reads through caller (a simulated
+// backend's client, or a fake), where DialChain's reads through its own
+// RPC connection.
+func chainDiscoveryOver(caller bind.ContractCaller, cfg ChainConfig) (*ChainDiscovery, error) {
+	d, err := newChainDiscovery(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.backend = caller
+	return d, nil
+}
+
 func TestChainDiscoveryReadsEveryField(t *testing.T) {
 	t.Parallel()
 	huge := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 200), big.NewInt(7)) // > 2^128
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t), chainKey(t), chainKey(t)}
-	orchs := []ChainSimOrchestrator{
+	orchs := []chaintest.Orchestrator{
 		// Registered in reverse stake order: the pool must sort them.
 		{Key: keys[4], ServiceURI: "", AIServiceURI: "https://e-ai.example:8935", Stake: chainEther(1000), Active: true},
 		{Key: keys[3], ServiceURI: "https://d.example:8935", AIServiceURI: "https://d.example:9935", Stake: chainEther(2000), Active: false},
@@ -139,7 +156,7 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 		{Key: keys[0], ServiceURI: "https://a.example:8935", AIServiceURI: "https://a-ai.example:8935", Stake: huge, Active: true},
 	}
 	c := newChainSim(t, orchs)
-	round := big.NewInt(ChainSimFirstRound)
+	round := big.NewInt(chaintest.FirstRound)
 	o := func(k *ecdsa.PrivateKey, uri, ai string, stake *big.Int, active bool, deactivation *big.Int) Orchestrator {
 		return Orchestrator{
 			Address: chainAddr(k), ServiceURI: uri, AIServiceURI: ai,
@@ -209,11 +226,11 @@ func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
 func TestChainDiscoveryActivityFollowsRounds(t *testing.T) {
 	t.Parallel()
 	now, later := chainKey(t), chainKey(t)
-	c := newChainSim(t, []ChainSimOrchestrator{
+	c := newChainSim(t, []chaintest.Orchestrator{
 		{Key: now, ServiceURI: "https://now.example", Stake: chainEther(20), Active: true},
 	})
 	bm := c.bondingManager(t)
-	next := big.NewInt(ChainSimFirstRound + 1)
+	next := big.NewInt(chaintest.FirstRound + 1)
 	// Leaves at the next round; joins at the next round.
 	tx, err := bm.DeactivateTranscoder(c.owner(t), crypto.PubkeyToAddress(now.PublicKey), next)
 	c.mined(t, tx, err)
@@ -234,7 +251,7 @@ func TestChainDiscoveryActivityFollowsRounds(t *testing.T) {
 		return m
 	}
 	if got, want := active(), map[string]bool{chainAddr(now): true, chainAddr(later): false}; !reflect.DeepEqual(got, want) {
-		t.Errorf("round %d: active %v, want %v", ChainSimFirstRound, got, want)
+		t.Errorf("round %d: active %v, want %v", chaintest.FirstRound, got, want)
 	}
 	rm, err := contracts.NewRoundsManager(c.dep.RoundsManager, c.sim.Client())
 	if err != nil {
@@ -251,15 +268,15 @@ func TestChainDiscoveryEmptyPool(t *testing.T) {
 	t.Parallel()
 	c := newChainSim(t, nil)
 	got, round, err := c.discovery(t, nil, nil).Orchestrators(t.Context())
-	if err != nil || len(got) != 0 || round.Int64() != ChainSimFirstRound {
-		t.Fatalf("got %v, %v, %v; want no orchestrators, round %d, no error", got, round, err, ChainSimFirstRound)
+	if err != nil || len(got) != 0 || round.Int64() != chaintest.FirstRound {
+		t.Fatalf("got %v, %v, %v; want no orchestrators, round %d, no error", got, round, err, chaintest.FirstRound)
 	}
 }
 
 func TestChainDiscoveryRejectsACorruptPool(t *testing.T) {
 	t.Parallel()
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t)}
-	c := newChainSim(t, []ChainSimOrchestrator{
+	c := newChainSim(t, []chaintest.Orchestrator{
 		{Key: keys[0], ServiceURI: "https://0.example", Stake: chainEther(30), Active: true},
 		{Key: keys[1], ServiceURI: "https://1.example", Stake: chainEther(20), Active: true},
 		{Key: keys[2], ServiceURI: "https://2.example", Stake: chainEther(10), Active: true},
@@ -296,8 +313,8 @@ func TestChainDiscoveryResolvesThroughTheController(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != c.dep.ChainContracts {
-		t.Errorf("resolved %+v, want %+v", got, c.dep.ChainContracts)
+	if got != c.contracts() {
+		t.Errorf("resolved %+v, want %+v", got, c.contracts())
 	}
 
 	// An override wins over the Controller.
@@ -316,7 +333,8 @@ func TestChainDiscoveryResolvesThroughTheController(t *testing.T) {
 	}
 }
 
-// The Controller keys of reference §5.1.
+// The Controller keys of Livepeer's deployment (docs/livepeer.md, "Contracts
+// on Arbitrum One").
 func TestChainContractIDsMatchLivepeer(t *testing.T) {
 	t.Parallel()
 	for name, want := range map[string]string{
@@ -328,321 +346,5 @@ func TestChainContractIDsMatchLivepeer(t *testing.T) {
 		if got := common.Hash(chainContractID(name)).Hex(); got != want {
 			t.Errorf("keccak256(%q) = %s, want %s", name, got, want)
 		}
-	}
-}
-
-// chainHangingCaller answers nothing: every call blocks until its context
-// ends. entered is closed when the first call arrives.
-type chainHangingCaller struct {
-	once    sync.Once
-	entered chan struct{}
-}
-
-func (c *chainHangingCaller) CodeAt(context.Context, common.Address, *big.Int) ([]byte, error) {
-	return []byte{0x60}, nil
-}
-
-func (c *chainHangingCaller) CallContract(ctx context.Context, _ ethereum.CallMsg, _ *big.Int) ([]byte, error) {
-	c.once.Do(func() { close(c.entered) })
-	<-ctx.Done()
-	return nil, ctx.Err()
-}
-
-func chainOverrides(cfg *ChainConfig) {
-	cfg.BondingManager = "0x0000000000000000000000000000000000000001"
-	cfg.ServiceRegistry = "0x0000000000000000000000000000000000000002"
-	cfg.RoundsManager = "0x0000000000000000000000000000000000000003"
-}
-
-func TestChainDiscoveryHangingRPCHitsTheCallDeadline(t *testing.T) {
-	t.Parallel()
-	cfg := ChainConfig{CallTimeout: 50 * time.Millisecond}
-	chainOverrides(&cfg)
-	d, err := NewChainDiscovery(&chainHangingCaller{entered: make(chan struct{})}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, _, err = d.Orchestrators(t.Context())
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-	}
-	// Loose bound: the 50 ms per-call deadline ended it, not some default.
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
-		t.Errorf("took %v", elapsed)
-	}
-}
-
-func TestChainDiscoveryStopsWhenTheCallerCancels(t *testing.T) {
-	t.Parallel()
-	cfg := ChainConfig{CallTimeout: time.Hour}
-	chainOverrides(&cfg)
-	caller := &chainHangingCaller{entered: make(chan struct{})}
-	d, err := NewChainDiscovery(caller, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	go func() {
-		<-caller.entered
-		cancel()
-	}()
-	if _, _, err = d.Orchestrators(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-}
-
-// chainSelectiveCaller passes calls through to a real chain, except calls to
-// one contract with one selector, which hang; it also records the most calls
-// in flight at once.
-type chainSelectiveCaller struct {
-	bind.ContractCaller
-	hangTo       common.Address
-	hangSelector []byte
-	inFlight     atomic.Int32
-	maxInFlight  atomic.Int32
-}
-
-func (c *chainSelectiveCaller) CallContract(ctx context.Context, msg ethereum.CallMsg, block *big.Int) ([]byte, error) {
-	n := c.inFlight.Add(1)
-	defer c.inFlight.Add(-1)
-	for {
-		m := c.maxInFlight.Load()
-		if n <= m || c.maxInFlight.CompareAndSwap(m, n) {
-			break
-		}
-	}
-	if msg.To != nil && *msg.To == c.hangTo && bytes.HasPrefix(msg.Data, c.hangSelector) {
-		<-ctx.Done()
-		return nil, ctx.Err()
-	}
-	return c.ContractCaller.CallContract(ctx, msg, block)
-}
-
-func TestChainDiscoveryOneHangingReadFailsTheDiscovery(t *testing.T) {
-	t.Parallel()
-	var orchs []ChainSimOrchestrator
-	for i := range 6 {
-		orchs = append(orchs, ChainSimOrchestrator{
-			Key: chainKey(t), ServiceURI: fmt.Sprintf("https://%d.example", i), AIServiceURI: fmt.Sprintf("https://%d-ai.example", i),
-			Stake: chainEther(int64(100 - i)), Active: true,
-		})
-	}
-	c := newChainSim(t, orchs)
-
-	// All reads pass through: concurrency stays within its bound (plus
-	// the pool walk beside it).
-	counting := &chainSelectiveCaller{ContractCaller: c.sim.Client()}
-	got, _, err := c.discovery(t, counting, func(cfg *ChainConfig) { cfg.Concurrency = 2 }).Orchestrators(t.Context())
-	if err != nil || len(got) != len(orchs) {
-		t.Fatalf("got %d orchestrators, %v", len(got), err)
-	}
-	if m := counting.maxInFlight.Load(); m > 3 {
-		t.Errorf("%d calls in flight with Concurrency 2", m)
-	}
-
-	// The AI registry never answers: no half-filled answer, a deadline
-	// error naming the call.
-	hanging := &chainSelectiveCaller{
-		ContractCaller: c.sim.Client(),
-		hangTo:         c.dep.AIServiceRegistry,
-		hangSelector:   []byte{0x21, 0x4c, 0x2a, 0x4b}, // getServiceURI(address)
-	}
-	// Long enough for the answering calls on a loaded machine.
-	d := c.discovery(t, hanging, func(cfg *ChainConfig) { cfg.CallTimeout = time.Second })
-	got, round, err := d.Orchestrators(t.Context())
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "AIServiceRegistry getServiceURI(0x") {
-		t.Errorf("err = %v, want a deadline error naming AIServiceRegistry getServiceURI", err)
-	}
-	if got != nil || round != nil {
-		t.Errorf("partial answer %v, round %v", got, round)
-	}
-}
-
-func TestDialChainOverHTTP(t *testing.T) {
-	t.Parallel()
-	// The node cannot report a port it chose itself through the simulated
-	// backend, so take a free one first.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	serveHTTP := func(n *node.Config, _ *ethconfig.Config) {
-		n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
-	}
-	key := chainKey(t)
-	c := newChainSim(t, []ChainSimOrchestrator{
-		{Key: key, ServiceURI: "https://o.example:8935", Stake: chainEther(1), Active: true},
-	}, serveHTTP)
-
-	cfg := c.dep.Config()
-	cfg.RPCURL = fmt.Sprintf("http://127.0.0.1:%d", port)
-	d, err := DialChain(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	got, _, err := d.Orchestrators(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 || got[0].Address != chainAddr(key) || got[0].ServiceURI != "https://o.example:8935" {
-		t.Errorf("got %+v", got)
-	}
-}
-
-func TestDialChainKeepsSecretsOutOfErrors(t *testing.T) {
-	t.Parallel()
-	cfg := ChainConfig{RPCURL: "bogus://user:s3cret@rpc.example/v2/APIKEY", Controller: ChainArbitrumOneController}
-	_, err := DialChain(t.Context(), cfg)
-	if err == nil {
-		t.Fatal("dialled an unknown scheme")
-	}
-	if msg := err.Error(); strings.Contains(msg, "s3cret") || strings.Contains(msg, "APIKEY") {
-		t.Errorf("error leaks the URL's secrets: %v", err)
-	}
-}
-
-func TestNewChainDiscoveryChecksTheConfig(t *testing.T) {
-	t.Parallel()
-	const addr = "0x00000000000000000000000000000000000000Aa"
-	tests := []struct {
-		name    string
-		cfg     ChainConfig
-		wantErr string // "" = valid
-		wantAI  string // expected AI registry when valid, "" = none
-	}{
-		{name: "Arbitrum One Controller brings its AI registry",
-			cfg: ChainConfig{Controller: strings.ToLower(ChainArbitrumOneController)}, wantAI: ChainArbitrumOneAIServiceRegistry},
-		{name: "another Controller has no AI registry by default",
-			cfg: ChainConfig{Controller: addr}},
-		{name: "explicit AI registry",
-			cfg: ChainConfig{Controller: addr, AIServiceRegistry: "0x00000000000000000000000000000000000000bb"}, wantAI: "0x00000000000000000000000000000000000000bB"},
-		{name: "all three overrides need no Controller",
-			cfg: ChainConfig{BondingManager: addr, ServiceRegistry: addr, RoundsManager: addr}},
-		{name: "no Controller", cfg: ChainConfig{BondingManager: addr, ServiceRegistry: addr},
-			wantErr: "Controller is required unless"},
-		{name: "malformed Controller", cfg: ChainConfig{Controller: "0x1234"},
-			wantErr: "Controller: \"0x1234\" is not an address"},
-		{name: "no 0x prefix", cfg: ChainConfig{Controller: addr[2:] + "00"},
-			wantErr: "Controller:"},
-		{name: "zero address", cfg: ChainConfig{Controller: addr, BondingManager: "0x0000000000000000000000000000000000000000"},
-			wantErr: "BondingManager: \"0x0000000000000000000000000000000000000000\" is the zero address"},
-		{name: "malformed AI registry", cfg: ChainConfig{Controller: addr, AIServiceRegistry: "nope"},
-			wantErr: "AIServiceRegistry:"},
-		{name: "negative timeout", cfg: ChainConfig{Controller: addr, CallTimeout: -time.Second},
-			wantErr: "CallTimeout"},
-		{name: "negative concurrency", cfg: ChainConfig{Controller: addr, Concurrency: -1},
-			wantErr: "Concurrency"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			d, err := NewChainDiscovery(&chainHangingCaller{}, tt.cfg)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var wantAI common.Address
-			if tt.wantAI != "" {
-				wantAI = common.HexToAddress(tt.wantAI)
-			}
-			if d.given.AIServiceRegistry != wantAI {
-				t.Errorf("AI registry %s, want %s", d.given.AIServiceRegistry, wantAI)
-			}
-			if d.callTimeout != chainDefaultCallTimeout || d.concurrency != chainDefaultConcurrency {
-				t.Errorf("defaults: %v, %d", d.callTimeout, d.concurrency)
-			}
-		})
-	}
-	if _, err := NewChainDiscovery(nil, ChainConfig{Controller: addr}); err == nil {
-		t.Error("nil backend accepted")
-	}
-	if _, err := DialChain(t.Context(), ChainConfig{Controller: addr}); err == nil || !strings.Contains(err.Error(), "RPCURL") {
-		t.Errorf("DialChain without RPCURL: %v", err)
-	}
-}
-
-func TestChainInRoundWindow(t *testing.T) {
-	t.Parallel()
-	b := big.NewInt
-	tests := []struct {
-		activation, deactivation, round *big.Int
-		want                            bool
-	}{
-		{b(10), chainMaxUint256, b(10), true},
-		{b(10), chainMaxUint256, b(9), false}, // not yet active
-		{b(10), b(12), b(11), true},
-		{b(10), b(12), b(12), false}, // deactivated this round
-		{b(10), b(12), b(13), false},
-		{nil, b(12), b(11), false},
-	}
-	for _, tt := range tests {
-		if got := chainInRoundWindow(tt.activation, tt.deactivation, tt.round); got != tt.want {
-			t.Errorf("window [%v, %v) at %v = %v, want %v", tt.activation, tt.deactivation, tt.round, got, tt.want)
-		}
-	}
-}
-
-func TestChainMerge(t *testing.T) {
-	t.Parallel()
-	const (
-		a = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		b = "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-		c = "0xcccccccccccccccccccccccccccccccccccccccc"
-	)
-	price := big.NewRat(1841, 20)
-	gateway := []Orchestrator{
-		{Address: "0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ServiceURI: "https://ai.a.example", Active: true, Registered: true,
-			DelegatedStake: big.NewInt(1), PricePerPixel: price, Sources: []string{"gateway"}},
-		{Address: c, ServiceURI: "https://c.example", Active: true, PricePerPixel: big.NewRat(0, 1), Sources: []string{"gateway"}},
-	}
-	chain := []Orchestrator{
-		{Address: b, ServiceURI: "https://b.example", Active: true, Registered: true, DelegatedStake: big.NewInt(50),
-			ActivationRound: big.NewInt(1), DeactivationRound: chainMaxUint256, Sources: []string{"chain"}},
-		{Address: a, ServiceURI: "https://a.example", AIServiceURI: "", Active: false, Registered: true, DelegatedStake: big.NewInt(40),
-			ActivationRound: big.NewInt(2), DeactivationRound: big.NewInt(3), Sources: []string{"chain"}},
-	}
-	got := ChainMerge(gateway, chain)
-	want := []Orchestrator{
-		chain[0],
-		// The chain's URIs, stake and status; the gateway's price.
-		{Address: a, ServiceURI: "https://a.example", AIServiceURI: "", Active: false, Registered: true, DelegatedStake: big.NewInt(40),
-			ActivationRound: big.NewInt(2), DeactivationRound: big.NewInt(3), PricePerPixel: price, Sources: []string{"chain", "gateway"}},
-		gateway[1],
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("merge:\n got %+v\nwant %+v", got, want)
-	}
-	// The inputs are untouched.
-	if gateway[0].Address != "0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" || len(chain[1].Sources) != 1 || chain[1].PricePerPixel != nil {
-		t.Error("ChainMerge modified its inputs")
-	}
-	if got := ChainMerge(nil, nil); len(got) != 0 {
-		t.Errorf("merge of nothing: %v", got)
-	}
-}
-
-func TestChainDeploySimulatedChecksItsInput(t *testing.T) {
-	t.Parallel()
-	key := chainKey(t)
-	for name, orchs := range map[string][]ChainSimOrchestrator{
-		"nil key":        {{Stake: big.NewInt(1)}},
-		"nil stake":      {{Key: key}},
-		"negative stake": {{Key: key, Stake: big.NewInt(-1)}},
-	} {
-		if _, err := ChainDeploySimulated(t.Context(), nil, nil, key, orchs); err == nil {
-			t.Errorf("%s: accepted", name)
-		}
-	}
-	if _, err := ChainDeploySimulated(t.Context(), nil, nil, nil, nil); err == nil {
-		t.Error("nil deployer accepted")
 	}
 }

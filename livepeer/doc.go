@@ -3,7 +3,7 @@
 // capabilities, the AI HTTP listener's batch routes and media results),
 // the orchestrator webhook that pins a gateway to the orchestrator under
 // test, and discovery from the chain. Everything it returns is keyed by
-// the lower-case orchestrator address (NormalizeAddress).
+// the lower-case orchestrator address (ethaddr.Normalize).
 //
 // Whatever a gateway or an orchestrator sends is untrusted input: bodies
 // are read with size caps, every call has a deadline, and garbage becomes

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"jobtester/ethaddr"
 )
 
 // GatewayClient talks to one go-livepeer gateway (or the simulated one):
@@ -219,7 +221,7 @@ func decodeRegisteredOrchestrators(body []byte) ([]Orchestrator, error) {
 	out := make([]Orchestrator, 0, len(list))
 	seen := make(map[string]bool, len(list))
 	for i, t := range list {
-		addr, ok := NormalizeAddress(t.Address)
+		addr, ok := ethaddr.Normalize(t.Address)
 		if !ok {
 			return nil, fmt.Errorf("orchestrator %d: invalid address %q", i, snippet([]byte(t.Address)))
 		}

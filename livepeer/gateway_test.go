@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"jobtester/ethaddr"
 )
 
 func golden(t testing.TB, name string) []byte {
@@ -253,7 +255,7 @@ func FuzzDecodeRegisteredOrchestrators(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, o := range list {
-			if a, ok := NormalizeAddress(o.Address); !ok || a != o.Address || seen[a] {
+			if a, ok := ethaddr.Normalize(o.Address); !ok || a != o.Address || seen[a] {
 				t.Fatalf("address %q not normalised or repeated", o.Address)
 			}
 			seen[o.Address] = true

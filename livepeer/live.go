@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"jobtester/ethaddr"
 )
 
 // ErrStreamNotFound is wrapped by LiveStatus when the gateway knows no
@@ -203,7 +205,7 @@ func ParseLiveStatus(body []byte) (LiveStatus, error) {
 	}
 	if o := w.OrchestratorInfo; o != nil {
 		s.OrchestratorAddress = strings.TrimSpace(str(o.Address))
-		if a, ok := NormalizeAddress(s.OrchestratorAddress); ok {
+		if a, ok := ethaddr.Normalize(s.OrchestratorAddress); ok {
 			s.OrchestratorAddress = a
 		}
 		s.OrchestratorURL = strings.TrimSpace(str(o.URL))

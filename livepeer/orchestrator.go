@@ -1,9 +1,6 @@
 package livepeer
 
-import (
-	"math/big"
-	"strings"
-)
+import "math/big"
 
 // Orchestrator is one orchestrator as discovery sees it, from the gateway
 // CLI, from the chain, or both merged. Address is always lower-case hex
@@ -38,21 +35,6 @@ type Capability struct {
 	// Capacity is the advertised capacity (idle runners for live video),
 	// -1 when the source does not say.
 	Capacity int
-}
-
-// NormalizeAddress lower-cases an address and checks its form; ok is false
-// for anything that is not 0x followed by 40 hex digits.
-func NormalizeAddress(s string) (addr string, ok bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if len(s) != 42 || !strings.HasPrefix(s, "0x") {
-		return "", false
-	}
-	for _, c := range s[2:] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return "", false
-		}
-	}
-	return s, true
 }
 
 // Pipelines maps the batch pipelines' display names (as on the

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"jobtester/media"
+	"jobtester/testutil"
 )
 
 func TestSameSeedSameOutcomes(t *testing.T) {
@@ -209,7 +210,7 @@ func TestMainServesUntilCancelled(t *testing.T) {
 		done <- Main(ctx, []string{"--scenario", path, "--seed", "9", "--time-scale", "0.01", "--webhook", "http://127.0.0.1:1/hook/{gateway}", "--log-level", "warn"}, &out)
 	}()
 	var truthURL string
-	waitFor(t, "Main to print the truth URL", func() bool {
+	testutil.Eventually(t, "Main to print the truth URL", func() bool {
 		for _, line := range strings.Split(out.String(), "\n") {
 			if rest, ok := strings.CutPrefix(line, "truth: "); ok {
 				truthURL = strings.Fields(rest)[0]

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"jobtester/ethaddr"
 )
 
 // chainScenario has orchestrators whose chain data differ in every way the
@@ -142,7 +144,7 @@ func TestNetworkCapabilitiesEncoding(t *testing.T) {
 	}
 	for _, o := range caps.Orchestrators {
 		addr := o["address"].(string)
-		if checksumAddress(addr) != addr || strings.ToLower(addr) == addr {
+		if ethaddr.Address(addr).Checksum() != addr || strings.ToLower(addr) == addr {
 			t.Errorf("address %s is not EIP-55 mixed case", addr)
 		}
 		if o["local_address"] != addr {

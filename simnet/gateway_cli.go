@@ -3,6 +3,7 @@ package simnet
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"math/big"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"jobtester/ethaddr"
 )
 
 func (g *gateway) cliHandler() http.Handler {
@@ -284,7 +287,7 @@ func (g *gateway) buildNetworkCapabilities(ctx context.Context, pool []string) *
 		out.CapabilitiesNames[strconv.Itoa(c)] = name
 	}
 	for _, d := range g.discoverAll(ctx, pool) {
-		addr := checksumAddress(d.info.Address)
+		addr := ethaddr.Address(d.info.Address).Checksum()
 		oc := &orchNetworkCapability{
 			Address: addr, LocalAddress: addr, OrchURI: d.info.ServiceURI,
 			Capabilities: &netCapabilities{
@@ -321,16 +324,7 @@ func (g *gateway) buildNetworkCapabilities(ctx context.Context, pool []string) *
 // gpuID makes a stable GPU UUID for an orchestrator's i-th runner.
 func gpuID(address string, i int) string {
 	h := keccak256([]byte(address + "/" + strconv.Itoa(i)))
-	return "GPU-" + hexOf(h[0:4]) + "-" + hexOf(h[4:6]) + "-" + hexOf(h[6:8]) + "-" + hexOf(h[8:10]) + "-" + hexOf(h[10:16])
-}
-
-func hexOf(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 2*len(b))
-	for i, c := range b {
-		out[2*i], out[2*i+1] = digits[c>>4], digits[c&0xF]
-	}
-	return string(out)
+	return "GPU-" + hex.EncodeToString(h[0:4]) + "-" + hex.EncodeToString(h[4:6]) + "-" + hex.EncodeToString(h[6:8]) + "-" + hex.EncodeToString(h[8:10]) + "-" + hex.EncodeToString(h[10:16])
 }
 
 // serveNetworkCapabilities answers from the polled cache. Before the first

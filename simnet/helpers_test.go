@@ -202,18 +202,6 @@ func orchByName(t *testing.T, n *Network, name string) OrchestratorTruth {
 	return OrchestratorTruth{}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // newTestServer serves the network's truth handler on loopback.
 func newTestServer(t *testing.T, n *Network) string {
 	t.Helper()

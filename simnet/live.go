@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Live video to video (reference §4, §6): an orchestrator advertises it as
+// Live video to video (docs/livepeer.md, "Live video through the gateway"
+// and "How orchestrators advertise live video"): an orchestrator advertises it as
 // capability 35 with a model id ("noop", "streamdiffusion", …) like any AI
 // pipeline, but a stream is not a job: the gateway pulls the publisher's
 // RTMP stream, the orchestrator transforms it frame by frame, and the
@@ -51,7 +52,8 @@ type LiveProfile struct {
 	// Effect: stylize (default), none (pass-through, the cheat) or black.
 	Effect string `yaml:"effect,omitempty" json:"effect,omitempty"`
 	// Capped makes the model advertise no free capacity: every start is
-	// refused with OrchestratorCapped (reference §6), as when all of an
+	// refused with OrchestratorCapped (docs/livepeer.md, "How orchestrators
+	// advertise live video"), as when all of an
 	// orchestrator's live runners are busy. Without it, the model's
 	// capacity (default 1) is how many streams it runs at once, and one
 	// more is refused the same way.

@@ -11,12 +11,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"jobtester/media/live"
 	"jobtester/media/mediaserver"
+	"jobtester/testutil"
 )
 
 // These tests run the whole live path on loopback: the embedded media
@@ -83,6 +85,21 @@ type publisher struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error
+	mu     sync.Mutex
+	sent   []time.Time // when each frame was handed to the connection
+}
+
+// pace is the frames per second the publisher handed to the connection
+// over the last window.
+func (p *publisher) pace(window time.Duration) float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	since := time.Now().Add(-window)
+	n := 0
+	for i := len(p.sent) - 1; i >= 0 && p.sent[i].After(since); i-- {
+		n++
+	}
+	return float64(n) / window.Seconds()
 }
 
 func (r *liveRig) publish(t *testing.T, stream, query string) *publisher {
@@ -91,7 +108,11 @@ func (r *liveRig) publish(t *testing.T, stream, query string) *publisher {
 	p := &publisher{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		p.err = r.sig.Publish(ctx, r.url(stream, query), nil)
+		p.err = r.sig.Publish(ctx, r.url(stream, query), func(_ int, sent time.Time) {
+			p.mu.Lock()
+			p.sent = append(p.sent, sent)
+			p.mu.Unlock()
+		})
 	}()
 	t.Cleanup(func() { p.stop() })
 	return p
@@ -120,7 +141,7 @@ func liveQuery(model, streamID, pin, params string) string {
 func waitStatus(t *testing.T, n *Network, streamID, what string, cond func(liveStatus) bool) liveStatus {
 	t.Helper()
 	var last liveStatus
-	waitFor(t, what, func() bool {
+	testutil.Eventually(t, what, func() bool {
 		status, st := liveStatusOf(t, n, streamID)
 		last = st
 		return status == http.StatusOK && cond(st)
@@ -189,11 +210,14 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	}
 
 	// The rates in /status are counted from the relay's frames, not taken
-	// from the profile: about the signal's 30 fps in, and out what the
-	// relay kept up with.
+	// from the profile: in about the pace the publisher sent at (30 fps on
+	// a quiet machine), and out what the relay kept up with. Both are
+	// judged against the publisher's own recent pace, so a machine too busy
+	// to publish 30 fps does not fail the test.
 	waitStatus(t, r.n, "fox-1", "measured frame rates", func(st liveStatus) bool {
 		in, out := st.InputStatus.FPS, st.InferenceStatus.FPS
-		return in > 24 && in < 36 && out > 10 && out <= in+3
+		pace := pub.pace(4 * time.Second)
+		return in > 0.6*pace && in < 1.2*pace+3 && out > pace/3 && out <= in+3
 	})
 
 	// The gateway saw the query exactly as the tester sent it.
@@ -221,13 +245,13 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	if err := pub.stop(); err != nil {
 		t.Errorf("publish: %v", err)
 	}
-	waitFor(t, "the stream to end", func() bool { return liveTruthOf(t, r.n, "fox").Ended != nil })
+	testutil.Eventually(t, "the stream to end", func() bool { return liveTruthOf(t, r.n, "fox").Ended != nil })
 	if st := waitStatus(t, r.n, "fox-1", "OFFLINE", func(st liveStatus) bool { return st.State == "OFFLINE" }); st.InferenceStatus.FPS != 0 {
 		t.Errorf("offline status %+v", st)
 	}
 	// The orchestrator logs the stream once its relay has ended.
 	var ran []Request
-	waitFor(t, "the request log", func() bool {
+	testutil.Eventually(t, "the request log", func() bool {
 		ran = nil
 		for _, q := range r.n.Requests() {
 			if q.Pipeline == liveRoute && q.Outcome == OutcomeOK {
@@ -298,8 +322,12 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	if !errors.Is(err, io.EOF) || first.IsZero() {
 		t.Fatalf("read drop-out: %v", err)
 	}
-	if d := last.Sub(first); d < 800*time.Millisecond || d > 2*time.Second {
-		t.Errorf("output lasted %v, want about 1s", d)
+	// The reader sees the output end, but when its frames arrive depends on
+	// how busy the machine is: a late first frame makes the output look
+	// shorter than it was. How long the relay sent for is judged below on
+	// the relay's own record; here only that nothing came well after it.
+	if d := last.Sub(first); d > 2*time.Second {
+		t.Errorf("output lasted %v as read, want about 1s", d)
 	}
 	select {
 	case <-pub.done:
@@ -307,10 +335,13 @@ func TestLiveDropEndsTheOutputWhileInputFlows(t *testing.T) {
 	default:
 	}
 	// The relay records its end just after it closed the output.
-	waitFor(t, "the relay to end", func() bool { return liveTruthOf(t, r.n, "drop").Ended != nil })
+	testutil.Eventually(t, "the relay to end", func() bool { return liveTruthOf(t, r.n, "drop").Ended != nil })
 	tr := liveTruthOf(t, r.n, "drop")
 	if !tr.Dropped || tr.Ended == nil || tr.EndError != msgOutputStopped {
-		t.Errorf("truth %+v", tr)
+		t.Fatalf("truth %+v", tr)
+	}
+	if tr.FirstOutput == nil || tr.Ended.Sub(*tr.FirstOutput) < time.Second || tr.Ended.Sub(*tr.FirstOutput) > 2*time.Second {
+		t.Errorf("the relay sent output from %v to %v, want for about 1s", tr.FirstOutput, tr.Ended)
 	}
 	if _, st := liveStatusOf(t, r.n, "drop-1"); st.State != "ONLINE" {
 		t.Errorf("state %q right after the drop, want ONLINE until the runner notices", st.State)

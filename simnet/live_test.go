@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"jobtester/testutil"
 )
 
 // liveScenario has an honest live orchestrator, a capped one running the
@@ -340,19 +342,19 @@ func TestLiveOutputWatchdog(t *testing.T) {
 		t.Errorf("status before the watchdog: %d %+v", status, st)
 	}
 	var st liveStatus
-	waitFor(t, "the watchdog", func() bool {
+	testutil.Eventually(t, "the watchdog", func() bool {
 		_, st = liveStatusOf(t, n, "ghost-1")
 		return st.GatewayStatus.Error != nil
 	})
 	if st.GatewayStatus.Error.ErrorMessage != msgNoOutput {
 		t.Errorf("error %+v", st.GatewayStatus.Error)
 	}
-	waitFor(t, "the stream to end", func() bool { return liveTruthOf(t, n, "ghost").Ended != nil })
+	testutil.Eventually(t, "the stream to end", func() bool { return liveTruthOf(t, n, "ghost").Ended != nil })
 	tr := liveTruthOf(t, n, "ghost")
 	if tr.InputURL != "rtmp://127.0.0.1:1/ghost" || tr.OutputURL != "rtmp://127.0.0.1:1/ghost-out" || tr.FirstOutput != nil || tr.Error != msgNoOutput {
 		t.Errorf("truth %+v", tr)
 	}
-	waitFor(t, "the log entry", func() bool {
+	testutil.Eventually(t, "the log entry", func() bool {
 		for _, q := range n.Requests() {
 			if q.RequestID == tr.RequestID && q.Outcome == OutcomeError && q.Error == msgNoOutput {
 				return true
@@ -361,7 +363,7 @@ func TestLiveOutputWatchdog(t *testing.T) {
 		return false
 	})
 	// The capacity is free again.
-	waitFor(t, "capacity", func() bool {
+	testutil.Eventually(t, "capacity", func() bool {
 		for _, o := range n.orchs {
 			if o.spec.Name == "honest" && o.info().Models[0].InUse == 0 {
 				return true

@@ -22,7 +22,8 @@ func parseLLM(r *http.Request, job *jobRequest) error {
 	if err := decodeJSONBody(r, &req); err != nil {
 		return err
 	}
-	// The gateway's own check (reference §3.1): all four present, messages
+	// The gateway's own check (docs/livepeer.md, "Batch AI routes and
+	// answers"): all four present, messages
 	// not empty.
 	if req.Model == nil || *req.Model == "" || req.Messages == nil || len(*req.Messages) == 0 || req.Stream == nil || req.MaxTokens == nil {
 		return errors.New("missing required fields")

@@ -3,6 +3,8 @@ package simnet
 import (
 	"testing"
 	"time"
+
+	"jobtester/testutil"
 )
 
 func TestMediaKeepsTheLast12PerRequest(t *testing.T) {
@@ -36,7 +38,7 @@ func TestMediaExpires(t *testing.T) {
 	if got := get(t, url); got.status != 200 || got.header.Get("Content-Type") != "image/png" {
 		t.Fatalf("fresh media: %d %q", got.status, got.header.Get("Content-Type"))
 	}
-	waitFor(t, "the media to expire", func() bool { return get(t, url).status == 404 })
+	testutil.Eventually(t, "the media to expire", func() bool { return get(t, url).status == 404 })
 	if time.Since(sent) < 300*time.Millisecond {
 		t.Fatal("expired before its TTL")
 	}

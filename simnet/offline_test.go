@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"jobtester/testutil"
 )
 
 // refuses reports whether nothing listens at a service URI any more.
@@ -38,7 +40,7 @@ func TestOrchestratorGoesOfflineAfterRequests(t *testing.T) {
 		}
 	}
 	for _, uri := range []string{o.ServiceURI, o.AIServiceURI} {
-		waitFor(t, uri+" to refuse connections", func() bool { return refuses(t, uri) })
+		testutil.Eventually(t, uri+" to refuse connections", func() bool { return refuses(t, uri) })
 	}
 	if r := textToImage(t, n); !emptyReply(r) {
 		t.Fatalf("pinned to an offline orchestrator: status %d, err %v; want an empty reply", r.status, r.err)
@@ -60,8 +62,8 @@ func TestOrchestratorOfflineWindowByTime(t *testing.T) {
 		Offline: &OfflineSpec{After: Duration(50 * time.Second), For: Duration(1000 * time.Second)},
 		Models:  []ModelSpec{quick("text-to-image", "m")}}}})
 	uri := orchByName(t, n, "napper").ServiceURI
-	waitFor(t, "the orchestrator to go offline", func() bool { return refuses(t, uri) })
-	waitFor(t, "the orchestrator to come back", func() bool { return !refuses(t, uri) })
+	testutil.Eventually(t, "the orchestrator to go offline", func() bool { return refuses(t, uri) })
+	testutil.Eventually(t, "the orchestrator to come back", func() bool { return !refuses(t, uri) })
 	if r := textToImage(t, n); r.status != 200 {
 		t.Fatalf("after coming back: %d %v", r.status, r.err)
 	}

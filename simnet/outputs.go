@@ -11,7 +11,8 @@ import (
 	"jobtester/media"
 )
 
-// Output parameters the reference leaves to the model.
+// Output parameters the gateway leaves to the model (docs/livepeer.md,
+// "Batch AI routes and answers" says what it does fix).
 const (
 	videoFrames     = 14    // stable-video-diffusion img2vid generates 14 frames
 	ttsSampleRate   = 44100 // parler-tts

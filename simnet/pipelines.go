@@ -2,7 +2,8 @@ package simnet
 
 import "time"
 
-// pipeline is one batch AI route of the gateway (reference §3.1).
+// pipeline is one batch AI route of the gateway (docs/livepeer.md, "Batch
+// AI routes and answers").
 type pipeline struct {
 	Route        string // gateway path without the slash, and the scenario's name for it
 	Name         string // go-livepeer CapabilityToName, as on the leaderboard

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jobtester/media"
+	"jobtester/testutil"
 )
 
 // allPipelines runs every batch pipeline's default model (and a second
@@ -109,63 +110,19 @@ func TestBatchRoutesSucceed(t *testing.T) {
 		}, checkVideo(1024, 576)},
 		{"audio-to-text", func() reply {
 			return postForm(t, base+"/audio-to-text", map[string]string{"return_timestamps": "true"}, map[string][]byte{"audio": media.TestAudio(3, 16000)})
-		}, func(t *testing.T, n *Network, r reply) {
-			var body struct {
-				Text   string `json:"text"`
-				Chunks []struct {
-					Text      string     `json:"text"`
-					Timestamp [2]float64 `json:"timestamp"`
-				} `json:"chunks"`
-			}
-			r.json(t, &body)
-			if strings.TrimSpace(body.Text) == "" || len(body.Chunks) != 2 || body.Chunks[1].Timestamp[1] != 3 {
-				t.Errorf("transcript %+v", body)
-			}
-		}},
+		}, checkTranscript},
 		{"segment-anything-2", func() reply {
 			return postForm(t, base+"/segment-anything-2", map[string]string{"point_coords": "[[10,10]]", "point_labels": "[1]"}, map[string][]byte{"image": img})
-		}, func(t *testing.T, n *Network, r reply) {
-			var body map[string]any
-			r.json(t, &body)
-			for _, k := range []string{"masks", "scores", "logits"} {
-				if s, ok := body[k].(string); !ok || s == "" {
-					t.Errorf("%s = %#v, want a non-empty string", k, body[k])
-				}
-			}
-		}},
+		}, checkSegments},
 		{"image-to-text", func() reply {
 			return postForm(t, base+"/image-to-text", map[string]string{"prompt": "describe"}, map[string][]byte{"image": img})
-		}, func(t *testing.T, n *Network, r reply) {
-			var body map[string]any
-			r.json(t, &body)
-			if s, _ := body["text"].(string); s == "" || len(body) != 1 {
-				t.Errorf("body %v", body)
-			}
-		}},
+		}, checkImageText},
 		{"text-to-speech", func() reply {
 			return postJSON(t, base+"/text-to-speech", map[string]any{"text": "hello there, this is a test of the speech model", "description": "calm"})
-		}, func(t *testing.T, n *Network, r reply) {
-			var body struct {
-				Audio struct {
-					URL string `json:"url"`
-				} `json:"audio"`
-			}
-			r.json(t, &body)
-			f, err := media.AudioInfo(fetchMedia(t, n, body.Audio.URL))
-			if err != nil || f.Duration < time.Second {
-				t.Errorf("speech %+v %v", f, err)
-			}
-		}},
+		}, checkSpeech},
 		{"llm", func() reply {
 			return postJSON(t, base+"/llm", map[string]any{"model": "meta-llama/llama-3.1-8B-Instruct", "messages": []map[string]string{{"role": "user", "content": "hi"}}, "stream": false, "max_tokens": 64})
-		}, func(t *testing.T, n *Network, r reply) {
-			var body llmResponse
-			r.json(t, &body)
-			if len(body.Choices) != 1 || body.Choices[0].Message == nil || body.Choices[0].Message.Content == "" ||
-				body.Choices[0].FinishReason == nil || body.Usage.TotalTokens == 0 || body.ID == "" || body.Model != "meta-llama/llama-3.1-8B-Instruct" {
-				t.Errorf("completion %s", r.body)
-			}
-		}},
+		}, checkCompletion},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -179,6 +136,65 @@ func TestBatchRoutesSucceed(t *testing.T) {
 			}
 			c.check(t, n, r)
 		})
+	}
+}
+
+// checkTranscript checks an audio-to-text answer with timestamps.
+func checkTranscript(t *testing.T, n *Network, r reply) {
+	var body struct {
+		Text   string `json:"text"`
+		Chunks []struct {
+			Text      string     `json:"text"`
+			Timestamp [2]float64 `json:"timestamp"`
+		} `json:"chunks"`
+	}
+	r.json(t, &body)
+	if strings.TrimSpace(body.Text) == "" || len(body.Chunks) != 2 || body.Chunks[1].Timestamp[1] != 3 {
+		t.Errorf("transcript %+v", body)
+	}
+}
+
+// checkSegments checks a segment-anything-2 answer.
+func checkSegments(t *testing.T, n *Network, r reply) {
+	var body map[string]any
+	r.json(t, &body)
+	for _, k := range []string{"masks", "scores", "logits"} {
+		if s, ok := body[k].(string); !ok || s == "" {
+			t.Errorf("%s = %#v, want a non-empty string", k, body[k])
+		}
+	}
+}
+
+// checkImageText checks an image-to-text answer.
+func checkImageText(t *testing.T, n *Network, r reply) {
+	var body map[string]any
+	r.json(t, &body)
+	if s, _ := body["text"].(string); s == "" || len(body) != 1 {
+		t.Errorf("body %v", body)
+	}
+}
+
+// checkSpeech checks a text-to-speech answer and the audio it points at.
+func checkSpeech(t *testing.T, n *Network, r reply) {
+	var body struct {
+		Audio struct {
+			URL string `json:"url"`
+		} `json:"audio"`
+	}
+	r.json(t, &body)
+	f, err := media.AudioInfo(fetchMedia(t, n, body.Audio.URL))
+	if err != nil || f.Duration < time.Second {
+		t.Errorf("speech %+v %v", f, err)
+	}
+}
+
+// checkCompletion checks a non-streamed llm answer.
+func checkCompletion(t *testing.T, n *Network, r reply) {
+	var body llmResponse
+	r.json(t, &body)
+	if len(body.Choices) != 1 || body.Choices[0].Message == nil || body.Choices[0].Message.Content == "" ||
+		body.Choices[0].FinishReason == nil || body.Usage.TotalTokens == 0 || body.ID == "" || body.Model != "meta-llama/llama-3.1-8B-Instruct" {
+		t.Errorf("completion %s", r.body)
 	}
 }
 
@@ -247,7 +263,7 @@ func TestImageToVideoAsync(t *testing.T) {
 		Status string    `json:"status"`
 		Result mediaURLs `json:"result"`
 	}
-	waitFor(t, "the async result", func() bool {
+	testutil.Eventually(t, "the async result", func() bool {
 		r := postJSON(t, base+"/image-to-video/result", map[string]string{"request_id": accepted.RequestID})
 		if r.status == 202 {
 			return false

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"jobtester/ethaddr"
 )
 
 // Defaults applied by Start to zero fields.
@@ -45,155 +47,171 @@ func (sc Scenario) Validate() error {
 	}
 	gwNames := map[string]bool{}
 	for i, g := range sc.Gateways {
-		where := fmt.Sprintf("gateways[%d] %q", i, g.Name)
-		switch {
-		case g.Name == "":
-			bad(where, "name is required")
-		case gwNames[g.Name]:
-			bad(where, "name is used twice")
-		case strings.ContainsAny(g.Name, "/ \t\n"):
-			bad(where, "name must not contain spaces or slashes")
-		}
-		gwNames[g.Name] = true
-		if g.Webhook != "" {
-			if err := checkWebhookURL(g.Webhook); err != nil {
-				bad(where, "webhook: %v", err)
-			}
-		}
-		for _, p := range []struct {
-			name string
-			v    int
-		}{{"cli_port", g.CLIPort}, {"http_port", g.HTTPPort}, {"mediamtx_api_port", g.MediaMTXAPIPort}} {
-			if p.v < 0 || p.v > 65535 {
-				bad(where, "%s %d is not a port", p.name, p.v)
-			}
-		}
-		if g.CLIPort != 0 && g.CLIPort == g.HTTPPort {
-			bad(where, "cli_port and http_port are both %d", g.CLIPort)
-		}
-		checkRate(bad, where, "no_orchestrator_503_rate", g.NoOrchestrator503Rate)
-		for _, d := range []struct {
-			name string
-			v    Duration
-		}{{"retry_timeout", g.RetryTimeout}, {"discovery_timeout", g.DiscoveryTimeout}, {"media_ttl", g.MediaTTL}, {"capabilities_refresh", g.CapabilitiesRefresh}, {"ai_capabilities_cache", g.AICapabilitiesCache}, {"live_output_timeout", g.LiveOutputTimeout}} {
-			if d.v < 0 {
-				bad(where, "%s must not be negative, got %s", d.name, d.v)
-			}
-		}
+		validateGateway(bad, i, g, gwNames)
 	}
-
 	names, addrs := map[string]bool{}, map[string]string{}
 	for i, o := range sc.Orchestrators {
-		where := fmt.Sprintf("orchestrators[%d] %q", i, o.Name)
-		switch {
-		case o.Name == "":
-			bad(where, "name is required")
-		case names[o.Name]:
-			bad(where, "name is used twice")
-		}
-		names[o.Name] = true
-		addr := o.Address
-		if addr == "" {
-			addr = deriveAddress(o.Name)
-		} else if a, ok := normalizeAddress(addr); ok {
-			addr = a
-		} else {
-			bad(where, "address %q is not 0x and 40 hex digits", o.Address)
-		}
-		if other, dup := addrs[addr]; dup {
-			bad(where, "address %s is also %q's", addr, other)
-		}
-		addrs[addr] = o.Name
-		switch o.AIServiceURI {
-		case "", aiURISame, aiURINone, aiURISeparate:
-		default:
-			bad(where, "ai_service_uri %q: want same, none or separate", o.AIServiceURI)
-		}
-		if o.Stake != "" {
-			if v, ok := new(big.Int).SetString(o.Stake, 10); !ok || v.Sign() < 0 {
-				bad(where, "stake %q is not a non-negative decimal integer", o.Stake)
-			}
-		}
-		if o.PricePerPixel != "" {
-			if v, ok := new(big.Rat).SetString(o.PricePerPixel); !ok || v.Sign() < 0 {
-				bad(where, "price_per_pixel %q is not a non-negative rational like \"1841/20\"", o.PricePerPixel)
-			}
-		}
-		for _, f := range []struct {
-			name string
-			v    int64
-		}{{"reward_cut", o.RewardCut}, {"fee_share", o.FeeShare}} {
-			if f.v < 0 || f.v > 1_000_000 {
-				bad(where, "%s %d is not in parts per million [0, 1000000]", f.name, f.v)
-			}
-		}
-		for _, f := range []struct {
-			name string
-			v    int64
-		}{{"activation_round", o.ActivationRound}, {"last_reward_round", o.LastRewardRound}, {"deactivation_round", o.DeactivationRound}} {
-			if f.v < 0 {
-				bad(where, "%s must not be negative, got %d", f.name, f.v)
-			}
-		}
-		if off := o.Offline; off != nil {
-			if off.AfterRequests < 0 {
-				bad(where, "offline.after_requests must not be negative, got %d", off.AfterRequests)
-			}
-			if off.After < 0 || off.For < 0 {
-				bad(where, "offline durations must not be negative")
-			}
-			if off.AfterRequests == 0 && off.After == 0 {
-				bad(where, "offline needs after_requests or after")
-			}
-		}
-		if len(o.Models) == 0 {
-			bad(where, "models: at least one model is required")
-		}
+		where := validateOrchestrator(bad, i, o, names, addrs)
 		pairs := map[string]bool{}
 		for j, m := range o.Models {
-			mwhere := fmt.Sprintf("%s models[%d]", where, j)
-			p, ok := pipelineByRoute(m.Pipeline)
-			if !ok {
-				bad(mwhere, "pipeline %q is not a batch pipeline (%s) or %s", m.Pipeline, routeList(), liveRoute)
-			}
-			if m.Live != nil && m.Pipeline != liveRoute {
-				bad(mwhere, "live applies only to %s, not %s", liveRoute, m.Pipeline)
-			}
-			if m.Model == "" {
-				bad(mwhere, "model is required")
-			}
-			if pairs[m.Pipeline+"\x00"+m.Model] {
-				bad(mwhere, "%s %s is listed twice", m.Pipeline, m.Model)
-			}
-			pairs[m.Pipeline+"\x00"+m.Model] = true
-			if m.Capacity < 0 {
-				bad(mwhere, "capacity must not be negative, got %d", m.Capacity)
-			}
-			if m.PricePerUnit < 0 || m.PixelsPerUnit < 0 {
-				bad(mwhere, "price_per_unit and pixels_per_unit must not be negative")
-			}
-			if m.Pipeline == liveRoute {
-				validateLive(bad, mwhere, m)
-				continue
-			}
-			if m.Latency.Median < 0 || m.Latency.Median.D() > maxLatency {
-				bad(mwhere, "latency.median %s is not in [0, %s]", m.Latency.Median, maxLatency)
-			}
-			if m.Latency.Spread < 0 || m.Latency.Spread > 3 || math.IsNaN(m.Latency.Spread) {
-				bad(mwhere, "latency.spread %v is not in [0, 3]", m.Latency.Spread)
-			}
-			if m.ColdStart < 0 || m.ColdStart.D() > maxLatency {
-				bad(mwhere, "cold_start %s is not in [0, %s]", m.ColdStart, maxLatency)
-			}
-			checkRate(bad, mwhere, "failure_rate", m.FailureRate)
-			checkRate(bad, mwhere, "no_capacity_rate", m.NoCapacityRate)
-			checkRate(bad, mwhere, "wrong_size_rate", m.WrongSizeRate)
-			if ok && m.WrongSizeRate > 0 && !p.Output.resizable() {
-				bad(mwhere, "wrong_size_rate applies only to image and video pipelines, not %s", m.Pipeline)
-			}
+			validateModel(bad, fmt.Sprintf("%s models[%d]", where, j), m, pairs)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateGateway checks gateway i; names collects the names seen so far.
+func validateGateway(bad func(string, string, ...any), i int, g GatewaySpec, names map[string]bool) {
+	where := fmt.Sprintf("gateways[%d] %q", i, g.Name)
+	switch {
+	case g.Name == "":
+		bad(where, "name is required")
+	case names[g.Name]:
+		bad(where, "name is used twice")
+	case strings.ContainsAny(g.Name, "/ \t\n"):
+		bad(where, "name must not contain spaces or slashes")
+	}
+	names[g.Name] = true
+	if g.Webhook != "" {
+		if err := checkWebhookURL(g.Webhook); err != nil {
+			bad(where, "webhook: %v", err)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		v    int
+	}{{"cli_port", g.CLIPort}, {"http_port", g.HTTPPort}, {"mediamtx_api_port", g.MediaMTXAPIPort}} {
+		if p.v < 0 || p.v > 65535 {
+			bad(where, "%s %d is not a port", p.name, p.v)
+		}
+	}
+	if g.CLIPort != 0 && g.CLIPort == g.HTTPPort {
+		bad(where, "cli_port and http_port are both %d", g.CLIPort)
+	}
+	checkRate(bad, where, "no_orchestrator_503_rate", g.NoOrchestrator503Rate)
+	for _, d := range []struct {
+		name string
+		v    Duration
+	}{{"retry_timeout", g.RetryTimeout}, {"discovery_timeout", g.DiscoveryTimeout}, {"media_ttl", g.MediaTTL}, {"capabilities_refresh", g.CapabilitiesRefresh}, {"ai_capabilities_cache", g.AICapabilitiesCache}, {"live_output_timeout", g.LiveOutputTimeout}} {
+		if d.v < 0 {
+			bad(where, "%s must not be negative, got %s", d.name, d.v)
+		}
+	}
+}
+
+// validateOrchestrator checks orchestrator i but for its models, and
+// returns how errors name it; names and addrs collect what is taken.
+func validateOrchestrator(bad func(string, string, ...any), i int, o OrchestratorSpec, names map[string]bool, addrs map[string]string) string {
+	where := fmt.Sprintf("orchestrators[%d] %q", i, o.Name)
+	switch {
+	case o.Name == "":
+		bad(where, "name is required")
+	case names[o.Name]:
+		bad(where, "name is used twice")
+	}
+	names[o.Name] = true
+	addr := o.Address
+	if addr == "" {
+		addr = deriveAddress(o.Name)
+	} else if a, ok := ethaddr.Normalize(addr); ok {
+		addr = a
+	} else {
+		bad(where, "address %q is not 0x and 40 hex digits", o.Address)
+	}
+	if other, dup := addrs[addr]; dup {
+		bad(where, "address %s is also %q's", addr, other)
+	}
+	addrs[addr] = o.Name
+	switch o.AIServiceURI {
+	case "", aiURISame, aiURINone, aiURISeparate:
+	default:
+		bad(where, "ai_service_uri %q: want same, none or separate", o.AIServiceURI)
+	}
+	if o.Stake != "" {
+		if v, ok := new(big.Int).SetString(o.Stake, 10); !ok || v.Sign() < 0 {
+			bad(where, "stake %q is not a non-negative decimal integer", o.Stake)
+		}
+	}
+	if o.PricePerPixel != "" {
+		if v, ok := new(big.Rat).SetString(o.PricePerPixel); !ok || v.Sign() < 0 {
+			bad(where, "price_per_pixel %q is not a non-negative rational like \"1841/20\"", o.PricePerPixel)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"reward_cut", o.RewardCut}, {"fee_share", o.FeeShare}} {
+		if f.v < 0 || f.v > 1_000_000 {
+			bad(where, "%s %d is not in parts per million [0, 1000000]", f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"activation_round", o.ActivationRound}, {"last_reward_round", o.LastRewardRound}, {"deactivation_round", o.DeactivationRound}} {
+		if f.v < 0 {
+			bad(where, "%s must not be negative, got %d", f.name, f.v)
+		}
+	}
+	if off := o.Offline; off != nil {
+		if off.AfterRequests < 0 {
+			bad(where, "offline.after_requests must not be negative, got %d", off.AfterRequests)
+		}
+		if off.After < 0 || off.For < 0 {
+			bad(where, "offline durations must not be negative")
+		}
+		if off.AfterRequests == 0 && off.After == 0 {
+			bad(where, "offline needs after_requests or after")
+		}
+	}
+	if len(o.Models) == 0 {
+		bad(where, "models: at least one model is required")
+	}
+	return where
+}
+
+// validateModel checks one model of an orchestrator; pairs collects the
+// pipeline/model pairs it already lists.
+func validateModel(bad func(string, string, ...any), mwhere string, m ModelSpec, pairs map[string]bool) {
+	p, ok := pipelineByRoute(m.Pipeline)
+	if !ok {
+		bad(mwhere, "pipeline %q is not a batch pipeline (%s) or %s", m.Pipeline, routeList(), liveRoute)
+	}
+	if m.Live != nil && m.Pipeline != liveRoute {
+		bad(mwhere, "live applies only to %s, not %s", liveRoute, m.Pipeline)
+	}
+	if m.Model == "" {
+		bad(mwhere, "model is required")
+	}
+	if pairs[m.Pipeline+"\x00"+m.Model] {
+		bad(mwhere, "%s %s is listed twice", m.Pipeline, m.Model)
+	}
+	pairs[m.Pipeline+"\x00"+m.Model] = true
+	if m.Capacity < 0 {
+		bad(mwhere, "capacity must not be negative, got %d", m.Capacity)
+	}
+	if m.PricePerUnit < 0 || m.PixelsPerUnit < 0 {
+		bad(mwhere, "price_per_unit and pixels_per_unit must not be negative")
+	}
+	if m.Pipeline == liveRoute {
+		validateLive(bad, mwhere, m)
+		return
+	}
+	if m.Latency.Median < 0 || m.Latency.Median.D() > maxLatency {
+		bad(mwhere, "latency.median %s is not in [0, %s]", m.Latency.Median, maxLatency)
+	}
+	if m.Latency.Spread < 0 || m.Latency.Spread > 3 || math.IsNaN(m.Latency.Spread) {
+		bad(mwhere, "latency.spread %v is not in [0, 3]", m.Latency.Spread)
+	}
+	if m.ColdStart < 0 || m.ColdStart.D() > maxLatency {
+		bad(mwhere, "cold_start %s is not in [0, %s]", m.ColdStart, maxLatency)
+	}
+	checkRate(bad, mwhere, "failure_rate", m.FailureRate)
+	checkRate(bad, mwhere, "no_capacity_rate", m.NoCapacityRate)
+	checkRate(bad, mwhere, "wrong_size_rate", m.WrongSizeRate)
+	if ok && m.WrongSizeRate > 0 && !p.Output.resizable() {
+		bad(mwhere, "wrong_size_rate applies only to image and video pipelines, not %s", m.Pipeline)
+	}
 }
 
 func checkRate(bad func(string, string, ...any), where, name string, v float64) {
@@ -258,7 +276,7 @@ func (sc Scenario) withDefaults() Scenario {
 		if o.Address == "" {
 			o.Address = deriveAddress(o.Name)
 		}
-		o.Address, _ = normalizeAddress(o.Address)
+		o.Address, _ = ethaddr.Normalize(o.Address)
 		if o.AIServiceURI == "" {
 			o.AIServiceURI = aiURISame
 		}

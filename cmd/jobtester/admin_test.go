@@ -21,12 +21,12 @@ import (
 func TestServeCreatesTheAdminFromTheEnvironment(t *testing.T) {
 	const password = "a password nobody should log"
 	db := "sqlite://" + filepath.Join(t.TempDir(), "jobtester.db")
-	cfg, _, err := config.Load("serve", []string{"--addr", "127.0.0.1:0", "--db", db, "--admin-user", "spe"}, func(k string) string {
+	cfg, _, err := config.LoadWithDefaults("serve", []string{"--addr", "127.0.0.1:0", "--db", db, "--admin-user", "spe"}, func(k string) string {
 		if k == "JOBTESTER_ADMIN_PASSWORD" {
 			return password
 		}
 		return ""
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,12 +47,12 @@ func TestServeWithNoConfiguration(t *testing.T) {
 	t.Cleanup(func() { os.Chdir(wd) })
 
 	const secret = "a-secret-nobody-should-log"
-	cfg, _, err := config.Load("serve", []string{"--addr", "127.0.0.1:0"}, func(k string) string {
+	cfg, _, err := config.LoadWithDefaults("serve", []string{"--addr", "127.0.0.1:0"}, func(k string) string {
 		if k == "JOBTESTER_SECRET" {
 			return secret
 		}
 		return ""
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,8 +35,9 @@ func parsedABI(t *testing.T, meta *bind.MetaData) *abi.ABI {
 	return a
 }
 
-// The selectors and topics of reference §5.2: what go-livepeer calls and
-// watches on Livepeer's contracts. Our contracts must answer the same calls.
+// The selectors and topics go-livepeer calls and watches on Livepeer's
+// contracts (docs/livepeer.md, "Contracts on Arbitrum One"). Our contracts
+// must answer the same calls.
 func TestFunctionSelectorsMatchLivepeer(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -1,9 +1,9 @@
 // Package contracts holds jobtester's own Solidity contracts that expose the
 // read ABI of Livepeer's Controller, BondingManager, RoundsManager and
 // ServiceRegistry (also deployed as the AIServiceRegistry), and their Go
-// bindings. They exist so that chain discovery is tested, and the simulated
-// network demonstrated, against real EVM contracts on go-ethereum's simulated
-// backend. They are test doubles written from the ABI, not Livepeer's code:
+// bindings. They exist so that chain discovery is tested against real EVM
+// contracts on go-ethereum's simulated backend (livepeer/chaintest deploys
+// them). They are test doubles written from the ABI, not Livepeer's code:
 // state is set by an owner, with no bonding, token or reward economics.
 //
 // src/ holds the sources, artifacts/ the compiled ABI and bytecode, and the

@@ -1,4 +1,4 @@
-package livepeer
+package chaintest
 
 import (
 	"context"
@@ -17,10 +17,10 @@ import (
 	"jobtester/livepeer/contracts"
 )
 
-// ChainSimOrchestrator is one orchestrator to put on a development chain.
-type ChainSimOrchestrator struct {
+// Orchestrator is one orchestrator to put on a development chain.
+type Orchestrator struct {
 	// Key is the orchestrator's account; it sends its own setServiceURI
-	// transactions, as on Livepeer. ChainDeploySimulated funds it.
+	// transactions, as on Livepeer. Deploy funds it.
 	Key *ecdsa.PrivateKey
 	// ServiceURI and AIServiceURI are registered in the ServiceRegistry and
 	// the AIServiceRegistry; "" means the orchestrator never registers there.
@@ -32,58 +32,57 @@ type ChainSimOrchestrator struct {
 	Active bool
 }
 
-// ChainSimDevBackend is what deploying needs from a development chain, such
-// as go-ethereum's simulated backend's Client(). Taking this rather than a
-// *simulated.Backend keeps go-ethereum's full node out of the packages that
-// import livepeer.
-type ChainSimDevBackend interface {
+// Backend is what deploying needs from a development chain, such as
+// go-ethereum's simulated backend's Client().
+type Backend interface {
 	bind.ContractBackend
 	bind.DeployBackend
 	ChainID(ctx context.Context) (*big.Int, error)
 	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
 }
 
-// ChainSimDeployment is where ChainDeploySimulated put the contracts.
-type ChainSimDeployment struct {
-	ChainContracts
-	CurrentRound *big.Int
+// Deployment is where Deploy put the contracts.
+type Deployment struct {
+	Controller        common.Address
+	BondingManager    common.Address
+	ServiceRegistry   common.Address
+	AIServiceRegistry common.Address
+	RoundsManager     common.Address
+	CurrentRound      *big.Int
 }
 
-// Config is a ChainConfig that discovers this deployment.
-func (d *ChainSimDeployment) Config() ChainConfig {
-	return ChainConfig{
-		Controller:        d.Controller.Hex(),
-		AIServiceRegistry: d.AIServiceRegistry.Hex(),
-	}
-}
-
-// Rounds and pool size of a simulated deployment: Livepeer-like values.
+// Rounds and pool size of a deployment: Livepeer-like values.
 const (
-	ChainSimFirstRound  = 4000
-	chainSimRoundLength = 5760
-	chainSimPoolMaxSize = 100
-	// chainSimTxGas is the gas limit of every non-deploy transaction. A fixed
-	// limit lets all of them be sent before any is mined (an estimate would
-	// be made against state the earlier ones have not changed yet); it covers
-	// a registration walking a pool of several hundred members.
-	chainSimTxGas = 3_000_000
-	// chainSimMaxBlocks bounds how many blocks ChainDeploySimulated mines
-	// while waiting for its transactions.
-	chainSimMaxBlocks = 1000
+	FirstRound  = 4000
+	roundLength = 5760
+	poolMaxSize = 100
+	// txGas is the gas limit of every non-deploy transaction. A fixed limit
+	// lets all of them be sent before any is mined (an estimate would be
+	// made against state the earlier ones have not changed yet); it covers a
+	// registration walking a pool of several hundred members.
+	txGas = 3_000_000
+	// maxBlocks bounds how many blocks Deploy mines while waiting for its
+	// transactions.
+	maxBlocks = 1000
 )
 
-var chainSimFunding = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil) // 1 ETH each
+var funding = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil) // 1 ETH each
 
-// ChainDeploySimulated deploys the project's Controller, RoundsManager,
-// BondingManager, ServiceRegistry and AIServiceRegistry on a development
-// chain, registers orchs in the pool, and has each publish its URIs. deployer
-// must hold enough ether to fund every orchestrator with 1 ETH. commit must
-// mine one block: with go-ethereum's simulated backend pass sim.Client() and
+// contractID is the key Livepeer's Controller files a contract under,
+// keccak256 of its name (docs/livepeer.md, "Contracts on Arbitrum One");
+// livepeer's discovery asks with the same key, and its tests check both
+// against Livepeer's values.
+func contractID(name string) [32]byte {
+	return crypto.Keccak256Hash([]byte(name))
+}
+
+// Deploy deploys the project's Controller, RoundsManager, BondingManager,
+// ServiceRegistry and AIServiceRegistry on a development chain, registers
+// orchs in the pool, and has each publish its URIs. deployer must hold
+// enough ether to fund every orchestrator with 1 ETH. commit must mine one
+// block: with go-ethereum's simulated backend pass sim.Client() and
 // sim.Commit.
-//
-// It is not test-only: the simulated network uses it to put a chain behind
-// the demo.
-func ChainDeploySimulated(ctx context.Context, backend ChainSimDevBackend, commit func() common.Hash, deployer *ecdsa.PrivateKey, orchs []ChainSimOrchestrator) (*ChainSimDeployment, error) {
+func Deploy(ctx context.Context, backend Backend, commit func() common.Hash, deployer *ecdsa.PrivateKey, orchs []Orchestrator) (*Deployment, error) {
 	if deployer == nil {
 		return nil, errors.New("deploy simulated chain: nil deployer key")
 	}
@@ -99,53 +98,25 @@ func ChainDeploySimulated(ctx context.Context, backend ChainSimDevBackend, commi
 	if err != nil {
 		return nil, fmt.Errorf("deploy simulated chain: chain id: %w", err)
 	}
-	s := &chainSimDeployer{ctx: ctx, backend: backend, commit: commit, chainID: chainID, nonces: map[common.Address]uint64{}}
+	s := &sender{ctx: ctx, backend: backend, commit: commit, chainID: chainID, nonces: map[common.Address]uint64{}}
 	owner, err := s.opts(deployer, 0)
 	if err != nil {
 		return nil, err
 	}
-	round := big.NewInt(ChainSimFirstRound)
-	maxSize := big.NewInt(int64(max(chainSimPoolMaxSize, len(orchs))))
-
+	dep := &Deployment{CurrentRound: big.NewInt(FirstRound)}
 	// Block 1: the contracts, and ether for the orchestrators' transactions.
-	var (
-		dep ChainSimDeployment
-		bm  *contracts.BondingManager
-		c   *contracts.Controller
-	)
-	dep.CurrentRound = round
-	s.send("deploy Controller", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
-		dep.Controller, tx, c, err = contracts.DeployController(o, backend)
-		return tx, err
-	})
-	s.send("deploy RoundsManager", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
-		dep.RoundsManager, tx, _, err = contracts.DeployRoundsManager(o, backend, round, big.NewInt(chainSimRoundLength))
-		return tx, err
-	})
-	s.send("deploy BondingManager", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
-		dep.BondingManager, tx, bm, err = contracts.DeployBondingManager(o, backend, dep.Controller, maxSize)
-		return tx, err
-	})
-	s.send("deploy ServiceRegistry", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
-		dep.ServiceRegistry, tx, _, err = contracts.DeployServiceRegistry(o, backend)
-		return tx, err
-	})
-	s.send("deploy AIServiceRegistry", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
-		dep.AIServiceRegistry, tx, _, err = contracts.DeployServiceRegistry(o, backend)
-		return tx, err
-	})
+	c, bm := s.deployContracts(dep, owner, max(poolMaxSize, len(orchs)))
 	for i, o := range orchs {
 		to := crypto.PubkeyToAddress(o.Key.PublicKey)
 		s.send(fmt.Sprintf("fund orchestrator %d", i), owner, func(opts *bind.TransactOpts) (*types.Transaction, error) {
-			return s.transfer(opts, deployer, to, chainSimFunding)
+			return s.transfer(opts, deployer, to, funding)
 		})
 	}
 	if err := s.mine(); err != nil {
 		return nil, err
 	}
-
 	// Block 2 (and more if it is full): wiring, registrations, URIs.
-	owner.GasLimit = chainSimTxGas
+	owner.GasLimit = txGas
 	for _, e := range []struct {
 		name string
 		addr common.Address
@@ -155,17 +126,58 @@ func ChainDeploySimulated(ctx context.Context, backend ChainSimDevBackend, commi
 		{"RoundsManager", dep.RoundsManager},
 	} {
 		s.send("Controller setContract "+e.name, owner, func(o *bind.TransactOpts) (*types.Transaction, error) {
-			return c.SetContract(o, chainContractID(e.name), e.addr)
+			return c.SetContract(o, contractID(e.name), e.addr)
 		})
 	}
-	sr, err := contracts.NewServiceRegistryTransactor(dep.ServiceRegistry, backend)
-	if err != nil {
+	if err := s.register(dep, owner, bm, orchs); err != nil {
 		return nil, err
 	}
-	ai, err := contracts.NewServiceRegistryTransactor(dep.AIServiceRegistry, backend)
-	if err != nil {
+	if err := s.mine(); err != nil {
 		return nil, err
 	}
+	return dep, nil
+}
+
+// deployContracts sends the five contracts' deployments.
+func (s *sender) deployContracts(dep *Deployment, owner *bind.TransactOpts, poolSize int) (*contracts.Controller, *contracts.BondingManager) {
+	var (
+		bm *contracts.BondingManager
+		c  *contracts.Controller
+	)
+	s.send("deploy Controller", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
+		dep.Controller, tx, c, err = contracts.DeployController(o, s.backend)
+		return tx, err
+	})
+	s.send("deploy RoundsManager", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
+		dep.RoundsManager, tx, _, err = contracts.DeployRoundsManager(o, s.backend, dep.CurrentRound, big.NewInt(roundLength))
+		return tx, err
+	})
+	s.send("deploy BondingManager", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
+		dep.BondingManager, tx, bm, err = contracts.DeployBondingManager(o, s.backend, dep.Controller, big.NewInt(int64(poolSize)))
+		return tx, err
+	})
+	s.send("deploy ServiceRegistry", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
+		dep.ServiceRegistry, tx, _, err = contracts.DeployServiceRegistry(o, s.backend)
+		return tx, err
+	})
+	s.send("deploy AIServiceRegistry", owner, func(o *bind.TransactOpts) (tx *types.Transaction, err error) {
+		dep.AIServiceRegistry, tx, _, err = contracts.DeployServiceRegistry(o, s.backend)
+		return tx, err
+	})
+	return c, bm
+}
+
+// register puts orchs in the pool and has each publish its URIs.
+func (s *sender) register(dep *Deployment, owner *bind.TransactOpts, bm *contracts.BondingManager, orchs []Orchestrator) error {
+	sr, err := contracts.NewServiceRegistryTransactor(dep.ServiceRegistry, s.backend)
+	if err != nil {
+		return err
+	}
+	ai, err := contracts.NewServiceRegistryTransactor(dep.AIServiceRegistry, s.backend)
+	if err != nil {
+		return err
+	}
+	round := dep.CurrentRound
 	for i, o := range orchs {
 		addr := crypto.PubkeyToAddress(o.Key.PublicKey)
 		name := fmt.Sprintf("orchestrator %d (%s)", i, strings.ToLower(addr.Hex()))
@@ -177,9 +189,9 @@ func ChainDeploySimulated(ctx context.Context, backend ChainSimDevBackend, commi
 				return bm.DeactivateTranscoder(opts, addr, round)
 			})
 		}
-		orch, err := s.opts(o.Key, chainSimTxGas)
+		orch, err := s.opts(o.Key, txGas)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if o.ServiceURI != "" {
 			s.send("ServiceRegistry setServiceURI by "+name, orch, func(opts *bind.TransactOpts) (*types.Transaction, error) {
@@ -192,33 +204,30 @@ func ChainDeploySimulated(ctx context.Context, backend ChainSimDevBackend, commi
 			})
 		}
 	}
-	if err := s.mine(); err != nil {
-		return nil, err
-	}
-	return &dep, nil
+	return nil
 }
 
-// chainSimDeployer sends transactions, stops at the first error, and mines
+// sender sends transactions, stops at the first error, and mines
 // until every transaction sent has a receipt. It numbers each sender's
 // transactions itself: the transaction pool takes a new transaction into its
 // pending nonce asynchronously, so asking it between sends can hand out the
 // same nonce twice. Nobody else may send from these accounts meanwhile.
-type chainSimDeployer struct {
+type sender struct {
 	ctx     context.Context
-	backend ChainSimDevBackend
+	backend Backend
 	commit  func() common.Hash
 	chainID *big.Int
 	nonces  map[common.Address]uint64
-	pending []chainSimTx
+	pending []pendingTx
 	err     error
 }
 
-type chainSimTx struct {
+type pendingTx struct {
 	what string
 	tx   *types.Transaction
 }
 
-func (s *chainSimDeployer) opts(key *ecdsa.PrivateKey, gas uint64) (*bind.TransactOpts, error) {
+func (s *sender) opts(key *ecdsa.PrivateKey, gas uint64) (*bind.TransactOpts, error) {
 	o, err := bind.NewKeyedTransactorWithChainID(key, s.chainID)
 	if err != nil {
 		return nil, fmt.Errorf("deploy simulated chain: transactor: %w", err)
@@ -230,7 +239,7 @@ func (s *chainSimDeployer) opts(key *ecdsa.PrivateKey, gas uint64) (*bind.Transa
 
 // send gives opts the sender's next nonce and sends f's transaction, unless
 // an earlier one failed.
-func (s *chainSimDeployer) send(what string, opts *bind.TransactOpts, f func(*bind.TransactOpts) (*types.Transaction, error)) {
+func (s *sender) send(what string, opts *bind.TransactOpts, f func(*bind.TransactOpts) (*types.Transaction, error)) {
 	if s.err != nil {
 		return
 	}
@@ -252,11 +261,11 @@ func (s *chainSimDeployer) send(what string, opts *bind.TransactOpts, f func(*bi
 		return
 	}
 	s.nonces[opts.From] = nonce + 1
-	s.pending = append(s.pending, chainSimTx{what, tx})
+	s.pending = append(s.pending, pendingTx{what, tx})
 }
 
 // transfer sends value from key to to, with opts' nonce.
-func (s *chainSimDeployer) transfer(opts *bind.TransactOpts, key *ecdsa.PrivateKey, to common.Address, value *big.Int) (*types.Transaction, error) {
+func (s *sender) transfer(opts *bind.TransactOpts, key *ecdsa.PrivateKey, to common.Address, value *big.Int) (*types.Transaction, error) {
 	tip, err := s.backend.SuggestGasTipCap(s.ctx)
 	if err != nil {
 		return nil, err
@@ -276,16 +285,16 @@ func (s *chainSimDeployer) transfer(opts *bind.TransactOpts, key *ecdsa.PrivateK
 	return tx, s.backend.SendTransaction(s.ctx, tx)
 }
 
-func (s *chainSimDeployer) mine() error {
+func (s *sender) mine() error {
 	if s.err != nil {
 		return s.err
 	}
 	for blocks := 0; len(s.pending) > 0; blocks++ {
-		if blocks == chainSimMaxBlocks {
+		if blocks == maxBlocks {
 			return fmt.Errorf("deploy simulated chain: %s: not mined after %d blocks", s.pending[0].what, blocks)
 		}
 		s.commit()
-		var left []chainSimTx
+		var left []pendingTx
 		for _, p := range s.pending {
 			r, err := s.backend.TransactionReceipt(s.ctx, p.tx.Hash())
 			switch {
