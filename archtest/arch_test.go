@@ -42,6 +42,8 @@ var rules = []rule{
 		except: []string{"simnet/...", "cmd/jobtester/...", "bench/..."}},
 	{from: "...", to: "testutil/...", why: "test helpers are for _test.go files", except: []string{"testutil/..."}},
 	{from: "...", to: "dbtest/...", why: "test databases are for _test.go files", except: []string{"dbtest/..."}},
+	{from: "...", to: "livepeer/chaintest/...", why: "the simulated chain is for _test.go files", except: []string{"livepeer/chaintest/..."}},
+	{from: "...", to: "web/webtest/...", why: "the browser harness is for _test.go files", except: []string{"web/webtest/..."}},
 	{from: "models/...", to: "handlers/...", why: "storage knows nothing of HTTP"},
 	{from: "models/...", to: "web/...", why: "storage knows nothing of HTTP"},
 	{from: "models/...", to: "jobs/...", why: "storage knows nothing of the tester"},

@@ -3,11 +3,11 @@ package handlers
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"jobtester/ethaddr"
 	"jobtester/models"
 )
 
@@ -31,7 +31,7 @@ type liveResultJSON struct {
 // since is Unix seconds (fractions allowed, as the leaderboard reads it) or
 // RFC 3339; limit 1..1000, default 100. Newest first.
 func (s *server) liveResults(c echo.Context) error {
-	f := models.LiveFilter{Orchestrator: strings.ToLower(strings.TrimSpace(c.QueryParam("orchestrator"))),
+	f := models.LiveFilter{Orchestrator: ethaddr.Fold(c.QueryParam("orchestrator")),
 		Model: c.QueryParam("model"), Limit: 100}
 	if v := c.QueryParam("since"); v != "" {
 		t, err := parseSince(v)

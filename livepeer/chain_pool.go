@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 
+	"jobtester/ethaddr"
 	"jobtester/livepeer/contracts"
 )
 
@@ -86,7 +86,7 @@ func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *bi
 		seen := make(map[common.Address]bool)
 		for err == nil && addr != (common.Address{}) {
 			if seen[addr] {
-				return fmt.Errorf("%w: it cycles back to %s after %d members", ErrChainPoolCorrupt, strings.ToLower(addr.Hex()), len(records))
+				return fmt.Errorf("%w: it cycles back to %s after %d members", ErrChainPoolCorrupt, ethaddr.Fold(addr.Hex()), len(records))
 			}
 			if len(records) == limit {
 				return fmt.Errorf("%w: it has more than %d members, its maximum size %s", ErrChainPoolCorrupt, limit, maxSize)
@@ -96,7 +96,7 @@ func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *bi
 			records = append(records, r)
 			d.readMember(g, r, bm, sr, ai)
 			cur := addr
-			err = g.call(fmt.Sprintf("BondingManager getNextTranscoderInPool(%s)", strings.ToLower(cur.Hex())), func(opts *bind.CallOpts) (err error) {
+			err = g.call(fmt.Sprintf("BondingManager getNextTranscoderInPool(%s)", ethaddr.Fold(cur.Hex())), func(opts *bind.CallOpts) (err error) {
 				addr, err = bm.GetNextTranscoderInPool(opts, cur)
 				return err
 			})
@@ -113,7 +113,7 @@ func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *bi
 	out := make([]Orchestrator, len(records))
 	for i, r := range records {
 		out[i] = Orchestrator{
-			Address:           strings.ToLower(r.address.Hex()),
+			Address:           ethaddr.Fold(r.address.Hex()),
 			ServiceURI:        r.serviceURI,
 			AIServiceURI:      r.aiServiceURI,
 			Active:            r.isActive && chainInRoundWindow(r.activationRound, r.deactivationRound, round),
@@ -131,7 +131,7 @@ func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *bi
 // /registeredOrchestrators (docs/livepeer.md, "Gateway discovery
 // endpoints") plus the AI registry's URI.
 func (d *ChainDiscovery) readMember(g *chainGroup, r *chainRecord, bm *contracts.BondingManagerCaller, sr, ai *contracts.ServiceRegistryCaller) {
-	a := strings.ToLower(r.address.Hex())
+	a := ethaddr.Fold(r.address.Hex())
 	g.goCall("BondingManager getTranscoder("+a+")", func(opts *bind.CallOpts) error {
 		t, err := bm.GetTranscoder(opts, r.address)
 		r.activationRound, r.deactivationRound = t.ActivationRound, t.DeactivationRound

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
+	"jobtester/ethaddr"
 	"jobtester/livemetrics"
 )
 
@@ -129,7 +129,7 @@ type LiveFilter struct {
 func (s *Store) LiveResults(ctx context.Context, f LiveFilter) ([]LiveResult, error) {
 	q := s.db.WithContext(ctx).Omit("thumbnail")
 	if f.Orchestrator != "" {
-		q = q.Where("orchestrator = ?", strings.ToLower(f.Orchestrator))
+		q = q.Where("orchestrator = ?", ethaddr.Fold(f.Orchestrator))
 	}
 	if f.Model != "" {
 		q = q.Where("model = ?", f.Model)

@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"math"
-	"sort"
 )
 
 // Constants of leaderboard-serverless's score/stats_scorer.go. They are part
@@ -60,21 +59,6 @@ func AI(meanSuccessRate, meanRoundTripTime, medianRoundTripTime float64) Aggrega
 		score = unit(WeightSuccess*sr + WeightRTT*rts)
 	}
 	return Aggregate{SuccessRate: sr, RoundTripScore: rts, Score: score}
-}
-
-// Median is PostgreSQL's PERCENTILE_CONT(0.5): the middle value, or the mean
-// of the two middle values. It returns 0 for no values. It sorts values in
-// place.
-func Median(values []float64) float64 {
-	n := len(values)
-	if n == 0 {
-		return 0
-	}
-	sort.Float64s(values)
-	if n%2 == 1 {
-		return values[n/2]
-	}
-	return values[n/2-1] + (values[n/2]-values[n/2-1])/2
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

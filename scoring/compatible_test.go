@@ -3,6 +3,7 @@ package scoring
 import (
 	"math"
 	"math/rand"
+	"sort"
 	"testing"
 )
 
@@ -20,11 +21,11 @@ func TestAIPublishedVector(t *testing.T) {
 			ok = append(ok, rtts[i])
 		}
 	}
-	median := Median(ok)
-	if median != 5 {
-		t.Fatalf("median = %v, want 5", median)
+	med := median(ok)
+	if med != 5 {
+		t.Fatalf("median = %v, want 5", med)
 	}
-	got := AI(1, 8, median)
+	got := AI(1, 8, med)
 	if !near(got.RoundTripScore, 0.69975) || !near(got.Score, 0.89491) {
 		t.Fatalf("AI(1, 8, 5) = %+v, want round_trip_score 0.69975 score 0.89491", got)
 	}
@@ -96,8 +97,8 @@ func TestMedianIsPercentileCont(t *testing.T) {
 		{[]float64{8, 2, 1, 2}, 2},
 	}
 	for _, c := range cases {
-		if got := Median(append([]float64(nil), c.in...)); got != c.want {
-			t.Errorf("Median(%v) = %v, want %v", c.in, got, c.want)
+		if got := median(append([]float64(nil), c.in...)); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }
@@ -132,7 +133,7 @@ func TestMedianOfMatchesSortedMedian(t *testing.T) {
 				vals[i] = r.Float64() * 100
 			}
 		}
-		want := Median(append([]float64(nil), vals...))
+		want := median(append([]float64(nil), vals...))
 		if got := MedianOf(vals); got != want {
 			t.Fatalf("n=%d: MedianOf = %v, Median = %v", n, got, want)
 		}
@@ -146,9 +147,25 @@ func FuzzMedianOf(f *testing.F) {
 		for i, c := range b {
 			vals[i] = float64(c % 17)
 		}
-		want := Median(append([]float64(nil), vals...))
+		want := median(append([]float64(nil), vals...))
 		if got := MedianOf(vals); got != want {
 			t.Fatalf("MedianOf(%v) = %v, want %v", b, got, want)
 		}
 	})
+}
+
+// median is PostgreSQL's PERCENTILE_CONT(0.5) by sorting, the reference
+// MedianOf (selection, no full sort) is checked against: the middle value, or the mean
+// of the two middle values. It returns 0 for no values. It sorts values in
+// place.
+func median(values []float64) float64 {
+	n := len(values)
+	if n == 0 {
+		return 0
+	}
+	sort.Float64s(values)
+	if n%2 == 1 {
+		return values[n/2]
+	}
+	return values[n/2-1] + (values[n/2]-values[n/2-1])/2
 }

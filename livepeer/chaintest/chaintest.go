@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
@@ -14,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"jobtester/ethaddr"
 	"jobtester/livepeer/contracts"
 )
 
@@ -180,7 +180,7 @@ func (s *sender) register(dep *Deployment, owner *bind.TransactOpts, bm *contrac
 	round := dep.CurrentRound
 	for i, o := range orchs {
 		addr := crypto.PubkeyToAddress(o.Key.PublicKey)
-		name := fmt.Sprintf("orchestrator %d (%s)", i, strings.ToLower(addr.Hex()))
+		name := fmt.Sprintf("orchestrator %d (%s)", i, ethaddr.Fold(addr.Hex()))
 		s.send("register "+name, owner, func(opts *bind.TransactOpts) (*types.Transaction, error) {
 			return bm.RegisterTranscoder(opts, addr, o.Stake, big.NewInt(100_000), big.NewInt(500_000), round)
 		})
