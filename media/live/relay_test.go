@@ -81,8 +81,10 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 	}
 	cb, cs := median(r.latencies(base.frames, time.Second)), median(r.latencies(slow.frames, time.Second))
 	// Nothing shows before the latency it was held for, under any load.
-	if fs < 300*time.Millisecond-sentSlack || cs < 300*time.Millisecond-sentSlack {
-		t.Errorf("latency with 300 ms added: flash %v, counter %v", fs, cs)
+	// (Only the counter says so: a flash is matched to the latest one
+	// sent, which is the wrong one once latency passes the flash period.)
+	if cs < 300*time.Millisecond-sentSlack {
+		t.Errorf("counter latency %v with 300 ms added", cs)
 	}
 	// Under the race detector the two readers' decode delays differ too
 	// much on two shared cores: the difference is logged, not judged.
