@@ -27,6 +27,10 @@ type LiveReport struct {
 	// PublishStart is when the first input frame was handed to the media
 	// server: the start of the startup latency.
 	PublishStart time.Time
+	// InputFPS is the rate the signal was actually sent at: below
+	// SignalFPS when the tester's own publisher fell behind (a busy
+	// machine), which is no fault of the orchestrator. 0 if unknown.
+	InputFPS float64
 
 	// Output is set when at least one output frame arrived; Metrics is
 	// then what the analyzer measured.
@@ -47,13 +51,18 @@ type LiveStatusSnapshot struct {
 // liveMeasure turns the analyzer's report into the scoring formula's input.
 func liveMeasure(rep *LiveReport) scoring.LiveMeasure {
 	m := rep.Metrics
+	// The output is judged against the rate the input really had.
+	target := float64(rep.SignalFPS)
+	if rep.InputFPS > 0 && rep.InputFPS < target {
+		target = rep.InputFPS
+	}
 	observed := m.Observed()
 	if observed <= 0 && m.Ended {
 		observed = m.EndedAfter()
 	}
 	return scoring.LiveMeasure{
 		Output: rep.Output && m.Frames > 0, Ended: m.Ended, Measured: observed.Seconds(),
-		TargetFPS: float64(rep.SignalFPS), FPSMean: m.FPSMean, FPSLow: m.FPSLow,
+		TargetFPS: target, FPSMean: m.FPSMean, FPSLow: m.FPSLow,
 		Startup: m.StartupLatency().Seconds(), E2ELatency: m.E2ELatency().Seconds(), FlashesMatched: m.FlashesMatched,
 		FreezeTotal: m.FreezeTotal().Seconds(), BlackFraction: m.BlackFraction, PassThrough: m.PassThrough,
 	}

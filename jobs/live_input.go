@@ -96,6 +96,22 @@ func (s *sentLog) get(n int) (time.Time, bool) {
 	return s.times[n], true
 }
 
+// pace is the rate the frames were sent at, first to last; 0 with fewer
+// than two.
+func (s *sentLog) pace() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.times)
+	if n < 2 {
+		return 0
+	}
+	span := s.times[n-1].Sub(s.times[0])
+	if span <= 0 {
+		return 0
+	}
+	return float64(n-1) / span.Seconds()
+}
+
 // livePins is the live lane's webhook list: the URIs of the live tests
 // running now, each counted once per test.
 type livePins struct {

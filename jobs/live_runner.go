@@ -329,6 +329,7 @@ type gatewayView struct {
 func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Result {
 	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
+	rep.InputFPS = lt.sent.pace()
 	rep.Output = ana.err == nil && ana.rep.Frames > 0
 	if rep.Output {
 		lt.res.RoundTrip = ana.rep.StartupLatency()

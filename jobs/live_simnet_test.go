@@ -162,12 +162,13 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 	}
 	seen := liveSweepSeen{t: t, byName: byName, streams: streams}
 	report, checkTiming := seen.report, seen.checkTiming
+	seen.readDelay = seen.testerDelay("cheat")
 	r, lr := report("honest")
 	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || lr.Metrics.Freezes != 0 || lr.Metrics.PassThrough ||
 		lr.Metrics.BlackFrames != 0 || lr.Metrics.Ended || lr.Verdict.Score <= 0.5 {
 		t.Errorf("honest: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
 	}
-	if !within(lr.Metrics.FPSMean, 30, 1) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
+	if !seen.fpsAsDelivered("honest", lr, 30) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
 		t.Errorf("honest: fps %.2f, %dx%d, thumbnail %d bytes", lr.Metrics.FPSMean, lr.Metrics.Width, lr.Metrics.Height, len(lr.Metrics.Thumbnail))
 	}
 	if lr.Status.StatusState != livepeer.LiveStateOnline || lr.Status.StatusOrchestrator != r.URI {
@@ -176,7 +177,7 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 	checkTiming("honest", lr, 200*time.Millisecond)
 
 	r, lr = report("slow-fps")
-	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !within(lr.Metrics.FPSMean, 15, 1) {
+	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !seen.fpsAsDelivered("slow-fps", lr, 15) {
 		t.Errorf("slow-fps: %s %q fps %.2f", r.Outcome, r.Error, lr.Metrics.FPSMean)
 	}
 	checkTiming("slow-fps", lr, 100*time.Millisecond)
@@ -212,6 +213,9 @@ type liveSweepSeen struct {
 	t       *testing.T
 	byName  map[string]jobs.Result
 	streams map[string]simnet.LiveStreamTruth
+	// readDelay is the tester's own delivery delay in this run (transport
+	// and decode, beyond what the relay added), measured on the cheat.
+	readDelay time.Duration
 }
 
 // report logs the live result of n and returns it.
@@ -221,34 +225,87 @@ func (s liveSweepSeen) report(n string) (jobs.Result, *jobs.LiveReport) {
 	if !ok || r.Live == nil {
 		s.t.Fatalf("no live result for %s", n)
 	}
-	s.t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
+	st := s.streams[r.Live.StreamID]
+	s.t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f (pts %.2f, relay %.2f late %.0fms) freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
 		n, r.Outcome, r.Live.Metrics.StartupLatency().Round(time.Millisecond), r.Live.Metrics.E2ELatency().Round(time.Millisecond),
-		r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.Freezes,
-		r.Live.Metrics.FreezeTotal().Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
+		r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.FPSFromPTS, relayRate(st), st.RelayLateMS,
+		r.Live.Metrics.Freezes, r.Live.Metrics.FreezeTotal().Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
 		r.Live.Metrics.InputSimilarity, r.Live.Metrics.Ended, r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Error)
 	return r, r.Live
 }
 
+// relayLate is how late the simulated model published its frames beyond
+// the latency it was told to add: it restyles in Go, and on a busy machine
+// it falls behind real time.
+func relayLate(st simnet.LiveStreamTruth) time.Duration {
+	return time.Duration(st.RelayLateMS * float64(time.Millisecond))
+}
+
+// relayRate is the rate the simulated model achieved over its whole run;
+// 0 when the truth cannot tell.
+func relayRate(st simnet.LiveStreamTruth) float64 {
+	if st.FirstOutput == nil || st.Ended == nil || !st.Ended.After(*st.FirstOutput) {
+		return 0
+	}
+	return float64(st.OutputFrames-1) / st.Ended.Sub(*st.FirstOutput).Seconds()
+}
+
+// testerDelay is how long output took to reach the tester beyond what the
+// relay of stream n itself took: transport and the tester's decode.
+func (s liveSweepSeen) testerDelay(n string) time.Duration {
+	r := s.byName[n]
+	if r.Live == nil {
+		return 0
+	}
+	return max(r.Live.Metrics.E2ELatency()-relayLate(s.streams[r.Live.StreamID]), 0)
+}
+
+// fpsAsDelivered: the rate read from the stream's timestamps is the
+// input's (want), whatever the load; the arrival rate is what the relay
+// managed to publish (it restyles in Go and may fall behind on a busy
+// machine), never more than want.
+func (s liveSweepSeen) fpsAsDelivered(n string, lr *jobs.LiveReport, want float64) bool {
+	s.t.Helper()
+	delivered := want
+	if rr := relayRate(s.streams[lr.StreamID]); rr > 0 {
+		delivered = min(rr, want)
+	}
+	m := lr.Metrics
+	ok := within(m.FPSFromPTS, want, 1) && m.FPSMean <= want+1 && within(m.FPSMean, delivered, 2)
+	if !ok {
+		s.t.Errorf("%s: fps %.2f (timestamps %.2f), want %g by timestamps and the relay's %.2f on arrival", n, m.FPSMean, m.FPSFromPTS, want, delivered)
+	}
+	return ok
+}
+
 // checkTiming compares the measured startup with the truth's first output
-// frame, and the end-to-end latency with the injected one.
+// frame, and the end-to-end latency with the injected one. The lower
+// bounds hold under any load: nothing is seen before the relay publishes
+// it, nor earlier than the delay injected. Above them the tester is
+// allowed its own delivery delay, as this run measured it, and the
+// relay's own lateness, as the truth reports it.
 func (s liveSweepSeen) checkTiming(n string, lr *jobs.LiveReport, added time.Duration) {
 	s.t.Helper()
+	const slack = 100 * time.Millisecond
 	st, ok := s.streams[lr.StreamID]
 	if !ok || st.FirstOutput == nil {
 		s.t.Errorf("%s: no first output in the truth: %+v", n, st)
 		return
 	}
-	wantStartup := st.FirstOutput.Sub(lr.PublishStart)
-	if d := lr.Metrics.StartupLatency() - wantStartup; d < -100*time.Millisecond || d > 100*time.Millisecond {
-		s.t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent)", n, lr.Metrics.StartupLatency(), wantStartup, wantStartup)
+	e2e, late := lr.Metrics.E2ELatency(), relayLate(st)
+	// The first frame's delivery is judged against the stream's own
+	// steady delay beyond the injected latency.
+	wantStartup, extra := st.FirstOutput.Sub(lr.PublishStart), max(e2e-added, 0)
+	if d := lr.Metrics.StartupLatency() - wantStartup; d < -slack/2 || d > slack+extra {
+		s.t.Errorf("%s: startup %v, truth %v (first output %v after the first frame was sent), allowed %v more", n, lr.Metrics.StartupLatency(), wantStartup, wantStartup, slack+extra)
 	}
 	if st.Profile != nil && lr.Metrics.StartupLatency() < time.Duration(st.Profile.StartupDelayMS)*time.Millisecond {
 		s.t.Errorf("%s: startup %v is below the injected delay %vms", n, lr.Metrics.StartupLatency(), st.Profile.StartupDelayMS)
 	}
 	if lr.Metrics.FlashesMatched == 0 {
 		s.t.Errorf("%s: no flash matched", n)
-	} else if d := lr.Metrics.E2ELatency() - added; d < -100*time.Millisecond || d > 100*time.Millisecond {
-		s.t.Errorf("%s: end-to-end latency %v, injected %v", n, lr.Metrics.E2ELatency(), added)
+	} else if d := e2e - added - late; e2e < added-slack/2 || d < -slack || d > slack+2*s.readDelay {
+		s.t.Errorf("%s: end-to-end latency %v, injected %v, relay late by %v, tester delay %v", n, e2e, added, late, s.readDelay)
 	}
 }
 
@@ -348,14 +405,18 @@ func TestLiveAgainstAnExternalMediaServer(t *testing.T) {
 		t.Fatalf("results %+v", results)
 	}
 	r, lr := results[0], results[0].Live
-	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !within(lr.Metrics.FPSMean, 30, 1) {
+	truth := h.nw.Truth()
+	streams := map[string]simnet.LiveStreamTruth{}
+	for _, s := range truth.LiveStreams {
+		streams[s.StreamID] = s
+	}
+	seen := liveSweepSeen{t: t, byName: map[string]jobs.Result{"honest": r}, streams: streams}
+	seen.report("honest")
+	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !seen.fpsAsDelivered("honest", lr, 30) {
 		t.Fatalf("%s %q flags %v fps %.2f", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.FPSMean)
 	}
-	if d := lr.Metrics.E2ELatency() - 150*time.Millisecond; d < -100*time.Millisecond || d > 100*time.Millisecond {
-		t.Errorf("e2e latency %v, injected 150ms", lr.Metrics.E2ELatency())
-	}
+	seen.checkTiming("honest", lr, 150*time.Millisecond)
 	// The stream went through the external server, not the harness's.
-	truth := h.nw.Truth()
 	if len(truth.LiveStreams) != 1 || !strings.Contains(truth.LiveStreams[0].InputURL, ext.RTMPAddr()) {
 		t.Fatalf("gateway pulled from %+v, want the external server %s", truth.LiveStreams, ext.RTMPAddr())
 	}

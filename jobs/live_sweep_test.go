@@ -11,6 +11,7 @@ import (
 
 	"jobtester/livepeer"
 	"jobtester/models"
+	"jobtester/scoring"
 )
 
 func TestPlanAddsLiveModelsOnlyWhenAsked(t *testing.T) {
@@ -194,5 +195,40 @@ func TestLiveUnavailableIsRetriedOnALiveSlot(t *testing.T) {
 	rep = SweepOn(context.Background(), w, []Target{tg}, Fairness{}, nil)
 	if rep.TesterErrors != 1 || fmt.Sprint(attempts) != "[lane#1]" {
 		t.Fatalf("without live slots: report %+v, attempts %v", rep, attempts)
+	}
+}
+
+// A publisher that fell behind (the tester's own machine busy) sent fewer
+// frames than the signal's rate: the output is judged against what was
+// sent, so the orchestrator is not marked down for the tester's gap, and
+// an output slower than what was sent still is.
+func TestLiveMeasureJudgesAgainstTheRateSent(t *testing.T) {
+	log := newSentLog()
+	t0 := time.Unix(1000, 0)
+	for n := 0; n <= 24; n++ {
+		log.add(n, t0.Add(time.Duration(n)*time.Second/24))
+	}
+	if p := log.pace(); p < 23.99 || p > 24.01 {
+		t.Fatalf("pace %.3f, want 24", p)
+	}
+	rep := &LiveReport{SignalFPS: 30, InputFPS: log.pace(), Output: true}
+	rep.Metrics.Frames, rep.Metrics.ObservedMS, rep.Metrics.FPSMean, rep.Metrics.FPSLow = 100, 4000, 24, 24
+	if m := liveMeasure(rep); m.TargetFPS < 23.99 || m.TargetFPS > 24.01 {
+		t.Errorf("target %.2f fps with 24 sent, want 24", m.TargetFPS)
+	}
+	if v := scoring.Live(liveMeasure(rep)); v.FPSScore < 0.999 {
+		t.Errorf("fps score %.3f for every frame sent, want 1", v.FPSScore)
+	}
+	rep.Metrics.FPSMean, rep.Metrics.FPSLow = 12, 12
+	if v := scoring.Live(liveMeasure(rep)); v.FPSScore > 0.501 {
+		t.Errorf("fps score %.3f for half the frames sent, want 0.5", v.FPSScore)
+	}
+	rep.InputFPS, rep.Metrics.FPSMean, rep.Metrics.FPSLow = 0, 30, 30
+	if m := liveMeasure(rep); m.TargetFPS != 30 {
+		t.Errorf("target %.2f fps with the rate sent unknown, want the signal's 30", m.TargetFPS)
+	}
+	rep.InputFPS = 45 // a catch-up burst never raises the bar
+	if m := liveMeasure(rep); m.TargetFPS != 30 {
+		t.Errorf("target %.2f fps with 45 sent, want the signal's 30", m.TargetFPS)
 	}
 }

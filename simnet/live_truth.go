@@ -53,6 +53,12 @@ type LiveStreamTruth struct {
 	Ended       *time.Time `json:"ended,omitempty"`
 	EndError    string     `json:"end_error,omitempty"`
 	Dropped     bool       `json:"dropped"`
+	// OutputFrames is how many frames the relay published, and
+	// RelayLateMS how late on average beyond the injected latency (its own
+	// processing): on a loaded machine the simulated model falls behind,
+	// and a test judges the measured rate and latency against this.
+	OutputFrames int64   `json:"output_frames"`
+	RelayLateMS  float64 `json:"relay_late_ms"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -96,6 +102,7 @@ func (s *liveStream) truth(gateway string) LiveStreamTruth {
 		t.StartupMS = ms(v.firstOutput.Sub(s.received))
 	}
 	t.Dropped = v.dropped
+	t.OutputFrames, t.RelayLateMS = job.counts.Out.Load(), ms(job.counts.MeanLate())
 	if v.timedOut && t.Error == "" {
 		t.Error = msgNoOutput
 	}

@@ -23,6 +23,9 @@ type chain struct {
 	mu    sync.Mutex
 	sent  []time.Time
 	start time.Time
+	// counts are the relay's: what it published, and how late beyond the
+	// latency it was told to add (on a busy machine it falls behind).
+	counts live.RelayCounts
 }
 
 // newChain starts the server, the publisher and the relay; everything stops
@@ -43,6 +46,7 @@ func newChain(t *testing.T, relay live.RelayOptions) *chain {
 		t.Fatal(err)
 	}
 	c := &chain{base: "rtmp://" + srv.RTMPAddr() + "/live", sig: sig}
+	relay.Counts = &c.counts
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
 		cancel()
@@ -77,6 +81,40 @@ func logReport(t *testing.T, r Report) {
 	t.Logf("%+v", r)
 }
 
+// outRate measures the relay's publishing rate over the analysis: from the
+// first frame the analyzer sees to stop.
+type outRate struct {
+	c          *chain
+	mu         sync.Mutex
+	from, to   time.Time
+	nFrom, nTo int64
+}
+
+func (c *chain) outRate(opt *Options) *outRate {
+	o := &outRate{c: c}
+	opt.OnFirstFrame = func(at time.Time) {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		o.from, o.nFrom = at, c.counts.Out.Load()
+	}
+	return o
+}
+
+func (o *outRate) stop() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.to, o.nTo = time.Now(), o.c.counts.Out.Load()
+}
+
+func (o *outRate) perSecond() float64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.to.After(o.from) {
+		return 0
+	}
+	return float64(o.nTo-o.nFrom) / o.to.Sub(o.from).Seconds()
+}
+
 func (c *chain) sentAt(n int) (time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -99,7 +137,10 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	t.Parallel()
 	const added = 300 * time.Millisecond
 	c := newChain(t, live.RelayOptions{Effect: live.EffectStylize, AddedLatency: added})
-	r, err := Analyze(context.Background(), c.options(4*time.Second))
+	opt := c.options(4 * time.Second)
+	rate := c.outRate(&opt)
+	r, err := Analyze(context.Background(), opt)
+	rate.stop()
 	logReport(t, r)
 	if err != nil {
 		t.Fatal(err)
@@ -107,14 +148,21 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	if r.Width != 256 || r.Height != 256 {
 		t.Errorf("size %dx%d", r.Width, r.Height)
 	}
-	if !within(r.FPSMean, 30, 1) || !within(r.FPSFromPTS, 30, 1) {
-		t.Errorf("fps %.2f (pts %.2f), want 30±1", r.FPSMean, r.FPSFromPTS)
+	// The timestamps say the input's rate under any load; on arrival the
+	// output cannot beat the relay, which restyles in Go and may fall
+	// behind real time on a busy machine.
+	delivered := min(rate.perSecond(), 30)
+	if !within(r.FPSFromPTS, 30, 1) || r.FPSMean > 31 || !within(r.FPSMean, delivered, 1.5) {
+		t.Errorf("fps %.2f (pts %.2f), want 30±1 by timestamps and the relay's %.2f on arrival", r.FPSMean, r.FPSFromPTS, delivered)
 	}
 	if r.StartupLatency() < added || r.StartupLatency() > 3*time.Second {
 		t.Errorf("startup %v", r.StartupLatency())
 	}
-	if !withinDur(r.E2ELatency(), added+codingSlack/2, codingSlack/2) || r.FlashesMatched < 3 {
-		t.Errorf("e2e %v over %d flashes, want %v plus coding", r.E2ELatency(), r.FlashesMatched, added)
+	// Never less than added; above it, the relay's own lateness and the
+	// coding.
+	late := c.counts.MeanLate()
+	if e := r.E2ELatency(); e < added || e > added+late+codingSlack || r.FlashesMatched < 3 {
+		t.Errorf("e2e %v over %d flashes, want %v plus the relay's %v and coding", e, r.FlashesMatched, added, late)
 	}
 	if r.CounterFrames < r.Frames/2 || absDur(r.CounterLatency()-r.E2ELatency()) > 40*time.Millisecond {
 		t.Errorf("counter read on %d of %d frames, latency %v vs flashes %v", r.CounterFrames, r.Frames, r.CounterLatency(), r.E2ELatency())
@@ -184,11 +232,16 @@ func TestAnalyzeReportsAStreamThatEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Ended || !withinDur(r.EndedAfter(), 1500*time.Millisecond, 300*time.Millisecond) {
-		t.Errorf("ended %v after %v, want after 1.5s", r.Ended, r.EndedAfter())
+	// The relay closes at its first write 1.5 s after its first; one that
+	// falls behind on a busy machine gets there late by its own lateness.
+	late := c.counts.MeanLate()
+	if !r.Ended || r.EndedAfter() < 1200*time.Millisecond || r.EndedAfter() > 1800*time.Millisecond+2*late {
+		t.Errorf("ended %v after %v (relay late by %v), want after 1.5s", r.Ended, r.EndedAfter(), late)
 	}
-	if !within(float64(r.Frames), 45, 4) {
-		t.Errorf("frames %d, want about 45", r.Frames)
+	// Every frame the relay published was read; at full pace that is 45.
+	out := c.counts.Out.Load()
+	if !within(float64(r.Frames), float64(out), 2) || out > 49 || (late < 30*time.Millisecond && out < 41) {
+		t.Errorf("frames %d, the relay published %d (late by %v), want about 45", r.Frames, out, late)
 	}
 }
 

@@ -33,9 +33,27 @@ type RelayOptions struct {
 	Counts *RelayCounts
 }
 
-// RelayCounts are the frames a Relay has read (In) and published (Out).
+// RelayCounts are the frames a Relay has read (In) and published (Out),
+// and how late it published them: a relay that cannot keep up with real
+// time (a simulated model on a loaded machine) adds delay that was not
+// asked for, and a test judging the measured latency needs to know it.
 type RelayCounts struct {
 	In, Out atomic.Int64
+	// lateNS sums, over lateN frames, how long after its due time (its
+	// arrival plus AddedLatency) each was handed to the connection. The
+	// first frame is left out: it waits for the encoder and the dial.
+	lateNS, lateN atomic.Int64
+}
+
+// MeanLate is how late, on average, the published frames left the relay
+// beyond the latency it was told to add: its own decode, queue and encode
+// time. 0 before any frame.
+func (c *RelayCounts) MeanLate() time.Duration {
+	n := c.lateN.Load()
+	if n == 0 {
+		return 0
+	}
+	return time.Duration(c.lateNS.Load() / n)
 }
 
 // Validate reports the first option out of range.
@@ -262,6 +280,10 @@ func (w *relayWriter) write(ctx context.Context, f relayFrame) (done bool, err e
 		return false, fmt.Errorf("relay: %w", err)
 	}
 	if w.opt.Counts != nil {
+		if !w.first.IsZero() {
+			w.opt.Counts.lateNS.Add(int64(max(time.Since(f.due), 0)))
+			w.opt.Counts.lateN.Add(1)
+		}
 		w.opt.Counts.Out.Add(1)
 	}
 	if w.first.IsZero() {

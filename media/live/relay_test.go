@@ -40,50 +40,62 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 	cfg := rigSignalConfig()
 	cfg.FlashEvery = time.Second
 	r := newRig(t, cfg)
-	base := &relayRun{opt: RelayOptions{Effect: EffectStylize}, out: "base-out", keepFrame: true}
-	slow := &relayRun{opt: RelayOptions{Effect: EffectStylize, AddedLatency: 300 * time.Millisecond, OutputFPS: 15}, out: "slow-out"}
-	none := &relayRun{opt: RelayOptions{Effect: EffectNone}, out: "none-out", keepFrame: true}
-	black := &relayRun{opt: RelayOptions{Effect: EffectBlack}, out: "black-out", keepFrame: true}
-	r.runRelays(5*time.Second, base, slow, none, black)
+	var baseCounts, slowCounts RelayCounts
+	base := &relayRun{opt: RelayOptions{Effect: EffectStylize, Counts: &baseCounts}, out: "base-out", keepFrame: true, want: 150}
+	slow := &relayRun{opt: RelayOptions{Effect: EffectStylize, AddedLatency: 300 * time.Millisecond, OutputFPS: 15, Counts: &slowCounts},
+		out: "slow-out", want: 75}
+	none := &relayRun{opt: RelayOptions{Effect: EffectNone}, out: "none-out", keepFrame: true, want: 150}
+	black := &relayRun{opt: RelayOptions{Effect: EffectBlack}, out: "black-out", keepFrame: true, want: 150}
+	r.runRelays(base, slow, none, black)
 
 	for _, run := range []*relayRun{base, slow, none, black} {
-		if len(run.frames) < 40 {
-			t.Fatalf("%s: %d output frames in 5 s", run.out, len(run.frames))
+		if len(run.frames) < run.want {
+			t.Fatalf("%s: %d output frames, want %d", run.out, len(run.frames), run.want)
 		}
 		if run.firstOut.IsZero() {
 			t.Errorf("%s: onFirstOutput not called", run.out)
 		}
 	}
 
-	// Frame rates.
-	fpsTol := 1.0
-	if raceEnabled {
-		fpsTol = 5
-	}
-	if f := fps(base.frames, time.Second); f < 30-2*fpsTol || f > 30+2*fpsTol {
-		t.Errorf("stylize relay: %.1f fps, want 30 ± %g", f, 2*fpsTol)
-	}
-	if f := fps(slow.frames, time.Second); f < 15-fpsTol || f > 15+fpsTol {
-		t.Errorf("OutputFPS 15 relay: %.1f fps, want 15 ± %g", f, fpsTol)
+	// Frame rates: the stream's timestamps say what the relay kept,
+	// whatever the load; arrivals cannot come faster than that (a relay
+	// that falls behind real time on a busy machine is slower: the
+	// benchmarks measure that).
+	for _, c := range []struct {
+		run  *relayRun
+		want float64
+	}{{base, 30}, {slow, 15}} {
+		f, fp := fps(c.run.frames, time.Second), ptsFPS(c.run.frames)
+		if !within(fp, c.want, 1) || f > c.want+2 {
+			t.Errorf("%s: %.1f fps by timestamps, %.1f on arrival, want %g", c.run.out, fp, f, c.want)
+		}
+		t.Logf("%s: %.1f fps by timestamps, %.1f on arrival", c.run.out, fp, f)
 	}
 
-	// Added latency, measured from flashes alone and from the counter.
+	// Added latency, measured from flashes alone and from the counter,
+	// less what each relay took beyond what it was told to add.
+	lb, ls := baseCounts.MeanLate(), slowCounts.MeanLate()
 	fb, fs := median(r.flashLatencies(base.frames)), median(r.flashLatencies(slow.frames))
 	if len(r.flashLatencies(slow.frames)) < 3 {
 		t.Fatalf("only %d flashes seen through the slow relay", len(r.flashLatencies(slow.frames)))
 	}
-	// Under the race detector the pure-Go stylize falls behind real time
-	// on two shared cores and queues build up: latencies are logged, not
-	// judged.
-	const tol = 50 * time.Millisecond
-	if d := fs - fb; !raceEnabled && (d < 300*time.Millisecond-tol || d > 300*time.Millisecond+tol) {
-		t.Errorf("flash latency %v with 300 ms added vs %v without: %v extra, want 300 ms ± %v", fs, fb, d, tol)
-	}
 	cb, cs := median(r.latencies(base.frames, time.Second)), median(r.latencies(slow.frames, time.Second))
-	if d := cs - cb; !raceEnabled && (d < 300*time.Millisecond-tol || d > 300*time.Millisecond+tol) {
-		t.Errorf("counter latency %v with 300 ms added vs %v without: %v extra, want 300 ms ± %v", cs, cb, d, tol)
+	// Nothing shows before the latency it was held for, under any load.
+	// (Only the counter says so: a flash is matched to the latest one
+	// sent, which is the wrong one once latency passes the flash period.)
+	if cs < 300*time.Millisecond-sentSlack {
+		t.Errorf("counter latency %v with 300 ms added", cs)
 	}
-	t.Logf("baseline latency: flash %v, counter %v; +300 ms: flash %v, counter %v", fb, cb, fs, cs)
+	// Under the race detector the two readers' decode delays differ too
+	// much on two shared cores: the difference is logged, not judged.
+	const tol = 50 * time.Millisecond
+	if d := (fs - ls) - (fb - lb); !raceEnabled && (d < 300*time.Millisecond-tol || d > 300*time.Millisecond+tol) {
+		t.Errorf("flash latency %v with 300 ms added vs %v without (relays late by %v, %v): %v extra, want 300 ms ± %v", fs, fb, ls, lb, d, tol)
+	}
+	if d := (cs - ls) - (cb - lb); !raceEnabled && (d < 300*time.Millisecond-tol || d > 300*time.Millisecond+tol) {
+		t.Errorf("counter latency %v with 300 ms added vs %v without (relays late by %v, %v): %v extra, want 300 ms ± %v", cs, cb, ls, lb, d, tol)
+	}
+	t.Logf("baseline latency: flash %v, counter %v, relay late %v; +300 ms: flash %v, counter %v, relay late %v", fb, cb, lb, fs, cs, ls)
 
 	// Effects: stylize keeps counter and flashes but changes the picture;
 	// none is the input; black is black.
@@ -131,23 +143,45 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 // the first output, and a drop 1 s after the first output.
 func TestRelayStartupFreezeAndDrop(t *testing.T) {
 	r := newRig(t, rigSignalConfig())
-	startup := &relayRun{opt: RelayOptions{StartupDelay: time.Second}, out: "startup-out"}
-	freeze := &relayRun{opt: RelayOptions{FreezeAfter: time.Second}, out: "freeze-out", keepFrame: true}
-	drop := &relayRun{opt: RelayOptions{DropAfter: time.Second}, out: "drop-out"}
-	r.runRelays(4*time.Second, startup, freeze, drop)
+	startup := &relayRun{opt: RelayOptions{StartupDelay: time.Second}, out: "startup-out", want: 30}
+	freeze := &relayRun{opt: RelayOptions{FreezeAfter: time.Second}, out: "freeze-out", keepFrame: true, want: 100}
+	drop := &relayRun{opt: RelayOptions{DropAfter: time.Second}, out: "drop-out", want: 1 << 30}
+	r.runRelays(startup, freeze, drop)
 
-	slack := time.Duration(0)
-	if raceEnabled {
-		slack = 300 * time.Millisecond
-	}
-	if d := startup.firstOut.Sub(startup.started); d < time.Second || d > 1300*time.Millisecond+slack {
+	// Startup: nothing before 1 s, under any load; and the first frame out
+	// is the first that reached the relay after 1 s, so the frame before
+	// it was sent before then (plus the relay's own start, which a busy
+	// machine may delay a little).
+	if d := startup.firstOut.Sub(startup.started); d < time.Second {
 		t.Errorf("startup delay 1 s: first output %v after the relay started", d)
 	}
 	if len(startup.frames) == 0 || startup.frames[0].arrived.Before(startup.started.Add(time.Second)) {
-		t.Errorf("startup delay: output seen before 1 s")
+		t.Fatalf("startup delay: output seen before 1 s")
+	}
+	if n := startup.frames[0].n; n < 1 {
+		t.Errorf("startup delay: first output shows input frame %d", n)
+	} else if prev, ok := r.sentAt(n - 1); !ok || prev.Sub(startup.started) > time.Second+startSlack {
+		t.Errorf("startup delay 1 s: the first output shows frame %d, and frame %d was sent %v after the relay started", n, n-1, prev.Sub(startup.started))
 	}
 
-	// Freeze: frames after the freeze are pixel-identical, those before move.
+	checkFreeze(t, r, freeze)
+	checkDrop(t, r, drop)
+}
+
+// startSlack is how long a relay may take to start (its goroutine, a
+// decoder) on a busy machine before its startup clock runs.
+const startSlack = 250 * time.Millisecond
+
+// sentSlack: the publisher notes a frame as sent after its write returns,
+// and on loopback a fast relay's output can arrive before that.
+const sentSlack = 50 * time.Millisecond
+
+// checkFreeze: frames after the freeze are pixel-identical, those before
+// move, and the freeze began 1 s after the first output: not before, and
+// not later than that plus one frame and the delay the frozen picture
+// itself took to arrive (the relay's and the reader's, under whatever load).
+func checkFreeze(t *testing.T, r *rig, freeze *relayRun) {
+	t.Helper()
 	var frozenFrom int = -1
 	for i := 1; i < len(freeze.frames); i++ {
 		if identical(freeze.frames[i].img, freeze.frames[i-1].img) {
@@ -162,15 +196,25 @@ func TestRelayStartupFreezeAndDrop(t *testing.T) {
 		t.Fatal("freeze: no identical frames")
 	}
 	// The first frozen frame is the last that differs from its predecessor.
-	at := freeze.frames[frozenFrom-1].arrived.Sub(freeze.firstOut)
-	if at < time.Second || at > 1200*time.Millisecond+slack {
-		t.Errorf("freeze began %v after the first output, want about 1 s", at)
+	f := freeze.frames[frozenFrom-1]
+	at := f.arrived.Sub(freeze.firstOut)
+	sent, ok := r.sentAt(f.n)
+	if !ok {
+		t.Fatalf("freeze: frozen picture shows frame %d, never sent", f.n)
+	}
+	if delay := f.arrived.Sub(sent); at < time.Second || at > time.Second+delay+2*time.Second/30+sentSlack {
+		t.Errorf("freeze began %v after the first output (its picture took %v to arrive), want about 1 s", at, delay)
 	}
 	if n := len(freeze.frames) - frozenFrom; n < 30 {
 		t.Errorf("only %d frozen frames", n)
 	}
+}
 
-	// Drop: the reader sees the end about 1 s after the first output.
+// checkDrop: the reader sees the end about 1 s after the first output: the
+// last frame was published before 1 s was up, and arrived no later than
+// that plus the delay it took.
+func checkDrop(t *testing.T, r *rig, drop *relayRun) {
+	t.Helper()
 	if drop.relayErr != nil {
 		t.Errorf("drop: relay returned %v, want nil", drop.relayErr)
 	}
@@ -180,9 +224,15 @@ func TestRelayStartupFreezeAndDrop(t *testing.T) {
 	if len(drop.frames) == 0 {
 		t.Fatal("drop: no output")
 	}
-	span := drop.frames[len(drop.frames)-1].arrived.Sub(drop.firstOut)
-	if span < 900*time.Millisecond || span > 1100*time.Millisecond+slack {
-		t.Errorf("drop: output lasted %v, want about 1 s", span)
+	last := drop.frames[len(drop.frames)-1]
+	span := last.arrived.Sub(drop.firstOut)
+	sent, ok := r.sentAt(last.n)
+	if !ok {
+		t.Fatalf("drop: the last frame shows frame %d, never sent", last.n)
+	}
+	delay := last.arrived.Sub(sent)
+	if span < 900*time.Millisecond || span > time.Second+delay+sentSlack {
+		t.Errorf("drop: output lasted %v (its last frame took %v to arrive), want about 1 s", span, delay)
 	}
 }
 
@@ -195,6 +245,8 @@ func rigSignalConfig() SignalConfig {
 	cfg.Bitrate = 1_000_000
 	return cfg
 }
+
+func within(got, want, tol float64) bool { return got >= want-tol && got <= want+tol }
 
 func identical(a, b *image.YCbCr) bool {
 	l, c := meanAbsDiff(a, b)

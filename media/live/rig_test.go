@@ -7,10 +7,12 @@ import (
 	"io"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"jobtester/media/mediaserver"
+	"jobtester/testutil"
 )
 
 // rig is a live chain on loopback: the embedded media server, the signal
@@ -41,17 +43,11 @@ func newRig(t *testing.T, cfg SignalConfig) *rig {
 	return &rig{t: t, srv: srv, base: "rtmp://" + srv.RTMPAddr() + "/live", sig: sig, sent: map[int]time.Time{}}
 }
 
-// publish publishes the signal to <base>/in until ctx ends.
-func (r *rig) publish(ctx context.Context) <-chan error {
-	done := make(chan error, 1)
-	go func() {
-		done <- r.sig.Publish(ctx, r.base+"/in?pipeline=test&streamId=s", func(n int, at time.Time) {
-			r.mu.Lock()
-			r.sent[n] = at
-			r.mu.Unlock()
-		})
-	}()
-	return done
+// noteSent records when frame n of the signal was sent.
+func (r *rig) noteSent(n int, at time.Time) {
+	r.mu.Lock()
+	r.sent[n] = at
+	r.mu.Unlock()
 }
 
 func (r *rig) sentAt(n int) (time.Time, bool) {
@@ -64,16 +60,17 @@ func (r *rig) sentAt(n int) (time.Time, bool) {
 // outFrame is one decoded output picture and what the test reads from it.
 type outFrame struct {
 	n       int // counter, -1 when not legible
+	pts     time.Duration
 	arrived time.Time
 	flash   bool
 	img     *image.YCbCr // kept only when asked for
 }
 
 // read reads an output path until it ends or ctx ends.
-func (r *rig) read(ctx context.Context, path string, keep bool) ([]outFrame, error) {
+func (r *rig) read(ctx context.Context, path string, keep bool, got *atomic.Int64) ([]outFrame, error) {
 	var out []outFrame
-	err := ReadH264(ctx, r.base+"/"+path, nil, func(img *image.YCbCr, _ time.Duration, arrived time.Time) {
-		f := outFrame{n: -1, arrived: arrived, flash: IsFlashImage(img)}
+	err := ReadH264(ctx, r.base+"/"+path, nil, func(img *image.YCbCr, pts time.Duration, arrived time.Time) {
+		f := outFrame{n: -1, pts: pts, arrived: arrived, flash: IsFlashImage(img)}
 		if n, ok := r.sig.ReadCounter(img); ok {
 			f.n = n
 		}
@@ -81,6 +78,7 @@ func (r *rig) read(ctx context.Context, path string, keep bool) ([]outFrame, err
 			f.img = img
 		}
 		out = append(out, f)
+		got.Add(1)
 	})
 	return out, err
 }
@@ -89,21 +87,30 @@ func (r *rig) read(ctx context.Context, path string, keep bool) ([]outFrame, err
 type relayRun struct {
 	opt       RelayOptions
 	out       string
+	want      int // output frames to read before the run may stop
 	started   time.Time
 	firstOut  time.Time
 	relayErr  error
 	frames    []outFrame
 	readErr   error
 	keepFrame bool
+
+	got      atomic.Int64 // frames read so far
+	readDone atomic.Bool  // the reader has returned (the output ended)
 }
 
-// runRelays starts every relay and its reader, then the signal, lets them run
-// for d and returns when all have stopped.
-func (r *rig) runRelays(d time.Duration, runs ...*relayRun) {
+// runRelays starts every relay and its reader, then the signal, and stops
+// them all once each reader has read the frames it wants (or seen its
+// output end): a fixed run time would hold fewer frames on a busy machine.
+func (r *rig) runRelays(runs ...*relayRun) {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	pub := make(chan error, 1)
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	for _, run := range runs {
 		wg.Add(2)
 		run.started = time.Now()
@@ -113,19 +120,29 @@ func (r *rig) runRelays(d time.Duration, runs ...*relayRun) {
 		}()
 		go func() {
 			defer wg.Done()
-			run.frames, run.readErr = r.read(ctx, run.out, run.keepFrame)
+			defer run.readDone.Store(true)
+			run.frames, run.readErr = r.read(ctx, run.out, run.keepFrame, &run.got)
 		}()
 	}
-	pub := r.publish(ctx)
+	wg.Go(func() { pub <- r.sig.Publish(ctx, r.base+"/in?pipeline=test&streamId=s", r.noteSent) })
+	testutil.Eventually(r.t, "every relay's output", func() bool {
+		for _, run := range runs {
+			if run.got.Load() < int64(run.want) && !run.readDone.Load() {
+				return false
+			}
+		}
+		return true
+	})
+	cancel()
 	wg.Wait()
 	if err := <-pub; err != nil {
 		r.t.Fatalf("publish: %v", err)
 	}
 	for _, run := range runs {
-		if run.relayErr != nil && !errors.Is(run.relayErr, context.DeadlineExceeded) {
+		if run.relayErr != nil && !errors.Is(run.relayErr, context.Canceled) {
 			r.t.Errorf("relay to %s: %v", run.out, run.relayErr)
 		}
-		if run.readErr != nil && !errors.Is(run.readErr, context.DeadlineExceeded) && !errors.Is(run.readErr, io.EOF) {
+		if run.readErr != nil && !errors.Is(run.readErr, context.Canceled) && !errors.Is(run.readErr, io.EOF) {
 			r.t.Errorf("read %s: %v", run.out, run.readErr)
 		}
 	}
@@ -208,4 +225,17 @@ func fps(frames []outFrame, skip time.Duration) float64 {
 		return 0
 	}
 	return float64(n-1) / last.Sub(first).Seconds()
+}
+
+// ptsFPS is the output rate by the stream's timestamps: what the relay
+// kept of the input, independent of when the frames arrived.
+func ptsFPS(frames []outFrame) float64 {
+	if len(frames) < 2 {
+		return 0
+	}
+	span := frames[len(frames)-1].pts - frames[0].pts
+	if span <= 0 {
+		return 0
+	}
+	return float64(len(frames)-1) / span.Seconds()
 }
