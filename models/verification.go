@@ -28,7 +28,7 @@ type Verification struct {
 	Pipeline              string    `json:"pipeline"`
 	Model                 string    `json:"model"`
 	Kind                  string    `json:"kind"`
-	Reason                string    `json:"reason"`
+	Reason                string    `json:"detail"` // what was measured against what threshold
 	Hash                  string    `json:"hash"`
 	Distance              int       `json:"distance"`
 	ConsensusHash         string    `json:"consensus_hash"`
