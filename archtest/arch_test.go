@@ -39,6 +39,7 @@ var rules = []rule{
 	{from: "ethaddr/...", to: "...", why: "the address type is a leaf every package may use"},
 	{from: "rollup/...", to: "...", why: "the rollup index is a plain data structure"},
 	{from: "livemetrics/...", to: "...", why: "the live-metrics record is plain data every layer shares"},
+	{from: "verify/...", to: "...", why: "checks on answers are pure: pixels, durations and text in, verdicts out"},
 	{from: "...", to: "simnet/...", why: "the simulated network is a separate world; only the demo and benchmarks start it",
 		except: []string{"simnet/...", "cmd/jobtester/...", "bench/..."}},
 	{from: "...", to: "testutil/...", why: "test helpers are for _test.go files", except: []string{"testutil/..."}},

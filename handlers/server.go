@@ -98,6 +98,7 @@ func New(d Deps) *echo.Echo {
 
 	s.registerV1(e)
 	s.registerLive(e)
+	s.registerVerify(e)
 	s.registerAdminV1(e)
 	s.registerV1Reads(e)
 

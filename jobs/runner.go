@@ -19,6 +19,8 @@ type AIRunner struct {
 	JobTimeout time.Duration
 	// CaptureBytes caps the answer kept with the result (0: none).
 	CaptureBytes int
+	// Verifier checks answers beyond their format; nil: format only.
+	Verifier *Verifier
 }
 
 // Run is an Executor.
@@ -34,6 +36,9 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 	}
 	job, input := def.Build(t.Capability.Model)
 	applyParams(&job, input, t.Params)
+	if t.Probe != nil {
+		applyParams(&job, input, t.Probe.Params)
+	}
 	res.Input = describeInput(input)
 	lane.Webhook.Pin(t.URI)
 	defer lane.Webhook.Clear()
@@ -84,6 +89,15 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 			return finish(models.OutcomeFail, fmt.Sprintf("answer could not be checked within %s: %v", r.JobTimeout, err))
 		}
 		return finish(models.OutcomeFail, "bad answer: "+err.Error())
+	}
+	if r.Verifier != nil {
+		res.Evidence = r.Verifier.Check(ctx, lane.Client, t, job, jr)
+		if parent.Err() != nil {
+			return finish(models.OutcomeTesterError, "test cancelled while verifying the answer: the sweep was stopped")
+		}
+		if res.Evidence != nil && res.Evidence.Flag != nil {
+			return finish(models.OutcomeFail, res.Evidence.Flag.Error())
+		}
 	}
 	return finish(models.OutcomePass, "")
 }

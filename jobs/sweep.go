@@ -19,6 +19,9 @@ type Target struct {
 	// Params are an admin's parameters for the pipeline's test, laid over
 	// the request its Definition builds (see ApplyOverrides).
 	Params map[string]any
+	// Probe, when set, makes this test its sweep's consensus probe for the
+	// model: every orchestrator serving it gets the same input.
+	Probe *Probe
 }
 
 // IsLive reports whether the target is a live video test (capability 35),
@@ -39,6 +42,9 @@ type Result struct {
 	StartedAt  time.Time
 	FinishedAt time.Time
 	Live       *LiveReport // live tests only: everything measured
+	// Evidence is what verification measured of the answer (nil: not
+	// verified); a flagged test failed with its Flag.
+	Evidence *Evidence
 }
 
 // Executor runs one attempt on one lane. It must honour ctx.
@@ -270,6 +276,35 @@ func (r *Report) count(res Result) {
 		r.TesterErrors++
 	}
 	r.Tests = append(r.Tests, res)
+}
+
+// amend replaces final results judged after the sweep counted them (the
+// consensus probes), moving their counts to the outcome they ended with.
+func (r *Report) amend(judged []Result) {
+	for _, j := range judged {
+		for i, old := range r.Tests {
+			if old.Orchestrator != j.Orchestrator || old.Capability != j.Capability || old.Outcome == j.Outcome {
+				continue
+			}
+			r.uncount(old.Outcome)
+			r.count(j)
+			r.Tests = append(r.Tests[:i], r.Tests[i+1:]...)
+			break
+		}
+	}
+}
+
+func (r *Report) uncount(o models.Outcome) {
+	switch o {
+	case models.OutcomePass:
+		r.Passed--
+	case models.OutcomeFail:
+		r.Failed--
+	case models.OutcomeUnavailable:
+		r.Unavailable--
+	default:
+		r.TesterErrors--
+	}
 }
 
 // SweepOn runs every target once (plus retries of unavailable ones) on the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
@@ -17,12 +18,15 @@ import (
 // Store is what the tester needs of the database.
 type Store interface {
 	Insert(ctx context.Context, results ...models.NewResult) error
+	InsertVerified(ctx context.Context, nr models.NewResult, v *models.Verification) error
 	InsertLive(ctx context.Context, nr models.NewResult, lr *models.LiveResult) error
 	Mappings(ctx context.Context) ([]models.URIMapping, error)
 	SaveDiscovery(ctx context.Context, orchs []models.DiscoveredOrchestrator, caps []models.AdvertisedCapability) error
 	CreateSweep(ctx context.Context, sw *models.Sweep) error
 	UpdateSweep(ctx context.Context, sw *models.Sweep) error
 }
+
+var _ Store = (*models.Store)(nil)
 
 // Tester runs sweeps: discovery, plan, tests on the lanes, results stored.
 type Tester struct {
@@ -157,7 +161,12 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	if t.liveOn() {
 		workers.LiveSlots, workers.Live, workers.LiveLane = t.LiveConcurrency, t.Live.Run, t.Live.Lane
 	}
-	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) { t.record(ctx, sw, r, onResult) })
+	book := newConsensusBook(targets)
+	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) { t.record(ctx, sw, r, onResult, book) })
+	for _, group := range book.flush() {
+		t.recordJudged(ctx, sw, group, onResult)
+	}
+	rep.amend(book.judged())
 	return t.finishSweep(ctx, sw, rep)
 }
 
@@ -185,6 +194,10 @@ func (t *Tester) planSweep(ctx context.Context, sw *models.Sweep, opts SweepOpti
 		return nil, 0, err
 	}
 	targets, why := opts.narrow(targets, skips)
+	if t.Runner != nil && t.Runner.Verifier != nil {
+		probes := PlanProbes(targets, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
+		t.Log.Debug("consensus probes planned", "sweep", sw.ID, "probes", probes)
+	}
 	for _, s := range skips {
 		t.Log.Debug("orchestrator not tested", "orchestrator", s.Orchestrator, "reason", s.Reason)
 	}
@@ -207,15 +220,32 @@ func (t *Tester) planSweep(ctx context.Context, sw *models.Sweep, opts SweepOpti
 
 // record stores one attempt of sweep sw and counts it in the progress;
 // every tenth test the stored sweep row follows, so another instance or a
-// page reading the table sees it move.
-func (t *Tester) record(ctx context.Context, sw models.Sweep, r Result, onResult func(Result)) {
+// page reading the table sees it move. A probe's final result waits in
+// book until its group is complete and judged (consensus.go).
+func (t *Tester) record(ctx context.Context, sw models.Sweep, r Result, onResult func(Result), book *consensusBook) {
+	retried := r.Outcome == models.OutcomeUnavailable && r.Attempt <= t.Fairness.Retries && ctx.Err() == nil
+	if r.Probe != nil && !retried {
+		if group, ok := book.add(r); ok {
+			t.recordJudged(ctx, sw, group, onResult)
+		}
+		return
+	}
+	t.recordOne(ctx, sw, r, onResult, retried)
+}
+
+func (t *Tester) recordJudged(ctx context.Context, sw models.Sweep, group []Result, onResult func(Result)) {
+	for _, r := range group {
+		t.recordOne(ctx, sw, r, onResult, false)
+	}
+}
+
+func (t *Tester) recordOne(ctx context.Context, sw models.Sweep, r Result, onResult func(Result), retried bool) {
 	t.store(ctx, sw.ID, r)
 	if onResult != nil {
 		onResult(r)
 	}
 	t.mu.Lock()
 	t.progress.Attempts++
-	retried := r.Outcome == models.OutcomeUnavailable && r.Attempt <= t.Fairness.Retries && ctx.Err() == nil
 	var snapshot *models.Sweep
 	if !retried {
 		t.progress.count(r)
@@ -264,10 +294,14 @@ func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
 	deadline := time.Now().Add(storeRetryFor)
 	for {
 		var err error
-		if r.Live != nil {
+		switch {
+		case r.Live != nil:
 			row := liveRow(t.Region, r)
 			err = t.Store.InsertLive(ctx, nr, &row)
-		} else {
+		case r.Evidence != nil && r.Evidence.Flag != nil:
+			row := evidenceRow(r)
+			err = t.Store.InsertVerified(ctx, nr, &row)
+		default:
 			err = t.Store.Insert(ctx, nr)
 		}
 		if err == nil {
@@ -301,7 +335,11 @@ func ResultStats(region string, r Result) ingest.Stats {
 		st.SuccessRate = 1
 	} else {
 		code := string(r.Outcome)
-		if r.HTTPStatus != 0 {
+		switch {
+		case r.Evidence != nil && r.Evidence.Flag != nil:
+			// A 200 whose answer was judged a cheat: the code says which.
+			code = r.Evidence.Flag.Kind.Reason()
+		case r.HTTPStatus != 0:
 			code = strconv.Itoa(r.HTTPStatus)
 		}
 		st.Errors = []ingest.Error{{ErrorCode: code, Message: r.Error, Count: 1}}

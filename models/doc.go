@@ -11,6 +11,8 @@
 //	AI median              median.go            MedianRoundTripTime
 //	history                history.go           History, HistoryByOrchestrator
 //	live tests             live.go              InsertLive, LiveResults, LiveThumbnail, LiveScores
+//	verification evidence  verification.go      InsertVerified, Verifications, VerificationThumbnail
+//	answer hashes          answer_hashes.go     AnswerHashes, SaveAnswerHash
 //	discovery              discovery.go         SaveDiscovery, Orchestrators, Orchestrator, Capabilities, AdvertisedBy
 //	sweeps                 sweeps.go            CreateSweep, UpdateSweep, Sweeps, GetSweep, SweepResults
 //	reconciliation         reconciliation.go    Reconciliation (discovery, mappings and recent sweeps)

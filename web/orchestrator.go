@@ -79,6 +79,8 @@ type OrchestratorView struct {
 	ResultsQuery url.Values
 	Live         []LiveTest
 	LiveError    string
+	Flagged      []FlaggedTest
+	FlaggedError string
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
@@ -140,6 +142,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 			": discovery has not seen it, no mapping names it, and no result is stored")
 	}
 	s.liveTests(c.Request().Context(), v)
+	s.flaggedTests(c.Request().Context(), v)
 
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {

@@ -68,6 +68,7 @@ func init() {
 		{"testnow", "Test now & live", "/admin/test", (*handler).testNowRoutes},
 		{"regions", "Regions", "/admin/regions", (*handler).regionRoutes},
 		{"keys", "Ingest keys", "/admin/keys", (*handler).keyRoutes},
+		{"flagged", "Flagged tests", "/admin/flagged", (*handler).flaggedRoutes},
 		{"audit", "Audit log", "/admin/audit", (*handler).auditRoutes},
 	}
 }

@@ -1,0 +1,177 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"image"
+	pngenc "image/png"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"jobtester/dbtest"
+	"jobtester/livepeer"
+	"jobtester/models"
+	"jobtester/verify"
+)
+
+func TestRunnerChecksQuestionsAndSpeech(t *testing.T) {
+	t.Parallel()
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	q := Questions[1]
+	llm := map[string]any{"messages": []map[string]string{{"role": "user", "content": q.Text}}}
+	cases := []struct {
+		name, pipeline string
+		reply          string
+		speech         float64
+		params         map[string]any
+		want           string
+	}{
+		{"right answer", "Llm", "The answer is twelve.", 0, llm, ""},
+		{"canned text", "Llm", "I am happy to help with that.", 0, llm, "suspected_wrong_answer"},
+		{"unknown question: form only", "Llm", "whatever", 0, map[string]any{"messages": []map[string]string{{"role": "user", "content": "Tell me a story."}}}, ""},
+		{"speech that fits", "Text to speech", "", 3.2, nil, ""},
+		{"canned one-second speech", "Text to speech", "", 1, map[string]any{"text": strings.Repeat("many words ", 10)}, "suspected_duration"},
+	}
+	for _, c := range cases {
+		res := runVerified(t, st, fakeModel(t, nil, c.reply, c.speech), c.pipeline, c.params)
+		if got := reasonOf(res); got != c.want {
+			t.Errorf("%s: %s %q, want %q", c.name, res.Outcome, res.Error, c.want)
+		}
+	}
+}
+
+func probeResult(t *testing.T, orch string, seed uint64, outcome models.Outcome) Result {
+	r := Result{Target: Target{Orchestrator: orch, Capability: livepeer.Capability{Pipeline: "Text to image", Model: "m"},
+		Probe: &Probe{Group: "g"}}, Outcome: outcome, StartedAt: time.Now()}
+	if outcome == models.OutcomePass {
+		h := verify.HashOf(verify.NewGray(decodePNG(t, paint(seed, 128)), verify.GraySide))
+		r.Evidence = &Evidence{Hash: &h, Thumb: []byte{1}, Distance: -1}
+	}
+	return r
+}
+
+// TestConsensusBookJudgesCompleteGroups holds probes until their group is
+// complete, fails the outlier with its evidence beside the consensus, and
+// amends the sweep's report.
+func TestConsensusBookJudgesCompleteGroups(t *testing.T) {
+	t.Parallel()
+	targets := []Target{}
+	group := []Result{probeResult(t, "0xb", 1, models.OutcomePass), probeResult(t, "0xa", 1, models.OutcomePass),
+		probeResult(t, "0xc", 2, models.OutcomePass), probeResult(t, "0xd", 1, models.OutcomeUnavailable)}
+	for _, r := range group {
+		targets = append(targets, r.Target)
+	}
+	book := newConsensusBook(targets)
+	rep := Report{Expected: 4}
+	for i, r := range group {
+		rep.count(r)
+		judged, ok := book.add(r)
+		if ok != (i == len(group)-1) {
+			t.Fatalf("group complete after %d of 4: %v", i+1, ok)
+		}
+		if !ok {
+			continue
+		}
+		for _, j := range judged {
+			want := models.OutcomePass
+			switch j.Orchestrator {
+			case "0xc":
+				want = models.OutcomeFail
+				if !strings.HasPrefix(j.Error, "suspected_outlier") || j.Evidence.Consensus == nil || j.Evidence.Consensus.Answers != 3 {
+					t.Fatalf("outlier: %q %+v", j.Error, j.Evidence)
+				}
+				row := evidenceRow(j)
+				if row.Kind != "outlier" || row.ConsensusHash == "" || row.Distance <= verify.OutlierDistance || !strings.Contains(row.Figures, "consensus_distance") {
+					t.Fatalf("stored evidence %+v", row)
+				}
+			case "0xd":
+				want = models.OutcomeUnavailable
+			}
+			if j.Outcome != want {
+				t.Fatalf("%s: %s, want %s", j.Orchestrator, j.Outcome, want)
+			}
+		}
+	}
+	rep.amend(book.judged())
+	if rep.Passed != 2 || rep.Failed != 1 || rep.Unavailable != 1 || rep.Done() != 4 {
+		t.Fatalf("report %+v", rep)
+	}
+	if left := book.flush(); len(left) != 0 {
+		t.Fatalf("%d groups left", len(left))
+	}
+}
+
+func TestConsensusOfTwoFlagsNobody(t *testing.T) {
+	t.Parallel()
+	group := judgeConsensus([]Result{probeResult(t, "0xa", 1, models.OutcomePass), probeResult(t, "0xb", 2, models.OutcomePass)})
+	for _, r := range group {
+		if r.Outcome != models.OutcomePass || r.Evidence.Distance <= verify.OutlierDistance {
+			t.Fatalf("%s: %s at %d bits", r.Orchestrator, r.Outcome, r.Evidence.Distance)
+		}
+	}
+}
+
+// TestPlanProbesReplacesRegularTests: probes are the pairs' tests, so a
+// sweep has as many tests with consensus as without, and only models with
+// enough orchestrators get one.
+func TestPlanProbesReplacesRegularTests(t *testing.T) {
+	t.Parallel()
+	var targets []Target
+	add := func(orchs int, pipeline, model string) {
+		for i := range orchs {
+			targets = append(targets, Target{Orchestrator: string(rune('a' + i)), Capability: livepeer.Capability{Pipeline: pipeline, Model: model}})
+		}
+	}
+	add(4, "Text to image", "sdxl")
+	add(2, "Text to image", "rare")
+	add(5, "Llm", "llama")
+	before := len(targets)
+	n := PlanProbes(targets, rand.New(rand.NewPCG(1, 2)))
+	if n != 4 || len(targets) != before {
+		t.Fatalf("%d probes in %d tests", n, len(targets))
+	}
+	shared := targets[0].Probe
+	for _, tg := range targets {
+		isProbe := tg.Capability.Model == "sdxl"
+		if (tg.Probe != nil) != isProbe || (isProbe && tg.Probe != shared) {
+			t.Fatalf("%+v", tg)
+		}
+	}
+	if shared.Params["prompt"] == "" || shared.Params["seed"] == nil {
+		t.Fatalf("probe input %v", shared.Params)
+	}
+}
+
+// TestStoreKeepsTheEvidenceOfAFlaggedTest stores a flagged result through
+// the tester's write path: the compatible record fails with the reason and
+// the evidence row points at it.
+func TestStoreKeepsTheEvidenceOfAFlaggedTest(t *testing.T) {
+	t.Parallel()
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	tester := &Tester{Store: st, Region: "FRA", IngestKey: "jobtester", Log: quietLog()}
+	group := judgeConsensus([]Result{probeResult(t, "0x00000000000000000000000000000000000000a1", 1, models.OutcomePass),
+		probeResult(t, "0x00000000000000000000000000000000000000a2", 1, models.OutcomePass), probeResult(t, "0x00000000000000000000000000000000000000a3", 3, models.OutcomePass)})
+	for _, r := range group {
+		tester.store(context.Background(), 0, r)
+	}
+	got, err := st.Verifications(context.Background(), models.VerificationFilter{})
+	if err != nil || len(got) != 1 || got[0].Orchestrator != group[2].Orchestrator || got[0].Kind != "outlier" || !got[0].HasConsensusThumbnail {
+		t.Fatalf("evidence %+v %v", got, err)
+	}
+	res, err := st.RawResults(context.Background(), models.Filter{Orchestrator: group[2].Orchestrator, Pipeline: "Text to image", Model: "m"},
+		models.Window{Since: time.Now().Add(-time.Hour), Until: time.Now().Add(time.Hour)}, 10)
+	if err != nil || len(res) != 1 || res[0].SuccessRate != 0 || !strings.Contains(res[0].Errors, "suspected_outlier") {
+		t.Fatalf("compatible record %+v %v", res, err)
+	}
+}
+
+func decodePNG(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := pngenc.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}

@@ -1,0 +1,34 @@
+package jobs
+
+import (
+	"encoding/json"
+	"math"
+
+	"jobtester/models"
+	"jobtester/verify"
+)
+
+// evidenceRow is the stored evidence of a flagged test.
+func evidenceRow(r Result) models.Verification {
+	ev := r.Evidence
+	v := models.Verification{Kind: string(ev.Flag.Kind), Reason: ev.Flag.Detail, Distance: ev.Distance, Thumbnail: ev.Thumb}
+	figures := map[string]any{"input_key": ev.InputKey}
+	if ev.Stats != nil {
+		figures["std"], figures["correlation"], figures["entropy"] = round2(ev.Stats.Std), round2(ev.Stats.Correlation), round2(ev.Stats.Entropy)
+	}
+	if ev.Hash != nil {
+		v.Hash = ev.Hash.String()
+	}
+	if c := ev.Consensus; c != nil {
+		v.ConsensusHash, v.ConsensusOrchestrator, v.ConsensusAnswers, v.ConsensusThumbnail = c.Hash.String(), c.Orchestrator, c.Answers, c.Thumb
+		if ev.Hash != nil {
+			figures["consensus_distance"] = verify.Distance(*ev.Hash, c.Hash)
+		}
+	}
+	if b, err := json.Marshal(figures); err == nil {
+		v.Figures = string(b)
+	}
+	return v
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
