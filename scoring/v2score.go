@@ -53,7 +53,7 @@ func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 		avail = math.Min(1, (1-out.UnavailableShare)/(1-ex))
 	}
 	lat := func(ratio float64) float64 { return math.Pow(DesiredScoreAtMedian, ratio) }
-	L, Llo, Lhi := lat(1), lat(1), lat(1)
+	var L, Llo, Lhi float64
 	if s.Latency > 0 && pop.Latency > 0 && finite(s.Latency) && finite(pop.Latency) {
 		out.LatencyRatio = s.Latency / pop.Latency
 		spread := math.Exp(p.Z * math.Max(s.LogLatencySE, 0))
@@ -61,7 +61,7 @@ func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 	} else {
 		// Unknown latency: the model's typical, anywhere from twice as
 		// fast to twice as slow.
-		Llo, Lhi = lat(2), lat(0.5)
+		L, Llo, Lhi = lat(1), lat(2), lat(0.5)
 	}
 	mid := WeightSuccess*out.SuccessRate + WeightRTT*L
 	down := math.Hypot(WeightSuccess*(out.SuccessRate-out.SuccessLow), WeightRTT*(L-Llo))

@@ -9,6 +9,7 @@ import (
 // warm-up.
 type metrics struct {
 	TauMean, TauP5 float64
+	TauApart       float64   // mean τ over pairs of nodes whose true scores are ≥ apart
 	Tau            []float64 // per hour (NaN in the warm-up)
 	Churn          float64   // steady series: mean |rank change| over 24 h, % of the field
 	Detect         []float64 // hours to leave the former rank band, per drop (+Inf: never)
@@ -37,7 +38,7 @@ func methodMetrics(w *world, tr *truth, sc [][]obs, warmup int) metrics {
 		if h < warmup {
 			continue
 		}
-		sum, wsum := 0.0, 0.0
+		sum, wsum, apart := 0.0, 0.0, 0.0
 		for _, members := range w.byPair {
 			if len(members) < 2 {
 				continue
@@ -46,13 +47,16 @@ func methodMetrics(w *world, tr *truth, sc [][]obs, warmup int) metrics {
 			for j, i := range members {
 				a[j], b[j] = val(i, h), tr.T[i][h]
 			}
-			sum += kendall(a, b) * float64(len(members))
+			sum += kendall(a, b, 0) * float64(len(members))
+			apart += kendall(a, b, apartBy) * float64(len(members))
 			wsum += float64(len(members))
 		}
 		mt.Tau[h] = sum / wsum
 		taus = append(taus, mt.Tau[h])
+		mt.TauApart += apart / wsum
 	}
 	mt.TauMean, mt.TauP5 = meanOf(taus), percentile(taus, 5)
+	mt.TauApart /= math.Max(float64(len(taus)), 1)
 	mt.Churn = churn(w, val, warmup)
 	mt.Detect, mt.Recover = detection(w, val)
 	var in, inP, n, nP int
@@ -138,9 +142,14 @@ func detection(w *world, val func(i, h int) float64) (detect, recover []float64)
 	return detect, recover
 }
 
-// kendall is Kendall's τ-b of two equally long samples; NaN in a sorts
-// below every number.
-func kendall(a, b []float64) float64 {
+// apartBy is the gap in true score beyond which two nodes are told apart
+// by anyone looking at the table (scores are shown to two decimals).
+const apartBy = 0.02
+
+// kendall is Kendall's τ-b of two equally long samples, over the pairs
+// whose b values differ by at least minGap; NaN in a sorts below every
+// number.
+func kendall(a, b []float64, minGap float64) float64 {
 	key := func(v float64) float64 {
 		if math.IsNaN(v) {
 			return math.Inf(-1)
@@ -151,6 +160,9 @@ func kendall(a, b []float64) float64 {
 	for i := range a {
 		for j := i + 1; j < len(a); j++ {
 			da, db := key(a[i])-key(a[j]), b[i]-b[j]
+			if minGap > 0 && math.Abs(db) < minGap {
+				continue
+			}
 			if math.IsNaN(da) { // both -Inf
 				da = 0
 			}

@@ -95,7 +95,7 @@ func (res *results) budgetPlot() (*plot.Plot, error) {
 			legacy = append(legacy, plotter.XY{X: x, Y: res.mets[k][mLegacy].TauMean})
 		}
 	}
-	for i, c := range []struct {
+	for _, c := range []struct {
 		label string
 		pts   plotter.XYs
 		col   color.Color
@@ -115,7 +115,7 @@ func (res *results) budgetPlot() (*plot.Plot, error) {
 		}
 		sc.Color, sc.Shape = c.col, draw.CircleGlyph{}
 		p.Add(sc)
-		_ = i
+
 	}
 	return p, nil
 }

@@ -55,23 +55,23 @@ func (res *results) print(out io.Writer) {
 	p("# Score evaluation\n\n%s.\n", res.describe())
 	p("Metrics over hours %d–%d; regime of the first table: %s (%d attempts, %.1f %% unavailable).\n\n",
 		res.o.warmup, res.w.hours-1, base.reg.Name, base.tests, 100*ratio(base.unavail, base.tests))
-	p("| method | τ mean | τ p5 | churn of steady nodes | vs legacy | drop detected (median / max h) | ≤ 2 h | recovery (median h) | score interval holds truth | success interval holds p |\n")
-	p("|---|---|---|---|---|---|---|---|---|---|\n")
+	p("| method | τ mean | τ p5 | τ, nodes ≥ %.2f apart | churn of steady nodes | vs legacy | drop detected (median / max h) | ≤ 2 h | recovery (median h) | score interval holds truth | success interval holds p |\n", apartBy)
+	p("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	legacy := res.mets[0][mLegacy].Churn
 	for m := 0; m < nMethods; m++ {
 		mt := res.mets[0][m]
-		p("| %s | %.3f | %.3f | %.2f %% | %.2f | %s / %s | %s | %s | %s | %s |\n", methodNames[m], mt.TauMean, mt.TauP5,
+		p("| %s | %.3f | %.3f | %.3f | %.2f %% | %.2f | %s / %s | %s | %s | %s | %s |\n", methodNames[m], mt.TauMean, mt.TauP5, mt.TauApart,
 			mt.Churn, mt.Churn/legacy, hours(median(mt.Detect)), hours(maxOf(mt.Detect)), within(mt.Detect, 2),
 			hours(median(mt.Recover)), pct(mt.Coverage), pct(mt.SuccessCover))
 	}
 	p("\nThe truth's own churn of steady nodes (movement caused by the nodes that do change): %.2f %%.\n\n", res.truthChurn)
 	p("## Sampling: v2 per test spent\n\n")
-	p("| regime | attempts | per series-hour | τ mean | τ p5 | drop detected (median h) | ≤ 2 h | churn | score interval holds truth | most hours between attempts | floor tests short |\n")
-	p("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	p("| regime | attempts | per series-hour | τ mean | τ p5 | τ, ≥ %.2f apart | drop detected (median h) | ≤ 2 h | churn | score interval holds truth | most hours between attempts | floor tests short |\n", apartBy)
+	p("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for k, r := range res.runs {
 		mt := res.mets[k][mV2]
 		per := float64(r.tests) / float64(len(res.w.series)*res.w.hours)
-		p("| %s | %d | %.2f | %.3f | %.3f | %s | %s | %.2f %% | %s | %d | %d |\n", r.reg.Name, r.tests, per, mt.TauMean, mt.TauP5,
+		p("| %s | %d | %.2f | %.3f | %.3f | %.3f | %s | %s | %.2f %% | %s | %d | %d |\n", r.reg.Name, r.tests, per, mt.TauMean, mt.TauP5, mt.TauApart,
 			hours(median(mt.Detect)), within(mt.Detect, 2), mt.Churn, pct(mt.Coverage), r.maxGap, r.short)
 	}
 	p("\n## Time\n\n| regime | wall time |\n|---|---|\n")
