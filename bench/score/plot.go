@@ -64,7 +64,9 @@ func (res *results) tauPlot() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Rank agreement with the truth (" + res.runs[0].reg.Name + ")"
 	p.X.Label.Text, p.Y.Label.Text = "hour", "Kendall τ"
-	p.Legend.Top, p.Legend.Left = false, false
+	// Room above the lines for the legend.
+	p.Y.Max = 1.2
+	p.Legend.Top, p.Legend.Left = true, true
 	for m := 0; m < nMethods; m++ {
 		var pts plotter.XYs
 		for h, t := range res.mets[0][m].Tau {
