@@ -38,6 +38,7 @@ var rules = []rule{
 	{from: "scoring/...", to: "...", why: "score formulas are pure: numbers in, numbers out"},
 	{from: "ethaddr/...", to: "...", why: "the address type is a leaf every package may use"},
 	{from: "rollup/...", to: "...", why: "the rollup index is a plain data structure"},
+	{from: "sampling/...", to: "...", why: "the sampling policy is pure: scores in, test counts out"},
 	{from: "livemetrics/...", to: "...", why: "the live-metrics record is plain data every layer shares"},
 	{from: "verify/...", to: "...", why: "checks on answers are pure: pixels, durations and text in, verdicts out"},
 	{from: "...", to: "simnet/...", why: "the simulated network is a separate world; only the demo and benchmarks start it",

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"jobtester/models"
+	"jobtester/sampling"
+)
+
+// regime is a sampling policy at a test budget (attempts per series per
+// hour, on average).
+type regime struct {
+	Name   string
+	Smart  bool
+	Budget float64
+}
+
+// Methods scored in every regime.
+const (
+	mLegacy = iota
+	mWilson
+	mV2
+	mOracle
+	nMethods
+)
+
+var methodNames = [nMethods]string{"legacy", "wilson", "v2", "oracle"}
+
+// obs is one method's answer for one series at the end of one hour: the
+// score, its stated interval (NaN when the method states none), and the
+// interval it states for the success rate.
+type obs struct {
+	score, lo, hi, plo, phi float32
+}
+
+var noObs = obs{nan32, nan32, nan32, nan32, nan32}
+
+var nan32 = float32(math.NaN())
+
+// run is everything one regime produced.
+type run struct {
+	reg     regime
+	scores  [nMethods][][]obs // [method][series][hour]
+	tests   int
+	unavail int
+	maxGap  int // most hours between two attempts of a series (from the start, to the end)
+	short   int // floor tests the budget could not cover
+	elapsed time.Duration
+}
+
+// sim is one regime in progress: the store and what the planner knows.
+type sim struct {
+	o       *options
+	w       *world
+	tr      *truth
+	st      *models.Store
+	base    time.Time
+	run     *run
+	index   map[seriesKey]int
+	unav    [][]int32 // unavailable attempts per series and hour, as read back
+	last    []int     // hour of the last attempt per series (-1: none)
+	lastU   []bool    // the last attempt found no capacity
+	v2      []obs     // last v2 answer, for the planner
+	changes []float64 // last change statistic
+}
+
+type seriesKey struct {
+	orch, pipeline, model string
+}
+
+func runRegime(ctx context.Context, o *options, w *world, tr *truth, reg regime) (*run, error) {
+	began := time.Now()
+	db, err := prepareDB(ctx, o, reg.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer db.cleanup()
+	st, err := models.Open(ctx, db.dsn, models.Options{SyncInterval: -1, Logger: quietLogger()})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if err := st.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start store: %w", err)
+	}
+	n := len(w.series)
+	s := &sim{o: o, w: w, tr: tr, st: st, base: weekStart(time.Now(), w.hours), run: &run{reg: reg},
+		index: map[seriesKey]int{}, unav: make([][]int32, n), last: make([]int, n), lastU: make([]bool, n),
+		v2: make([]obs, n), changes: make([]float64, n)}
+	for i := range w.series {
+		sr := &w.series[i]
+		p := pairDefs[sr.pair]
+		s.index[seriesKey{w.orchs[sr.orch], p.Pipeline, p.Model}] = i
+		s.unav[i] = make([]int32, w.hours)
+		s.last[i] = -1
+		s.v2[i] = noObs
+	}
+	for m := range s.run.scores {
+		s.run.scores[m] = make([][]obs, n)
+		for i := range s.run.scores[m] {
+			s.run.scores[m][i] = make([]obs, w.hours)
+		}
+	}
+	for h := 0; h < w.hours; h++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := s.hour(ctx, h); err != nil {
+			return nil, fmt.Errorf("%s, hour %d: %w", reg.Name, h, err)
+		}
+	}
+	for i := range s.last {
+		s.run.maxGap = max(s.run.maxGap, w.hours-s.last[i])
+	}
+	s.run.elapsed = time.Since(began)
+	return s.run, nil
+}
+
+// weekStart is midnight UTC far enough back for hours of simulated time to
+// end before now, so the store's clock sees a finished past.
+func weekStart(now time.Time, hours int) time.Time {
+	return now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(hours+23)/24-1)
+}
+
+// hour plans, runs and stores hour h's tests, then reads every method's
+// scores at its end.
+func (s *sim) hour(ctx context.Context, h int) error {
+	counts := s.plan(h)
+	var batch []models.NewResult
+	for i, c := range counts {
+		for a := 0; a < c; a++ {
+			r := s.w.attempt(i, h, a, s.base)
+			batch = append(batch, r)
+			s.run.maxGap = max(s.run.maxGap, h-s.last[i])
+			s.last[i] = h
+			s.lastU[i] = r.Outcome == models.OutcomeUnavailable
+			s.run.tests++
+			if s.lastU[i] {
+				s.run.unavail++
+			}
+		}
+	}
+	for len(batch) > 0 {
+		k := min(len(batch), 500)
+		if err := s.st.Insert(ctx, batch[:k]...); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		batch = batch[k:]
+	}
+	return s.read(ctx, h)
+}
+
+// plan is the number of attempts per series in hour h.
+func (s *sim) plan(h int) []int {
+	n := len(s.w.series)
+	counts := make([]int, n)
+	if !s.run.reg.Smart {
+		every := max(int(math.Round(1/s.run.reg.Budget)), 1)
+		for i := range counts {
+			if (h+i)%every == 0 {
+				counts[i] = 1
+			}
+		}
+		return counts
+	}
+	in := make([]sampling.Series, n)
+	for i := range in {
+		sr := &s.w.series[i]
+		v := s.v2[i]
+		since := math.Inf(1)
+		if s.last[i] >= 0 {
+			since = float64(h - s.last[i])
+		}
+		in[i] = sampling.Series{Group: sr.pair, Score: f64(v.score, 0), Low: f64(v.lo, 0), High: f64(v.hi, 1),
+			Change: s.changes[i], SinceTest: since, LastUnavailable: s.lastU[i],
+			// The gateway's capacity data: a node answering 503 to most
+			// jobs this hour shows no free capacity.
+			Busy: sr.at(h).u >= 0.6}
+	}
+	budget := int(math.Round(s.run.reg.Budget * float64(n)))
+	counts, short := sampling.Plan(in, budget, s.o.policy)
+	s.run.short += short
+	return counts
+}
+
+func f64(v float32, def float64) float64 {
+	if math.IsNaN(float64(v)) {
+		return def
+	}
+	return float64(v)
+}

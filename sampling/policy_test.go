@@ -1,0 +1,126 @@
+package sampling
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+func sum(v []int) int {
+	n := 0
+	for _, x := range v {
+		n += x
+	}
+	return n
+}
+
+// TestFloorAndBudgetOverManyRounds plays 500 hourly rounds of 120 series
+// with random scores, changes and unavailability, and checks every round
+// that the plan stays within the budget, and every series that it is
+// never left untested longer than the floor.
+func TestFloorAndBudgetOverManyRounds(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	p := DefaultParams()
+	const n = 120
+	series := make([]Series, n)
+	for i := range series {
+		series[i] = Series{Group: i % 4, SinceTest: math.Inf(1)}
+	}
+	// Enough for the floor's share plus room: n/floor per round.
+	budget := n/int(p.FloorHours) + 10
+	for round := 0; round < 500; round++ {
+		for i := range series {
+			s := &series[i]
+			s.Score = 0.5 + 0.5*r.Float64()
+			s.Low, s.High = s.Score-0.1*r.Float64(), s.Score+0.1*r.Float64()
+			s.Change = 0
+			if r.Intn(10) == 0 {
+				s.Change = 20 * r.Float64()
+			}
+			s.Busy = r.Intn(8) == 0
+		}
+		counts, short := Plan(series, budget, p)
+		if got := sum(counts); got > budget {
+			t.Fatalf("round %d: %d tests planned, budget %d", round, got, budget)
+		}
+		for i := range series {
+			s := &series[i]
+			if counts[i] > p.MaxPerSeries {
+				t.Fatalf("round %d: series %d gets %d tests, at most %d", round, i, counts[i], p.MaxPerSeries)
+			}
+			if counts[i] > 0 {
+				s.SinceTest = p.RoundHours
+				s.LastUnavailable = r.Intn(5) == 0
+				continue
+			}
+			s.SinceTest += p.RoundHours
+			// Series start untested: they get their first test within
+			// the rounds the budget needs to reach them all.
+			if round >= n/budget+1 && s.SinceTest > p.FloorHours {
+				t.Fatalf("round %d: series %d untested for %v h, floor %v h (short %d)", round, i, s.SinceTest, p.FloorHours, short)
+			}
+		}
+		if round >= n/budget+1 && short != 0 {
+			t.Fatalf("round %d: %d floor tests short with budget %d", round, short, budget)
+		}
+	}
+}
+
+func TestFloorFirstWhenBudgetIsShort(t *testing.T) {
+	p := DefaultParams()
+	series := []Series{{SinceTest: 5}, {SinceTest: 9}, {SinceTest: 1, Change: 50}, {SinceTest: 7}}
+	counts, short := Plan(series, 2, p)
+	// Due: 5, 9, 7 h (each + 1 > 4). The two oldest (9, 7) get the budget;
+	// the alarm waits.
+	if counts[1] != 1 || counts[3] != 1 || counts[0] != 0 || counts[2] != 0 || short != 1 {
+		t.Fatalf("counts %v short %d; want the two longest-untested and 1 short", counts, short)
+	}
+}
+
+func TestAlarmsRetriesAndBusy(t *testing.T) {
+	p := DefaultParams()
+	series := []Series{
+		{SinceTest: 1, Change: p.Alarm + 1, Score: 0.9, Low: 0.85, High: 0.95},             // alarmed
+		{SinceTest: 1, Change: p.Alarm + 1, Busy: true, Score: 0.9, Low: 0.85, High: 0.95}, // alarmed but busy
+		{SinceTest: 1, LastUnavailable: true, Score: 0.5, Low: 0.49, High: 0.51},           // retry
+		{SinceTest: 1, LastUnavailable: true, Busy: true, Score: 0.2, Low: 0.19, High: 0.21},
+	}
+	counts, _ := Plan(series, p.FollowUp+1, p)
+	if counts[0] != p.FollowUp || counts[1] != 0 || counts[2] != 1 || counts[3] != 0 {
+		t.Fatalf("counts %v; want %d follow-ups, none while busy, one retry", counts, p.FollowUp)
+	}
+}
+
+func TestSpreadGoesToUnsettledRanks(t *testing.T) {
+	p := DefaultParams()
+	// Three nodes tangled around 0.9 with wide intervals, one far below
+	// with a narrow one: the spare tests go to the tangle.
+	series := []Series{
+		{SinceTest: 1, Score: 0.90, Low: 0.85, High: 0.95},
+		{SinceTest: 1, Score: 0.91, Low: 0.86, High: 0.96},
+		{SinceTest: 1, Score: 0.89, Low: 0.84, High: 0.94},
+		{SinceTest: 1, Score: 0.40, Low: 0.39, High: 0.41},
+	}
+	counts, _ := Plan(series, 6, p)
+	if sum(counts) != 6 || counts[3] != 0 {
+		t.Fatalf("counts %v; want all 6 among the first three", counts)
+	}
+	if got := overlaps(series); got[0] != 2 || got[3] != 0 {
+		t.Fatalf("overlaps %v", got)
+	}
+}
+
+func TestPlanIsDeterministicAndEmptySafe(t *testing.T) {
+	if c, s := Plan(nil, 10, DefaultParams()); len(c) != 0 || s != 0 {
+		t.Fatalf("empty: %v %d", c, s)
+	}
+	if c, _ := Plan([]Series{{SinceTest: 1}}, -3, DefaultParams()); c[0] != 0 {
+		t.Fatalf("negative budget planned %v", c)
+	}
+	series := []Series{{Score: 0.5, Low: 0.4, High: 0.6, SinceTest: 2}, {Score: 0.5, Low: 0.4, High: 0.6, SinceTest: 2}}
+	a, _ := Plan(series, 3, DefaultParams())
+	b, _ := Plan(series, 3, DefaultParams())
+	if a[0] != b[0] || a[1] != b[1] {
+		t.Fatalf("two plans of the same input differ: %v %v", a, b)
+	}
+}
