@@ -95,35 +95,60 @@ func (s *Store) Totals(ctx context.Context, f Filter, w Window) ([]SeriesTotals,
 		return nil, err
 	}
 	out := make([]SeriesTotals, 0, len(sums))
-	for k, t := range sums {
-		if t.Results == 0 {
+	for _, st := range sums {
+		if st.Results == 0 {
 			continue
 		}
-		r := regions[k.RegionID]
-		out = append(out, SeriesTotals{Orchestrator: k.Orchestrator, Region: r.Name, JobType: r.JobType,
-			Pipeline: k.Pipeline, Model: k.Model, Totals: *t})
+		r := regions[st.key.RegionID]
+		out = append(out, SeriesTotals{Orchestrator: st.key.Orchestrator, Region: r.Name, JobType: r.JobType,
+			Pipeline: st.key.Pipeline, Model: st.key.Model, Totals: st.Totals})
 	}
 	return out, nil
 }
 
-// windowTotals sums the window per series: whole hours, then the edges.
-func (s *Store) windowTotals(ctx context.Context, f Filter, w Window, regions map[int64]Region, now time.Time) (map[rollup.Key]*rollup.Totals, error) {
+type keyTotals struct {
+	key rollup.Key
+	rollup.Totals
+}
+
+// windowTotals sums the window per series: the edges first, then the whole
+// hours, each series' edges added to its hours. (A map of every series
+// would cost more than the sums: the edges hold few series, the hours
+// thousands.)
+func (s *Store) windowTotals(ctx context.Context, f Filter, w Window, regions map[int64]Region, now time.Time) ([]keyTotals, error) {
 	match := f.matcher(regions)
 	lo, hi := w.bounds()
 	first, end, edges := split(lo, hi)
-	out := map[rollup.Key]*rollup.Totals{}
-	if first < end {
-		horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-		if s.started && first >= horizon {
-			s.index.Sum(match, first, end-3600, func(k rollup.Key, t rollup.Totals) { addTotals(out, k, t) })
-		} else if err := s.totalsSQL(ctx, f, first, end-3600, out); err != nil {
+	atEdges := map[rollup.Key]*rollup.Totals{}
+	for _, e := range edges {
+		if err := s.edgeTotals(ctx, f, match, e[0], e[1], now, atEdges); err != nil {
 			return nil, err
 		}
 	}
-	for _, e := range edges {
-		if err := s.edgeTotals(ctx, f, match, e[0], e[1], now, out); err != nil {
-			return nil, err
+	var out []keyTotals
+	add := func(k rollup.Key, t rollup.Totals) {
+		if e := atEdges[k]; e != nil {
+			t.Add(*e)
+			delete(atEdges, k)
 		}
+		out = append(out, keyTotals{k, t})
+	}
+	if first < end {
+		horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+		if s.started && first >= horizon {
+			s.index.Sum(match, first, end-3600, add)
+		} else {
+			hours := map[rollup.Key]*rollup.Totals{}
+			if err := s.totalsSQL(ctx, f, first, end-3600, hours); err != nil {
+				return nil, err
+			}
+			for k, t := range hours {
+				add(k, *t)
+			}
+		}
+	}
+	for k, t := range atEdges {
+		out = append(out, keyTotals{k, *t})
 	}
 	return out, nil
 }
