@@ -8,6 +8,7 @@
 //	results, write path    write.go             Insert (group commit with the rollups)
 //	results, reads         results.go           Results (paged), RawResults
 //	rollups, totals        rollups.go totals.go Totals, Pipelines; loaded into the rollup index
+//	window edges           edges.go             the parts of hours at a window's edges, from the results
 //	AI median              median.go            MedianRoundTripTime
 //	history                history.go           History, HistoryByOrchestrator
 //	live tests             live.go              InsertLive, LiveResults, LiveThumbnail, LiveScores

@@ -39,12 +39,14 @@ var ErrBadHistory = errors.New("invalid history request")
 // History returns, for every series matching f with results in the
 // window, its totals step by step. Steps start at whole hours: the first at
 // Since's hour, the last at or before Until; step must be a whole number of
-// hours. Series without any result in the window are left out; steps
+// hours. Only results inside the window count, so the first and last steps
+// may cover part of their hours. Series without any result in the window are left out; steps
 // without results are kept with zero totals, so callers can tell "no data"
 // from a score of 0.
 //
-// Inside the rollup horizon it reads the in-memory index in one pass over
-// the series; older windows read the rollups table.
+// Whole hours inside the rollup horizon are read from the in-memory index
+// in one pass over the series, older ones from the rollups table, and the
+// parts of hours at the window's edges from the results, as Totals does.
 func (s *Store) History(ctx context.Context, f Filter, w Window, step time.Duration) ([]SeriesHistory, error) {
 	bySeries := map[rollup.Key]*SeriesHistory{}
 	var order []rollup.Key
@@ -104,53 +106,50 @@ func (s *Store) eachStep(ctx context.Context, f Filter, w Window, step time.Dura
 	if step < time.Hour || step%time.Hour != 0 {
 		return fmt.Errorf("%w: step must be a whole number of hours, not %s", ErrBadHistory, step)
 	}
-	from, to := w.hours()
-	if to < from {
+	lo, hi := w.bounds()
+	if !lo.Before(hi) {
 		return fmt.Errorf("%w: until is before since", ErrBadHistory)
 	}
+	from := lo.Truncate(time.Hour).Unix()
 	stepSec := int64(step / time.Second)
-	n := int((to-from)/stepSec) + 1
+	n := int((hi.Add(-time.Microsecond).Truncate(time.Hour).Unix()-from)/stepSec) + 1
 	if n > MaxHistorySteps {
 		return fmt.Errorf("%w: %d steps is more than %d", ErrBadHistory, n, MaxHistorySteps)
 	}
-	s.regionsMu.RLock()
-	regions := s.byID
-	s.regionsMu.RUnlock()
-	if regions == nil {
-		if err := s.reloadRegions(ctx); err != nil {
-			return err
-		}
-		s.regionsMu.RLock()
-		regions = s.byID
-		s.regionsMu.RUnlock()
+	regions, err := s.regionsByID(ctx)
+	if err != nil {
+		return err
 	}
 	start(n, regions)
-
-	horizon := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if s.started && from >= horizon {
-		// Which regions match is decided once, not per series.
-		regionOK := map[int64]bool{}
-		for id, r := range regions {
-			regionOK[id] = (f.JobType == "" || r.JobType == f.JobType) && (f.Region == "" || r.Name == f.Region)
+	match := f.matcher(regions)
+	// Whole hours from the rollups, the parts of hours at the edges from
+	// the results, as Totals reads them.
+	first, end, edges := split(lo, hi)
+	now := time.Now().UTC()
+	for _, e := range edges {
+		sums := map[rollup.Key]*rollup.Totals{}
+		if err := s.edgeTotals(ctx, f, match, e[0], e[1], now, sums); err != nil {
+			return err
 		}
-		match := func(k rollup.Key) bool {
-			if f.Orchestrator != "" && k.Orchestrator != f.Orchestrator {
-				return false
-			}
-			if f.Pipeline != "" && (k.Pipeline != f.Pipeline || k.Model != f.Model) {
-				return false
-			}
-			return regionOK[k.RegionID]
+		i := int((e[0].Truncate(time.Hour).Unix() - from) / stepSec)
+		for k, t := range sums {
+			add(k, i, *t, from, stepSec)
 		}
+	}
+	if first >= end {
+		return nil
+	}
+	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+	if s.started && first >= horizon {
 		// One pass over the series; each series' buckets fall into steps.
-		s.index.Buckets(match, from, to, func(k rollup.Key, bs []rollup.Bucket) {
+		s.index.Buckets(match, first, end-3600, func(k rollup.Key, bs []rollup.Bucket) {
 			for i := range bs {
 				add(k, int((bs[i].Hour-from)/stepSec), bs[i].Totals, from, stepSec)
 			}
 		})
 		return nil
 	}
-	return s.historySQL(ctx, f, from, to, func(k rollup.Key, hour int64, t rollup.Totals) {
+	return s.historySQL(ctx, f, first, end-3600, func(k rollup.Key, hour int64, t rollup.Totals) {
 		add(k, int((hour-from)/stepSec), t, from, stepSec)
 	})
 }

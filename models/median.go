@@ -86,13 +86,14 @@ func (s *Store) successfulRTTs(ctx context.Context, pair pairKey, from, to time.
 	return out, nil
 }
 
-// medianFromHours computes the median over [fromHour, until] from closed
-// hours held in memory (loading the missing ones) plus the open hours read
-// from the database.
-func (s *Store) medianFromHours(ctx context.Context, pair pairKey, fromHour int64, until time.Time, regionID int64, now time.Time) (float64, error) {
-	closedBefore := now.Add(-closedMargin).Truncate(time.Hour).Unix() - 3600 // hours < this have ended
-	untilMicro := until.UnixMicro()
-	lastHour := min(until.Truncate(time.Hour).Unix(), closedBefore-3600)
+// medianFromHours computes the median over [lo, hi) from closed hours held
+// in memory (loading the missing ones) plus the open hours read from the
+// database.
+func (s *Store) medianFromHours(ctx context.Context, pair pairKey, lo, hi time.Time, regionID int64, now time.Time) (float64, error) {
+	closed := closedBefore(now) // hours before this have ended
+	fromHour := lo.Truncate(time.Hour).Unix()
+	loMicro, hiMicro := lo.UnixMicro(), hi.UnixMicro()
+	lastHour := min(hi.Add(-time.Microsecond).Truncate(time.Hour).Unix(), closed-3600)
 	if err := s.loadClosedHours(ctx, pair, fromHour, lastHour); err != nil {
 		return 0, err
 	}
@@ -101,15 +102,17 @@ func (s *Store) medianFromHours(ctx context.Context, pair pairKey, fromHour int6
 	hours := s.rtts.pairs[pair]
 	for h := fromHour; h <= lastHour; h += 3600 {
 		for _, smp := range hours[h] {
-			if smp.atMicro <= untilMicro && (regionID == 0 || smp.regionID == regionID) {
+			if smp.atMicro >= loMicro && smp.atMicro < hiMicro && (regionID == 0 || smp.regionID == regionID) {
 				values = append(values, smp.rtt)
 			}
 		}
 	}
 	s.rtts.mu.RUnlock()
-	openFrom := time.Unix(max(fromHour, closedBefore), 0)
-	if !openFrom.After(until) {
-		open, err := s.successfulRTTs(ctx, pair, openFrom, until.Add(time.Microsecond), regionID, nil)
+	if openFrom := time.Unix(closed, 0).UTC(); openFrom.Before(hi) {
+		if lo.After(openFrom) {
+			openFrom = lo
+		}
+		open, err := s.successfulRTTs(ctx, pair, openFrom, hi, regionID, nil)
 		if err != nil {
 			return 0, err
 		}
@@ -181,7 +184,7 @@ func (s *Store) loadClosedHours(ctx context.Context, pair pairKey, fromHour, las
 // of raw results, served by idx_results_median. It returns 0 when there is
 // no successful job.
 func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region string, w Window) (float64, error) {
-	from, to := w.hours()
+	lo, hi := w.bounds()
 	var regionID int64
 	if region != "" {
 		r, ok := s.regionByName(region, ingest.JobTypeAI)
@@ -192,12 +195,12 @@ func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region
 	}
 	now := time.Now().UTC()
 	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if s.started && from >= horizon {
-		return s.medianFromHours(ctx, pairKey{pipeline, model}, from, w.Until.UTC(), regionID, now)
+	if s.started && lo.Truncate(time.Hour).Unix() >= horizon {
+		return s.medianFromHours(ctx, pairKey{pipeline, model}, lo, hi, regionID, now)
 	}
 	// Beyond the horizon: straight from the table.
-	where := medianWhere + ` AND received_at >= ? AND received_at <= ?`
-	args := []any{pipeline, model, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC().Add(999 * time.Millisecond)}
+	where := medianWhere + ` AND received_at >= ? AND received_at < ?`
+	args := []any{pipeline, model, lo, hi}
 	if regionID != 0 {
 		where += ` AND region_id = ?`
 		args = append(args, regionID)
@@ -210,7 +213,7 @@ func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region
 		}
 		return m, nil
 	}
-	samples, err := s.successfulRTTs(ctx, pairKey{pipeline, model}, time.Unix(from, 0), w.Until.Add(time.Microsecond), regionID, nil)
+	samples, err := s.successfulRTTs(ctx, pairKey{pipeline, model}, lo, hi, regionID, nil)
 	if err != nil {
 		return 0, err
 	}

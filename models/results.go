@@ -90,11 +90,12 @@ func (s *Store) RawResults(ctx context.Context, f Filter, w Window, limit int) (
 	if f.Orchestrator == "" {
 		return nil, fmt.Errorf("raw results need an orchestrator")
 	}
+	lo, hi := w.bounds() // the same instants the scores count
 	q := s.db.WithContext(ctx).Table("results re").
 		Select(`r.name AS region, re.*`).
 		Joins(`JOIN regions r ON r.id = re.region_id JOIN job_types j ON j.id = r.job_type_id`).
-		Where(`re.orchestrator = ? AND re.received_at >= ? AND re.received_at <= ?`,
-			f.Orchestrator, w.Since.UTC(), w.Until.UTC()).
+		Where(`re.orchestrator = ? AND re.received_at >= ? AND re.received_at < ?`,
+			f.Orchestrator, lo, hi).
 		Where(`re.outcome IN ('pass', 'fail')`)
 	jobType := f.JobType
 	if f.Pipeline != "" {

@@ -25,6 +25,7 @@ func (s *Store) Prune(ctx context.Context, resultsBefore, rollupsBefore time.Tim
 	// Hours whose raw results are gone leave the in-memory copy too, so
 	// every instance answers from the same data.
 	s.rtts.prune(resultsBefore.Truncate(time.Hour).Unix() + 3600)
+	s.edges.prune(resultsBefore.Truncate(time.Hour).Unix() + 3600)
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM rollups WHERE bucket < ?`, rollupsBefore.UTC())
 	if res.Error != nil {
 		return results, rollups, fmt.Errorf("prune rollups: %w", res.Error)

@@ -56,6 +56,7 @@ type Store struct {
 	log     *slog.Logger
 	index   *rollup.Index
 	rtts    *rttHours
+	edges   *edgeHours
 
 	regionsMu sync.RWMutex
 	regions   []Region
@@ -108,6 +109,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db: db, dialect: d, opts: opts, log: opts.Logger,
 		index:  rollup.New(),
 		rtts:   newRTTHours(),
+		edges:  newEdgeHours(),
 		writes: make(chan *writeRequest, 4*opts.MaxBatch),
 		stop:   make(chan struct{}),
 	}, nil
@@ -222,5 +224,6 @@ func (s *Store) Sync(ctx context.Context) error {
 	s.lastSync = now
 	s.index.Prune(horizon.Unix())
 	s.rtts.prune(horizon.Unix())
+	s.edges.prune(horizon.Unix())
 	return nil
 }

@@ -69,7 +69,7 @@ func TestRollupsMatchRawResults(t *testing.T) {
 			at := now.Add(-time.Duration(r.Int63n(int64(72 * time.Hour))))
 			res := aiResult(r.Intn(5), regions[r.Intn(4)], float64(r.Intn(2)), r.Float64()*10, at)
 			batch = append(batch, res)
-			if at.After(now.Add(-24*time.Hour).Truncate(time.Hour)) || at.Equal(now.Add(-24*time.Hour).Truncate(time.Hour)) {
+			if !at.Before(now.Add(-24 * time.Hour)) { // the window is exact: nothing before since
 				k := key{res.Stats.Orchestrator, res.Stats.Region}
 				v := byHand[k]
 				byHand[k] = [2]float64{v[0] + 1, v[1] + res.Stats.RoundTripTime}
@@ -286,7 +286,7 @@ func TestMedianFromMemoryMatchesSQL(t *testing.T) {
 		}
 		byHand := func(w models.Window, region string) float64 {
 			var v []float64
-			from := w.Since.Truncate(time.Hour)
+			from := w.Since // the window is exact at both ends
 			for _, s := range all {
 				if s.ok && s.rtt != 0 && !s.at.Before(from) && !s.at.After(w.Until) && (region == "" || s.region == region) {
 					v = append(v, s.rtt)

@@ -22,15 +22,41 @@ type Filter struct {
 	Model        string
 }
 
-// Window is a time range on the receive time of results. Rollup reads
-// include every hour bucket that starts at or after Since's hour and at or
-// before Until, so a window may take in up to an hour before Since.
+// Window is a time range on the receive time of results, both ends
+// included, as in leaderboard-serverless. It is taken to the microsecond
+// (what PostgreSQL keeps): a result counts when its receive time, to the
+// microsecond, is neither before Since nor after Until.
 type Window struct {
 	Since, Until time.Time
 }
 
-func (w Window) hours() (from, to int64) {
-	return w.Since.UTC().Truncate(time.Hour).Unix(), w.Until.UTC().Unix()
+// bounds is the window as a half-open range [lo, hi) of microsecond
+// instants, the form every read compares received_at with, so SQL on either
+// database and the in-memory copies select the same results.
+func (w Window) bounds() (lo, hi time.Time) {
+	lo = w.Since.UTC().Truncate(time.Microsecond)
+	hi = w.Until.UTC().Truncate(time.Microsecond).Add(time.Microsecond)
+	return lo, hi
+}
+
+// split cuts [lo, hi) into the whole hours inside it, [first, end) in Unix
+// seconds (empty when first >= end), and the parts of hours at its edges.
+func split(lo, hi time.Time) (first, end int64, edges [][2]time.Time) {
+	first = lo.Truncate(time.Hour).Unix()
+	if lo.Unix() != first || lo.Nanosecond() != 0 {
+		first += 3600
+	}
+	end = hi.Truncate(time.Hour).Unix()
+	if first > end { // both ends inside one hour
+		return first, end, [][2]time.Time{{lo, hi}}
+	}
+	if f := time.Unix(first, 0).UTC(); lo.Before(f) {
+		edges = append(edges, [2]time.Time{lo, f})
+	}
+	if e := time.Unix(end, 0).UTC(); e.Before(hi) {
+		edges = append(edges, [2]time.Time{e, hi})
+	}
+	return first, end, edges
 }
 
 // SeriesTotals are the window totals of one series.
@@ -55,43 +81,131 @@ func mean(sum float64, n int64) float64 {
 	return sum / float64(n)
 }
 
-// Totals returns the window totals of every series matching f. Windows
-// inside the rollup horizon are read from memory; older ones from the
-// rollups table.
+// Totals returns the window totals of every series matching f, exact to
+// the microsecond at both ends: the whole hours inside the window come from
+// the rollups (in memory inside the rollup horizon, from the rollups table
+// before it), the parts of hours at its edges from the results themselves.
 func (s *Store) Totals(ctx context.Context, f Filter, w Window) ([]SeriesTotals, error) {
-	from, to := w.hours()
-	horizon := time.Now().UTC().Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if from < horizon || !s.started {
-		return s.totalsSQL(ctx, f, from, to)
+	regions, err := s.regionsByID(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var out []SeriesTotals
+	sums, err := s.windowTotals(ctx, f, w, regions, time.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SeriesTotals, 0, len(sums))
+	for _, st := range sums {
+		if st.Results == 0 {
+			continue
+		}
+		r := regions[st.key.RegionID]
+		out = append(out, SeriesTotals{Orchestrator: st.key.Orchestrator, Region: r.Name, JobType: r.JobType,
+			Pipeline: st.key.Pipeline, Model: st.key.Model, Totals: st.Totals})
+	}
+	return out, nil
+}
+
+type keyTotals struct {
+	key rollup.Key
+	rollup.Totals
+}
+
+// windowTotals sums the window per series: the edges first, then the whole
+// hours, each series' edges added to its hours. (A map of every series
+// would cost more than the sums: the edges hold few series, the hours
+// thousands.)
+func (s *Store) windowTotals(ctx context.Context, f Filter, w Window, regions map[int64]Region, now time.Time) ([]keyTotals, error) {
+	match := f.matcher(regions)
+	lo, hi := w.bounds()
+	first, end, edges := split(lo, hi)
+	atEdges := map[rollup.Key]*rollup.Totals{}
+	for _, e := range edges {
+		if err := s.edgeTotals(ctx, f, match, e[0], e[1], now, atEdges); err != nil {
+			return nil, err
+		}
+	}
+	var out []keyTotals
+	add := func(k rollup.Key, t rollup.Totals) {
+		if e := atEdges[k]; e != nil {
+			t.Add(*e)
+			delete(atEdges, k)
+		}
+		out = append(out, keyTotals{k, t})
+	}
+	if first < end {
+		horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+		if s.started && first >= horizon {
+			s.index.Sum(match, first, end-3600, add)
+		} else {
+			hours := map[rollup.Key]*rollup.Totals{}
+			if err := s.totalsSQL(ctx, f, first, end-3600, hours); err != nil {
+				return nil, err
+			}
+			for k, t := range hours {
+				add(k, *t)
+			}
+		}
+	}
+	for k, t := range atEdges {
+		out = append(out, keyTotals{k, *t})
+	}
+	return out, nil
+}
+
+// regionsByID returns the regions, reading them if the store has not yet.
+func (s *Store) regionsByID(ctx context.Context) (map[int64]Region, error) {
 	s.regionsMu.RLock()
 	regions := s.byID
 	s.regionsMu.RUnlock()
-	match := func(k rollup.Key) bool {
+	if regions != nil {
+		return regions, nil
+	}
+	if err := s.reloadRegions(ctx); err != nil {
+		return nil, err
+	}
+	s.regionsMu.RLock()
+	defer s.regionsMu.RUnlock()
+	return s.byID, nil
+}
+
+// matcher reports whether a series is one f selects. Which regions match
+// is decided once, not per series.
+func (f Filter) matcher(regions map[int64]Region) func(rollup.Key) bool {
+	regionOK := map[int64]bool{}
+	for id, r := range regions {
+		regionOK[id] = (f.JobType == "" || r.JobType == f.JobType) && (f.Region == "" || r.Name == f.Region)
+	}
+	return func(k rollup.Key) bool {
 		if f.Orchestrator != "" && k.Orchestrator != f.Orchestrator {
 			return false
 		}
 		if f.Pipeline != "" && (k.Pipeline != f.Pipeline || k.Model != f.Model) {
 			return false
 		}
-		r := regions[k.RegionID]
-		if f.JobType != "" && r.JobType != f.JobType {
-			return false
-		}
-		return f.Region == "" || r.Name == f.Region
+		return regionOK[k.RegionID]
 	}
-	s.index.Sum(match, from, to, func(k rollup.Key, t rollup.Totals) {
-		r := regions[k.RegionID]
-		out = append(out, SeriesTotals{Orchestrator: k.Orchestrator, Region: r.Name, JobType: r.JobType,
-			Pipeline: k.Pipeline, Model: k.Model, Totals: t})
-	})
-	return out, nil
 }
 
-func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64) ([]SeriesTotals, error) {
+// regionIDs lists the regions f selects by region code and job type.
+func (s *Store) regionIDs(f Filter) []int64 {
+	s.regionsMu.RLock()
+	defer s.regionsMu.RUnlock()
+	var ids []int64
+	for id, r := range s.byID {
+		if (f.JobType == "" || r.JobType == f.JobType) && (f.Region == "" || r.Name == f.Region) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// totalsSQL adds the rollup buckets of the hours [from, to] (Unix seconds)
+// of every series matching f to out.
+func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64, out map[rollup.Key]*rollup.Totals) error {
 	q := s.db.WithContext(ctx).Table("rollups ro").
-		Select(`ro.orchestrator, r.name AS region, j.name AS job_type, ro.pipeline, ro.model,
+		Select(`ro.orchestrator, ro.region_id, ro.pipeline, ro.model,
 			SUM(ro.results) AS results, SUM(ro.sum_success_rate) AS sum_success_rate,
 			SUM(ro.sum_seg_duration) AS sum_seg_duration, SUM(ro.sum_round_trip_time) AS sum_round_trip_time,
 			SUM(ro.passed) AS passed, SUM(ro.sum_passed_round_trip_time) AS sum_passed_round_trip_time`).
@@ -99,26 +213,20 @@ func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64) ([]Seri
 		Where(`ro.bucket >= ? AND ro.bucket <= ?`, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC())
 	q = f.onRollups(q)
 	var rows []struct {
-		Orchestrator, Region, JobType, Pipeline, Model string
-		Results                                        int64
-		SumSuccessRate, SumSegDuration                 float64
-		SumRoundTripTime                               float64
-		Passed                                         int64
-		SumPassedRoundTripTime                         float64
+		Orchestrator  string
+		RegionID      int64
+		Pipeline      string
+		Model         string
+		rollup.Totals `gorm:"embedded"`
 	}
-	err := q.Group(`ro.orchestrator, r.name, j.name, ro.pipeline, ro.model`).Scan(&rows).Error
+	err := q.Group(`ro.orchestrator, ro.region_id, ro.pipeline, ro.model`).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("sum rollups: %w", err)
+		return fmt.Errorf("sum rollups: %w", err)
 	}
-	out := make([]SeriesTotals, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, SeriesTotals{Orchestrator: r.Orchestrator, Region: r.Region, JobType: r.JobType,
-			Pipeline: r.Pipeline, Model: r.Model, Totals: rollup.Totals{
-				Results: r.Results, SumSuccessRate: r.SumSuccessRate, SumSegDuration: r.SumSegDuration,
-				SumRoundTripTime: r.SumRoundTripTime, Passed: r.Passed, SumPassedRoundTripTime: r.SumPassedRoundTripTime,
-			}})
+		addTotals(out, rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model}, r.Totals)
 	}
-	return out, nil
+	return nil
 }
 
 // Pipeline is one AI pipeline with the models and regions that have
