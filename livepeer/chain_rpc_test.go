@@ -19,7 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/node"
 
-	"jobtester/livepeer/chaintest"
+	"jobtester/simnet"
 )
 
 // chainHangingCaller answers nothing: every call blocks until its context
@@ -112,9 +112,9 @@ func (c *chainSelectiveCaller) CallContract(ctx context.Context, msg ethereum.Ca
 
 func TestChainDiscoveryOneHangingReadFailsTheDiscovery(t *testing.T) {
 	t.Parallel()
-	var orchs []chaintest.Orchestrator
+	var orchs []simnet.ChainOrchestrator
 	for i := range 6 {
-		orchs = append(orchs, chaintest.Orchestrator{
+		orchs = append(orchs, simnet.ChainOrchestrator{
 			Key: chainKey(t), ServiceURI: fmt.Sprintf("https://%d.example", i), AIServiceURI: fmt.Sprintf("https://%d-ai.example", i),
 			Stake: chainEther(int64(100 - i)), Active: true,
 		})
@@ -164,7 +164,7 @@ func TestDialChainOverHTTP(t *testing.T) {
 		n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
 	}
 	key := chainKey(t)
-	c := newChainSim(t, []chaintest.Orchestrator{
+	c := newChainSim(t, []simnet.ChainOrchestrator{
 		{Key: key, ServiceURI: "https://o.example:8935", Stake: chainEther(1), Active: true},
 	}, serveHTTP)
 

@@ -16,7 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 
-	"jobtester/livepeer/chaintest"
+	"jobtester/simnet"
 	"jobtester/livepeer/contracts"
 )
 
@@ -45,16 +45,16 @@ func chainAddr(k *ecdsa.PrivateKey) string {
 type chainSim struct {
 	sim      *simulated.Backend
 	deployer *ecdsa.PrivateKey
-	dep      *chaintest.Deployment
+	dep      *simnet.ChainDeployment
 }
 
-func newChainSim(t *testing.T, orchs []chaintest.Orchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
+func newChainSim(t *testing.T, orchs []simnet.ChainOrchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
 	t.Helper()
 	deployer := chainKey(t)
 	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: chainEther(1_000_000)}}
 	sim := simulated.NewBackend(alloc, options...)
 	t.Cleanup(func() { sim.Close() })
-	dep, err := chaintest.Deploy(t.Context(), sim.Client(), sim.Commit, deployer, orchs)
+	dep, err := simnet.DeployChain(t.Context(), sim.Client(), sim.Commit, deployer, orchs, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 	t.Parallel()
 	huge := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 200), big.NewInt(7)) // > 2^128
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t), chainKey(t), chainKey(t)}
-	orchs := []chaintest.Orchestrator{
+	orchs := []simnet.ChainOrchestrator{
 		// Registered in reverse stake order: the pool must sort them.
 		{Key: keys[4], ServiceURI: "", AIServiceURI: "https://e-ai.example:8935", Stake: chainEther(1000), Active: true},
 		{Key: keys[3], ServiceURI: "https://d.example:8935", AIServiceURI: "https://d.example:9935", Stake: chainEther(2000), Active: false},
@@ -156,7 +156,7 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 		{Key: keys[0], ServiceURI: "https://a.example:8935", AIServiceURI: "https://a-ai.example:8935", Stake: huge, Active: true},
 	}
 	c := newChainSim(t, orchs)
-	round := big.NewInt(chaintest.FirstRound)
+	round := big.NewInt(simnet.ChainFirstRound)
 	o := func(k *ecdsa.PrivateKey, uri, ai string, stake *big.Int, active bool, deactivation *big.Int) Orchestrator {
 		return Orchestrator{
 			Address: chainAddr(k), ServiceURI: uri, AIServiceURI: ai,
@@ -226,11 +226,11 @@ func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
 func TestChainDiscoveryActivityFollowsRounds(t *testing.T) {
 	t.Parallel()
 	now, later := chainKey(t), chainKey(t)
-	c := newChainSim(t, []chaintest.Orchestrator{
+	c := newChainSim(t, []simnet.ChainOrchestrator{
 		{Key: now, ServiceURI: "https://now.example", Stake: chainEther(20), Active: true},
 	})
 	bm := c.bondingManager(t)
-	next := big.NewInt(chaintest.FirstRound + 1)
+	next := big.NewInt(simnet.ChainFirstRound + 1)
 	// Leaves at the next round; joins at the next round.
 	tx, err := bm.DeactivateTranscoder(c.owner(t), crypto.PubkeyToAddress(now.PublicKey), next)
 	c.mined(t, tx, err)
@@ -251,7 +251,7 @@ func TestChainDiscoveryActivityFollowsRounds(t *testing.T) {
 		return m
 	}
 	if got, want := active(), map[string]bool{chainAddr(now): true, chainAddr(later): false}; !reflect.DeepEqual(got, want) {
-		t.Errorf("round %d: active %v, want %v", chaintest.FirstRound, got, want)
+		t.Errorf("round %d: active %v, want %v", simnet.ChainFirstRound, got, want)
 	}
 	rm, err := contracts.NewRoundsManager(c.dep.RoundsManager, c.sim.Client())
 	if err != nil {
@@ -268,15 +268,15 @@ func TestChainDiscoveryEmptyPool(t *testing.T) {
 	t.Parallel()
 	c := newChainSim(t, nil)
 	got, round, err := c.discovery(t, nil, nil).Orchestrators(t.Context())
-	if err != nil || len(got) != 0 || round.Int64() != chaintest.FirstRound {
-		t.Fatalf("got %v, %v, %v; want no orchestrators, round %d, no error", got, round, err, chaintest.FirstRound)
+	if err != nil || len(got) != 0 || round.Int64() != simnet.ChainFirstRound {
+		t.Fatalf("got %v, %v, %v; want no orchestrators, round %d, no error", got, round, err, simnet.ChainFirstRound)
 	}
 }
 
 func TestChainDiscoveryRejectsACorruptPool(t *testing.T) {
 	t.Parallel()
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t)}
-	c := newChainSim(t, []chaintest.Orchestrator{
+	c := newChainSim(t, []simnet.ChainOrchestrator{
 		{Key: keys[0], ServiceURI: "https://0.example", Stake: chainEther(30), Active: true},
 		{Key: keys[1], ServiceURI: "https://1.example", Stake: chainEther(20), Active: true},
 		{Key: keys[2], ServiceURI: "https://2.example", Stake: chainEther(10), Active: true},
