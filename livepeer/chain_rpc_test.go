@@ -43,6 +43,7 @@ func chainOverrides(cfg *ChainConfig) {
 	cfg.BondingManager = "0x0000000000000000000000000000000000000001"
 	cfg.ServiceRegistry = "0x0000000000000000000000000000000000000002"
 	cfg.RoundsManager = "0x0000000000000000000000000000000000000003"
+	cfg.TicketBroker = "0x0000000000000000000000000000000000000004"
 }
 
 func TestChainDiscoveryHangingRPCHitsTheCallDeadline(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 
-	"jobtester/simnet"
 	"jobtester/livepeer/contracts"
+	"jobtester/simnet"
 )
 
 // chainMaxUint256 is Livepeer's DeactivationRound of an orchestrator that is
@@ -128,7 +128,7 @@ func (c *chainSim) config() ChainConfig {
 func (c *chainSim) contracts() ChainContracts {
 	d := c.dep
 	return ChainContracts{Controller: d.Controller, BondingManager: d.BondingManager, ServiceRegistry: d.ServiceRegistry,
-		AIServiceRegistry: d.AIServiceRegistry, RoundsManager: d.RoundsManager}
+		AIServiceRegistry: d.AIServiceRegistry, RoundsManager: d.RoundsManager, TicketBroker: d.TicketBroker}
 }
 
 // chainDiscoveryOver is a discovery that reads through caller (a simulated

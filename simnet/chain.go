@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +19,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -95,6 +99,8 @@ type ChainTruth struct {
 type simChain struct {
 	opts    ChainOptions
 	sim     *simulated.Backend
+	rpc     *rpc.Client // through the node's IPC socket in dir
+	dir     string
 	dep     *ChainDeployment
 	owner   *ecdsa.PrivateKey
 	info    ChainInfo
@@ -132,18 +138,29 @@ func startChain(n *Network, opts ChainOptions, logger *slog.Logger) (*simChain, 
 	if err != nil {
 		return nil, fmt.Errorf("simnet chain: key: %w", err)
 	}
-	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(owner.PublicKey): {Balance: new(big.Int).Lsh(big.NewInt(1), 100)}}
-	c := &simChain{opts: opts, sim: simulated.NewBackend(alloc), owner: owner, logger: logger.With("component", "simnet-chain"),
+	c := &simChain{opts: opts, owner: owner, logger: logger.With("component", "simnet-chain"),
 		members: map[string]*chainMember{}, activity: map[string]*chainTally{}, round: n.sc.CurrentRound}
+	// The simulated backend's own client is in-process only; its node's
+	// IPC socket gives the RPC client the HTTP server forwards through.
+	if c.dir, err = os.MkdirTemp("", "simnet-chain"); err != nil {
+		return nil, fmt.Errorf("simnet chain: %w", err)
+	}
+	ipc := filepath.Join(c.dir, "node.ipc")
+	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(owner.PublicKey): {Balance: new(big.Int).Lsh(big.NewInt(1), 100)}}
+	c.sim = simulated.NewBackend(alloc, func(nc *node.Config, _ *ethconfig.Config) { nc.IPCPath = ipc })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	orchs := c.registrations(n)
 	if c.dep, err = DeployChain(ctx, c.sim.Client(), c.sim.Commit, owner, orchs, n.sc.CurrentRound); err != nil {
-		c.sim.Close()
+		c.closeBackend()
 		return nil, fmt.Errorf("simnet chain: %w", err)
 	}
+	if c.rpc, err = rpc.DialContext(ctx, ipc); err != nil {
+		c.closeBackend()
+		return nil, fmt.Errorf("simnet chain: attach to the node: %w", err)
+	}
 	if err := c.serve(n.opts.Addr); err != nil {
-		c.sim.Close()
+		c.closeBackend()
 		return nil, err
 	}
 	life, stop := context.WithCancel(context.Background())
@@ -202,11 +219,6 @@ func (c *simChain) serve(host string) error {
 	if err != nil {
 		return fmt.Errorf("simnet chain: listen: %w", err)
 	}
-	client, ok := c.sim.Client().(interface{ Client() *rpc.Client })
-	if !ok {
-		ln.Close()
-		return errors.New("simnet chain: the simulated backend's client has no RPC client")
-	}
 	d := c.dep
 	c.info = ChainInfo{
 		RPCURL: "http://" + ln.Addr().String() + "/", ChainID: 1337,
@@ -214,7 +226,7 @@ func (c *simChain) serve(host string) error {
 		AIServiceRegistry: d.AIServiceRegistry.Hex(), RoundsManager: d.RoundsManager.Hex(), TicketBroker: d.TicketBroker.Hex(),
 		BlocksPerDay: uint64(24 * time.Hour / c.opts.BlockInterval),
 	}
-	c.srv = &http.Server{Handler: &chainRPC{client: client.Client(), timeout: 30 * time.Second}, ReadHeaderTimeout: 10 * time.Second}
+	c.srv = &http.Server{Handler: &chainRPC{client: c.rpc, timeout: 30 * time.Second}, ReadHeaderTimeout: 10 * time.Second}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
@@ -234,7 +246,18 @@ func (c *simChain) close() {
 	defer cancel()
 	_ = c.srv.Shutdown(ctx)
 	c.wg.Wait()
-	c.sim.Close()
+	c.closeBackend()
+}
+
+// closeBackend closes the RPC client, the chain and its socket's directory.
+func (c *simChain) closeBackend() {
+	if c.rpc != nil {
+		c.rpc.Close()
+	}
+	if c.sim != nil {
+		c.sim.Close()
+	}
+	os.RemoveAll(c.dir)
 }
 
 // truth is the chain's state and tallies now.
