@@ -199,12 +199,15 @@ func (c *simChain) registrations(n *Network) []ChainOrchestrator {
 			continue
 		}
 		stake, _ := new(big.Int).SetString(s.Stake, 10) // checked by Validate
-		uri := o.serviceURI
+		uri, ai := o.serviceURI, o.aiServiceURI
 		if u, ok := c.opts.ChainURI[s.Name]; ok {
+			if ai == uri { // "same": the AI registry holds the stale URI too
+				ai = u
+			}
 			uri = u
 		}
 		out = append(out, ChainOrchestrator{
-			Address: common.HexToAddress(s.Address), ServiceURI: uri, AIServiceURI: o.aiServiceURI, Stake: stake,
+			Address: common.HexToAddress(s.Address), ServiceURI: uri, AIServiceURI: ai, Stake: stake,
 			RewardCut: s.RewardCut, FeeShare: s.FeeShare, ActivationRound: s.ActivationRound, Active: !s.Inactive,
 		})
 		c.members[s.Address] = &chainMember{orch: o, stake: stake, active: !s.Inactive}
