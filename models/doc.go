@@ -12,6 +12,7 @@
 //	history                history.go           History, HistoryByOrchestrator
 //	live tests             live.go              InsertLive, LiveResults, LiveThumbnail, LiveScores
 //	discovery              discovery.go         SaveDiscovery, Orchestrators, Orchestrator, Capabilities, AdvertisedBy
+//	chain reads            activity.go          SaveChainOrchestrators, ChainOrchestrator, ChainOrchestrators
 //	sweeps                 sweeps.go            CreateSweep, UpdateSweep, Sweeps, GetSweep, SweepResults
 //	reconciliation         reconciliation.go    Reconciliation (discovery, mappings and recent sweeps)
 //	URI mappings           mappings.go          Mappings, Mapping, MappingsOf, SaveMappingAudited, DeleteMappingAudited
