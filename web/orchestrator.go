@@ -79,6 +79,7 @@ type OrchestratorView struct {
 	ResultsQuery url.Values
 	Live         []LiveTest
 	LiveError    string
+	Chain        *ChainView // nil: no chain read holds it
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
@@ -140,6 +141,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 			": discovery has not seen it, no mapping names it, and no result is stored")
 	}
 	s.liveTests(c.Request().Context(), v)
+	v.Chain = s.chainView(ctx, addr)
 
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {
