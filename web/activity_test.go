@@ -23,7 +23,7 @@ func TestOrchestratorPageShowsTheChain(t *testing.T) {
 				{Address: addr(1), OnChain: true, InGateway: true, Active: true, Stake: "75000000000000000000000",
 					RewardCut: "100000", FeeShare: "750000", ActivationRound: "3850",
 					DeactivationRound: "115792089237316195423570985008687907853269984665640564039457584007913129639935",
-					LastRewardRound: "4012", CurrentRound: "4013", TicketsRedeemed: 1234, FaceValue: "12340000000000000000",
+					LastRewardRound:   "4012", CurrentRound: "4013", TicketsRedeemed: 1234, FaceValue: "12340000000000000000",
 					LastRedemptionBlock: 123456, LastRedemptionAt: &at, Rewards: 3, RewardAmount: "37500000000000000000",
 					LastRewardBlock: 123400, WindowDays: 7, WindowFromBlock: 1000, WindowToBlock: 123999,
 					ChainServiceURI: "https://old.example:8935", GatewayServiceURI: "https://new.example:8935",
