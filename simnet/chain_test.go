@@ -1,6 +1,7 @@
 package simnet
 
 import (
+	"context"
 	"math/big"
 	"net/http"
 	"strings"
@@ -159,5 +160,36 @@ func TestChainRPCRefusesWhatItDoesNotServe(t *testing.T) {
 	}
 	if r := postRaw(t, info.RPCURL, "application/json", make([]byte, chainRPCMaxBody+1)); r.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized body: %d, want 413", r.status)
+	}
+}
+
+func TestMainPrintsTheChainRPCURL(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- Main(ctx, []string{"--time-scale", "0.01", "--log-level", "warn"}, &out) }()
+	var rpcURL string
+	testutil.Eventually(t, "Main to print the chain's URL", func() bool {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if rest, ok := strings.CutPrefix(line, "chain: "); ok {
+				rpcURL = strings.Fields(rest)[0]
+				return true
+			}
+		}
+		return false
+	})
+	client, err := ethclient.DialContext(t.Context(), rpcURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	if _, err := client.BlockNumber(t.Context()); err != nil {
+		t.Errorf("%s: %v", rpcURL, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Main: %v", err)
 	}
 }

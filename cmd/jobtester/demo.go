@@ -52,7 +52,9 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 1, TimeScale: demoTimeScale, Logger: log.With("component", "simnet"),
-		Chain: &simnet.ChainOptions{}})
+		// One winning ticket per paid job, so that the first sweep already
+		// shows on the chain; real tickets win far more rarely.
+		Chain: &simnet.ChainOptions{JobsPerTicket: 1}})
 	if err != nil {
 		return fmt.Errorf("start the simulated network: %w", err)
 	}
