@@ -162,6 +162,8 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 			Address: chainAddr(k), ServiceURI: uri, AIServiceURI: ai,
 			Active: active, Registered: true, DelegatedStake: stake,
 			ActivationRound: round, DeactivationRound: deactivation,
+			// DeployChain's default cuts; nobody has called reward yet.
+			RewardCut: big.NewInt(100_000), FeeShare: big.NewInt(500_000), LastRewardRound: big.NewInt(0),
 			Sources: []string{"chain"},
 		}
 	}
@@ -210,13 +212,16 @@ func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
 			{"DelegatedStake", g.DelegatedStake, w.DelegatedStake},
 			{"ActivationRound", g.ActivationRound, w.ActivationRound},
 			{"DeactivationRound", g.DeactivationRound, w.DeactivationRound},
+			{"RewardCut", g.RewardCut, w.RewardCut},
+			{"FeeShare", g.FeeShare, w.FeeShare},
+			{"LastRewardRound", g.LastRewardRound, w.LastRewardRound},
 		} {
 			if n.got == nil || n.got.Cmp(n.let) != 0 {
 				t.Errorf("%d %s: %s = %v, want %v", i, w.Address, n.name, n.got, n.let)
 			}
 		}
-		g.DelegatedStake, g.ActivationRound, g.DeactivationRound = nil, nil, nil
-		w.DelegatedStake, w.ActivationRound, w.DeactivationRound = nil, nil, nil
+		g.DelegatedStake, g.ActivationRound, g.DeactivationRound, g.RewardCut, g.FeeShare, g.LastRewardRound = nil, nil, nil, nil, nil, nil
+		w.DelegatedStake, w.ActivationRound, w.DeactivationRound, w.RewardCut, w.FeeShare, w.LastRewardRound = nil, nil, nil, nil, nil, nil
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%d:\n got %+v\nwant %+v", i, g, w)
 		}
