@@ -24,7 +24,7 @@ type activitySim struct {
 	blocks []uint64 // the block of each emission, in order
 }
 
-func newActivitySim(t *testing.T, keys ...*ecdsa.PrivateKey) *activitySim {
+func newActivitySim(t testing.TB, keys ...*ecdsa.PrivateKey) *activitySim {
 	t.Helper()
 	var orchs []simnet.ChainOrchestrator
 	for i, k := range keys {
@@ -47,7 +47,7 @@ func (s *activitySim) tally(addr string) *OrchestratorActivity {
 	return w
 }
 
-func (s *activitySim) head(t *testing.T) uint64 {
+func (s *activitySim) head(t testing.TB) uint64 {
 	t.Helper()
 	n, err := s.sim.Client().BlockNumber(t.Context())
 	if err != nil {
@@ -57,7 +57,7 @@ func (s *activitySim) head(t *testing.T) uint64 {
 }
 
 // redeem mines count tickets of face to k in a block of their own.
-func (s *activitySim) redeem(t *testing.T, k *ecdsa.PrivateKey, count int64, face *big.Int) {
+func (s *activitySim) redeem(t testing.TB, k *ecdsa.PrivateKey, count int64, face *big.Int) {
 	t.Helper()
 	sender := common.HexToAddress("0x00000000000000000000000000000000000000b1")
 	tx, err := s.tb.RedeemWinningTicketsForTest(s.owner(t), sender, crypto.PubkeyToAddress(k.PublicKey), face, big.NewInt(1),
@@ -72,7 +72,7 @@ func (s *activitySim) redeem(t *testing.T, k *ecdsa.PrivateKey, count int64, fac
 }
 
 // reward mines a reward of amount to k in a block of its own.
-func (s *activitySim) reward(t *testing.T, k *ecdsa.PrivateKey, amount *big.Int) {
+func (s *activitySim) reward(t testing.TB, k *ecdsa.PrivateKey, amount *big.Int) {
 	t.Helper()
 	tx, err := s.bm.Reward(s.owner(t), crypto.PubkeyToAddress(k.PublicKey), amount)
 	s.mined(t, tx, err)
@@ -86,7 +86,7 @@ func (s *activitySim) reward(t *testing.T, k *ecdsa.PrivateKey, amount *big.Int)
 // emitMix emits redemptions and rewards of three orchestrators, one of
 // them idle, with face values whose sum exceeds 2^256's half many times
 // over a uint64.
-func emitMix(t *testing.T) (*activitySim, []*ecdsa.PrivateKey) {
+func emitMix(t testing.TB) (*activitySim, []*ecdsa.PrivateKey) {
 	t.Helper()
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t)}
 	s := newActivitySim(t, keys...)
@@ -101,7 +101,7 @@ func emitMix(t *testing.T) (*activitySim, []*ecdsa.PrivateKey) {
 	return s, keys // keys[2] did nothing
 }
 
-func checkActivity(t *testing.T, got *Activity, want map[string]*OrchestratorActivity) {
+func checkActivity(t testing.TB, got *Activity, want map[string]*OrchestratorActivity) {
 	t.Helper()
 	if len(got.Orchestrators) != len(want) {
 		t.Errorf("%d orchestrators with activity, want %d", len(got.Orchestrators), len(want))
@@ -119,7 +119,7 @@ func checkActivity(t *testing.T, got *Activity, want map[string]*OrchestratorAct
 	}
 }
 
-func (s *activitySim) activityDiscovery(t *testing.T, chunk uint64) *ChainDiscovery {
+func (s *activitySim) activityDiscovery(t testing.TB, chunk uint64) *ChainDiscovery {
 	t.Helper()
 	d := s.discovery(t, nil, func(cfg *ChainConfig) { cfg.LogChunkBlocks = chunk })
 	d.logs = s.sim.Client()

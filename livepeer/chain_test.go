@@ -28,7 +28,7 @@ func chainEther(n int64) *big.Int {
 	return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18))
 }
 
-func chainKey(t *testing.T) *ecdsa.PrivateKey {
+func chainKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := crypto.GenerateKey()
 	if err != nil {
@@ -48,7 +48,7 @@ type chainSim struct {
 	dep      *simnet.ChainDeployment
 }
 
-func newChainSim(t *testing.T, orchs []simnet.ChainOrchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
+func newChainSim(t testing.TB, orchs []simnet.ChainOrchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
 	t.Helper()
 	deployer := chainKey(t)
 	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: chainEther(1_000_000)}}
@@ -64,7 +64,7 @@ func newChainSim(t *testing.T, orchs []simnet.ChainOrchestrator, options ...func
 // owner returns transaction options of the contracts' owner for one
 // transaction, to be mined before the next: the nonce comes from the latest
 // block, since the pool's pending nonce catches up asynchronously.
-func (c *chainSim) owner(t *testing.T) *bind.TransactOpts {
+func (c *chainSim) owner(t testing.TB) *bind.TransactOpts {
 	t.Helper()
 	opts, err := bind.NewKeyedTransactorWithChainID(c.deployer, big.NewInt(1337))
 	if err != nil {
@@ -78,7 +78,7 @@ func (c *chainSim) owner(t *testing.T) *bind.TransactOpts {
 	return opts
 }
 
-func (c *chainSim) bondingManager(t *testing.T) *contracts.BondingManager {
+func (c *chainSim) bondingManager(t testing.TB) *contracts.BondingManager {
 	t.Helper()
 	bm, err := contracts.NewBondingManager(c.dep.BondingManager, c.sim.Client())
 	if err != nil {
@@ -88,7 +88,7 @@ func (c *chainSim) bondingManager(t *testing.T) *contracts.BondingManager {
 }
 
 // mined commits a block and checks the transaction went through.
-func (c *chainSim) mined(t *testing.T, tx *types.Transaction, err error) {
+func (c *chainSim) mined(t testing.TB, tx *types.Transaction, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func (c *chainSim) mined(t *testing.T, tx *types.Transaction, err error) {
 	}
 }
 
-func (c *chainSim) discovery(t *testing.T, caller bind.ContractCaller, change func(*ChainConfig)) *ChainDiscovery {
+func (c *chainSim) discovery(t testing.TB, caller bind.ContractCaller, change func(*ChainConfig)) *ChainDiscovery {
 	t.Helper()
 	if caller == nil {
 		caller = c.sim.Client()
@@ -198,7 +198,7 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 	chainCheckOrchestrators(t, got, want)
 }
 
-func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
+func chainCheckOrchestrators(t testing.TB, got, want []Orchestrator) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d orchestrators, want %d: %+v", len(got), len(want), got)
