@@ -5,16 +5,24 @@ import (
 	"math/big"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"jobtester/simnet"
 	"jobtester/testutil"
 )
 
+// chainOnly is an orchestrator registered on simnet's chain that no
+// gateway lists.
+var chainOnly = common.HexToAddress("0x00000000000000000000000000000000000c4a17")
+
 // startChainNet starts a simulated network with its chain: "sep" has a
 // separate AI-registry URI, "noai" none, "idle" is inactive, "offchain"
-// is not on the chain and "stale" has an old URI there.
+// is not on the chain, "stale" has an old URI there, and chainOnly is on
+// the chain only.
 func startChainNet(t *testing.T) *simnet.Network {
 	t.Helper()
 	m := simnet.ModelSpec{Pipeline: "text-to-image", Model: "ByteDance/SDXL-Lightning", Capacity: 4,
@@ -29,6 +37,7 @@ func startChainNet(t *testing.T) *simnet.Network {
 	n, err := simnet.Start(t.Context(), sc, simnet.Options{Seed: 5, TimeScale: 0.001, Chain: &simnet.ChainOptions{
 		RoundLength: 100 * time.Second, BlockInterval: 20 * time.Millisecond, JobsPerTicket: 1,
 		OffChain: []string{"offchain"}, ChainURI: map[string]string{"stale": "https://stale.example:8935"},
+		Extra: []simnet.ChainOrchestrator{{Address: chainOnly, ServiceURI: "https://hidden.example:8935", Stake: chainEther(5), Active: true}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -85,8 +94,8 @@ func TestChainDiscoveryOverSimnetJSONRPC(t *testing.T) {
 	for _, o := range orchs {
 		got[o.Address] = o
 	}
-	if _, ok := got[byName["offchain"].Address]; ok || len(got) != 4 {
-		t.Errorf("chain holds %d orchestrators (offchain among them: %v), want the 4 on chain", len(got), ok)
+	if _, ok := got[byName["offchain"].Address]; ok || len(got) != 5 {
+		t.Errorf("chain holds %d orchestrators (offchain among them: %v), want the 5 on chain", len(got), ok)
 	}
 	for _, name := range []string{"sep", "noai", "idle"} {
 		w, g := byName[name], got[byName[name].Address]
@@ -114,8 +123,9 @@ func TestChainDiscoveryOverSimnetJSONRPC(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		byName["offchain"].Address: {DisagreeNotOnChain},
-		byName["stale"].Address:    {DisagreeServiceURI},
+		byName["offchain"].Address:       {DisagreeNotOnChain},
+		byName["stale"].Address:          {DisagreeServiceURI},
+		strings.ToLower(chainOnly.Hex()): {DisagreeNotInGateway},
 	}
 	if len(disagree) != len(want) {
 		t.Errorf("disagreements %v, want %v", disagree, want)

@@ -49,6 +49,9 @@ type ChainOptions struct {
 	// ChainURI registers, for the named orchestrators, this service URI
 	// instead of the one they serve on (a stale registration).
 	ChainURI map[string]string
+	// Extra are registered on the chain only: no gateway lists them and
+	// nothing serves at their URIs (a node the gateways cannot see).
+	Extra []ChainOrchestrator
 }
 
 const (
@@ -213,7 +216,7 @@ func (c *simChain) registrations(n *Network) []ChainOrchestrator {
 		c.members[s.Address] = &chainMember{orch: o, stake: stake, active: !s.Inactive}
 		c.activity[s.Address] = &chainTally{faceValue: new(big.Int), rewardSum: new(big.Int)}
 	}
-	return out
+	return append(out, c.opts.Extra...)
 }
 
 // serve opens the JSON-RPC listener on host.
