@@ -137,11 +137,12 @@ type chainTally struct {
 // starts serving and driving the chain.
 func startChain(n *Network, opts ChainOptions, logger *slog.Logger) (*simChain, error) {
 	opts = opts.withDefaults()
+	began := time.Now()
 	owner, err := crypto.GenerateKey()
 	if err != nil {
 		return nil, fmt.Errorf("simnet chain: key: %w", err)
 	}
-	c := &simChain{opts: opts, owner: owner, logger: logger.With("component", "simnet-chain"),
+	c := &simChain{opts: opts, owner: owner, logger: logger,
 		members: map[string]*chainMember{}, activity: map[string]*chainTally{}, round: n.sc.CurrentRound}
 	// The simulated backend's own client is in-process only; its node's
 	// IPC socket gives the RPC client the HTTP server forwards through.
@@ -173,7 +174,7 @@ func startChain(n *Network, opts ChainOptions, logger *slog.Logger) (*simChain, 
 		defer c.wg.Done()
 		c.drive(life, n)
 	}()
-	c.logger.Info("simnet chain", "rpc", c.info.RPCURL, "controller", c.info.Controller, "orchestrators", len(orchs))
+	c.logger.Info("simnet chain", "rpc", c.info.RPCURL, "controller", c.info.Controller, "orchestrators", len(orchs), "took", time.Since(began).Round(time.Millisecond))
 	return c, nil
 }
 
