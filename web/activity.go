@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"math/big"
+	"strconv"
 	"strings"
-	"time"
 
 	"jobtester/models"
 )
@@ -23,12 +23,13 @@ type ChainView struct {
 	Stake           string // "75,000 LPT"
 	RewardCut       string // "10 %"
 	FeeCut          string // "50 %": 1 − feeShare, what the orchestrator keeps of fees
-	ActiveSince     string // "round 3,850"
-	Until           string // "" when not deactivating
+	ActiveSince     string // "round 3,850", ", until round 4,000" when deactivating
 	LastRewardRound string
 	FaceValue       string // "0.12 ETH"
 	RewardAmount    string // "37.5 LPT"
 	Window          string // "7 days (blocks 120–9,500)"
+	Tickets         string // "12, 0.12 ETH face value, last at block 9,400 (time)"
+	Rewards         string // "3, 37.5 LPT minted, last at block 9,311"
 	Disagreements   []string
 }
 
@@ -51,12 +52,29 @@ func (s *site) chainView(ctx context.Context, addr string) *ChainView {
 	}
 	// 2^256−1 is Livepeer's "not deactivating".
 	if d, ok := new(big.Int).SetString(r.DeactivationRound, 10); ok && d.BitLen() < 256 {
-		v.Until = fmtRound(r.DeactivationRound)
+		v.ActiveSince += ", until " + fmtRound(r.DeactivationRound)
+	}
+	if r.OnChain && !r.Active {
+		v.ActiveSince += " (not active now)"
 	}
 	v.Window = fmtCount(int64(r.WindowDays)) + " days (blocks " + groupDigits(big.NewInt(r.WindowFromBlock).String()) + "–" +
 		groupDigits(big.NewInt(r.WindowToBlock).String()) + ")"
 	if r.WindowDays == 1 {
 		v.Window = strings.Replace(v.Window, "days", "day", 1)
+	}
+	if r.LastRewardRound == "0" { // Livepeer's zero value: it never called reward
+		v.LastRewardRound = "never"
+	}
+	v.Tickets = groupDigits(strconv.FormatInt(r.TicketsRedeemed, 10))
+	if r.TicketsRedeemed > 0 {
+		v.Tickets += ", " + v.FaceValue + " face value, last at block " + groupDigits(strconv.FormatInt(r.LastRedemptionBlock, 10))
+		if r.LastRedemptionAt != nil {
+			v.Tickets += " (" + fmtTime(*r.LastRedemptionAt) + ")"
+		}
+	}
+	v.Rewards = groupDigits(strconv.FormatInt(r.Rewards, 10))
+	if r.Rewards > 0 {
+		v.Rewards += ", " + v.RewardAmount + " minted, last at block " + groupDigits(strconv.FormatInt(r.LastRewardBlock, 10))
 	}
 	return v
 }
@@ -131,9 +149,3 @@ func padLeft(s string, n int) string {
 	return strings.Repeat("0", n-len(s)) + s
 }
 
-func fmtTimePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return fmtTime(*t)
-}

@@ -29,6 +29,9 @@ func TestOrchestratorPageShowsTheChain(t *testing.T) {
 					ChainServiceURI: "https://old.example:8935", GatewayServiceURI: "https://new.example:8935",
 					Disagreements: "service URI differs"},
 			}
+			rows = append(rows, models.ChainOrchestrator{Address: addr(2), OnChain: true, Stake: "1", RewardCut: "0", FeeShare: "1000000",
+				ActivationRound: "3850", DeactivationRound: "4000", LastRewardRound: "0", CurrentRound: "4013", WindowDays: 1})
+			e.insert(result{orch: 2, region: "FRA", pipeline: "Text to image", model: "m", success: 1, rtt: 1, ago: time.Minute})
 			if err := e.st.SaveChainOrchestrators(t.Context(), rows, at); err != nil {
 				t.Fatal(err)
 			}
@@ -43,9 +46,15 @@ func TestOrchestratorPageShowsTheChain(t *testing.T) {
 			if strings.Contains(body, "75000000000000000000000") {
 				t.Error("the page shows stake in wei")
 			}
-			if strings.Contains(body, "until round") {
-				t.Error("an orchestrator not deactivating shows an end round")
+			if strings.Contains(body, "until round") || strings.Contains(body, "not active now") {
+				t.Error("an active orchestrator not deactivating shows an end round")
 			}
+			mustContain(t, "chain section", body, ">1,234, 12.34 ETH face value, last at block 123,456 (2026-05-02 03:04:05 UTC)<",
+				">3, 37.5 LPT minted, last at block 123,400<")
+
+			_, _, body = e.get("/orchestrators/"+addr(2), nil)
+			mustContain(t, "a deactivated orchestrator's chain section", body, "round 3,850, until round 4,000 (not active now)",
+				">never (current: round 4,013)<", ">0 %<", ">0 LPT<", "last 1 day (blocks 0–0)")
 		})
 	}
 }
