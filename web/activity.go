@@ -148,4 +148,3 @@ func padLeft(s string, n int) string {
 	}
 	return strings.Repeat("0", n-len(s)) + s
 }
-
