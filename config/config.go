@@ -84,6 +84,12 @@ type Chain struct {
 	ChainRPCURL            string
 	ChainController        string
 	ChainAIServiceRegistry string
+	// The on-chain facts and activity read (livepeer.ChainDiscovery.Activity):
+	// how often, over how many days, and the blocks a day that turn days
+	// into a block range.
+	ChainReadInterval time.Duration
+	ChainActivityDays int
+	ChainBlocksPerDay int
 }
 
 // Admin is the /api/v1 write token and the admin pages (docs/admin.md).

@@ -95,6 +95,10 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{[]string{"--unavailable-retries", "-1"}, nil, "setting unavailable_retries"},
 		{[]string{"--forward-url", "http://lb/api/post_stats"}, nil, "setting forward_secret"},
 		{[]string{"--chain-rpc-url", "file:///x"}, nil, "setting chain_rpc_url"},
+		{[]string{"--chain-read-interval", "100ms"}, nil, "setting chain_read_interval"},
+		{[]string{"--chain-activity-days", "0"}, nil, "setting chain_activity_days"},
+		{[]string{"--chain-activity-days", "91"}, nil, "setting chain_activity_days"},
+		{[]string{"--chain-blocks-per-day", "0"}, nil, "setting chain_blocks_per_day"},
 		{[]string{"--admin-token", "short"}, nil, "setting admin_token"},
 	}
 	for _, c := range cases {

@@ -154,6 +154,14 @@ func (c *Chain) validateChain() error {
 	if _, ok := ethaddr.Normalize(c.ChainController); !ok {
 		return fmt.Errorf("setting chain_controller: %q is not a 0x address", c.ChainController)
 	}
+	switch {
+	case c.ChainReadInterval < time.Second:
+		return fmt.Errorf("setting chain_read_interval: %v is under a second", c.ChainReadInterval)
+	case c.ChainActivityDays < 1 || c.ChainActivityDays > 90:
+		return fmt.Errorf("setting chain_activity_days: %d is not 1 to 90", c.ChainActivityDays)
+	case c.ChainBlocksPerDay < 1 || c.ChainBlocksPerDay > 100_000_000:
+		return fmt.Errorf("setting chain_blocks_per_day: %d is not 1 to 100,000,000", c.ChainBlocksPerDay)
+	}
 	return nil
 }
 

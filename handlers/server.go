@@ -101,6 +101,7 @@ func New(d Deps) *echo.Echo {
 	s.registerVerify(e)
 	s.registerAdminV1(e)
 	s.registerV1Reads(e)
+	s.registerV1Activity(e)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)

@@ -16,6 +16,7 @@ type Store interface {
 	leaderboard.TableStore
 	leaderboard.HistoryStore
 	leaderboard.ResultStore
+	ChainStore
 
 	Ping(ctx context.Context) error
 	Dialect() string

@@ -31,6 +31,8 @@ const ChainSource = "chain"
 const (
 	chainDefaultCallTimeout = 10 * time.Second
 	chainDefaultConcurrency = 8
+	chainDefaultLogChunk    = 10_000
+	chainDefaultLogRetries  = 3
 	// chainPoolHardLimit caps the pool walk whatever getTranscoderPoolMaxSize
 	// says (Livepeer's is 100), so a contract reporting a huge maximum cannot
 	// keep discovery walking for ever.
@@ -47,14 +49,16 @@ type ChainConfig struct {
 	// RPCURL is the JSON-RPC endpoint DialChain dials (an Arbitrum One node
 	// in production).
 	RPCURL string
-	// Controller resolves BondingManager, ServiceRegistry and RoundsManager
-	// with getContract(keccak256(name)). Required unless all three are set.
+	// Controller resolves BondingManager, ServiceRegistry, RoundsManager and
+	// TicketBroker with getContract(keccak256(name)). Required unless all
+	// four are set.
 	Controller string
-	// BondingManager, ServiceRegistry and RoundsManager override the
-	// Controller's answer.
+	// BondingManager, ServiceRegistry, RoundsManager and TicketBroker
+	// override the Controller's answer.
 	BondingManager  string
 	ServiceRegistry string
 	RoundsManager   string
+	TicketBroker    string
 	// AIServiceRegistry is not in the Controller. Empty means Arbitrum One's
 	// when Controller is Arbitrum One's, and otherwise no AI registry: every
 	// AIServiceURI is then "".
@@ -64,6 +68,13 @@ type ChainConfig struct {
 	// Concurrency bounds the per-orchestrator reads in flight (default 8).
 	// The pool walk, which is sequential, runs beside them.
 	Concurrency int
+	// LogChunkBlocks is the widest block range of one eth_getLogs (default
+	// 10,000, what hosted Arbitrum endpoints accept); a range the node
+	// refuses as too wide is halved.
+	LogChunkBlocks uint64
+	// LogRetries is how many times a failed eth_getLogs is tried again
+	// (default 3), with a growing pause.
+	LogRetries int
 }
 
 // ChainContracts are the addresses a discovery reads. AIServiceRegistry is
@@ -74,6 +85,7 @@ type ChainContracts struct {
 	ServiceRegistry   common.Address
 	AIServiceRegistry common.Address
 	RoundsManager     common.Address
+	TicketBroker      common.Address
 }
 
 // ChainDiscovery reads the orchestrator set from Livepeer's contracts with
@@ -82,9 +94,13 @@ type ChainContracts struct {
 // between discoveries and is safe for concurrent use.
 type ChainDiscovery struct {
 	backend     bind.ContractCaller
+	logs        chainLogReader // nil: no activity reads
 	given       ChainContracts // zero fields are resolved through the Controller
 	callTimeout time.Duration
 	concurrency int
+	logChunk    uint64
+	logRetries  int
+	retryPause  time.Duration // first pause between tries; 0: 200 ms
 	close       func()
 }
 
@@ -102,7 +118,7 @@ func DialChain(ctx context.Context, cfg ChainConfig) (*ChainDiscovery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial chain RPC %s: %w", chainRedactURL(cfg.RPCURL), err)
 	}
-	d.backend = client
+	d.backend, d.logs = client, client
 	d.close = client.Close
 	return d, nil
 }
@@ -121,6 +137,7 @@ func newChainDiscovery(cfg ChainConfig) (*ChainDiscovery, error) {
 		{"BondingManager", cfg.BondingManager, &d.given.BondingManager},
 		{"ServiceRegistry", cfg.ServiceRegistry, &d.given.ServiceRegistry},
 		{"RoundsManager", cfg.RoundsManager, &d.given.RoundsManager},
+		{"TicketBroker", cfg.TicketBroker, &d.given.TicketBroker},
 		{"AIServiceRegistry", cfg.AIServiceRegistry, &d.given.AIServiceRegistry},
 	}
 	for _, f := range fields {
@@ -130,9 +147,9 @@ func newChainDiscovery(cfg ChainConfig) (*ChainDiscovery, error) {
 	}
 	g := &d.given
 	if g.Controller == (common.Address{}) {
-		for _, f := range fields[1:4] {
+		for _, f := range fields[1:5] {
 			if *f.dst == (common.Address{}) {
-				return nil, fmt.Errorf("chain config: Controller is required unless BondingManager, ServiceRegistry and RoundsManager are all set (%s is not); Arbitrum One's is %s",
+				return nil, fmt.Errorf("chain config: Controller is required unless BondingManager, ServiceRegistry, RoundsManager and TicketBroker are all set (%s is not); Arbitrum One's is %s",
 					f.name, ChainArbitrumOneController)
 			}
 		}
@@ -151,6 +168,15 @@ func newChainDiscovery(cfg ChainConfig) (*ChainDiscovery, error) {
 		return nil, fmt.Errorf("chain config: Concurrency %d is negative", d.concurrency)
 	case d.concurrency == 0:
 		d.concurrency = chainDefaultConcurrency
+	}
+	if d.logChunk = cfg.LogChunkBlocks; d.logChunk == 0 {
+		d.logChunk = chainDefaultLogChunk
+	}
+	switch d.logRetries = cfg.LogRetries; {
+	case d.logRetries < 0:
+		return nil, fmt.Errorf("chain config: LogRetries %d is negative", d.logRetries)
+	case d.logRetries == 0:
+		d.logRetries = chainDefaultLogRetries
 	}
 	return d, nil
 }
@@ -214,6 +240,7 @@ func (d *ChainDiscovery) Contracts(ctx context.Context) (ChainContracts, error) 
 		{"BondingManager", &c.BondingManager},
 		{"ServiceRegistry", &c.ServiceRegistry},
 		{"RoundsManager", &c.RoundsManager},
+		{"TicketBroker", &c.TicketBroker},
 	} {
 		if *f.dst != (common.Address{}) {
 			continue

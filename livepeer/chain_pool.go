@@ -21,6 +21,9 @@ type chainRecord struct {
 	isActive          bool
 	activationRound   *big.Int
 	deactivationRound *big.Int
+	lastRewardRound   *big.Int
+	rewardCut         *big.Int
+	feeShare          *big.Int
 	serviceURI        string
 	aiServiceURI      string
 }
@@ -121,6 +124,9 @@ func (d *ChainDiscovery) Orchestrators(ctx context.Context) ([]Orchestrator, *bi
 			DelegatedStake:    r.stake,
 			ActivationRound:   r.activationRound,
 			DeactivationRound: r.deactivationRound,
+			RewardCut:         r.rewardCut,
+			FeeShare:          r.feeShare,
+			LastRewardRound:   r.lastRewardRound,
 			Sources:           []string{ChainSource},
 		}
 	}
@@ -135,6 +141,7 @@ func (d *ChainDiscovery) readMember(g *chainGroup, r *chainRecord, bm *contracts
 	g.goCall("BondingManager getTranscoder("+a+")", func(opts *bind.CallOpts) error {
 		t, err := bm.GetTranscoder(opts, r.address)
 		r.activationRound, r.deactivationRound = t.ActivationRound, t.DeactivationRound
+		r.lastRewardRound, r.rewardCut, r.feeShare = t.LastRewardRound, t.RewardCut, t.FeeShare
 		return err
 	})
 	g.goCall("BondingManager transcoderStatus("+a+")", func(opts *bind.CallOpts) (err error) {

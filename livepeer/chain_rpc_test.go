@@ -19,7 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/node"
 
-	"jobtester/livepeer/chaintest"
+	"jobtester/simnet"
 )
 
 // chainHangingCaller answers nothing: every call blocks until its context
@@ -43,6 +43,7 @@ func chainOverrides(cfg *ChainConfig) {
 	cfg.BondingManager = "0x0000000000000000000000000000000000000001"
 	cfg.ServiceRegistry = "0x0000000000000000000000000000000000000002"
 	cfg.RoundsManager = "0x0000000000000000000000000000000000000003"
+	cfg.TicketBroker = "0x0000000000000000000000000000000000000004"
 }
 
 func TestChainDiscoveryHangingRPCHitsTheCallDeadline(t *testing.T) {
@@ -112,9 +113,9 @@ func (c *chainSelectiveCaller) CallContract(ctx context.Context, msg ethereum.Ca
 
 func TestChainDiscoveryOneHangingReadFailsTheDiscovery(t *testing.T) {
 	t.Parallel()
-	var orchs []chaintest.Orchestrator
+	var orchs []simnet.ChainOrchestrator
 	for i := range 6 {
-		orchs = append(orchs, chaintest.Orchestrator{
+		orchs = append(orchs, simnet.ChainOrchestrator{
 			Key: chainKey(t), ServiceURI: fmt.Sprintf("https://%d.example", i), AIServiceURI: fmt.Sprintf("https://%d-ai.example", i),
 			Stake: chainEther(int64(100 - i)), Active: true,
 		})
@@ -164,7 +165,7 @@ func TestDialChainOverHTTP(t *testing.T) {
 		n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
 	}
 	key := chainKey(t)
-	c := newChainSim(t, []chaintest.Orchestrator{
+	c := newChainSim(t, []simnet.ChainOrchestrator{
 		{Key: key, ServiceURI: "https://o.example:8935", Stake: chainEther(1), Active: true},
 	}, serveHTTP)
 

@@ -16,8 +16,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 
-	"jobtester/livepeer/chaintest"
 	"jobtester/livepeer/contracts"
+	"jobtester/simnet"
 )
 
 // chainMaxUint256 is Livepeer's DeactivationRound of an orchestrator that is
@@ -28,7 +28,7 @@ func chainEther(n int64) *big.Int {
 	return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18))
 }
 
-func chainKey(t *testing.T) *ecdsa.PrivateKey {
+func chainKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := crypto.GenerateKey()
 	if err != nil {
@@ -45,16 +45,16 @@ func chainAddr(k *ecdsa.PrivateKey) string {
 type chainSim struct {
 	sim      *simulated.Backend
 	deployer *ecdsa.PrivateKey
-	dep      *chaintest.Deployment
+	dep      *simnet.ChainDeployment
 }
 
-func newChainSim(t *testing.T, orchs []chaintest.Orchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
+func newChainSim(t testing.TB, orchs []simnet.ChainOrchestrator, options ...func(*node.Config, *ethconfig.Config)) *chainSim {
 	t.Helper()
 	deployer := chainKey(t)
 	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: chainEther(1_000_000)}}
 	sim := simulated.NewBackend(alloc, options...)
 	t.Cleanup(func() { sim.Close() })
-	dep, err := chaintest.Deploy(t.Context(), sim.Client(), sim.Commit, deployer, orchs)
+	dep, err := simnet.DeployChain(t.Context(), sim.Client(), sim.Commit, deployer, orchs, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func newChainSim(t *testing.T, orchs []chaintest.Orchestrator, options ...func(*
 // owner returns transaction options of the contracts' owner for one
 // transaction, to be mined before the next: the nonce comes from the latest
 // block, since the pool's pending nonce catches up asynchronously.
-func (c *chainSim) owner(t *testing.T) *bind.TransactOpts {
+func (c *chainSim) owner(t testing.TB) *bind.TransactOpts {
 	t.Helper()
 	opts, err := bind.NewKeyedTransactorWithChainID(c.deployer, big.NewInt(1337))
 	if err != nil {
@@ -78,7 +78,7 @@ func (c *chainSim) owner(t *testing.T) *bind.TransactOpts {
 	return opts
 }
 
-func (c *chainSim) bondingManager(t *testing.T) *contracts.BondingManager {
+func (c *chainSim) bondingManager(t testing.TB) *contracts.BondingManager {
 	t.Helper()
 	bm, err := contracts.NewBondingManager(c.dep.BondingManager, c.sim.Client())
 	if err != nil {
@@ -88,7 +88,7 @@ func (c *chainSim) bondingManager(t *testing.T) *contracts.BondingManager {
 }
 
 // mined commits a block and checks the transaction went through.
-func (c *chainSim) mined(t *testing.T, tx *types.Transaction, err error) {
+func (c *chainSim) mined(t testing.TB, tx *types.Transaction, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func (c *chainSim) mined(t *testing.T, tx *types.Transaction, err error) {
 	}
 }
 
-func (c *chainSim) discovery(t *testing.T, caller bind.ContractCaller, change func(*ChainConfig)) *ChainDiscovery {
+func (c *chainSim) discovery(t testing.TB, caller bind.ContractCaller, change func(*ChainConfig)) *ChainDiscovery {
 	t.Helper()
 	if caller == nil {
 		caller = c.sim.Client()
@@ -128,7 +128,7 @@ func (c *chainSim) config() ChainConfig {
 func (c *chainSim) contracts() ChainContracts {
 	d := c.dep
 	return ChainContracts{Controller: d.Controller, BondingManager: d.BondingManager, ServiceRegistry: d.ServiceRegistry,
-		AIServiceRegistry: d.AIServiceRegistry, RoundsManager: d.RoundsManager}
+		AIServiceRegistry: d.AIServiceRegistry, RoundsManager: d.RoundsManager, TicketBroker: d.TicketBroker}
 }
 
 // chainDiscoveryOver is a discovery that reads through caller (a simulated
@@ -147,7 +147,7 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 	t.Parallel()
 	huge := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 200), big.NewInt(7)) // > 2^128
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t), chainKey(t), chainKey(t)}
-	orchs := []chaintest.Orchestrator{
+	orchs := []simnet.ChainOrchestrator{
 		// Registered in reverse stake order: the pool must sort them.
 		{Key: keys[4], ServiceURI: "", AIServiceURI: "https://e-ai.example:8935", Stake: chainEther(1000), Active: true},
 		{Key: keys[3], ServiceURI: "https://d.example:8935", AIServiceURI: "https://d.example:9935", Stake: chainEther(2000), Active: false},
@@ -156,12 +156,14 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 		{Key: keys[0], ServiceURI: "https://a.example:8935", AIServiceURI: "https://a-ai.example:8935", Stake: huge, Active: true},
 	}
 	c := newChainSim(t, orchs)
-	round := big.NewInt(chaintest.FirstRound)
+	round := big.NewInt(simnet.ChainFirstRound)
 	o := func(k *ecdsa.PrivateKey, uri, ai string, stake *big.Int, active bool, deactivation *big.Int) Orchestrator {
 		return Orchestrator{
 			Address: chainAddr(k), ServiceURI: uri, AIServiceURI: ai,
 			Active: active, Registered: true, DelegatedStake: stake,
 			ActivationRound: round, DeactivationRound: deactivation,
+			// DeployChain's default cuts; nobody has called reward yet.
+			RewardCut: big.NewInt(100_000), FeeShare: big.NewInt(500_000), LastRewardRound: big.NewInt(0),
 			Sources: []string{"chain"},
 		}
 	}
@@ -196,7 +198,7 @@ func TestChainDiscoveryReadsEveryField(t *testing.T) {
 	chainCheckOrchestrators(t, got, want)
 }
 
-func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
+func chainCheckOrchestrators(t testing.TB, got, want []Orchestrator) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d orchestrators, want %d: %+v", len(got), len(want), got)
@@ -210,13 +212,16 @@ func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
 			{"DelegatedStake", g.DelegatedStake, w.DelegatedStake},
 			{"ActivationRound", g.ActivationRound, w.ActivationRound},
 			{"DeactivationRound", g.DeactivationRound, w.DeactivationRound},
+			{"RewardCut", g.RewardCut, w.RewardCut},
+			{"FeeShare", g.FeeShare, w.FeeShare},
+			{"LastRewardRound", g.LastRewardRound, w.LastRewardRound},
 		} {
 			if n.got == nil || n.got.Cmp(n.let) != 0 {
 				t.Errorf("%d %s: %s = %v, want %v", i, w.Address, n.name, n.got, n.let)
 			}
 		}
-		g.DelegatedStake, g.ActivationRound, g.DeactivationRound = nil, nil, nil
-		w.DelegatedStake, w.ActivationRound, w.DeactivationRound = nil, nil, nil
+		g.DelegatedStake, g.ActivationRound, g.DeactivationRound, g.RewardCut, g.FeeShare, g.LastRewardRound = nil, nil, nil, nil, nil, nil
+		w.DelegatedStake, w.ActivationRound, w.DeactivationRound, w.RewardCut, w.FeeShare, w.LastRewardRound = nil, nil, nil, nil, nil, nil
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%d:\n got %+v\nwant %+v", i, g, w)
 		}
@@ -226,11 +231,11 @@ func chainCheckOrchestrators(t *testing.T, got, want []Orchestrator) {
 func TestChainDiscoveryActivityFollowsRounds(t *testing.T) {
 	t.Parallel()
 	now, later := chainKey(t), chainKey(t)
-	c := newChainSim(t, []chaintest.Orchestrator{
+	c := newChainSim(t, []simnet.ChainOrchestrator{
 		{Key: now, ServiceURI: "https://now.example", Stake: chainEther(20), Active: true},
 	})
 	bm := c.bondingManager(t)
-	next := big.NewInt(chaintest.FirstRound + 1)
+	next := big.NewInt(simnet.ChainFirstRound + 1)
 	// Leaves at the next round; joins at the next round.
 	tx, err := bm.DeactivateTranscoder(c.owner(t), crypto.PubkeyToAddress(now.PublicKey), next)
 	c.mined(t, tx, err)
@@ -251,7 +256,7 @@ func TestChainDiscoveryActivityFollowsRounds(t *testing.T) {
 		return m
 	}
 	if got, want := active(), map[string]bool{chainAddr(now): true, chainAddr(later): false}; !reflect.DeepEqual(got, want) {
-		t.Errorf("round %d: active %v, want %v", chaintest.FirstRound, got, want)
+		t.Errorf("round %d: active %v, want %v", simnet.ChainFirstRound, got, want)
 	}
 	rm, err := contracts.NewRoundsManager(c.dep.RoundsManager, c.sim.Client())
 	if err != nil {
@@ -268,15 +273,15 @@ func TestChainDiscoveryEmptyPool(t *testing.T) {
 	t.Parallel()
 	c := newChainSim(t, nil)
 	got, round, err := c.discovery(t, nil, nil).Orchestrators(t.Context())
-	if err != nil || len(got) != 0 || round.Int64() != chaintest.FirstRound {
-		t.Fatalf("got %v, %v, %v; want no orchestrators, round %d, no error", got, round, err, chaintest.FirstRound)
+	if err != nil || len(got) != 0 || round.Int64() != simnet.ChainFirstRound {
+		t.Fatalf("got %v, %v, %v; want no orchestrators, round %d, no error", got, round, err, simnet.ChainFirstRound)
 	}
 }
 
 func TestChainDiscoveryRejectsACorruptPool(t *testing.T) {
 	t.Parallel()
 	keys := []*ecdsa.PrivateKey{chainKey(t), chainKey(t), chainKey(t)}
-	c := newChainSim(t, []chaintest.Orchestrator{
+	c := newChainSim(t, []simnet.ChainOrchestrator{
 		{Key: keys[0], ServiceURI: "https://0.example", Stake: chainEther(30), Active: true},
 		{Key: keys[1], ServiceURI: "https://1.example", Stake: chainEther(20), Active: true},
 		{Key: keys[2], ServiceURI: "https://2.example", Stake: chainEther(10), Active: true},

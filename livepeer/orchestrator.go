@@ -20,7 +20,10 @@ type Orchestrator struct {
 	DelegatedStake    *big.Int // may exceed int64
 	ActivationRound   *big.Int
 	DeactivationRound *big.Int // 2^256−1 when not deactivating
-	PricePerPixel     *big.Rat // nil when unknown
+	// RewardCut and FeeShare (parts per million) and LastRewardRound are
+	// read from the chain only; nil in gateway records.
+	RewardCut, FeeShare, LastRewardRound *big.Int
+	PricePerPixel                        *big.Rat // nil when unknown
 	// Sources lists where this record came from: "gateway", "chain".
 	Sources []string
 }

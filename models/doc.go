@@ -15,6 +15,7 @@
 //	verification evidence  verification.go      InsertVerified, Verifications, VerificationThumbnail
 //	answer hashes          answer_hashes.go     AnswerHashes, SaveAnswerHash
 //	discovery              discovery.go         SaveDiscovery, Orchestrators, Orchestrator, Capabilities, AdvertisedBy
+//	chain reads            activity.go          SaveChainOrchestrators, ChainOrchestrator, ChainOrchestrators
 //	sweeps                 sweeps.go            CreateSweep, UpdateSweep, Sweeps, GetSweep, SweepResults
 //	reconciliation         reconciliation.go    Reconciliation (discovery, mappings and recent sweeps)
 //	URI mappings           mappings.go          Mappings, Mapping, MappingsOf, SaveMappingAudited, DeleteMappingAudited

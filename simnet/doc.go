@@ -33,6 +33,7 @@
 // code under test, which is what makes it a fair test) and, for live video,
 // media/live's codec and relay (libav through go-astiav: the RTMP and H.264
 // plumbing only; what the tester measures is in media/analyzer, which simnet
-// does not use). Production code must never import simnet; tests,
-// benchmarks and `jobtester demo` do.
+// does not use) and livepeer/contracts (our own contracts with Livepeer's
+// ABI, which its chain deploys: see chain.go). Production code must never
+// import simnet; tests, benchmarks and `jobtester demo` do.
 package simnet

@@ -21,7 +21,9 @@ import (
 // HOST (listeners' host), --webhook URL (every gateway's -orchWebhookUrl;
 // "{gateway}" in it is replaced by the gateway's name, so that each lane can
 // have its own path), --truth-addr HOST:PORT (where GET /truth and GET
-// /requests are served; default the --addr host, any port), --log-level.
+// /requests are served; default the --addr host, any port), --log-level,
+// --chain=false (no simulated chain; by default one runs and its JSON-RPC URL
+// is printed).
 func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("simnet", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -32,6 +34,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	webhook := fs.String("webhook", "", "orchestrator webhook URL for every gateway; {gateway} is replaced by its name")
 	truthAddr := fs.String("truth-addr", "", "host:port serving GET /truth and GET /requests (default: --addr, any port)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	chain := fs.Bool("chain", true, "run a simulated chain with the contracts, served over JSON-RPC (see chain.go)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -61,7 +64,11 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
-	n, err := Start(ctx, sc, Options{Seed: *seed, TimeScale: *timeScale, Logger: logger, Addr: *addr})
+	opts := Options{Seed: *seed, TimeScale: *timeScale, Logger: logger, Addr: *addr}
+	if *chain {
+		opts.Chain = &ChainOptions{}
+	}
+	n, err := Start(ctx, sc, opts)
 	if err != nil {
 		return err
 	}
@@ -83,6 +90,10 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "gateway %s: cli %s  http %s\n", g.Name, g.CLIURL, g.HTTPURL)
 	}
 	fmt.Fprintf(stdout, "truth: http://%s/truth  requests: http://%s/requests\n", ln.Addr(), ln.Addr())
+	if info, ok := n.Chain(); ok {
+		fmt.Fprintf(stdout, "chain: %s  (Controller %s, AIServiceRegistry %s; activity: http://%s/chain)\n",
+			info.RPCURL, info.Controller, info.AIServiceRegistry, ln.Addr())
+	}
 
 	select {
 	case <-ctx.Done():

@@ -27,6 +27,8 @@ type Options struct {
 	// Addr is the host every listener binds (default 127.0.0.1); ports are
 	// picked free unless the scenario fixes a gateway's.
 	Addr string
+	// Chain, when set, runs a simulated chain beside the network (chain.go).
+	Chain *ChainOptions
 }
 
 // Network is a running simulated network.
@@ -37,6 +39,7 @@ type Network struct {
 	log      *requestLog
 	orchs    []*orchestrator
 	gateways []*gateway
+	chain    *simChain // nil without Options.Chain
 	started  time.Time
 
 	cancel    context.CancelFunc
@@ -94,6 +97,13 @@ func Start(ctx context.Context, sc Scenario, opts Options) (*Network, error) {
 	for _, o := range n.orchs {
 		o.serve(n.started)
 	}
+	if opts.Chain != nil {
+		var err error
+		if n.chain, err = startChain(n, *opts.Chain, logger); err != nil {
+			n.Close()
+			return nil, err
+		}
+	}
 	var wg sync.WaitGroup
 	for _, g := range n.gateways {
 		wg.Add(1)
@@ -122,6 +132,9 @@ func (n *Network) Close() error {
 			n.stopWatch()
 		}
 		n.cancel()
+		if n.chain != nil {
+			n.chain.close()
+		}
 		var wg sync.WaitGroup
 		for _, g := range n.gateways {
 			wg.Add(1)
@@ -180,6 +193,7 @@ func (n *Network) Handler() http.Handler {
 	mux.HandleFunc("GET /truth", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, n.Truth())
 	})
+	mux.HandleFunc("GET /chain", n.serveChainTruth)
 	mux.HandleFunc("GET /requests", func(w http.ResponseWriter, r *http.Request) {
 		var since int64
 		if s := r.URL.Query().Get("since"); s != "" {

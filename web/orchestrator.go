@@ -81,6 +81,7 @@ type OrchestratorView struct {
 	LiveError    string
 	Flagged      []FlaggedTest
 	FlaggedError string
+	Chain        *ChainView // nil: no chain read holds it
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
@@ -143,6 +144,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 	}
 	s.liveTests(c.Request().Context(), v)
 	s.flaggedTests(c.Request().Context(), v)
+	v.Chain = s.chainView(ctx, addr)
 
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {

@@ -20,6 +20,7 @@ import (
 type Store interface {
 	leaderboard.TableStore
 	leaderboard.ResultStore
+	ChainStore
 	Orchestrator(ctx context.Context, address string) (models.DiscoveredOrchestrator, error)
 	MappingsOf(ctx context.Context, address string) ([]models.URIMapping, error)
 	Capabilities(ctx context.Context, address string) ([]models.AdvertisedCapability, error)

@@ -30,6 +30,9 @@ var demoDefaults = map[string]string{
 	"live_duration":             "10s",
 	"live_first_output_timeout": "20s",
 	"live_concurrency":          "2",
+	// The simulated chain's facts and activity, read often enough to see
+	// its rounds (a minute at the demo's time scale) go by.
+	"chain_read_interval": "20s",
 }
 
 // demoSecret is the ingest key demo adds when none is configured, so the
@@ -48,11 +51,15 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 	if err := pinMediaAPIPort(cfg, &sc); err != nil {
 		return err
 	}
-	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 1, TimeScale: demoTimeScale, Logger: log.With("component", "simnet")})
+	nw, err := simnet.Start(ctx, sc, simnet.Options{Seed: 1, TimeScale: demoTimeScale, Logger: log.With("component", "simnet"),
+		// One winning ticket per paid job, so that the first sweep already
+		// shows on the chain; real tickets win far more rarely.
+		Chain: &simnet.ChainOptions{JobsPerTicket: 1}})
 	if err != nil {
 		return fmt.Errorf("start the simulated network: %w", err)
 	}
 	defer nw.Close()
+	chainNote := demoChain(cfg, nw)
 	if len(cfg.Keys()) == 0 {
 		cfg.Secret = demoSecret
 	}
@@ -90,12 +97,28 @@ jobtester demo is running: a simulated Livepeer network of %d gateways is being 
   leaderboard (AI):  %[2]s/api/pipelines  then  %[2]s/api/aggregated_stats?pipeline=…&model=…
   sweeps:            %[2]s/api/v1/sweeps   (live: %[2]s/api/v1/sweeps/current)
   live video tests:  %[2]s/api/v1/live/results
-  ground truth:      %[2]s/api/v1/simnet/truth
+  ground truth:      %[2]s/api/v1/simnet/truth   (chain: %[2]s/api/v1/simnet/chain)
+  `+chainNote+`
   metrics:           %[2]s/metrics
 Press Ctrl-C to stop.
 `, len(nw.Gateways()), base)
 		return nil
 	}})
+}
+
+// demoChain points on-chain discovery and the chain reads at the simulated
+// network's chain, unless a chain is configured, and says which is used.
+func demoChain(cfg *config.Config, nw *simnet.Network) string {
+	info, ok := nw.Chain()
+	if !ok {
+		return "chain:             none"
+	}
+	if cfg.ChainRPCURL != "" {
+		return "chain:             " + cfg.ChainRPCURL + " (configured; the simulated one is at " + info.RPCURL + ")"
+	}
+	cfg.ChainRPCURL, cfg.ChainController, cfg.ChainAIServiceRegistry = info.RPCURL, info.Controller, info.AIServiceRegistry
+	cfg.ChainBlocksPerDay = int(info.BlocksPerDay)
+	return "chain (JSON-RPC):  " + info.RPCURL + " (simulated; Controller " + info.Controller + ")"
 }
 
 // demoPassword is a random admin password for one demo run.

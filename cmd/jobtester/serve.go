@@ -179,6 +179,7 @@ func (in *instance) startBackground(sweepAtStart bool) *sync.WaitGroup {
 	}
 	wg.Add(1)
 	go func() { defer wg.Done(); in.ops.KeyRefresh.Run(in.sweepCtx) }()
+	in.startChainReader(&wg)
 	if in.ops.Scheduler != nil {
 		wg.Add(1)
 		go func() {

@@ -22,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 node livepeer/contracts/compile.cjs "$tmp"
 
-for name in Controller RoundsManager BondingManager ServiceRegistry; do
+for name in Controller RoundsManager BondingManager ServiceRegistry TicketBroker; do
 	# BondingManager → bonding_manager.go
 	file=$(sed -E 's/([a-z])([A-Z])/\1_\2/g' <<<"$name" | tr '[:upper:]' '[:lower:]').go
 	go run "$abigen" --abi "$tmp/$name.abi" --bin "$tmp/$name.bin" \

@@ -19,7 +19,7 @@ const outDir = path.join(here, 'artifacts');
 const abigenDir = process.argv[2];
 
 // The contracts that get an artifact and a Go binding; interfaces do not.
-const deployable = ['Controller', 'RoundsManager', 'BondingManager', 'ServiceRegistry'];
+const deployable = ['Controller', 'RoundsManager', 'BondingManager', 'ServiceRegistry', 'TicketBroker'];
 
 const settings = {
   optimizer: { enabled: true, runs: 200 },

@@ -3,6 +3,7 @@ package contracts
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,6 +25,7 @@ var bindings = []struct {
 	{"RoundsManager", RoundsManagerMetaData},
 	{"BondingManager", BondingManagerMetaData},
 	{"ServiceRegistry", ServiceRegistryMetaData},
+	{"TicketBroker", TicketBrokerMetaData},
 }
 
 func parsedABI(t *testing.T, meta *bind.MetaData) *abi.ABI {
@@ -122,6 +124,26 @@ func TestReadABIReturnTypes(t *testing.T) {
 	}
 }
 
+// Readers of redemptions filter on the recipient (the orchestrator paid),
+// the second indexed topic, as Livepeer's explorers do; only sender and
+// recipient are indexed.
+func TestWinningTicketRedeemedIndexesSenderAndRecipient(t *testing.T) {
+	t.Parallel()
+	e, ok := parsedABI(t, TicketBrokerMetaData).Events["WinningTicketRedeemed"]
+	if !ok {
+		t.Fatal("no WinningTicketRedeemed event")
+	}
+	var got []string
+	for _, in := range e.Inputs {
+		got = append(got, fmt.Sprintf("%s %s %v", in.Type, in.Name, in.Indexed))
+	}
+	want := []string{"address sender true", "address recipient true", "uint256 faceValue false", "uint256 winProb false",
+		"uint256 senderNonce false", "uint256 recipientRand false", "bytes auxData false"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("inputs %q, want %q", got, want)
+	}
+}
+
 func TestEventTopicsMatchLivepeer(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -135,6 +157,7 @@ func TestEventTopicsMatchLivepeer(t *testing.T) {
 		{BondingManagerMetaData, "Reward(address,uint256)", "0x619caafabdd75649b302ba8419e48cccf64f37f1983ac4727cfb38b57703ffc9"},
 		{ServiceRegistryMetaData, "ServiceURIUpdate(address,string)", "0xfbb63068732c85741c9f8e61caffaabe038d577bfafd2d2dcc0e352a4f653a4c"},
 		{RoundsManagerMetaData, "NewRound(uint256,bytes32)", "0x22f2fc17c5daf07db2379b3a03a8ef20a183f761097a58fce219c8a14619e786"},
+		{TicketBrokerMetaData, "WinningTicketRedeemed(address,address,uint256,uint256,uint256,uint256,bytes)", "0xc389eb51ed006dbf2528507f010efdf5225ea596e1e1741d74f550dab1925ee7"},
 	}
 	for _, tt := range tests {
 		var found *abi.Event

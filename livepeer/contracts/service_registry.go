@@ -35,8 +35,8 @@ var (
 
 // ServiceRegistryMetaData contains all meta data concerning the ServiceRegistry contract.
 var ServiceRegistryMetaData = &bind.MetaData{
-	ABI: "[{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"addr\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"serviceURI\",\"type\":\"string\"}],\"name\":\"ServiceURIUpdate\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"addr\",\"type\":\"address\"}],\"name\":\"getServiceURI\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"serviceURI\",\"type\":\"string\"}],\"name\":\"setServiceURI\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
-	Bin: "0x6080604052348015600e575f5ffd5b506104128061001c5f395ff3fe608060405234801561000f575f5ffd5b5060043610610034575f3560e01c8063214c2a4b146100385780635f11301b14610061575b5f5ffd5b61004b610046366004610180565b610076565b60405161005891906101ad565b60405180910390f35b61007461006f3660046101e2565b61011f565b005b6001600160a01b0381165f90815260208190526040902080546060919061009c90610250565b80601f01602080910402602001604051908101604052809291908181526020018280546100c890610250565b80156101135780601f106100ea57610100808354040283529160200191610113565b820191905f5260205f20905b8154815290600101906020018083116100f657829003601f168201915b50505050509050919050565b335f9081526020819052604090206101388284836102f3565b50336001600160a01b03167ffbb63068732c85741c9f8e61caffaabe038d577bfafd2d2dcc0e352a4f653a4c83836040516101749291906103ae565b60405180910390a25050565b5f60208284031215610190575f5ffd5b81356001600160a01b03811681146101a6575f5ffd5b9392505050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b5f5f602083850312156101f3575f5ffd5b823567ffffffffffffffff811115610209575f5ffd5b8301601f81018513610219575f5ffd5b803567ffffffffffffffff81111561022f575f5ffd5b856020828401011115610240575f5ffd5b6020919091019590945092505050565b600181811c9082168061026457607f821691505b60208210810361028257634e487b7160e01b5f52602260045260245ffd5b50919050565b634e487b7160e01b5f52604160045260245ffd5b601f8211156102ee57828211156102ee57805f5260205f20601f840160051c60208510156102c757505f5b90810190601f840160051c035f5b818110156102ea575f838201556001016102d5565b5050505b505050565b67ffffffffffffffff83111561030b5761030b610288565b61031f836103198354610250565b8361029c565b5f601f841160018114610350575f85156103395750838201355b5f19600387901b1c1916600186901b1783556103a7565b5f83815260208120601f198716915b8281101561037f578685013582556020948501946001909201910161035f565b508682101561039b575f1960f88860031b161c19848701351681555b505060018560011b0183555b5050505050565b60208152816020820152818360408301375f818301604090810191909152601f909201601f1916010191905056fea2646970667358221220c4e727a0fabf64c070f74c96f2dc05bfa665863bde3d419e517276f548dc1d2464736f6c63430008250033",
+	ABI: "[{\"inputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"addr\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"serviceURI\",\"type\":\"string\"}],\"name\":\"ServiceURIUpdate\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"addr\",\"type\":\"address\"}],\"name\":\"getServiceURI\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"serviceURI\",\"type\":\"string\"}],\"name\":\"setServiceURI\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"addr\",\"type\":\"address\"},{\"internalType\":\"string\",\"name\":\"serviceURI\",\"type\":\"string\"}],\"name\":\"setServiceURIFor\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	Bin: "0x60a0604052348015600e575f5ffd5b50336080526080516105d46100315f395f8181609101526101f301526105d45ff3fe608060405234801561000f575f5ffd5b506004361061004a575f3560e01c8063214c2a4b1461004e5780635f11301b146100775780638da5cb5b1461008c578063d39f9401146100cb575b5f5ffd5b61006161005c3660046102ea565b6100de565b60405161006e919061030a565b60405180910390f35b61008a610085366004610384565b610187565b005b6100b37f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b03909116815260200161006e565b61008a6100d93660046103c3565b6101e8565b6001600160a01b0381165f90815260208190526040902080546060919061010490610412565b80601f016020809104026020016040519081016040528092919081815260200182805461013090610412565b801561017b5780601f106101525761010080835404028352916020019161017b565b820191905f5260205f20905b81548152906001019060200180831161015e57829003601f168201915b50505050509050919050565b335f9081526020819052604090206101a08284836104b5565b50336001600160a01b03167ffbb63068732c85741c9f8e61caffaabe038d577bfafd2d2dcc0e352a4f653a4c83836040516101dc929190610570565b60405180910390a25050565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146102645760405162461bcd60e51b815260206004820152601a60248201527f5365727669636552656769737472793a206e6f74206f776e6572000000000000604482015260640160405180910390fd5b6001600160a01b0383165f9081526020819052604090206102868284836104b5565b50826001600160a01b03167ffbb63068732c85741c9f8e61caffaabe038d577bfafd2d2dcc0e352a4f653a4c83836040516102c2929190610570565b60405180910390a2505050565b80356001600160a01b03811681146102e5575f5ffd5b919050565b5f602082840312156102fa575f5ffd5b610303826102cf565b9392505050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b5f5f83601f84011261034f575f5ffd5b50813567ffffffffffffffff811115610366575f5ffd5b60208301915083602082850101111561037d575f5ffd5b9250929050565b5f5f60208385031215610395575f5ffd5b823567ffffffffffffffff8111156103ab575f5ffd5b6103b78582860161033f565b90969095509350505050565b5f5f5f604084860312156103d5575f5ffd5b6103de846102cf565b9250602084013567ffffffffffffffff8111156103f9575f5ffd5b6104058682870161033f565b9497909650939450505050565b600181811c9082168061042657607f821691505b60208210810361044457634e487b7160e01b5f52602260045260245ffd5b50919050565b634e487b7160e01b5f52604160045260245ffd5b601f8211156104b057828211156104b057805f5260205f20601f840160051c602085101561048957505f5b90810190601f840160051c035f5b818110156104ac575f83820155600101610497565b5050505b505050565b67ffffffffffffffff8311156104cd576104cd61044a565b6104e1836104db8354610412565b8361045e565b5f601f841160018114610512575f85156104fb5750838201355b5f19600387901b1c1916600186901b178355610569565b5f83815260208120601f198716915b828110156105415786850135825560209485019460019092019101610521565b508682101561055d575f1960f88860031b161c19848701351681555b505060018560011b0183555b5050505050565b60208152816020820152818360408301375f818301604090810191909152601f909201601f1916010191905056fea26469706673582212201416c429e165cc743dd6f1cd4dad91cde7cd750799879d38c8bb3a63b46829e064736f6c63430008250033",
 }
 
 // ServiceRegistryABI is the input ABI used to generate the binding from.
@@ -237,6 +237,37 @@ func (_ServiceRegistry *ServiceRegistryCallerSession) GetServiceURI(addr common.
 	return _ServiceRegistry.Contract.GetServiceURI(&_ServiceRegistry.CallOpts, addr)
 }
 
+// Owner is a free data retrieval call binding the contract method 0x8da5cb5b.
+//
+// Solidity: function owner() view returns(address)
+func (_ServiceRegistry *ServiceRegistryCaller) Owner(opts *bind.CallOpts) (common.Address, error) {
+	var out []interface{}
+	err := _ServiceRegistry.contract.Call(opts, &out, "owner")
+
+	if err != nil {
+		return *new(common.Address), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+
+	return out0, err
+
+}
+
+// Owner is a free data retrieval call binding the contract method 0x8da5cb5b.
+//
+// Solidity: function owner() view returns(address)
+func (_ServiceRegistry *ServiceRegistrySession) Owner() (common.Address, error) {
+	return _ServiceRegistry.Contract.Owner(&_ServiceRegistry.CallOpts)
+}
+
+// Owner is a free data retrieval call binding the contract method 0x8da5cb5b.
+//
+// Solidity: function owner() view returns(address)
+func (_ServiceRegistry *ServiceRegistryCallerSession) Owner() (common.Address, error) {
+	return _ServiceRegistry.Contract.Owner(&_ServiceRegistry.CallOpts)
+}
+
 // SetServiceURI is a paid mutator transaction binding the contract method 0x5f11301b.
 //
 // Solidity: function setServiceURI(string serviceURI) returns()
@@ -256,6 +287,27 @@ func (_ServiceRegistry *ServiceRegistrySession) SetServiceURI(serviceURI string)
 // Solidity: function setServiceURI(string serviceURI) returns()
 func (_ServiceRegistry *ServiceRegistryTransactorSession) SetServiceURI(serviceURI string) (*types.Transaction, error) {
 	return _ServiceRegistry.Contract.SetServiceURI(&_ServiceRegistry.TransactOpts, serviceURI)
+}
+
+// SetServiceURIFor is a paid mutator transaction binding the contract method 0xd39f9401.
+//
+// Solidity: function setServiceURIFor(address addr, string serviceURI) returns()
+func (_ServiceRegistry *ServiceRegistryTransactor) SetServiceURIFor(opts *bind.TransactOpts, addr common.Address, serviceURI string) (*types.Transaction, error) {
+	return _ServiceRegistry.contract.Transact(opts, "setServiceURIFor", addr, serviceURI)
+}
+
+// SetServiceURIFor is a paid mutator transaction binding the contract method 0xd39f9401.
+//
+// Solidity: function setServiceURIFor(address addr, string serviceURI) returns()
+func (_ServiceRegistry *ServiceRegistrySession) SetServiceURIFor(addr common.Address, serviceURI string) (*types.Transaction, error) {
+	return _ServiceRegistry.Contract.SetServiceURIFor(&_ServiceRegistry.TransactOpts, addr, serviceURI)
+}
+
+// SetServiceURIFor is a paid mutator transaction binding the contract method 0xd39f9401.
+//
+// Solidity: function setServiceURIFor(address addr, string serviceURI) returns()
+func (_ServiceRegistry *ServiceRegistryTransactorSession) SetServiceURIFor(addr common.Address, serviceURI string) (*types.Transaction, error) {
+	return _ServiceRegistry.Contract.SetServiceURIFor(&_ServiceRegistry.TransactOpts, addr, serviceURI)
 }
 
 // ServiceRegistryServiceURIUpdateIterator is returned from FilterServiceURIUpdate and is used to iterate over the raw logs and unpacked data for ServiceURIUpdate events raised by the ServiceRegistry contract.
