@@ -45,8 +45,11 @@ func hearDigits(wav []byte) ([]string, bool) {
 				best, bestPower = d, p
 			}
 		}
-		if bestPower < 0.8*sum {
-			continue // not one clean tone
+		// A clean tone holds most of the window's energy at its pitch: the
+		// power of a windowed sine is about 0.8 × N × Σx²/2; a harmonic of
+		// some other sound, or noise, holds far less.
+		if bestPower < 0.8*sum || bestPower < 0.5*float64(len(window))*total/2 {
+			continue
 		}
 		clear++
 		words = append(words, digitWords[best])
