@@ -19,6 +19,10 @@ type Target struct {
 	// Params are an admin's parameters for the pipeline's test, laid over
 	// the request its Definition builds (see ApplyOverrides).
 	Params map[string]any
+	// InputSeed, when not 0, fixes the inputs the test draws (InputRand):
+	// tests that share it send the same request, as the consensus of a
+	// model's orchestrators needs. 0 draws fresh inputs.
+	InputSeed uint64
 }
 
 // IsLive reports whether the target is a live video test (capability 35),

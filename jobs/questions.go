@@ -1,0 +1,68 @@
+package jobs
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+)
+
+// QuestionFamilies are the kinds of LLM question the test asks: each has
+// one answer any instruction-tuned model gives, so that an answer that
+// ignores the question shows.
+var QuestionFamilies = []string{"arithmetic", "reverse", "count_letter", "alphabetical", "uppercase"}
+
+var questionWords = []string{"lantern", "harbor", "pencil", "orchard", "meadow", "violin", "rocket", "blanket",
+	"marble", "thunder", "garden", "silver", "crystal", "falcon", "window", "pepper", "canyon", "velvet",
+	"strawberry", "banana", "mississippi", "committee", "balloon", "cinnamon", "parallel", "tomorrow"}
+
+// drawQuestion draws a question of a random family and its answer.
+func drawQuestion(r *rand.Rand) (family, question, answer string) {
+	family = pick(r, QuestionFamilies)
+	word := pick(r, questionWords)
+	switch family {
+	case "arithmetic":
+		a, b := 2+r.IntN(98), 2+r.IntN(98)
+		switch r.IntN(3) {
+		case 0:
+			return family, fmt.Sprintf("What is %d + %d? Answer with the number only.", a, b), strconv.Itoa(a + b)
+		case 1:
+			return family, fmt.Sprintf("What is %d - %d? Answer with the number only.", a, b), strconv.Itoa(a - b)
+		default:
+			a, b = 2+r.IntN(18), 2+r.IntN(18)
+			return family, fmt.Sprintf("What is %d × %d? Answer with the number only.", a, b), strconv.Itoa(a * b)
+		}
+	case "reverse":
+		rs := []byte(word)
+		for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {
+			rs[i], rs[j] = rs[j], rs[i]
+		}
+		return family, fmt.Sprintf("Reverse the word '%s'. Answer with the reversed word only.", word), string(rs)
+	case "count_letter":
+		letter := string(word[r.IntN(len(word))])
+		return family, fmt.Sprintf("How many times does the letter '%s' appear in '%s'? Answer with the number only.", letter, word),
+			strconv.Itoa(strings.Count(word, letter))
+	case "alphabetical":
+		other := pick(r, questionWords)
+		for other == word {
+			other = pick(r, questionWords)
+		}
+		first := min(word, other)
+		return family, fmt.Sprintf("Which comes first in alphabetical order: '%s' or '%s'? Answer with the word only.", word, other), first
+	default:
+		return family, fmt.Sprintf("Write the word '%s' in capital letters. Answer with the word only.", word), strings.ToUpper(word)
+	}
+}
+
+// AnswerMatches reports whether an LLM's answer is the expected one: the
+// same words without regard to case, surrounding spaces, quotes or a final
+// full stop.
+func AnswerMatches(got, want string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		s = strings.Trim(s, "\"'`")
+		s = strings.TrimSuffix(s, ".")
+		return strings.TrimSpace(s)
+	}
+	return norm(got) == norm(want) && want != ""
+}
