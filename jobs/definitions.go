@@ -200,49 +200,45 @@ func withFiles(form map[string]string, field, desc string) map[string]any {
 
 func checkImages(ctx context.Context, c *livepeer.GatewayClient, req Request, res livepeer.JobResult) error {
 	w, h := req.Expect.Width, req.Expect.Height
-	{
-		imgs, err := livepeer.ParseImages(res.Body)
-		if err != nil {
-			return err
-		}
-		data, _, err := c.FetchMedia(ctx, imgs[0].URL)
-		if err != nil {
-			return err
-		}
-		gw, gh, format, err := media.ImageInfo(data)
-		if err != nil {
-			return fmt.Errorf("image does not decode: %w", err)
-		}
-		if gw != w || gh != h {
-			return fmt.Errorf("wrong size: got a %dx%d %s, asked for %dx%d", gw, gh, format, w, h)
-		}
-		return nil
+	imgs, err := livepeer.ParseImages(res.Body)
+	if err != nil {
+		return err
 	}
+	data, _, err := c.FetchMedia(ctx, imgs[0].URL)
+	if err != nil {
+		return err
+	}
+	gw, gh, format, err := media.ImageInfo(data)
+	if err != nil {
+		return fmt.Errorf("image does not decode: %w", err)
+	}
+	if gw != w || gh != h {
+		return fmt.Errorf("wrong size: got a %dx%d %s, asked for %dx%d", gw, gh, format, w, h)
+	}
+	return nil
 }
 
 func checkVideo(ctx context.Context, c *livepeer.GatewayClient, req Request, res livepeer.JobResult) error {
 	w, h := req.Expect.Width, req.Expect.Height
-	{
-		vids, err := livepeer.ParseImages(res.Body) // image-to-video answers in the images[] shape
-		if err != nil {
-			return err
-		}
-		data, _, err := c.FetchMedia(ctx, vids[0].URL)
-		if err != nil {
-			return err
-		}
-		info, err := media.VideoInfo(data)
-		if err != nil {
-			return fmt.Errorf("video does not decode: %w", err)
-		}
-		if info.Frames == 0 {
-			return errors.New("video has no frames")
-		}
-		if info.Width != w || info.Height != h {
-			return fmt.Errorf("wrong size: got a %dx%d video, asked for %dx%d", info.Width, info.Height, w, h)
-		}
-		return nil
+	vids, err := livepeer.ParseImages(res.Body) // image-to-video answers in the images[] shape
+	if err != nil {
+		return err
 	}
+	data, _, err := c.FetchMedia(ctx, vids[0].URL)
+	if err != nil {
+		return err
+	}
+	info, err := media.VideoInfo(data)
+	if err != nil {
+		return fmt.Errorf("video does not decode: %w", err)
+	}
+	if info.Frames == 0 {
+		return errors.New("video has no frames")
+	}
+	if info.Width != w || info.Height != h {
+		return fmt.Errorf("wrong size: got a %dx%d video, asked for %dx%d", info.Width, info.Height, w, h)
+	}
+	return nil
 }
 
 func checkText(parse func([]byte) (string, error)) func(context.Context, *livepeer.GatewayClient, Request, livepeer.JobResult) error {
