@@ -266,7 +266,9 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		RequestID: job.RequestID, Orchestrator: o.spec.Address, OrchestratorName: o.spec.Name,
 		Gateway: job.Gateway, Pipeline: job.Pipeline, Model: job.Model, Start: start,
 	}
+	release := func() {} // set once the job holds a slot
 	finish := func(status int, outcome, msg string) {
+		release()
 		rec.End, rec.Outcome, rec.Error = time.Now(), outcome, msg
 		o.log.add(rec)
 		if status != http.StatusOK {
@@ -309,11 +311,18 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 	lastJob := o.spec.Offline != nil && o.spec.Offline.AfterRequests > 0 && o.jobs == o.spec.Offline.AfterRequests
 	o.mu.Unlock()
 
-	defer func() {
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		st.inUse--
-	}()
+	// The job's slot is freed when its work ends, before the answer goes
+	// out: a large answer is read by the gateway while this handler is
+	// still writing it, and the next job must not find the slot taken.
+	var releaseOnce sync.Once
+	release = func() {
+		releaseOnce.Do(func() {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			st.inUse--
+		})
+	}
+	defer release()
 	deadline := start.Add(o.scale.of(latency))
 
 	var (
