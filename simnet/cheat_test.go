@@ -331,3 +331,28 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// FuzzHearDigits: any bytes as audio never panic the speech model, and
+// what it hears is digit words only.
+func FuzzHearDigits(f *testing.F) {
+	f.Add(media.SpokenDigits("2718", 16000))
+	f.Add(media.TestAudio(0.5, 8000))
+	f.Add([]byte("RIFF\x00\x00\x00\x00WAVEfmt "))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		words, _ := hearDigits(data)
+		for _, w := range words {
+			if !strings.Contains(strings.Join(digitWords[:], " "), w) {
+				t.Fatalf("heard %q", w)
+			}
+		}
+	})
+}
+
+func TestNotAQuestionGetsNoAnswer(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{"", "What is love?", "What is 99999999999 + 1?", "Reverse the word ''.", "How many times does the letter 'ab' appear in 'x'?"} {
+		if a, ok := answerQuestion(q); ok {
+			t.Errorf("%q answered %q", q, a)
+		}
+	}
+}

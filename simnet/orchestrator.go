@@ -298,15 +298,7 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		latency += st.spec.ColdStart.D()
 	}
 	failed := st.spec.Broken || d.failure < st.spec.FailureRate
-	if c := st.cheat; c != nil && c.Kind == CheatTesterAware {
-		// Real traffic is served slower and fails more; the tester's is
-		// served as advertised.
-		if rec.LooksLikeTester = looksLikeTester(job); !rec.LooksLikeTester {
-			rec.Cheat = CheatTesterAware
-			latency = time.Duration(float64(latency) * c.RealLatencyFactor)
-			failed = failed || d.failure < st.spec.FailureRate+c.RealFailureRate
-		}
-	}
+	latency, failed = testerAware(st, job, d, &rec, latency, failed)
 	wrongSize := !failed && d.wrongSize < st.spec.WrongSizeRate
 	lastJob := o.spec.Offline != nil && o.spec.Offline.AfterRequests > 0 && o.jobs == o.spec.Offline.AfterRequests
 	o.mu.Unlock()
@@ -399,4 +391,18 @@ func (o *orchestrator) make(job jobRequest, st *modelState, wrongSize bool, d dr
 		st.replay.put(replayKey(c.Key, job), replayed{res, w, h})
 	}
 	return res, w, h, err
+}
+
+// testerAware is a tester_aware cheat's treatment of a job: real traffic is
+// served slower and fails more, the tester's is served as advertised.
+func testerAware(st *modelState, job jobRequest, d draws, rec *Request, latency time.Duration, failed bool) (time.Duration, bool) {
+	c := st.cheat
+	if c == nil || c.Kind != CheatTesterAware {
+		return latency, failed
+	}
+	if rec.LooksLikeTester = looksLikeTester(job); rec.LooksLikeTester {
+		return latency, failed
+	}
+	rec.Cheat = CheatTesterAware
+	return time.Duration(float64(latency) * c.RealLatencyFactor), failed || d.failure < st.spec.FailureRate+c.RealFailureRate
 }
