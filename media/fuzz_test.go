@@ -25,6 +25,10 @@ func FuzzAudioInfo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := heapAllocated()
 		format, err := AudioInfo(data)
+		samples, sf, serr := AudioSamples(data)
+		if serr == nil && (err != nil || sf != format || len(samples) > len(data)/2) {
+			t.Fatalf("AudioSamples accepted what AudioInfo did not (%v), or read %d samples from %d bytes", err, len(samples), len(data))
+		}
 		if used := heapAllocated() - before; used > allocBudget {
 			t.Fatalf("allocated %d bytes for a %d-byte input", used, len(data))
 		}
