@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"math"
 	"math/rand/v2"
 	"sort"
 	"sync"
@@ -116,30 +117,34 @@ func (b *consensusBook) judged() []Result {
 	return b.done
 }
 
-// judgeConsensus compares the passing answers of a probe group that have
-// a picture: outliers fail with suspected_outlier. Every flagged answer of
-// the group (outlier or flagged by its own checks) gets the consensus
-// answer as evidence when there is one.
+// judgeConsensus compares the passing answers of a probe group (pictures
+// by their grayscale, captions by their hash): outliers fail with
+// suspected_outlier. Every flagged answer of the group (outlier or
+// flagged by its own checks) gets the consensus answer as evidence when
+// there is one.
 func judgeConsensus(group []Result) []Result {
 	sort.Slice(group, func(i, j int) bool { return group[i].Orchestrator < group[j].Orchestrator })
 	var idx []int
-	var hashes []verify.Hash
+	var answers []verify.Answer
 	for i, r := range group {
 		if r.Outcome == models.OutcomePass && r.Evidence != nil && r.Evidence.Hash != nil {
 			idx = append(idx, i)
-			hashes = append(hashes, *r.Evidence.Hash)
+			answers = append(answers, verify.Answer{Hash: *r.Evidence.Hash, Gray: r.Evidence.gray})
 		}
 	}
-	verdicts := verify.Consensus(hashes)
+	verdicts := verify.Consensus(answers)
 	var medoid *ConsensusAnswer
 	for k, v := range verdicts {
 		if v.Medoid >= 0 {
 			m := group[idx[v.Medoid]]
-			medoid = &ConsensusAnswer{Orchestrator: m.Orchestrator, Hash: *m.Evidence.Hash, Thumb: m.Evidence.Thumb, Text: m.Evidence.Text, Answers: len(hashes)}
+			medoid = &ConsensusAnswer{Orchestrator: m.Orchestrator, Hash: *m.Evidence.Hash, Thumb: m.Evidence.Thumb, Text: m.Evidence.Text, Answers: len(answers)}
 		}
 		r := &group[idx[k]]
 		ev := *r.Evidence
 		ev.Distance = v.Distance
+		if !math.IsNaN(v.Correlation) {
+			ev.Correlation = v.Correlation
+		}
 		r.Evidence = &ev
 		if v.Flag != nil {
 			ev.Flag = v.Flag
@@ -147,11 +152,15 @@ func judgeConsensus(group []Result) []Result {
 		}
 	}
 	for i := range group {
-		if medoid != nil && group[i].Evidence != nil && group[i].Evidence.Flag != nil {
-			ev := *group[i].Evidence
-			ev.Consensus = medoid
-			group[i].Evidence = &ev
+		if group[i].Evidence == nil {
+			continue
 		}
+		ev := *group[i].Evidence
+		ev.gray = nil // judged: the pictures are not needed any more
+		if medoid != nil && ev.Flag != nil {
+			ev.Consensus = medoid
+		}
+		group[i].Evidence = &ev
 	}
 	return group
 }

@@ -70,8 +70,8 @@ func probeResult(t *testing.T, orch string, seed uint64, outcome models.Outcome)
 	r := Result{Target: Target{Orchestrator: orch, Capability: livepeer.Capability{Pipeline: "Text to image", Model: "m"},
 		Probe: &Probe{Group: "g"}}, Outcome: outcome, StartedAt: time.Now()}
 	if outcome == models.OutcomePass {
-		h := verify.HashOf(verify.NewGray(decodePNG(t, paint(seed, 128, 128)), verify.GraySide))
-		r.Evidence = &Evidence{Hash: &h, Thumb: []byte{1}, Distance: -1}
+		pic := verify.Look(decodePNG(t, paint(seed, 128, 128)))
+		r.Evidence = &Evidence{Hash: &pic.Hash, Thumb: []byte{1}, Distance: -1, gray: &pic.Gray}
 	}
 	return r
 }
@@ -107,7 +107,8 @@ func TestConsensusBookJudgesCompleteGroups(t *testing.T) {
 					t.Fatalf("outlier: %q %+v", j.Error, j.Evidence)
 				}
 				row := evidenceRow(j)
-				if row.Kind != "outlier" || row.ConsensusHash == "" || row.Distance <= verify.OutlierDistance || !strings.Contains(row.Figures, "consensus_distance") {
+				if row.Kind != "outlier" || row.ConsensusHash == "" || j.Evidence.Correlation >= verify.MinConsensusCorrelation ||
+					!strings.Contains(row.Figures, "consensus_distance") || !strings.Contains(row.Figures, "consensus_correlation") {
 					t.Fatalf("stored evidence %+v", row)
 				}
 			case "0xd":
@@ -131,8 +132,8 @@ func TestConsensusOfTwoFlagsNobody(t *testing.T) {
 	t.Parallel()
 	group := judgeConsensus([]Result{probeResult(t, "0xa", 1, models.OutcomePass), probeResult(t, "0xb", 2, models.OutcomePass)})
 	for _, r := range group {
-		if r.Outcome != models.OutcomePass || r.Evidence.Distance <= verify.OutlierDistance {
-			t.Fatalf("%s: %s at %d bits", r.Orchestrator, r.Outcome, r.Evidence.Distance)
+		if r.Outcome != models.OutcomePass || r.Evidence.Correlation >= verify.MinConsensusCorrelation {
+			t.Fatalf("%s: %s at correlation %.3f", r.Orchestrator, r.Outcome, r.Evidence.Correlation)
 		}
 	}
 }

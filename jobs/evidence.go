@@ -28,6 +28,9 @@ func evidenceRow(r Result) models.Verification {
 	}
 	if c := ev.Consensus; c != nil {
 		v.ConsensusHash, v.ConsensusOrchestrator, v.ConsensusAnswers, v.ConsensusThumbnail = c.Hash.String(), c.Orchestrator, c.Answers, c.Thumb
+		if ev.Correlation != 0 {
+			figures["consensus_correlation"] = math.Round(ev.Correlation*1000) / 1000
+		}
 		if c.Text != "" {
 			figures["consensus_answer"] = shorten(c.Text, 200)
 		}

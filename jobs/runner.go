@@ -89,6 +89,9 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 	}
 	if r.Verifier != nil {
 		res.Evidence = r.Verifier.Check(ctx, lane.Client, t, req, jr)
+		if res.Evidence != nil && t.Probe == nil {
+			res.Evidence.gray = nil // only a probe's consensus reads it
+		}
 		if parent.Err() != nil {
 			return finish(models.OutcomeTesterError, "test cancelled while verifying the answer: the sweep was stopped")
 		}

@@ -53,8 +53,13 @@ type Evidence struct {
 	// when no distance was measured.
 	Distance int
 	// Consensus is the consensus answer this one was compared with, set
-	// for probes once their group was judged.
-	Consensus *ConsensusAnswer
+	// for probes once their group was judged; Correlation is a picture's
+	// correlation with it (0 when not compared).
+	Consensus   *ConsensusAnswer
+	Correlation float64
+	// gray is a picture's small grayscale, which the consensus compares;
+	// it lives only until the probe group is judged.
+	gray *verify.Gray
 }
 
 // ConsensusAnswer is the medoid of a probe group, shown beside a flagged
@@ -125,7 +130,7 @@ func (v *Verifier) checkImage(ctx context.Context, c *livepeer.GatewayClient, t 
 		return nil
 	}
 	pic := verify.Look(img)
-	ev := &Evidence{Flag: pic.Flag, InputKey: inputKey(job), Hash: &pic.Hash, Stats: &pic.Stats, Thumb: pic.Thumb, Distance: -1}
+	ev := &Evidence{Flag: pic.Flag, InputKey: inputKey(job), Hash: &pic.Hash, Stats: &pic.Stats, Thumb: pic.Thumb, Distance: -1, gray: &pic.Gray}
 	if ev.Flag != nil {
 		return ev // no content: not worth remembering as an answer
 	}
