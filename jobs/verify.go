@@ -110,8 +110,31 @@ func (v *Verifier) Check(ctx context.Context, c *livepeer.GatewayClient, t Targe
 		return &Evidence{Hash: &h, Text: text, InputKey: inputKey(req.Job), Distance: -1}
 	case p == "Text to speech":
 		return v.checkSpeech(ctx, c, req.Job, jr)
+	case p == "Image to video":
+		return v.checkVideo(ctx, c, t, jr)
 	}
 	return nil
+}
+
+// checkVideo looks at a video's first frame for content (not flat, not
+// noise). Only frames media can decode without a codec (JPEG) are read;
+// an H.264 answer is left to its format check.
+func (v *Verifier) checkVideo(ctx context.Context, c *livepeer.GatewayClient, t Target, jr livepeer.JobResult) *Evidence {
+	vids, err := livepeer.ParseImages(jr.Body)
+	if err != nil {
+		return nil
+	}
+	data, _, err := c.FetchMedia(ctx, vids[0].URL)
+	if err != nil {
+		v.logf("answer not fetched again for verification", t, err)
+		return nil
+	}
+	frame, _, err := media.VideoFirstFrame(data)
+	if err != nil {
+		return nil
+	}
+	pic := verify.Look(frame)
+	return &Evidence{Flag: pic.Flag, Hash: &pic.Hash, Stats: &pic.Stats, Thumb: pic.Thumb, Distance: -1}
 }
 
 func (v *Verifier) checkImage(ctx context.Context, c *livepeer.GatewayClient, t Target, job livepeer.Job, jr livepeer.JobResult) *Evidence {

@@ -43,6 +43,9 @@ func FuzzVideoInfo(f *testing.F) {
 	f.Add(TestVideo(8, 4, 1, 30)[:200])
 	f.Add([]byte("\x00\x00\x00\x01ftyp\xff\xff\xff\xff\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if img, vf, err := VideoFirstFrame(data); err == nil && (img.Bounds().Dx() != vf.Width || img.Bounds().Dy() != vf.Height) {
+			t.Fatalf("first frame %v in a %dx%d track", img.Bounds(), vf.Width, vf.Height)
+		}
 		before := heapAllocated()
 		format, err := VideoInfo(data)
 		if used := heapAllocated() - before; used > allocBudget {
