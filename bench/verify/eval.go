@@ -19,6 +19,8 @@ import (
 // Options say what to evaluate: simnet's cheaters scenario at each seed,
 // Sweeps sweeps at each, through the real tester with verification on.
 type Options struct {
+	// Scenario is simnet's built-in scenario by name (default "cheaters").
+	Scenario  string
 	Seeds     []int64
 	Sweeps    int
 	TimeScale float64
@@ -35,10 +37,18 @@ type world struct {
 	close  func()
 }
 
-// start runs simnet's cheaters scenario and a tester on it, with a fresh
+// start runs the simnet scenario and a tester on it, with a fresh
 // SQLite database in a temporary directory.
 func start(ctx context.Context, seed int64, o Options) (*world, error) {
-	sc := simnet.CheatersScenario()
+	name := o.Scenario
+	if name == "" {
+		name = "cheaters"
+	}
+	mk, ok := simnet.BuiltinScenarios[name]
+	if !ok {
+		return nil, fmt.Errorf("no built-in scenario %q", name)
+	}
+	sc := mk()
 	for i := range sc.Gateways {
 		// A busy machine can take longer than the real gateway's 500 ms to
 		// answer discovery; a node dropped for that is not what is measured.

@@ -54,7 +54,7 @@ type KindTally struct {
 // Counts are tests by what the tester concluded.
 type Counts struct {
 	Tests, Flagged, OtherFail, Passed, NotJudged int
-	Reasons                                     map[string]int // flagged, by reason
+	Reasons                                      map[string]int // flagged, by reason
 }
 
 func (c *Counts) add(r jobs.Result) {
