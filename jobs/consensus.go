@@ -57,6 +57,12 @@ func PlanProbes(targets []Target, rng *rand.Rand) int {
 	return n
 }
 
+// repeatOnly reports whether r failed only the repeat check, which the
+// consensus can overrule.
+func repeatOnly(r Result) bool {
+	return r.Outcome == models.OutcomeFail && r.Evidence != nil && r.Evidence.Flag != nil && r.Evidence.Flag.Kind == verify.KindRepeat
+}
+
 func probeGroup(t Target) string { return t.Capability.Pipeline + " · " + t.Capability.Model }
 
 // consensusBook holds each probe group's final results until the group is
@@ -118,8 +124,9 @@ func (b *consensusBook) judged() []Result {
 }
 
 // judgeConsensus compares the passing answers of a probe group (pictures
-// by their grayscale, captions by their hash): outliers fail with
-// suspected_outlier. Every flagged answer of the group (outlier or
+// by their grayscale, captions by their hash), and those flagged only as
+// repeats: outliers fail with suspected_outlier, and a repeat the
+// majority agrees with passes. Every flagged answer of the group (outlier or
 // flagged by its own checks) gets the consensus answer as evidence when
 // there is one.
 func judgeConsensus(group []Result) []Result {
@@ -127,7 +134,7 @@ func judgeConsensus(group []Result) []Result {
 	var idx []int
 	var answers []verify.Answer
 	for i, r := range group {
-		if r.Outcome == models.OutcomePass && r.Evidence != nil && r.Evidence.Hash != nil {
+		if (r.Outcome == models.OutcomePass || repeatOnly(r)) && r.Evidence != nil && r.Evidence.Hash != nil {
 			idx = append(idx, i)
 			answers = append(answers, verify.Answer{Hash: *r.Evidence.Hash, Gray: r.Evidence.gray})
 		}
@@ -146,9 +153,16 @@ func judgeConsensus(group []Result) []Result {
 			ev.Correlation = v.Correlation
 		}
 		r.Evidence = &ev
-		if v.Flag != nil {
+		switch {
+		case v.Flag != nil:
 			ev.Flag = v.Flag
 			r.Outcome, r.Error = models.OutcomeFail, v.Flag.Error()
+		case repeatOnly(*r) && v.Medoid >= 0:
+			// The other orchestrators gave the same answer to this very
+			// request: it is the model's answer to it, however much it
+			// resembles an earlier one (simple pictures can).
+			ev.Flag = nil
+			r.Outcome, r.Error = models.OutcomePass, ""
 		}
 	}
 	for i := range group {

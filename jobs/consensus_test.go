@@ -128,6 +128,33 @@ func TestConsensusBookJudgesCompleteGroups(t *testing.T) {
 	}
 }
 
+// TestConsensusOverrulesARepeatTheMajorityGave: an answer flagged only
+// as a repeat passes when the other orchestrators answered the same
+// request alike; a repeat unlike them stays failed, as an outlier.
+func TestConsensusOverrulesARepeatTheMajorityGave(t *testing.T) {
+	t.Parallel()
+	repeat := func(r Result) Result {
+		ev := *r.Evidence
+		ev.Flag = &verify.Flag{Kind: verify.KindRepeat, Detail: "20 bits from an earlier answer"}
+		r.Evidence, r.Outcome, r.Error = &ev, models.OutcomeFail, ev.Flag.Error()
+		return r
+	}
+	group := judgeConsensus([]Result{probeResult(t, "0xa", 1, models.OutcomePass), repeat(probeResult(t, "0xb", 1, models.OutcomePass)),
+		probeResult(t, "0xc", 1, models.OutcomePass), repeat(probeResult(t, "0xd", 4, models.OutcomePass))})
+	for _, r := range group {
+		want := models.OutcomePass
+		if r.Orchestrator == "0xd" {
+			want = models.OutcomeFail
+		}
+		if r.Outcome != want || (want == models.OutcomeFail) != (r.Evidence.Flag != nil) {
+			t.Fatalf("%s: %s %q", r.Orchestrator, r.Outcome, r.Error)
+		}
+	}
+	if !strings.HasPrefix(group[3].Error, "suspected_outlier") {
+		t.Fatalf("the repeat unlike the others: %q", group[3].Error)
+	}
+}
+
 func TestConsensusOfTwoFlagsNobody(t *testing.T) {
 	t.Parallel()
 	group := judgeConsensus([]Result{probeResult(t, "0xa", 1, models.OutcomePass), probeResult(t, "0xb", 2, models.OutcomePass)})

@@ -164,10 +164,14 @@ func (t *Tally) addSweep(truth simnet.Truth, rep jobs.Report, requests []simnet.
 		case tm.m.Cheat != nil && tm.m.Cheat.Kind == simnet.CheatTesterAware:
 			t.Aware.add(r, tm.m.Cheat, req, served)
 		case served && req.Cheat != "":
-			k := t.Kinds[req.Cheat]
+			name := req.Cheat
+			if tm.m.Cheat != nil && tm.m.Cheat.Key != "" {
+				name += " by " + tm.m.Cheat.Key // replay: what it takes for the same input
+			}
+			k := t.Kinds[name]
 			if k == nil {
 				k = &KindTally{Pipelines: map[string]bool{}}
-				t.Kinds[req.Cheat] = k
+				t.Kinds[name] = k
 			}
 			k.add(r)
 			k.Pipelines[r.Capability.Pipeline] = true
