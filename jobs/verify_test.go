@@ -19,6 +19,7 @@ import (
 
 	"jobtester/dbtest"
 	"jobtester/livepeer"
+	"jobtester/media"
 	"jobtester/models"
 )
 
@@ -43,11 +44,12 @@ func paint(seed uint64, w, h int) []byte {
 		x0, y0 := int(fx0*float64(w)), int(fy0*float64(h))
 		for y := y0; y < min(y0+int(fs*float64(h)), h); y++ {
 			for x := x0; x < min(x0+int(fs*float64(w)), w); x++ {
-				img.Set(x, y, c)
+				i := img.PixOffset(x, y)
+				img.Pix[i], img.Pix[i+1], img.Pix[i+2] = c.R, c.G, c.B
 			}
 		}
 	}
-	return encodePNG(img)
+	return media.EncodePNG(img)
 }
 
 func encodePNG(img image.Image) []byte {
@@ -112,7 +114,9 @@ func fakeModel(t *testing.T, f fake) *livepeer.GatewayClient {
 func runVerified(t *testing.T, st *models.Store, c *livepeer.GatewayClient, pipeline string, params map[string]any, inputSeed uint64) Result {
 	t.Helper()
 	lane := &Lane{Name: "l", Client: c, Webhook: livepeer.NewWebhook()}
-	r := &AIRunner{JobTimeout: 5 * time.Second, Verifier: &Verifier{Store: st}}
+	// A deadline, not a measure: drawn sizes go up to 1024², which the
+	// fake paints and encodes slowly under the race detector.
+	r := &AIRunner{JobTimeout: time.Minute, Verifier: &Verifier{Store: st}}
 	return r.Run(context.Background(), lane, Target{Orchestrator: "0x00000000000000000000000000000000000000aa", URI: "http://o",
 		Capability: livepeer.Capability{Pipeline: pipeline, Model: "m"}, Params: params, InputSeed: inputSeed}, 1)
 }
