@@ -72,6 +72,7 @@ type Net struct {
 	// readiness check.
 	Started time.Duration
 
+	opts    Options
 	docker  *simnet.DockerStandIn
 	runners *simnet.Runners
 	dir     string
@@ -94,7 +95,7 @@ func Start(ctx context.Context, opts Options) (_ *Net, err error) {
 	if opts.RetryTimeout <= 0 {
 		opts.RetryTimeout = 2 * time.Second
 	}
-	n := &Net{dir: opts.Dir}
+	n := &Net{dir: opts.Dir, opts: opts}
 	if n.dir == "" {
 		if n.dir, err = os.MkdirTemp("", "localnet-"); err != nil {
 			return nil, fmt.Errorf("localnet: data directory: %w", err)
@@ -126,17 +127,27 @@ func Start(ctx context.Context, opts Options) (_ *Net, err error) {
 		}
 	}
 	for _, g := range opts.Gateways {
-		gw, err := n.startGateway(opts.Binary, g, opts.RetryTimeout)
-		if err != nil {
-			return nil, err
-		}
-		n.Gateways = append(n.Gateways, gw)
-		if err := waitReady(ctx, gw.proc, gw.CLIURL+"/status", opts.Ready); err != nil {
+		if _, err := n.StartGateway(ctx, g); err != nil {
 			return nil, err
 		}
 	}
 	n.Started = time.Since(begin)
 	return n, nil
+}
+
+// StartGateway starts one more gateway and waits until it listens. A
+// gateway reads its webhook once at start and caches the list for a minute
+// (docs/livepeer.md): a webhook should list its orchestrator before this.
+func (n *Net) StartGateway(ctx context.Context, g GatewayOptions) (Gateway, error) {
+	gw, err := n.startGateway(n.opts.Binary, g, n.opts.RetryTimeout)
+	if err != nil {
+		return Gateway{}, err
+	}
+	n.Gateways = append(n.Gateways, gw)
+	if err := waitReady(ctx, gw.proc, gw.CLIURL+"/status", n.opts.Ready); err != nil {
+		return Gateway{}, err
+	}
+	return gw, nil
 }
 
 // aiModel is one entry of an -aiModels file with an external runner.
