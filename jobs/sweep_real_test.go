@@ -251,4 +251,3 @@ func checkRealPinning(t *testing.T, h *realHarness, results []jobs.Result) {
 		}
 	}
 }
-
