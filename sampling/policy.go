@@ -44,11 +44,17 @@ type Params struct {
 	Alarm        float64 // change statistic that triggers follow-up tests
 	FollowUp     int     // tests an alarmed series gets in one round
 	MaxPerSeries int     // most tests one series gets in one round
+	// Follow-ups within a round (followup.go).
+	Reserve   float64 // share of a round's budget held back for follow-ups
+	Suspect   float64 // the success rate a surprising failure suggests a node fell to
+	Surprise  float64 // odds (fell : as scored) from which a series is followed up
+	Confirmed float64 // odds past which no more follow-up is needed
 }
 
 // DefaultParams are the policy's settings in the evaluation.
 func DefaultParams() Params {
-	return Params{RoundHours: 1, FloorHours: 4, Alarm: 5, FollowUp: 4, MaxPerSeries: 4}
+	return Params{RoundHours: 1, FloorHours: 4, Alarm: 5, FollowUp: 2, MaxPerSeries: 5,
+		Reserve: 0.1, Suspect: 0.5, Surprise: 4, Confirmed: 200}
 }
 
 // Plan returns how many tests each series gets this round; the counts add
