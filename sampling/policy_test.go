@@ -93,6 +93,7 @@ func TestAlarmsRetriesAndBusy(t *testing.T) {
 
 func TestSpreadGoesToUnsettledRanks(t *testing.T) {
 	p := DefaultParams()
+	p.Reserve = 0
 	// Three nodes tangled around 0.9 with wide intervals, one far below
 	// with a narrow one: the spare tests go to the tangle.
 	series := []Series{
@@ -107,6 +108,32 @@ func TestSpreadGoesToUnsettledRanks(t *testing.T) {
 	}
 	if got := overlaps(series); got[0] != 2 || got[3] != 0 {
 		t.Fatalf("overlaps %v", got)
+	}
+}
+
+func TestReserveComesAfterTheFloor(t *testing.T) {
+	p := DefaultParams() // Reserve 0.1
+	series := make([]Series, 30)
+	for i := range series {
+		series[i] = Series{SinceTest: 1, Score: 0.5, Low: 0.4, High: 0.6}
+	}
+	// Budget 20: 2 held back for follow-ups, 18 planned.
+	if c, _ := Plan(series, 20, p); sum(c) != 18 {
+		t.Fatalf("planned %d of 20, want 18 (2 held)", sum(c))
+	}
+	// 20 series due on their floor and a budget of 20: the floor takes it
+	// all, nothing is held back.
+	for i := range series[:20] {
+		series[i].SinceTest = p.FloorHours
+	}
+	c, short := Plan(series, 20, p)
+	if sum(c) != 20 || short != 0 {
+		t.Fatalf("planned %d short %d; want the whole budget on the floor", sum(c), short)
+	}
+	for i := range series[:20] {
+		if c[i] != 1 {
+			t.Fatalf("due series %d got %d", i, c[i])
+		}
 	}
 }
 

@@ -167,9 +167,8 @@ func (s *sim) hour(ctx context.Context, h int) error {
 		run(s.uniform(h), 0, 1)
 	} else {
 		budget := int(math.Round(s.run.reg.Budget*float64(len(s.w.series)))) + s.carry
-		reserve := int(math.Round(s.o.policy.Reserve * float64(budget)))
 		spent := s.run.tests
-		run(s.plan(h, budget-reserve), 0, 0.5)
+		run(s.plan(h, budget), 0, 0.5)
 		for wave := 0; wave < 2; wave++ {
 			for i := range probes {
 				probes[i].SuccessRate = f64(float32(s.succ[i]), 0)
@@ -178,7 +177,8 @@ func (s *sim) hour(ctx context.Context, h int) error {
 			left := budget - (s.run.tests - spent)
 			run(sampling.FollowUps(probes, left, s.o.policy), 0.5+0.25*float64(wave), 0.75+0.25*float64(wave))
 		}
-		s.carry = min(budget-(s.run.tests-spent), reserve)
+		// What the follow-ups left of the budget goes to the next round.
+		s.carry = min(budget-(s.run.tests-spent), int(math.Round(s.o.policy.Reserve*float64(budget))))
 	}
 	for len(batch) > 0 {
 		k := min(len(batch), 500)
