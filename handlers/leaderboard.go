@@ -94,6 +94,9 @@ func (s *server) aggregatedStats(c echo.Context) error {
 		scores, err = leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
 	case "v2":
 		scores, err = leaderboard.AggregatedV2(c.Request().Context(), s.Store, f, w)
+		if errors.Is(err, leaderboard.ErrV2Transcoding) {
+			return badRequest(err.Error() + ": name a pipeline and model, or job_type=ai")
+		}
 	default:
 		return badRequest(`score must be "v2" or absent`)
 	}

@@ -130,6 +130,10 @@ func TestAggregatedStatsScoreV2(t *testing.T) {
 		if code, _ := e.get(base + "&score=v3"); code != http.StatusBadRequest {
 			t.Errorf("score=v3 answered %d, want 400", code)
 		}
+		// Transcoding has no v2: a clear 400, not an empty answer.
+		if code, _ := e.get("/api/aggregated_stats?score=v2"); code != http.StatusBadRequest {
+			t.Errorf("score=v2 for transcoding answered %d, want 400", code)
+		}
 	})
 }
 

@@ -2,6 +2,7 @@ package leaderboard
 
 import (
 	"context"
+	"errors"
 	"math"
 	"time"
 
@@ -14,6 +15,13 @@ import (
 // It is read from the hourly rollups over its own memory, V2Memory back
 // from the moment scored, whatever window the compatible score uses: v2
 // weighs hours by their age instead of cutting at a window's edge.
+
+// ErrV2Transcoding is returned for score v2 of transcoding. v2 counts
+// tests that pass or fail; a transcoding result is a share of segments
+// (its success rate is 0.9 when one segment in ten failed), which v2 would
+// count as a failure. Until v2 weighs partial successes, transcoding has
+// only the compatible score.
+var ErrV2Transcoding = errors.New("score v2 is computed for AI pipelines only, not transcoding")
 
 // V2Memory is how far back score v2 reads.
 const V2Memory = 7 * 24 * time.Hour
@@ -62,6 +70,9 @@ type v2Key struct {
 // (byRegion) or added up per orchestrator. Each series is judged against
 // the population of every node of its pipeline and model that f selects.
 func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool) (map[v2Key]V2, error) {
+	if f.JobType == ingest.JobTypeTranscoding {
+		return nil, nil // see ErrV2Transcoding
+	}
 	at = at.UTC()
 	hs, err := st.History(ctx, f, models.Window{Since: at.Add(-V2Memory), Until: at}, time.Hour)
 	if err != nil {
@@ -136,8 +147,8 @@ func AggregatedV2(ctx context.Context, st interface {
 	if f.Pipeline != "" {
 		f.JobType = ingest.JobTypeAI
 	}
-	if f.JobType == "" {
-		f.JobType = ingest.JobTypeTranscoding
+	if f.JobType == "" || f.JobType == ingest.JobTypeTranscoding {
+		return nil, ErrV2Transcoding
 	}
 	totals, err := st.Totals(ctx, f, w)
 	if err != nil {

@@ -81,6 +81,8 @@ type OrchestratorView struct {
 	LiveError    string
 	Flagged      []FlaggedTest
 	FlaggedError string
+	Explain      []leaderboard.Explanation // explain.go
+	ExplainError string
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
@@ -143,6 +145,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 	}
 	s.liveTests(c.Request().Context(), v)
 	s.flaggedTests(c.Request().Context(), v)
+	s.explain(c.Request().Context(), v)
 
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {
