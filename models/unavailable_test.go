@@ -132,3 +132,54 @@ func TestUnavailableBackfill(t *testing.T) {
 		}
 	})
 }
+
+// TestLastAttempts checks the newest attempt of each series against the
+// rows written.
+func TestLastAttempts(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		st := dbtest.Open(t, dialect, models.Options{})
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		r := rand.New(rand.NewSource(4))
+		newest := map[string]models.LastAttempt{}
+		var batch []models.NewResult
+		for i := 0; i < 300; i++ {
+			o := 1 + r.Intn(6)
+			at := now.Add(-time.Duration(r.Int63n(int64(50*time.Hour))) / time.Microsecond * time.Microsecond)
+			res := aiResult(o, "FRA", float64(r.Intn(2)), 1, at)
+			if r.Intn(3) == 0 {
+				res.Outcome, res.Stats.SuccessRate = models.OutcomeUnavailable, 0
+			}
+			batch = append(batch, res)
+			outcome := res.Outcome
+			if outcome == "" {
+				outcome = models.OutcomeFail
+				if res.Stats.SuccessRate == 1 {
+					outcome = models.OutcomePass
+				}
+			}
+			if at.After(now.Add(-48*time.Hour)) && at.After(newest[addr(o)].At) {
+				newest[addr(o)] = models.LastAttempt{Orchestrator: addr(o), Pipeline: "Llm", Model: "m", At: at, Outcome: outcome}
+			}
+		}
+		// Another region's attempt is not this region's.
+		batch = append(batch, aiResult(1, "LAX", 1, 1, now))
+		if err := st.Insert(ctx, batch...); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.LastAttempts(ctx, "FRA", now.Add(-48*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(newest) {
+			t.Fatalf("%d last attempts, want %d: %+v", len(got), len(newest), got)
+		}
+		for _, a := range got {
+			if w := newest[a.Orchestrator]; !w.At.Equal(a.At) || w.Outcome != a.Outcome || a.Pipeline != "Llm" {
+				t.Errorf("%s: last attempt %+v, want %+v", a.Orchestrator, a, w)
+			}
+		}
+		if _, err := st.LastAttempts(ctx, "NOWHERE", now); err == nil {
+			t.Error("an unknown region read without error")
+		}
+	})
+}
