@@ -85,7 +85,21 @@ func (s *server) aggregatedStats(c echo.Context) error {
 	// orchestrator. The filter below keeps the legacy answer for an
 	// orchestrator that has no data: {}.
 	orch := f.Orchestrator
-	scores, err := leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
+	var scores leaderboard.Scores
+	// score=v2 answers the same shape with score v2's numbers, so the
+	// Explorer can switch by changing its URL; without it the answer is
+	// leaderboard-serverless's, byte for byte.
+	switch c.QueryParam("score") {
+	case "":
+		scores, err = leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
+	case "v2":
+		scores, err = leaderboard.AggregatedV2(c.Request().Context(), s.Store, f, w)
+		if errors.Is(err, leaderboard.ErrV2Transcoding) {
+			return badRequest(err.Error() + ": name a pipeline and model, or job_type=ai")
+		}
+	default:
+		return badRequest(`score must be "v2" or absent`)
+	}
 	if err != nil {
 		return err
 	}
