@@ -90,16 +90,19 @@ func TestSmartSweepSpendsTheBudget(t *testing.T) {
 			t.Errorf("%v was due on its floor and is not tested", k)
 		}
 	}
-	if got := count[key(targets[changed])]; got != p.FollowUp {
-		t.Errorf("the pair whose results changed gets %d tests, want %d follow-ups (counts %v)", got, p.FollowUp, count)
+	// The pair whose results changed gets its follow-ups at least, and
+	// no pair gets more than it: the budget goes where it tells most.
+	changedTests := count[key(targets[changed])]
+	if changedTests < p.FollowUp {
+		t.Errorf("the pair whose results changed gets %d tests, want at least %d follow-ups (counts %v)", changedTests, p.FollowUp, count)
 	}
 	for k, n := range count {
-		if n > p.FollowUp {
-			t.Errorf("%v gets %d tests, more than the changed pair", k, n)
+		if n > changedTests {
+			t.Errorf("%v gets %d tests, more than the changed pair's %d", k, n, changedTests)
 		}
 	}
-	if mean := float64(len(planned)) / float64(len(count)); mean >= float64(p.FollowUp)/2 {
-		t.Errorf("a tested pair gets %.2f tests on average: the changed pair's %d are no extra", mean, p.FollowUp)
+	if mean := float64(len(planned)) / float64(len(count)); mean >= float64(changedTests)/2 {
+		t.Errorf("a tested pair gets %.2f tests on average: the changed pair's %d are no extra", mean, changedTests)
 	}
 	// The sweep ran what was planned, repeats included.
 	if rep.Expected != len(planned) || rep.Done() != rep.Expected || sw.Status != models.SweepDone {
@@ -111,8 +114,8 @@ func TestSmartSweepSpendsTheBudget(t *testing.T) {
 			runs++
 		}
 	}
-	if runs != p.FollowUp {
-		t.Errorf("the changed pair was tested %d times in the sweep, want %d", runs, p.FollowUp)
+	if runs != changedTests {
+		t.Errorf("the changed pair was tested %d times in the sweep, want the %d planned", runs, changedTests)
 	}
 	t.Logf("%d pairs, budget %d, %d tests planned over %d pairs", len(targets), budget, len(planned), len(count))
 }
