@@ -92,12 +92,17 @@ func (s *server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := checkQuery(r.URL.RawQuery); err != nil {
 			return badRequest(err.Error())
 		}
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/webhook/") {
-			ctx, cancel := context.WithTimeout(r.Context(), readTimeout)
-			defer cancel()
-			c.SetRequest(r.WithContext(ctx))
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || strings.HasPrefix(r.URL.Path, "/webhook/") {
+			return next(c)
 		}
-		return next(c)
+		ctx, cancel := context.WithTimeout(r.Context(), readTimeout)
+		c.SetRequest(r.WithContext(ctx))
+		err := next(c)
+		cancel()
+		// The error handler runs after this returns: it renders the error
+		// page with the request's own context, which is still live.
+		c.SetRequest(r)
+		return err
 	}
 }
 
