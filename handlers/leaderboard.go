@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -214,11 +215,18 @@ func (s *server) postStats(c echo.Context) error {
 		return &apiError{http.StatusForbidden, ingest.ErrUnauthenticated.Error()}
 	}
 	stats, err := ingest.Decode(body)
+	if err == nil {
+		err = stats.CheckTimestamp(s.Now())
+	}
 	if err != nil {
 		s.metrics.rejected.WithLabelValues("invalid").Inc()
 		return badRequest(err.Error())
 	}
-	err = s.Store.Insert(req.Context(), models.NewResult{Stats: stats, IngestKey: keyName, ReceivedAt: s.Now()})
+	// The deadline reaches the store's writer: the answer comes before it,
+	// and says truly whether the result was stored (see storeFailure).
+	ctx, cancel := context.WithTimeout(req.Context(), s.IngestTimeout)
+	defer cancel()
+	err = s.Store.Insert(ctx, models.NewResult{Stats: stats, IngestKey: keyName, ReceivedAt: s.Now()})
 	if errors.Is(err, models.ErrInvalidRegion) {
 		s.metrics.rejected.WithLabelValues("invalid_region").Inc()
 		return badRequest(err.Error())
