@@ -77,6 +77,7 @@ func Analyze(ctx context.Context, opt Options) (Report, error) {
 		if opt.OnFrame != nil {
 			opt.OnFrame(img, arrived)
 		}
+		m.noteHold(time.Since(arrived))
 	})
 	if endTimer != nil {
 		endTimer.Stop()

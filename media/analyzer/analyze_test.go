@@ -173,6 +173,9 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	if r.Freezes != 0 || r.BlackFrames != 0 || r.Ended {
 		t.Errorf("freezes %d black %d ended %v", r.Freezes, r.BlackFrames, r.Ended)
 	}
+	if r.Reader.MaxHold <= 0 || r.Reader.Busy <= 0 {
+		t.Errorf("reader load %+v: the reader's own time per frame was not measured", r.Reader)
+	}
 	if !withinDur(r.Observed(), 4*time.Second, 0) {
 		t.Errorf("observed %v, want 4s", r.Observed())
 	}
