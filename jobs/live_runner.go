@@ -330,6 +330,7 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
 	rep.InputFPS = lt.sent.pace()
+	rep.Tester = testerView(rep, lt.sent)
 	rep.Output = ana.err == nil && ana.rep.Frames > 0
 	if rep.Output {
 		lt.res.RoundTrip = ana.rep.StartupLatency()
@@ -357,6 +358,9 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 		}
 		lt.res.RoundTrip = ana.rep.StartupLatency()
 		rep.Verdict = scoring.Live(liveMeasure(rep))
+		if msg := testerFault(rep); msg != "" {
+			return lt.finish(models.OutcomeTesterError, msg)
+		}
 		return lt.finish(models.OutcomeFail, "output broke: "+ana.err.Error())
 	case ana.err != nil:
 		return lt.finish(models.OutcomeTesterError, "reading the output: "+ana.err.Error())
@@ -370,6 +374,10 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 		}
 	}
 	rep.Verdict = scoring.Live(liveMeasure(rep))
+	if msg := testerFault(rep); msg != "" {
+		// What the output showed may mirror our own stall: void.
+		return lt.finish(models.OutcomeTesterError, msg)
+	}
 	if !rep.Verdict.Pass {
 		return lt.finish(models.OutcomeFail, describeFlags(rep))
 	}
@@ -398,6 +406,9 @@ func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
 		msg += "; gateway state " + snap.StatusState
 	}
 	lt.rep.Verdict = scoring.Live(liveMeasure(lt.rep))
+	if why := testerFault(lt.rep); why != "" {
+		return lt.finish(models.OutcomeTesterError, why+"; "+msg)
+	}
 	return lt.finish(models.OutcomeFail, msg)
 }
 
