@@ -151,8 +151,8 @@ const (
 	LiveTesterMaxSendStall = 0.5
 	// LiveTesterMaxReaderHold: the output reader never spent longer than
 	// this on one frame, in seconds; the frames behind it are stamped late
-	// by up to that much, which is more than the latency score resolves.
-	LiveTesterMaxReaderHold = 0.25
+	// by up to that much, which is as long as the send stall allowed.
+	LiveTesterMaxReaderHold = 0.5
 	// LiveTesterMaxReaderBusy: the reader was busy less than this share of
 	// the time; beyond it, it cannot keep up and arrivals drift.
 	LiveTesterMaxReaderBusy = 0.8

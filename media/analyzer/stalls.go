@@ -70,7 +70,8 @@ func minTime(a, b time.Time) time.Time {
 // to that long.
 type ReaderLoad struct {
 	// MaxHold is the longest the reader spent on one frame (decode,
-	// measurement, preview) before reading the next.
+	// measurement, preview) before reading the next; the first frame,
+	// whose decode starts the decoder up, is left out.
 	MaxHold time.Duration
 	// Busy is the share of the observed time the reader spent so: near 1
 	// it cannot keep up and the arrival times drift behind the truth.
