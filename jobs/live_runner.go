@@ -197,15 +197,17 @@ func (lt *liveTest) askOutputReady(ctx context.Context, path string) {
 // received the first output keyframe, when it knows: the reader's first
 // frame comes after its own play, retries and decode, which a busy tester
 // slows (it once added 120 ms). The reader's time stays when the server's
-// is not between the publish start and it.
-func (lt *liveTest) startupFromServer() {
+// is not between the publish start and it. join is how much later the
+// reader got the first frame: its own delay.
+func (lt *liveTest) startupFromServer() (join time.Duration) {
 	lt.readyWG.Wait()
 	rep := lt.rep
 	ready, first := lt.outReady, rep.PublishStart.Add(rep.Metrics.StartupLatency())
 	if ready.IsZero() || ready.Before(rep.PublishStart) || !ready.Before(first) {
-		return
+		return 0
 	}
 	rep.Metrics.StartupLatencyMS = livemetrics.Millis(ready.Sub(rep.PublishStart))
+	return first.Sub(ready)
 }
 
 func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
@@ -362,9 +364,10 @@ type gatewayView struct {
 func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Result {
 	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
-	lt.startupFromServer()
+	join := lt.startupFromServer()
 	rep.InputFPS = lt.sent.pace()
 	rep.Tester = testerView(rep, lt.sent)
+	rep.Tester.ReaderJoin = join.Seconds()
 	rep.Output = ana.err == nil && ana.rep.Frames > 0
 	if rep.Output {
 		lt.res.RoundTrip = rep.Metrics.StartupLatency()

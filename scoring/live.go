@@ -150,8 +150,10 @@ const (
 	// shows in the output as a stutter the orchestrator did not cause.
 	LiveTesterMaxSendStall = 0.5
 	// LiveTesterMaxReaderHold: the output reader never spent longer than
-	// this on one frame, in seconds; the frames behind it are stamped late
-	// by up to that much, which is as long as the send stall allowed.
+	// this on one frame, nor joined the output later than this after our
+	// media server had it, in seconds; the frames behind are stamped late
+	// by up to that much (as long as the send stall allowed), and arrive
+	// in a burst that inflates the rate.
 	LiveTesterMaxReaderHold = 0.5
 	// LiveTesterMaxReaderBusy: the reader was busy less than this share of
 	// the time; beyond it, it cannot keep up and arrivals drift.
@@ -165,6 +167,7 @@ type LiveTester struct {
 	SignalFPS   float64 // the rate the signal was meant to be sent at
 	SentFPS     float64 // the rate it was really sent at
 	MaxSendGap  float64 // longest gap between two frames sent
+	ReaderJoin  float64 // how long after the output reached our media server the reader got it
 	ReaderHold  float64 // longest the output reader spent on one frame
 	ReaderBusy  float64 // share of the time the reader was busy
 	FramesLost  int     // output frames lost on the tester's side
@@ -181,6 +184,9 @@ func LiveTesterFault(t LiveTester) string {
 	}
 	if t.MaxSendGap > LiveTesterMaxSendStall {
 		why = append(why, fmt.Sprintf("sending stalled for %.2f s", t.MaxSendGap))
+	}
+	if t.ReaderJoin > LiveTesterMaxReaderHold {
+		why = append(why, fmt.Sprintf("reading the output began %.2f s late", t.ReaderJoin))
 	}
 	if t.ReaderHold > LiveTesterMaxReaderHold {
 		why = append(why, fmt.Sprintf("reading the output stalled for %.2f s", t.ReaderHold))

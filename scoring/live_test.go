@@ -137,6 +137,7 @@ func TestLiveTesterFaultVoidsOnlyWhatTheTesterCouldNotMeasure(t *testing.T) {
 		{"a send stall at the limit", with(func(h *LiveTester) { h.MaxSendGap = 0.5 }), ""},
 		{"a send stall past it", with(func(h *LiveTester) { h.MaxSendGap = 0.81 }), "sending stalled for 0.81 s"},
 		{"the reader held one frame too long", with(func(h *LiveTester) { h.ReaderHold = 0.6 }), "reading the output stalled for 0.60 s"},
+		{"the reader joined late", with(func(h *LiveTester) { h.ReaderJoin = 0.52 }), "reading the output began 0.52 s late"},
 		{"the reader could not keep up", with(func(h *LiveTester) { h.ReaderBusy = 0.93 }), "decoding the output took 93% of the time"},
 		{"frames lost on our side", with(func(h *LiveTester) { h.FramesLost = 12 }), "lost 12 of 912 output frames itself"},
 		{"every reason at once", LiveTester{SignalFPS: 30, SentFPS: 10, MaxSendGap: 2, ReaderHold: 1, ReaderBusy: 1, FramesLost: 1},

@@ -76,6 +76,10 @@ type RelayWindow struct {
 	// MeanLate is how late they left on average beyond the latency the
 	// relay was told to add (the first frame of the stream left out).
 	MeanLate time.Duration
+	// MaxLate is the latest any of them left: a relay falling behind gets
+	// later and later, and a measurement taken at one moment of the window
+	// (a flash) may see up to this much.
+	MaxLate time.Duration
 	// MaxGap is the longest time between two frames written, the window's
 	// first and the one before it included: a relay that stalls freezes
 	// its output for as long.
@@ -110,6 +114,7 @@ func (c *RelayCounts) Window(from, to time.Time) RelayWindow {
 		if f.late >= 0 {
 			lateSum += f.late
 			lateN++
+			w.MaxLate = max(w.MaxLate, f.late)
 		}
 		if i > 0 {
 			w.MaxGap = max(w.MaxGap, f.at.Sub(c.log[i-1].at))

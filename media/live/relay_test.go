@@ -282,7 +282,7 @@ func TestRelayCountsWindow(t *testing.T) {
 	}
 	late := c.Window(t0.Add(60*frame), t0.Add(time.Hour))
 	wantLate := (600*time.Millisecond + 29*100*time.Millisecond) / 30
-	if late.Frames != 30 || late.MeanLate != wantLate || late.MaxGap != frame+600*time.Millisecond {
+	if late.Frames != 30 || late.MeanLate != wantLate || late.MaxLate != 600*time.Millisecond || late.MaxGap != frame+600*time.Millisecond {
 		t.Errorf("after the stall: %+v, want 30 frames %v late, a gap of %v", late, wantLate, frame+600*time.Millisecond)
 	}
 	if none := c.Window(t0.Add(-time.Hour), t0.Add(-time.Second)); none.Frames != 0 || none.Rate != 0 {
