@@ -275,13 +275,17 @@ func (s liveSweepSeen) caught(n, flag string, shows func(*jobs.LiveReport) bool)
 }
 
 // testerDelay is how long output took to reach the tester beyond what the
-// relay of stream n itself took: transport and the tester's decode.
+// relay of stream n itself took: transport and the tester's decode. It is
+// never taken as more than the longest its reader held a frame (frames
+// wait in the socket behind it) and 150 ms of transport, so that a bias of
+// the measurement itself cannot pass for the tester's delay.
 func (s liveSweepSeen) testerDelay(n string) time.Duration {
 	r := s.byName[n]
 	if r.Live == nil || r.Live.Metrics.FlashesMatched == 0 {
 		return 0
 	}
-	return max(r.Live.Metrics.E2ELatency()-s.window(r.Live).MeanLate, 0)
+	d := max(r.Live.Metrics.E2ELatency()-s.window(r.Live).MeanLate, 0)
+	return min(d, r.Live.Metrics.Reader.MaxHold+150*time.Millisecond)
 }
 
 // fpsAsDelivered: the rate read from the stream's timestamps is the
