@@ -141,6 +141,20 @@ func (c *chain) void(r Report) string {
 	return why
 }
 
+// stalled is how long the publisher's gaps longer than 100 ms lasted in
+// all: output that mirrors them is no freeze (stalls.go).
+func (c *chain) stalled() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var d time.Duration
+	for i := 1; i < len(c.sent); i++ {
+		if g := c.sent[i].Sub(c.sent[i-1]); g > minStall {
+			d += g
+		}
+	}
+	return d
+}
+
 func (c *chain) options(d time.Duration) Options {
 	return Options{URL: c.base + "/in-out", PublishStart: c.start, Signal: c.sig, Sent: c.sentAt,
 		FirstFrameTimeout: 10 * time.Second, Duration: d}
@@ -193,7 +207,7 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	// Never less than added; above it, the relay's own lateness (at most
 	// its latest in the window) and the coding. A flash a second of the
 	// input the relay delivered (one that fell behind delivers less).
-	if e := r.E2ELatency(); e < added || e > added+w.MaxLate+codingSlack || r.FlashesMatched < min(3, w.Frames/30) {
+	if e := r.E2ELatency(); e < added || e > added+w.MaxLate+codingSlack || r.FlashesMatched < min(3, (w.Frames-15)/30) {
 		t.Errorf("e2e %v over %d flashes, want %v plus the relay's %v (at most %v) and coding", e, r.FlashesMatched, added, w.MeanLate, w.MaxLate)
 	}
 	// The flashes are a few samples of the arrival delay, the counter
@@ -261,14 +275,16 @@ func TestAnalyzeSeesAFreezeAndAReducedRate(t *testing.T) {
 	if why := c.void(r); why != "" {
 		t.Skipf("void, the tester fell behind: %s", why)
 	}
-	// 15 fps by timestamps; on arrival what the relay published.
-	if !within(r.FPSFromPTS, 15, 1) || !within(r.FPSMean, min(w.Rate, 15), 1) {
+	// 15 fps by timestamps; on arrival what the relay published (faster
+	// than 15 while it catches up).
+	if !within(r.FPSFromPTS, 15, 1) || !within(r.FPSMean, w.Rate, 1) {
 		t.Errorf("fps %.2f (pts %.2f), want 15 and the relay's %.2f", r.FPSMean, r.FPSFromPTS, w.Rate)
 	}
 	// Frozen from 1.5 s after the relay's first write, seen as late as
-	// the relay's own lateness makes it, to the end at 4 s.
-	if r.Freezes != 1 || r.FreezeTotal() < 2350*time.Millisecond-w.MaxLate {
-		t.Errorf("freezes %d total %v, want 1 of 2.5s less the relay's lateness %v", r.Freezes, r.FreezeTotal(), w.MaxLate)
+	// the relay's own lateness makes it, to the end at 4 s; less what
+	// mirrors our own send gaps, which the analyzer leaves out.
+	if r.Freezes != 1 || r.FreezeTotal() < 2350*time.Millisecond-w.MaxLate-c.stalled() {
+		t.Errorf("freezes %d total %v, want 1 of 2.5s less the relay's lateness %v and our stalls %v", r.Freezes, r.FreezeTotal(), w.MaxLate, c.stalled())
 	}
 }
 
@@ -300,9 +316,10 @@ func TestAnalyzeReportsAStreamThatEnds(t *testing.T) {
 	if !r.Ended || r.EndedAfter() < want-time.Millisecond || r.EndedAfter() > want+endSlack+r.Reader.MaxHold {
 		t.Errorf("ended %v after %v; the relay closed %v after the first frame arrived", r.Ended, r.EndedAfter(), want)
 	}
-	// Every frame the relay published was read.
-	if !within(float64(r.Frames), float64(out), 2) || out > 49 {
-		t.Errorf("frames %d, the relay published %d: want all of them, at most 45 at full pace", r.Frames, out)
+	// Every frame the relay published was read (a relay that fell
+	// behind drains its queue fast before it closes: more than 45).
+	if !within(float64(r.Frames), float64(out), 2) || out < 2 {
+		t.Errorf("frames %d, the relay published %d: want all of them", r.Frames, out)
 	}
 }
 
