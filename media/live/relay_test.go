@@ -74,9 +74,7 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 
 	// Added latency, measured from flashes alone and from the counter,
 	// less what each relay took beyond what it was told to add.
-	// Each relay's lateness over the output read, not its whole run.
-	lb := baseCounts.Window(base.frames[0].arrived.Add(-100*time.Millisecond), base.frames[len(base.frames)-1].arrived).MeanLate
-	ls := slowCounts.Window(slow.frames[0].arrived.Add(-100*time.Millisecond), slow.frames[len(slow.frames)-1].arrived).MeanLate
+	lb, ls := lateOver(&baseCounts, base.frames), lateOver(&slowCounts, slow.frames)
 	fb, fs := median(r.flashLatencies(base.frames)), median(r.flashLatencies(slow.frames))
 	if len(r.flashLatencies(slow.frames)) < 3 {
 		t.Fatalf("only %d flashes seen through the slow relay", len(r.flashLatencies(slow.frames)))
@@ -98,8 +96,13 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 	}
 	t.Logf("baseline latency: flash %v, counter %v, relay late %v; +300 ms: flash %v, counter %v, relay late %v", fb, cb, lb, fs, cs, ls)
 
-	// Effects: stylize keeps counter and flashes but changes the picture;
-	// none is the input; black is black.
+	checkEffects(t, r, base, none, black)
+}
+
+// checkEffects: stylize keeps counter and flashes but changes the picture;
+// none is the input; black is black.
+func checkEffects(t *testing.T, r *rig, base, none, black *relayRun) {
+	t.Helper()
 	legible := 0
 	var minChroma = 1e9
 	for _, f := range base.frames {
@@ -288,4 +291,11 @@ func TestRelayCountsWindow(t *testing.T) {
 	if none := c.Window(t0.Add(-time.Hour), t0.Add(-time.Second)); none.Frames != 0 || none.Rate != 0 {
 		t.Errorf("before the stream: %+v", none)
 	}
+}
+
+// lateOver is a relay's mean lateness over the output read (from a little
+// before the first frame, for its transport, to the last), not its whole
+// run.
+func lateOver(c *RelayCounts, frames []outFrame) time.Duration {
+	return c.Window(frames[0].arrived.Add(-100*time.Millisecond), frames[len(frames)-1].arrived).MeanLate
 }
