@@ -81,7 +81,7 @@ type OrchestratorView struct {
 	LiveError    string
 	Flagged      []FlaggedTest
 	FlaggedError string
-	Chain        *ChainView // nil: no chain read holds it
+	Chain        *ChainView                // nil: no chain read holds it
 	Explain      []leaderboard.Explanation // explain.go
 	ExplainError string
 }
