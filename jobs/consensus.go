@@ -1,7 +1,7 @@
 package jobs
 
 import (
-	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"sync"
@@ -10,37 +10,26 @@ import (
 	"jobtester/verify"
 )
 
-// Probe is a sweep's shared input for one model: the same prompt and seed
-// go to every orchestrator serving it, so that their answers can be
-// compared (verify.Consensus). It replaces that pair's regular test in the
-// sweep rather than adding one: each orchestrator × model is tested once a
-// sweep either way, so consensus costs no extra test.
+// Probe marks a test as one of a sweep's consensus probes: every
+// orchestrator serving the model gets the same drawn request (the group's
+// Target.InputSeed: the same prompt, seed, size and input picture), so that
+// their answers can be compared (verify.Consensus). Probes are the pairs'
+// regular tests of the sweep, not tests added to it: each orchestrator ×
+// model is tested once a sweep either way, so consensus costs no extra
+// test.
 type Probe struct {
-	Group  string         // pipeline and model
-	Params map[string]any // laid over the request the definition builds
+	Group string // pipeline and model
 }
 
-// probePipelines are those whose answers are pictures the consensus can
-// compare, and take a prompt and a seed.
-var probePipelines = map[string]bool{"Text to image": true, "Image to image": true, "Upscale": true}
-
-// Probe prompts are drawn per sweep: a subject and a style, 16×8 ways, so
-// that neither the prompt nor the seed marks a request as a probe.
-var (
-	probeSubjects = []string{"a lighthouse on a cliff", "a red bicycle against a brick wall", "a bowl of lemons on a table",
-		"a mountain lake at sunrise", "an old man reading a newspaper", "a city street in the rain", "a cat asleep on a windowsill",
-		"a sailing boat in a storm", "a field of sunflowers", "a steam train crossing a bridge", "a forest path in autumn",
-		"a market stall with fruit", "a snowy village at night", "a desert with a single tree", "two horses in a meadow",
-		"a lamp on a wooden desk"}
-	probeStyles = []string{"oil painting", "photograph", "watercolour", "pencil sketch", "digital art", "35mm film still",
-		"ink drawing", "studio photo"}
-)
+// probePipelines are those whose answers the consensus can compare:
+// pictures by their perceptual hash, captions by their words' hash.
+var probePipelines = map[string]bool{"Text to image": true, "Image to image": true, "Upscale": true, "Image to text": true}
 
 // PlanProbes makes, for every pipeline/model of probePipelines served by
 // at least verify.MinConsensus orchestrators, their tests of this sweep
-// probes with one shared input drawn from rng. Fewer orchestrators could
-// not outvote one, so their tests stay regular. It returns how many tests
-// became probes.
+// probes that share one input seed drawn from rng. Fewer orchestrators
+// could not outvote one, so their tests stay regular. It returns how many
+// tests became probes.
 func PlanProbes(targets []Target, rng *rand.Rand) int {
 	count := map[string]int{}
 	for _, t := range targets {
@@ -49,6 +38,7 @@ func PlanProbes(targets []Target, rng *rand.Rand) int {
 		}
 	}
 	probes := map[string]*Probe{}
+	seeds := map[string]uint64{}
 	n := 0
 	for i := range targets {
 		g := probeGroup(targets[i])
@@ -56,13 +46,21 @@ func PlanProbes(targets []Target, rng *rand.Rand) int {
 			continue
 		}
 		if probes[g] == nil {
-			prompt := probeSubjects[rng.IntN(len(probeSubjects))] + ", " + probeStyles[rng.IntN(len(probeStyles))]
-			probes[g] = &Probe{Group: g, Params: map[string]any{"prompt": prompt, "seed": rng.Int64N(1 << 31)}}
+			probes[g] = &Probe{Group: g}
+			for seeds[g] == 0 { // 0 would draw a fresh input per test
+				seeds[g] = rng.Uint64()
+			}
 		}
-		targets[i].Probe = probes[g]
+		targets[i].Probe, targets[i].InputSeed = probes[g], seeds[g]
 		n++
 	}
 	return n
+}
+
+// repeatOnly reports whether r failed only the repeat check, which the
+// consensus can overrule.
+func repeatOnly(r Result) bool {
+	return r.Outcome == models.OutcomeFail && r.Evidence != nil && r.Evidence.Flag != nil && r.Evidence.Flag.Kind == verify.KindRepeat
 }
 
 func probeGroup(t Target) string { return t.Capability.Pipeline + " · " + t.Capability.Model }
@@ -125,45 +123,58 @@ func (b *consensusBook) judged() []Result {
 	return b.done
 }
 
-// judgeConsensus compares the passing answers of a probe group that have
-// a picture: outliers fail with suspected_outlier. Every flagged answer of
-// the group (outlier or flagged by its own checks) gets the consensus
-// answer as evidence when there is one.
+// judgeConsensus compares the passing answers of a probe group (pictures
+// by their grayscale, captions by their hash), and those flagged only as
+// repeats: outliers fail with suspected_outlier, and a repeat the
+// majority agrees with passes. Every flagged answer of the group (outlier or
+// flagged by its own checks) gets the consensus answer as evidence when
+// there is one.
 func judgeConsensus(group []Result) []Result {
 	sort.Slice(group, func(i, j int) bool { return group[i].Orchestrator < group[j].Orchestrator })
 	var idx []int
-	var hashes []verify.Hash
+	var answers []verify.Answer
 	for i, r := range group {
-		if r.Outcome == models.OutcomePass && r.Evidence != nil && r.Evidence.Hash != nil {
+		if (r.Outcome == models.OutcomePass || repeatOnly(r)) && r.Evidence != nil && r.Evidence.Hash != nil {
 			idx = append(idx, i)
-			hashes = append(hashes, *r.Evidence.Hash)
+			answers = append(answers, verify.Answer{Hash: *r.Evidence.Hash, Gray: r.Evidence.gray})
 		}
 	}
-	verdicts := verify.Consensus(hashes)
+	verdicts := verify.Consensus(answers)
 	var medoid *ConsensusAnswer
 	for k, v := range verdicts {
 		if v.Medoid >= 0 {
 			m := group[idx[v.Medoid]]
-			medoid = &ConsensusAnswer{Orchestrator: m.Orchestrator, Hash: *m.Evidence.Hash, Thumb: m.Evidence.Thumb, Answers: len(hashes)}
+			medoid = &ConsensusAnswer{Orchestrator: m.Orchestrator, Hash: *m.Evidence.Hash, Thumb: m.Evidence.Thumb, Text: m.Evidence.Text, Answers: len(answers)}
 		}
 		r := &group[idx[k]]
 		ev := *r.Evidence
 		ev.Distance = v.Distance
+		if !math.IsNaN(v.Correlation) {
+			ev.Correlation = v.Correlation
+		}
 		r.Evidence = &ev
-		if v.Flag != nil {
+		switch {
+		case v.Flag != nil:
 			ev.Flag = v.Flag
 			r.Outcome, r.Error = models.OutcomeFail, v.Flag.Error()
+		case repeatOnly(*r) && v.Medoid >= 0:
+			// The other orchestrators gave the same answer to this very
+			// request: it is the model's answer to it, however much it
+			// resembles an earlier one (simple pictures can).
+			ev.Flag = nil
+			r.Outcome, r.Error = models.OutcomePass, ""
 		}
 	}
 	for i := range group {
-		if medoid != nil && group[i].Evidence != nil && group[i].Evidence.Flag != nil {
-			ev := *group[i].Evidence
-			ev.Consensus = medoid
-			group[i].Evidence = &ev
+		if group[i].Evidence == nil {
+			continue
 		}
+		ev := *group[i].Evidence
+		ev.gray = nil // judged: the pictures are not needed any more
+		if medoid != nil && ev.Flag != nil {
+			ev.Consensus = medoid
+		}
+		group[i].Evidence = &ev
 	}
 	return group
 }
-
-// String is for logs.
-func (p *Probe) String() string { return fmt.Sprintf("probe %s %v", p.Group, p.Params) }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"image"
 	pngenc "image/png"
 	"math/rand/v2"
@@ -12,30 +13,53 @@ import (
 
 	"jobtester/dbtest"
 	"jobtester/livepeer"
+	"jobtester/media"
 	"jobtester/models"
 	"jobtester/verify"
 )
 
+// TestRunnerChecksQuestionsAndSpeech runs the drawn LLM question, the
+// spoken digits and speech through fakes that answer right and wrong.
 func TestRunnerChecksQuestionsAndSpeech(t *testing.T) {
 	t.Parallel()
 	st := dbtest.Open(t, "sqlite", models.Options{})
-	q := Questions[1]
-	llm := map[string]any{"messages": []map[string]string{{"role": "user", "content": q.Text}}}
+	const seed = 7
+	q := Definitions["Llm"].Build("m", InputRand(seed)).Expect
+	digits := Definitions["Audio to text"].Build("m", InputRand(seed)).Expect.Transcript
+	text, _ := Definitions["Text to speech"].Build("m", InputRand(seed)).Job.JSON.(map[string]any)["text"].(string)
+	fits := func(string) []byte { return media.TestAudio(0.35*float64(len(strings.Fields(text))), 16000) }
+	many := map[string]any{"text": strings.Repeat("many words ", 10)}
+	wavOf := func(sample func(i int) int16) func(string) []byte {
+		return func(string) []byte {
+			n := int(0.35 * float64(len(strings.Fields(text))) * 16000)
+			b := media.SpokenDigits("", 16000)
+			binary.LittleEndian.PutUint32(b[4:], uint32(36+2*n))
+			binary.LittleEndian.PutUint32(b[40:], uint32(2*n))
+			for i := range n {
+				b = binary.LittleEndian.AppendUint16(b, uint16(sample(i)))
+			}
+			return b
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 1))
 	cases := []struct {
 		name, pipeline string
-		reply          string
-		speech         float64
+		fake           fake
 		params         map[string]any
 		want           string
 	}{
-		{"right answer", "Llm", "The answer is twelve.", 0, llm, ""},
-		{"canned text", "Llm", "I am happy to help with that.", 0, llm, "suspected_wrong_answer"},
-		{"unknown question: form only", "Llm", "whatever", 0, map[string]any{"messages": []map[string]string{{"role": "user", "content": "Tell me a story."}}}, ""},
-		{"speech that fits", "Text to speech", "", 3.2, nil, ""},
-		{"canned one-second speech", "Text to speech", "", 1, map[string]any{"text": strings.Repeat("many words ", 10)}, "suspected_duration"},
+		{"right answer", "Llm", fake{reply: "The answer is " + q.Answer + "."}, nil, ""},
+		{"canned text", "Llm", fake{reply: "Sure! Here is a detailed answer to your question."}, nil, "suspected_wrong_answer"},
+		{"digits heard", "Audio to text", fake{text: " " + digits}, nil, ""},
+		{"canned transcript", "Audio to text", fake{text: " Thank you for watching."}, nil, "suspected_wrong_answer"},
+		{"a caption alone", "Image to text", fake{text: "a picture of a cat"}, nil, ""},
+		{"speech that fits", "Text to speech", fake{speech: fits}, nil, ""},
+		{"canned one-second speech", "Text to speech", fake{speech: func(string) []byte { return media.TestAudio(1, 16000) }}, many, "suspected_duration"},
+		{"silence", "Text to speech", fake{speech: wavOf(func(int) int16 { return 0 })}, nil, "suspected_flat"},
+		{"noise", "Text to speech", fake{speech: wavOf(func(int) int16 { return int16(r.Uint32()) })}, nil, "suspected_noise"},
 	}
 	for _, c := range cases {
-		res := runVerified(t, st, fakeModel(t, nil, c.reply, c.speech), c.pipeline, c.params)
+		res := runVerified(t, st, fakeModel(t, c.fake), c.pipeline, c.params, seed)
 		if got := reasonOf(res); got != c.want {
 			t.Errorf("%s: %s %q, want %q", c.name, res.Outcome, res.Error, c.want)
 		}
@@ -46,8 +70,8 @@ func probeResult(t *testing.T, orch string, seed uint64, outcome models.Outcome)
 	r := Result{Target: Target{Orchestrator: orch, Capability: livepeer.Capability{Pipeline: "Text to image", Model: "m"},
 		Probe: &Probe{Group: "g"}}, Outcome: outcome, StartedAt: time.Now()}
 	if outcome == models.OutcomePass {
-		h := verify.HashOf(verify.NewGray(decodePNG(t, paint(seed, 128)), verify.GraySide))
-		r.Evidence = &Evidence{Hash: &h, Thumb: []byte{1}, Distance: -1}
+		pic := verify.Look(decodePNG(t, paint(seed, 128, 128)))
+		r.Evidence = &Evidence{Hash: &pic.Hash, Thumb: []byte{1}, Distance: -1, gray: &pic.Gray}
 	}
 	return r
 }
@@ -83,7 +107,8 @@ func TestConsensusBookJudgesCompleteGroups(t *testing.T) {
 					t.Fatalf("outlier: %q %+v", j.Error, j.Evidence)
 				}
 				row := evidenceRow(j)
-				if row.Kind != "outlier" || row.ConsensusHash == "" || row.Distance <= verify.OutlierDistance || !strings.Contains(row.Figures, "consensus_distance") {
+				if row.Kind != "outlier" || row.ConsensusHash == "" || j.Evidence.Correlation >= verify.MinConsensusCorrelation ||
+					!strings.Contains(row.Figures, "consensus_distance") || !strings.Contains(row.Figures, "consensus_correlation") {
 					t.Fatalf("stored evidence %+v", row)
 				}
 			case "0xd":
@@ -103,12 +128,39 @@ func TestConsensusBookJudgesCompleteGroups(t *testing.T) {
 	}
 }
 
+// TestConsensusOverrulesARepeatTheMajorityGave: an answer flagged only
+// as a repeat passes when the other orchestrators answered the same
+// request alike; a repeat unlike them stays failed, as an outlier.
+func TestConsensusOverrulesARepeatTheMajorityGave(t *testing.T) {
+	t.Parallel()
+	repeat := func(r Result) Result {
+		ev := *r.Evidence
+		ev.Flag = &verify.Flag{Kind: verify.KindRepeat, Detail: "20 bits from an earlier answer"}
+		r.Evidence, r.Outcome, r.Error = &ev, models.OutcomeFail, ev.Flag.Error()
+		return r
+	}
+	group := judgeConsensus([]Result{probeResult(t, "0xa", 1, models.OutcomePass), repeat(probeResult(t, "0xb", 1, models.OutcomePass)),
+		probeResult(t, "0xc", 1, models.OutcomePass), repeat(probeResult(t, "0xd", 4, models.OutcomePass))})
+	for _, r := range group {
+		want := models.OutcomePass
+		if r.Orchestrator == "0xd" {
+			want = models.OutcomeFail
+		}
+		if r.Outcome != want || (want == models.OutcomeFail) != (r.Evidence.Flag != nil) {
+			t.Fatalf("%s: %s %q", r.Orchestrator, r.Outcome, r.Error)
+		}
+	}
+	if !strings.HasPrefix(group[3].Error, "suspected_outlier") {
+		t.Fatalf("the repeat unlike the others: %q", group[3].Error)
+	}
+}
+
 func TestConsensusOfTwoFlagsNobody(t *testing.T) {
 	t.Parallel()
 	group := judgeConsensus([]Result{probeResult(t, "0xa", 1, models.OutcomePass), probeResult(t, "0xb", 2, models.OutcomePass)})
 	for _, r := range group {
-		if r.Outcome != models.OutcomePass || r.Evidence.Distance <= verify.OutlierDistance {
-			t.Fatalf("%s: %s at %d bits", r.Orchestrator, r.Outcome, r.Evidence.Distance)
+		if r.Outcome != models.OutcomePass || r.Evidence.Correlation >= verify.MinConsensusCorrelation {
+			t.Fatalf("%s: %s at correlation %.3f", r.Orchestrator, r.Outcome, r.Evidence.Correlation)
 		}
 	}
 }
@@ -139,8 +191,11 @@ func TestPlanProbesReplacesRegularTests(t *testing.T) {
 			t.Fatalf("%+v", tg)
 		}
 	}
-	if shared.Params["prompt"] == "" || shared.Params["seed"] == nil {
-		t.Fatalf("probe input %v", shared.Params)
+	seed := targets[0].InputSeed
+	for _, tg := range targets {
+		if (tg.Probe != nil) != (tg.InputSeed == seed && seed != 0) {
+			t.Fatalf("probe %v with input seed %d (group's %d)", tg.Probe, tg.InputSeed, seed)
+		}
 	}
 }
 

@@ -5,156 +5,179 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 
 	"jobtester/livepeer"
 	"jobtester/media"
 )
 
-// Definition is the built-in test of one batch pipeline: how to build a
+// Definition is the built-in test of one batch pipeline: how to draw a
 // request for a model, and how to tell a real answer from a 200 with
 // nothing useful in it.
 type Definition struct {
 	Pipeline string // display name, as advertised and on the leaderboard
 	Route    string
-	// Build makes the request for one model; input describes it for the
-	// stored result (parameters, and files by size, never their bytes).
-	Build func(model string) (job livepeer.Job, input map[string]any)
-	// Check validates a 2xx answer, fetching and decoding media through
-	// the client. Its error is the reason the test failed.
-	Check func(ctx context.Context, c *livepeer.GatewayClient, model string, res livepeer.JobResult) error
+	// Build draws the request for one model from r (inputs.go): a new
+	// prompt, seed, size and input file each time.
+	Build func(model string, r *rand.Rand) Request
+	// Check validates a 2xx answer to req, fetching and decoding media
+	// through the client. Its error is the reason the test failed.
+	Check func(ctx context.Context, c *livepeer.GatewayClient, req Request, res livepeer.JobResult) error
 }
 
-// Sizes of the generated inputs, chosen to be cheap for every runner yet
-// large enough that a wrong-size answer is unmistakable.
+// Fixed parts of the requests.
 const (
-	imageSide       = 512
-	upscaleInput    = 256
-	videoW, videoH  = 1024, 576
-	audioSeconds    = 3.0
 	audioSampleRate = 16000
 	llmMaxTokens    = 32
 )
 
-// Inputs are generated once per process: they are deterministic.
-var (
-	squareImage  = media.TestImage(imageSide, imageSide)
-	smallImage   = media.TestImage(upscaleInput, upscaleInput)
-	videoImage   = media.TestImage(videoW, videoH)
-	speechSample = media.TestAudio(audioSeconds, audioSampleRate)
-)
+// built assembles a Request: input is the recorded description (the
+// request's fields and its files described); expect goes into it too.
+func built(job livepeer.Job, input map[string]any, expect Expect) Request {
+	input["expect"] = expect
+	return Request{Job: job, Input: input, Expect: expect}
+}
 
-func png(name string, data []byte, w, h int) (livepeer.File, string) {
-	return livepeer.File{Name: name, ContentType: "image/png", Data: data},
-		fmt.Sprintf("<png %dx%d, %d bytes>", w, h, len(data))
+func formJob(route string, form map[string]string, file string, f livepeer.File) livepeer.Job {
+	return livepeer.Job{Route: route, Form: form, Files: map[string]livepeer.File{file: f}}
 }
 
 // Definitions lists the built-in tests by pipeline display name.
 var Definitions = map[string]Definition{
 	"Text to image": {
 		Pipeline: "Text to image", Route: "text-to-image",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			body := map[string]any{"prompt": "a lighthouse on a cliff at dawn, oil painting",
-				"model_id": model, "width": imageSide, "height": imageSide, "num_images_per_prompt": 1, "seed": 42}
-			return livepeer.Job{Route: "text-to-image", JSON: body}, body
+		Build: func(model string, r *rand.Rand) Request {
+			size := pick(r, imageSizes)
+			body := map[string]any{"prompt": drawPrompt(r), "model_id": model, "width": size[0], "height": size[1],
+				"num_images_per_prompt": 1, "seed": drawSeed(r)}
+			return built(livepeer.Job{Route: "text-to-image", JSON: body}, copyMap(body), Expect{Width: size[0], Height: size[1]})
 		},
-		Check: checkImages(imageSide, imageSide),
+		Check: checkImages,
 	},
 	"Image to image": {
 		Pipeline: "Image to image", Route: "image-to-image",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			f, desc := png("input.png", squareImage, imageSide, imageSide)
-			form := map[string]string{"prompt": "the same scene in watercolour", "model_id": model, "strength": "0.7", "seed": "42"}
-			return livepeer.Job{Route: "image-to-image", Form: form, Files: map[string]livepeer.File{"image": f}}, withFiles(form, "image", desc)
+		Build: func(model string, r *rand.Rand) Request {
+			size := pick(r, imageSizes)
+			f, desc := drawImage(r, size[0], size[1])
+			form := map[string]string{"prompt": pick(r, edits), "model_id": model,
+				"strength": fmtNum(float64(5+r.IntN(4)) / 10), "seed": strconv.FormatInt(drawSeed(r), 10)}
+			return built(formJob("image-to-image", form, "image", f), withFiles(form, "image", desc), Expect{Width: size[0], Height: size[1]})
 		},
-		Check: checkImages(imageSide, imageSide),
+		Check: checkImages,
 	},
 	"Image to video": {
 		Pipeline: "Image to video", Route: "image-to-video",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			f, desc := png("input.png", videoImage, videoW, videoH)
-			form := map[string]string{"model_id": model, "width": fmt.Sprint(videoW), "height": fmt.Sprint(videoH), "seed": "42"}
-			return livepeer.Job{Route: "image-to-video", Form: form, Files: map[string]livepeer.File{"image": f}}, withFiles(form, "image", desc)
+		Build: func(model string, r *rand.Rand) Request {
+			size := pick(r, videoSizes)
+			f, desc := drawImage(r, size[0], size[1])
+			form := map[string]string{"model_id": model, "width": strconv.Itoa(size[0]), "height": strconv.Itoa(size[1]),
+				"seed": strconv.FormatInt(drawSeed(r), 10)}
+			return built(formJob("image-to-video", form, "image", f), withFiles(form, "image", desc), Expect{Width: size[0], Height: size[1]})
 		},
-		Check: checkVideo(videoW, videoH),
+		Check: checkVideo,
 	},
 	"Upscale": {
 		Pipeline: "Upscale", Route: "upscale",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			f, desc := png("input.png", smallImage, upscaleInput, upscaleInput)
-			form := map[string]string{"prompt": "a sharp photograph", "model_id": model, "seed": "42"}
-			return livepeer.Job{Route: "upscale", Form: form, Files: map[string]livepeer.File{"image": f}}, withFiles(form, "image", desc)
+		Build: func(model string, r *rand.Rand) Request {
+			w, h := pick(r, upscaleSides), pick(r, upscaleSides)
+			f, desc := drawImage(r, w, h)
+			form := map[string]string{"prompt": pick(r, subjects) + ", " + pick(r, styles), "model_id": model,
+				"seed": strconv.FormatInt(drawSeed(r), 10)}
+			return built(formJob("upscale", form, "image", f), withFiles(form, "image", desc), Expect{Width: 4 * w, Height: 4 * h})
 		},
-		Check: checkImages(4*upscaleInput, 4*upscaleInput),
+		Check: checkImages,
 	},
 	"Audio to text": {
 		Pipeline: "Audio to text", Route: "audio-to-text",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			f := livepeer.File{Name: "speech.wav", ContentType: "audio/wav", Data: speechSample}
+		Build: func(model string, r *rand.Rand) Request {
+			wav, digits, words := drawDigits(r)
+			f := livepeer.File{Name: pick(r, audioNames), ContentType: "audio/wav", Data: wav}
 			form := map[string]string{"model_id": model}
-			return livepeer.Job{Route: "audio-to-text", Form: form, Files: map[string]livepeer.File{"audio": f}},
-				withFiles(form, "audio", fmt.Sprintf("<wav %.0fs %d Hz, %d bytes>", audioSeconds, audioSampleRate, len(speechSample)))
+			desc := fmt.Sprintf("<wav of %d spoken digits %s, %d Hz, %d bytes, sha256 %s>", len(digits), digits, audioSampleRate, len(wav), shortHash(wav))
+			return built(formJob("audio-to-text", form, "audio", f), withFiles(form, "audio", desc), Expect{Transcript: words})
 		},
 		Check: checkText(livepeer.ParseText),
 	},
 	"Segment anything 2": {
 		Pipeline: "Segment anything 2", Route: "segment-anything-2",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			f, desc := png("input.png", squareImage, imageSide, imageSide)
-			form := map[string]string{"model_id": model, "point_coords": "[[256,256]]", "point_labels": "[1]", "multimask_output": "true"}
-			return livepeer.Job{Route: "segment-anything-2", Form: form, Files: map[string]livepeer.File{"image": f}}, withFiles(form, "image", desc)
+		Build: func(model string, r *rand.Rand) Request {
+			// At least 512 on each side, so that an admin's points inside
+			// 512×512 stay inside the picture.
+			size := pick(r, imageSizes)
+			w, h := max(size[0], 512), max(size[1], 512)
+			f, desc := drawImage(r, w, h)
+			point := fmt.Sprintf("[[%d,%d]]", 32+r.IntN(w-64), 32+r.IntN(h-64))
+			form := map[string]string{"model_id": model, "point_coords": point, "point_labels": "[1]", "multimask_output": "true"}
+			return built(formJob("segment-anything-2", form, "image", f), withFiles(form, "image", desc), Expect{})
 		},
-		Check: func(_ context.Context, _ *livepeer.GatewayClient, _ string, res livepeer.JobResult) error {
+		Check: func(_ context.Context, _ *livepeer.GatewayClient, _ Request, res livepeer.JobResult) error {
 			_, err := livepeer.ParseSegmentAnything(res.Body)
 			return err
 		},
 	},
 	"Llm": {
 		Pipeline: "Llm", Route: "llm",
-		Build: func(model string) (livepeer.Job, map[string]any) {
+		Build: func(model string, r *rand.Rand) Request {
+			family, q := drawQuestion(r)
 			// The gateway requires model, messages, stream and max_tokens.
 			body := map[string]any{"model": model, "stream": false, "max_tokens": llmMaxTokens,
-				"messages": []map[string]string{{"role": "user", "content": "Name three colours of the rainbow."}}}
-			return livepeer.Job{Route: "llm", JSON: body}, body
+				"messages": []map[string]string{{"role": "user", "content": q.Text}}}
+			return built(livepeer.Job{Route: "llm", JSON: body}, copyMap(body),
+				Expect{Family: family, Answer: q.Expect[0], Wrong: q.Wrong, MatchCase: q.MatchCase})
 		},
 		Check: checkText(livepeer.ParseLLM),
 	},
 	"Image to text": {
 		Pipeline: "Image to text", Route: "image-to-text",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			f, desc := png("input.png", squareImage, imageSide, imageSide)
-			form := map[string]string{"model_id": model, "prompt": "a picture of"}
-			return livepeer.Job{Route: "image-to-text", Form: form, Files: map[string]livepeer.File{"image": f}}, withFiles(form, "image", desc)
+		Build: func(model string, r *rand.Rand) Request {
+			size := pick(r, imageSizes)
+			f, desc := drawImage(r, size[0], size[1])
+			form := map[string]string{"model_id": model}
+			if lead := pick(r, captionLeads); lead != "" {
+				form["prompt"] = lead
+			}
+			return built(formJob("image-to-text", form, "image", f), withFiles(form, "image", desc), Expect{})
 		},
 		Check: checkText(livepeer.ParseText),
 	},
 	"Text to speech": {
 		Pipeline: "Text to speech", Route: "text-to-speech",
-		Build: func(model string) (livepeer.Job, map[string]any) {
-			body := map[string]any{"model_id": model, "text": "The quick brown fox jumps over the lazy dog.",
-				"description": "A calm voice, close to the microphone."}
-			return livepeer.Job{Route: "text-to-speech", JSON: body}, body
+		Build: func(model string, r *rand.Rand) Request {
+			body := map[string]any{"model_id": model, "text": drawSpeechText(r), "description": pick(r, voices)}
+			return built(livepeer.Job{Route: "text-to-speech", JSON: body}, copyMap(body), Expect{})
 		},
-		Check: func(ctx context.Context, c *livepeer.GatewayClient, _ string, res livepeer.JobResult) error {
-			ref, err := livepeer.ParseAudioRef(res.Body)
-			if err != nil {
-				return err
-			}
-			data, _, err := c.FetchMedia(ctx, ref.URL)
-			if err != nil {
-				return err
-			}
-			info, err := media.AudioInfo(data)
-			if err != nil {
-				return fmt.Errorf("audio does not decode: %w", err)
-			}
-			if info.Duration <= 0 {
-				return errors.New("audio is empty")
-			}
-			return nil
-		},
+		Check: checkSpeech,
 	},
+}
+
+func checkSpeech(ctx context.Context, c *livepeer.GatewayClient, _ Request, res livepeer.JobResult) error {
+	ref, err := livepeer.ParseAudioRef(res.Body)
+	if err != nil {
+		return err
+	}
+	data, _, err := c.FetchMedia(ctx, ref.URL)
+	if err != nil {
+		return err
+	}
+	info, err := media.AudioInfo(data)
+	if err != nil {
+		return fmt.Errorf("audio does not decode: %w", err)
+	}
+	if info.Duration <= 0 {
+		return errors.New("audio is empty")
+	}
+	return nil
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // DefinitionNames lists the pipelines with a built-in test, sorted.
@@ -176,53 +199,51 @@ func withFiles(form map[string]string, field, desc string) map[string]any {
 	return out
 }
 
-func checkImages(w, h int) func(context.Context, *livepeer.GatewayClient, string, livepeer.JobResult) error {
-	return func(ctx context.Context, c *livepeer.GatewayClient, _ string, res livepeer.JobResult) error {
-		imgs, err := livepeer.ParseImages(res.Body)
-		if err != nil {
-			return err
-		}
-		data, _, err := c.FetchMedia(ctx, imgs[0].URL)
-		if err != nil {
-			return err
-		}
-		gw, gh, format, err := media.ImageInfo(data)
-		if err != nil {
-			return fmt.Errorf("image does not decode: %w", err)
-		}
-		if gw != w || gh != h {
-			return fmt.Errorf("wrong size: got a %dx%d %s, asked for %dx%d", gw, gh, format, w, h)
-		}
-		return nil
+func checkImages(ctx context.Context, c *livepeer.GatewayClient, req Request, res livepeer.JobResult) error {
+	w, h := req.Expect.Width, req.Expect.Height
+	imgs, err := livepeer.ParseImages(res.Body)
+	if err != nil {
+		return err
 	}
+	data, _, err := c.FetchMedia(ctx, imgs[0].URL)
+	if err != nil {
+		return err
+	}
+	gw, gh, format, err := media.ImageInfo(data)
+	if err != nil {
+		return fmt.Errorf("image does not decode: %w", err)
+	}
+	if gw != w || gh != h {
+		return fmt.Errorf("wrong size: got a %dx%d %s, asked for %dx%d", gw, gh, format, w, h)
+	}
+	return nil
 }
 
-func checkVideo(w, h int) func(context.Context, *livepeer.GatewayClient, string, livepeer.JobResult) error {
-	return func(ctx context.Context, c *livepeer.GatewayClient, _ string, res livepeer.JobResult) error {
-		vids, err := livepeer.ParseImages(res.Body) // image-to-video answers in the images[] shape
-		if err != nil {
-			return err
-		}
-		data, _, err := c.FetchMedia(ctx, vids[0].URL)
-		if err != nil {
-			return err
-		}
-		info, err := media.VideoInfo(data)
-		if err != nil {
-			return fmt.Errorf("video does not decode: %w", err)
-		}
-		if info.Frames == 0 {
-			return errors.New("video has no frames")
-		}
-		if info.Width != w || info.Height != h {
-			return fmt.Errorf("wrong size: got a %dx%d video, asked for %dx%d", info.Width, info.Height, w, h)
-		}
-		return nil
+func checkVideo(ctx context.Context, c *livepeer.GatewayClient, req Request, res livepeer.JobResult) error {
+	w, h := req.Expect.Width, req.Expect.Height
+	vids, err := livepeer.ParseImages(res.Body) // image-to-video answers in the images[] shape
+	if err != nil {
+		return err
 	}
+	data, _, err := c.FetchMedia(ctx, vids[0].URL)
+	if err != nil {
+		return err
+	}
+	info, err := media.VideoInfo(data)
+	if err != nil {
+		return fmt.Errorf("video does not decode: %w", err)
+	}
+	if info.Frames == 0 {
+		return errors.New("video has no frames")
+	}
+	if info.Width != w || info.Height != h {
+		return fmt.Errorf("wrong size: got a %dx%d video, asked for %dx%d", info.Width, info.Height, w, h)
+	}
+	return nil
 }
 
-func checkText(parse func([]byte) (string, error)) func(context.Context, *livepeer.GatewayClient, string, livepeer.JobResult) error {
-	return func(_ context.Context, _ *livepeer.GatewayClient, _ string, res livepeer.JobResult) error {
+func checkText(parse func([]byte) (string, error)) func(context.Context, *livepeer.GatewayClient, Request, livepeer.JobResult) error {
+	return func(_ context.Context, _ *livepeer.GatewayClient, _ Request, res livepeer.JobResult) error {
 		text, err := parse(res.Body)
 		if err != nil {
 			return err

@@ -26,9 +26,11 @@ const (
 )
 
 // ParamSpec is one request field an admin may set on a pipeline's test.
-// Fields the output check depends on (image and video sizes, the input
-// files, the model) are not among them: changing them would make every
-// correct answer fail the check.
+// A parameter set by an admin replaces the drawn value in every request
+// (a fixed prompt or seed makes the tests predictable again: see
+// docs/tester.md). Fields the output check depends on (image and video
+// sizes, the input files, the model, the LLM question) are not among
+// them: changing them would make every correct answer fail the check.
 type ParamSpec struct {
 	Name     string    `json:"name"`
 	Kind     ParamKind `json:"kind"`
@@ -73,15 +75,16 @@ var DefinitionParams = map[string][]ParamSpec{
 		{Name: "description", Kind: ParamString, MaxLen: 2000, Help: "the voice to say it in"}},
 }
 
-// DefaultRequest is the request a pipeline's test sends for model when no
-// parameter is set, as stored with results (files described, not sent).
+// DefaultRequest is an example of the request a pipeline's test sends for
+// model when no parameter is set, as stored with results (files
+// described, not sent). Every test draws its own; this one is always the
+// same draw, so that a page showing it does not change on each load.
 func DefaultRequest(pipeline, model string) (map[string]any, bool) {
 	def, ok := Definitions[pipeline]
 	if !ok {
 		return nil, false
 	}
-	_, input := def.Build(model)
-	return input, true
+	return def.Build(model, InputRand(1)).Input, true
 }
 
 // ValidateParams checks an admin's parameters for a pipeline: a JSON object

@@ -130,7 +130,9 @@ func TestAdminOverridesReachThePlanAndTheRequest(t *testing.T) {
 		switch r.Pipeline {
 		case "Upscale":
 			seen++
-			if input["prompt"] != "a crisp harbour photograph" || input["seed"] != float64(7) {
+			// The admin's values replace the drawn ones; the rest is
+			// still drawn and the expectation recorded.
+			if input["prompt"] != "a crisp harbour photograph" || input["seed"] != float64(7) || input["expect"] == nil || input["image"] == nil {
 				t.Errorf("upscale input = %v", input)
 			}
 			if r.Outcome != models.OutcomePass {

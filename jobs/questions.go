@@ -1,19 +1,66 @@
 package jobs
 
-import "jobtester/verify"
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 
-// Questions are the LLM prompts whose answers the tester can check. An
-// LLM test whose prompt is one of them fails with suspected_wrong_answer
-// when the reply misses the answer; any other prompt is checked for form
-// only. The test inputs draw their prompts from here (definitions), so a
-// new question is one line.
-var Questions = []verify.Question{
-	{Text: "Name three colours of the rainbow.", Expect: []string{"red", "orange", "yellow", "green", "blue", "indigo", "violet"}},
-	{Text: "What is 7 plus 5? Answer with the number only.", Expect: []string{"12"}, Wrong: []string{"11", "13", "35"}},
-	{Text: "What is the capital of France? Answer in one word.", Expect: []string{"Paris"}, Wrong: []string{"London", "Berlin", "Madrid"}},
-	{Text: "How many legs does a spider have? Answer with a number.", Expect: []string{"8"}, Wrong: []string{"6", "4", "10"}},
-	{Text: "What colour is a clear daytime sky? Answer in one word.", Expect: []string{"blue"}, Wrong: []string{"green", "red"}},
-	{Text: "What is 9 times 3? Answer with the number only.", Expect: []string{"27"}, Wrong: []string{"12", "26", "28"}},
-	{Text: "Which planet do we live on? Answer in one word.", Expect: []string{"Earth"}, Wrong: []string{"Mars", "Venus"}},
-	{Text: "What is the opposite of hot? Answer in one word.", Expect: []string{"cold"}, Wrong: []string{"warm"}},
+	"jobtester/verify"
+)
+
+// QuestionFamilies are the kinds of LLM question the test asks: each has
+// one answer any instruction-tuned model gives, so that an answer that
+// ignores the question shows (verify.Answered).
+var QuestionFamilies = []string{"arithmetic", "reverse", "count_letter", "alphabetical", "uppercase"}
+
+var questionWords = []string{"lantern", "harbor", "pencil", "orchard", "meadow", "violin", "rocket", "blanket",
+	"marble", "thunder", "garden", "silver", "crystal", "falcon", "window", "pepper", "canyon", "velvet",
+	"strawberry", "banana", "mississippi", "committee", "balloon", "cinnamon", "parallel", "tomorrow"}
+
+// drawQuestion draws a question of a random family with its answer: q.Text
+// is what is asked, q.Expect its one answer; q.Wrong the other word a
+// reply must not name (alphabetical), and q.MatchCase for the family whose
+// answer is the case.
+func drawQuestion(r *rand.Rand) (family string, q verify.Question) {
+	family = pick(r, QuestionFamilies)
+	word := pick(r, questionWords)
+	ask := func(text, answer string) verify.Question {
+		return verify.Question{Text: text, Expect: []string{answer}}
+	}
+	switch family {
+	case "arithmetic":
+		a, b := 2+r.IntN(98), 2+r.IntN(98)
+		switch r.IntN(3) {
+		case 0:
+			return family, ask(fmt.Sprintf("What is %d + %d? Answer with the number only.", a, b), strconv.Itoa(a+b))
+		case 1:
+			return family, ask(fmt.Sprintf("What is %d - %d? Answer with the number only.", a, b), strconv.Itoa(a-b))
+		default:
+			a, b = 2+r.IntN(18), 2+r.IntN(18)
+			return family, ask(fmt.Sprintf("What is %d × %d? Answer with the number only.", a, b), strconv.Itoa(a*b))
+		}
+	case "reverse":
+		rs := []byte(word)
+		for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {
+			rs[i], rs[j] = rs[j], rs[i]
+		}
+		return family, ask(fmt.Sprintf("Reverse the word '%s'. Answer with the reversed word only.", word), string(rs))
+	case "count_letter":
+		letter := string(word[r.IntN(len(word))])
+		return family, ask(fmt.Sprintf("How many times does the letter '%s' appear in '%s'? Answer with the number only.", letter, word),
+			strconv.Itoa(strings.Count(word, letter)))
+	case "alphabetical":
+		other := pick(r, questionWords)
+		for other == word {
+			other = pick(r, questionWords)
+		}
+		q := ask(fmt.Sprintf("Which comes first in alphabetical order: '%s' or '%s'? Answer with the word only.", word, other), min(word, other))
+		q.Wrong = []string{max(word, other)}
+		return family, q
+	default:
+		q := ask(fmt.Sprintf("Write the word '%s' in capital letters. Answer with the word only.", word), strings.ToUpper(word))
+		q.MatchCase = true
+		return family, q
+	}
 }

@@ -34,19 +34,16 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 	if !ok {
 		return finish(models.OutcomeTesterError, fmt.Sprintf("no test definition for pipeline %q", t.Capability.Pipeline))
 	}
-	job, input := def.Build(t.Capability.Model)
-	applyParams(&job, input, t.Params)
-	if t.Probe != nil {
-		applyParams(&job, input, t.Probe.Params)
-	}
-	res.Input = describeInput(input)
+	req := def.Build(t.Capability.Model, InputRand(t.InputSeed))
+	applyParams(&req.Job, req.Input, t.Params)
+	res.Input = describeInput(req.Input)
 	lane.Webhook.Pin(t.URI)
 	defer lane.Webhook.Clear()
 
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, r.JobTimeout)
 	defer cancel()
-	jr := lane.Client.Submit(ctx, job)
+	jr := lane.Client.Submit(ctx, req.Job)
 	res.HTTPStatus, res.RoundTrip = jr.Status, jr.RoundTrip
 	res.Response = capture(jr.Body, r.CaptureBytes)
 	if parent.Err() != nil {
@@ -78,7 +75,7 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 		// Our size cap, not the orchestrator's fault.
 		return finish(models.OutcomeTesterError, fmt.Sprintf("answer of %d bytes or more is past the tester's limit", len(jr.Body)))
 	}
-	if err := def.Check(ctx, lane.Client, t.Capability.Model, jr); err != nil {
+	if err := def.Check(ctx, lane.Client, req, jr); err != nil {
 		switch {
 		case parent.Err() != nil:
 			return finish(models.OutcomeTesterError, "test cancelled while checking the answer: the sweep was stopped")
@@ -91,7 +88,10 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 		return finish(models.OutcomeFail, "bad answer: "+err.Error())
 	}
 	if r.Verifier != nil {
-		res.Evidence = r.Verifier.Check(ctx, lane.Client, t, job, jr)
+		res.Evidence = r.Verifier.Check(ctx, lane.Client, t, req, jr)
+		if res.Evidence != nil && t.Probe == nil {
+			res.Evidence.gray = nil // only a probe's consensus reads it
+		}
 		if parent.Err() != nil {
 			return finish(models.OutcomeTesterError, "test cancelled while verifying the answer: the sweep was stopped")
 		}

@@ -20,7 +20,11 @@ import (
 // that the reason is said.
 func TestRunnerJudgesBrokenGateways(t *testing.T) {
 	t.Parallel()
-	okImage := media.TestImage(imageSide, imageSide)
+	// The request the runner draws for input seed 5, so that the answer
+	// can be of the size it asks for.
+	const inputSeed = 5
+	want := Definitions["Text to image"].Build("m", InputRand(inputSeed)).Expect
+	okImage := media.TestImage(want.Width, want.Height)
 	smallImage := media.TestImage(64, 64)
 	cases := []struct {
 		name    string
@@ -93,7 +97,7 @@ func TestRunnerJudgesBrokenGateways(t *testing.T) {
 			lane := &Lane{Name: "l", Client: &livepeer.GatewayClient{CLIURL: gw.URL, HTTPURL: gw.URL}, Webhook: livepeer.NewWebhook()}
 			r := &AIRunner{JobTimeout: 300 * time.Millisecond, CaptureBytes: 100}
 			res := r.Run(context.Background(), lane, Target{Orchestrator: "0xa", URI: "http://o",
-				Capability: livepeer.Capability{Pipeline: "Text to image", Model: "m"}}, 1)
+				Capability: livepeer.Capability{Pipeline: "Text to image", Model: "m"}, InputSeed: inputSeed}, 1)
 			if res.Outcome != c.want || !strings.Contains(res.Error, c.errHas) {
 				t.Fatalf("outcome %s (%q), want %s containing %q", res.Outcome, res.Error, c.want, c.errHas)
 			}
@@ -129,9 +133,9 @@ func TestEveryPipelineHasADefinition(t *testing.T) {
 		if !ok || d.Route != p.Route {
 			t.Errorf("pipeline %s: definition %+v", p.Name, d)
 		}
-		job, input := d.Build("some/model")
-		if job.Route != p.Route || len(input) == 0 {
-			t.Errorf("pipeline %s builds %+v", p.Name, job)
+		req := d.Build("some/model", InputRand(0))
+		if req.Job.Route != p.Route || len(req.Input) == 0 || req.Input["expect"] == nil {
+			t.Errorf("pipeline %s builds %+v", p.Name, req.Job)
 		}
 	}
 }

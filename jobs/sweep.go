@@ -19,8 +19,12 @@ type Target struct {
 	// Params are an admin's parameters for the pipeline's test, laid over
 	// the request its Definition builds (see ApplyOverrides).
 	Params map[string]any
-	// Probe, when set, makes this test its sweep's consensus probe for the
-	// model: every orchestrator serving it gets the same input.
+	// InputSeed, when not 0, fixes the inputs the test draws (InputRand):
+	// tests that share it send the same request, as the consensus of a
+	// model's orchestrators needs. 0 draws fresh inputs.
+	InputSeed uint64
+	// Probe, when set, makes this test one of its sweep's consensus probes
+	// for the model (consensus.go); its InputSeed is the group's.
 	Probe *Probe
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,7 +61,7 @@ func newHarness(t *testing.T, sc simnet.Scenario, fair jobs.Fairness, timeout ti
 	tester := &jobs.Tester{
 		Store: st, Lanes: lanes,
 		Discovery: &jobs.Discovery{Gateway: lanes[0].Client, Capabilities: lanes[0].Client, Webhook: lanes[0].Webhook},
-		Runner:    &jobs.AIRunner{JobTimeout: timeout, CaptureBytes: 512},
+		Runner:    &jobs.AIRunner{JobTimeout: timeout, CaptureBytes: 512, Verifier: &jobs.Verifier{Store: st, Log: quiet}},
 		Fairness:  fair, Region: "FRA", IngestKey: "test", Log: quiet,
 	}
 	return &harness{nw: nw, st: st, tester: tester}
@@ -145,6 +146,11 @@ func TestSweepOfTheDefaultScenario(t *testing.T) {
 		if r.Outcome != want {
 			t.Errorf("%s %s %s: outcome %s (%s), but the orchestrator's last job was %q: want %s",
 				byAddr[r.Orchestrator].Name, r.Capability.Pipeline, r.Capability.Model, r.Outcome, r.Error, lr.Outcome, want)
+		}
+		// Verification is on: the default scenario has no cheat, so no
+		// answer may be flagged, and a half-size answer is a size failure.
+		if strings.HasPrefix(r.Error, "suspected_") || (lr.Outcome == simnet.OutcomeWrongSize && !strings.Contains(r.Error, "wrong size")) {
+			t.Errorf("%s %s %s: %q (the orchestrator's job: %s)", byAddr[r.Orchestrator].Name, r.Capability.Pipeline, r.Capability.Model, r.Error, lr.Outcome)
 		}
 		for _, m := range byAddr[r.Orchestrator].Models {
 			if m.Pipeline == r.Capability.Pipeline && m.Model == r.Capability.Model && m.Broken && r.Outcome == models.OutcomePass {

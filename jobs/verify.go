@@ -10,7 +10,6 @@ import (
 	"image"
 	"log/slog"
 	"sort"
-	"strings"
 
 	"jobtester/livepeer"
 	"jobtester/media"
@@ -44,14 +43,23 @@ type Evidence struct {
 	InputKey string // digest of what should determine the answer
 	Hash     *verify.Hash
 	Stats    *verify.Stats
-	Thumb    []byte
+	Sound    *verify.SoundStats // text-to-speech
+	// Text is a text answer (an LLM's reply, a transcript, a caption),
+	// kept as evidence beside the known answer or the consensus.
+	Text  string
+	Thumb []byte
 	// Distance decided the flag: bits to the closest earlier answer to a
 	// different input (repeat) or to the consensus answer (outlier); -1
 	// when no distance was measured.
 	Distance int
 	// Consensus is the consensus answer this one was compared with, set
-	// for probes once their group was judged.
-	Consensus *ConsensusAnswer
+	// for probes once their group was judged; Correlation is a picture's
+	// correlation with it (0 when not compared).
+	Consensus   *ConsensusAnswer
+	Correlation float64
+	// gray is a picture's small grayscale, which the consensus compares;
+	// it lives only until the probe group is judged.
+	gray *verify.Gray
 }
 
 // ConsensusAnswer is the medoid of a probe group, shown beside a flagged
@@ -60,35 +68,73 @@ type ConsensusAnswer struct {
 	Orchestrator string
 	Hash         verify.Hash
 	Thumb        []byte
-	Answers      int // how many answers the consensus was drawn from
+	Text         string // a caption's consensus: the medoid's words
+	Answers      int    // how many answers the consensus was drawn from
 }
 
 // imagePipelines answer with pictures the image checks read.
 var imagePipelines = map[string]bool{"Text to image": true, "Image to image": true, "Upscale": true}
 
-// Check verifies an answer that passed its definition's format check.
-// Media is fetched again from the gateway (which keeps the last few
+// Check verifies an answer to req that passed its definition's format
+// check. Media is fetched again from the gateway (which keeps the last few
 // files, docs/livepeer.md): the definitions' checks keep no bytes. An
 // answer that cannot be fetched or decoded again is not judged (nil): its
 // format was already found good, and the tester's own trouble must not
 // fail a node.
-func (v *Verifier) Check(ctx context.Context, c *livepeer.GatewayClient, t Target, job livepeer.Job, jr livepeer.JobResult) *Evidence {
-	p := t.Capability.Pipeline
-	switch {
+func (v *Verifier) Check(ctx context.Context, c *livepeer.GatewayClient, t Target, req Request, jr livepeer.JobResult) *Evidence {
+	switch p := t.Capability.Pipeline; {
 	case imagePipelines[p]:
-		return v.checkImage(ctx, c, t, job, jr)
+		return v.checkImage(ctx, c, t, req.Job, jr)
 	case p == "Llm":
-		if q, ok := questionFor(job); ok {
-			reply, err := livepeer.ParseLLM(jr.Body)
-			if err != nil {
-				return nil
-			}
-			return &Evidence{Flag: verify.Answered(q, reply), Distance: -1}
+		q, ok := req.Expect.question(lastUserMessage(req.Job))
+		reply, err := livepeer.ParseLLM(jr.Body)
+		if !ok || err != nil {
+			return nil
 		}
+		return &Evidence{Flag: verify.Answered(q, reply), Text: reply, Distance: -1}
+	case p == "Audio to text":
+		text, err := livepeer.ParseText(jr.Body)
+		if req.Expect.Transcript == "" || err != nil {
+			return nil
+		}
+		return &Evidence{Flag: verify.Transcribed(req.Expect.Transcript, text), Text: text, Distance: -1}
+	case p == "Image to text":
+		// A caption is judged by the consensus of the model's
+		// orchestrators only: captions of different pictures may honestly
+		// read alike, so there is no repeat check.
+		text, err := livepeer.ParseText(jr.Body)
+		if err != nil {
+			return nil
+		}
+		h := verify.TextHash(text)
+		return &Evidence{Hash: &h, Text: text, InputKey: inputKey(req.Job), Distance: -1}
 	case p == "Text to speech":
-		return v.checkSpeech(ctx, c, job, jr)
+		return v.checkSpeech(ctx, c, req.Job, jr)
+	case p == "Image to video":
+		return v.checkVideo(ctx, c, t, jr)
 	}
 	return nil
+}
+
+// checkVideo looks at a video's first frame for content (not flat, not
+// noise). Only frames media can decode without a codec (JPEG) are read;
+// an H.264 answer is left to its format check.
+func (v *Verifier) checkVideo(ctx context.Context, c *livepeer.GatewayClient, t Target, jr livepeer.JobResult) *Evidence {
+	vids, err := livepeer.ParseImages(jr.Body)
+	if err != nil {
+		return nil
+	}
+	data, _, err := c.FetchMedia(ctx, vids[0].URL)
+	if err != nil {
+		v.logf("answer not fetched again for verification", t, err)
+		return nil
+	}
+	frame, _, err := media.VideoFirstFrame(data)
+	if err != nil {
+		return nil
+	}
+	pic := verify.Look(frame)
+	return &Evidence{Flag: pic.Flag, Hash: &pic.Hash, Stats: &pic.Stats, Thumb: pic.Thumb, Distance: -1}
 }
 
 func (v *Verifier) checkImage(ctx context.Context, c *livepeer.GatewayClient, t Target, job livepeer.Job, jr livepeer.JobResult) *Evidence {
@@ -107,7 +153,7 @@ func (v *Verifier) checkImage(ctx context.Context, c *livepeer.GatewayClient, t 
 		return nil
 	}
 	pic := verify.Look(img)
-	ev := &Evidence{Flag: pic.Flag, InputKey: inputKey(job), Hash: &pic.Hash, Stats: &pic.Stats, Thumb: pic.Thumb, Distance: -1}
+	ev := &Evidence{Flag: pic.Flag, InputKey: inputKey(job), Hash: &pic.Hash, Stats: &pic.Stats, Thumb: pic.Thumb, Distance: -1, gray: &pic.Gray}
 	if ev.Flag != nil {
 		return ev // no content: not worth remembering as an answer
 	}
@@ -132,6 +178,8 @@ func (v *Verifier) checkImage(ctx context.Context, c *livepeer.GatewayClient, t 
 	return ev
 }
 
+// checkSpeech judges text-to-speech audio: sound present (not silence,
+// not noise), then its length against the text's.
 func (v *Verifier) checkSpeech(ctx context.Context, c *livepeer.GatewayClient, job livepeer.Job, jr livepeer.JobResult) *Evidence {
 	body, _ := job.JSON.(map[string]any)
 	text, _ := body["text"].(string)
@@ -147,7 +195,15 @@ func (v *Verifier) checkSpeech(ctx context.Context, c *livepeer.GatewayClient, j
 	if err != nil {
 		return nil
 	}
-	return &Evidence{Flag: verify.SpeechDuration(text, info.Duration), Distance: -1}
+	ev := &Evidence{Distance: -1}
+	if samples, f, err := media.AudioSamples(data); err == nil {
+		st, flag := verify.Sound(samples, f.SampleRate)
+		ev.Sound, ev.Flag = &st, flag
+	}
+	if ev.Flag == nil {
+		ev.Flag = verify.SpeechDuration(text, info.Duration)
+	}
+	return ev
 }
 
 func (v *Verifier) logf(msg string, t Target, err error) {
@@ -222,16 +278,4 @@ func lastUserMessage(job livepeer.Job) string {
 		}
 	}
 	return ""
-}
-
-// questionFor finds the checkable question an LLM request asks, by its
-// text, in Questions.
-func questionFor(job livepeer.Job) (verify.Question, bool) {
-	text := strings.TrimSpace(lastUserMessage(job))
-	for _, q := range Questions {
-		if q.Text == text {
-			return q, true
-		}
-	}
-	return verify.Question{}, false
 }

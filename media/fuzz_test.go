@@ -25,6 +25,10 @@ func FuzzAudioInfo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := heapAllocated()
 		format, err := AudioInfo(data)
+		samples, sf, serr := AudioSamples(data)
+		if serr == nil && (err != nil || sf != format || len(samples) > len(data)/2) {
+			t.Fatalf("AudioSamples accepted what AudioInfo did not (%v), or read %d samples from %d bytes", err, len(samples), len(data))
+		}
 		if used := heapAllocated() - before; used > allocBudget {
 			t.Fatalf("allocated %d bytes for a %d-byte input", used, len(data))
 		}
@@ -39,6 +43,9 @@ func FuzzVideoInfo(f *testing.F) {
 	f.Add(TestVideo(8, 4, 1, 30)[:200])
 	f.Add([]byte("\x00\x00\x00\x01ftyp\xff\xff\xff\xff\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if img, vf, err := VideoFirstFrame(data); err == nil && (img.Bounds().Dx() != vf.Width || img.Bounds().Dy() != vf.Height) {
+			t.Fatalf("first frame %v in a %dx%d track", img.Bounds(), vf.Width, vf.Height)
+		}
 		before := heapAllocated()
 		format, err := VideoInfo(data)
 		if used := heapAllocated() - before; used > allocBudget {

@@ -40,8 +40,15 @@ const (
 // Fragmented MP4 (samples in moof boxes) is not supported: it reports no
 // samples. Work and memory are bounded by the input's length.
 func VideoInfo(data []byte) (VideoFormat, error) {
+	_, f, err := parseMP4(data)
+	return f, err
+}
+
+// parseMP4 is VideoInfo; the parser it returns knows where the first
+// sample lies.
+func parseMP4(data []byte) (*mp4Parser, VideoFormat, error) {
 	if len(data) < 8 {
-		return VideoFormat{}, fmt.Errorf("%w: only %d bytes", ErrNotMP4, len(data))
+		return nil, VideoFormat{}, fmt.Errorf("%w: only %d bytes", ErrNotMP4, len(data))
 	}
 	p := &mp4Parser{data: data}
 	var moov *mp4Span
@@ -61,13 +68,13 @@ func VideoInfo(data []byte) (VideoFormat, error) {
 		return nil
 	})
 	if err != nil {
-		return VideoFormat{}, err
+		return nil, VideoFormat{}, err
 	}
 	if moov == nil {
-		return VideoFormat{}, errors.New("no moov box")
+		return nil, VideoFormat{}, errors.New("no moov box")
 	}
 	if len(p.mdats) == 0 {
-		return VideoFormat{}, errors.New("no mdat box")
+		return nil, VideoFormat{}, errors.New("no mdat box")
 	}
 	var trak *mp4Track
 	err = p.walk(*moov, 1, func(b mp4BoxRef) error {
@@ -84,12 +91,13 @@ func VideoInfo(data []byte) (VideoFormat, error) {
 		return nil
 	})
 	if err != nil {
-		return VideoFormat{}, err
+		return nil, VideoFormat{}, err
 	}
 	if trak == nil {
-		return VideoFormat{}, errors.New("no video track")
+		return nil, VideoFormat{}, errors.New("no video track")
 	}
-	return p.videoFormat(trak)
+	f, err := p.videoFormat(trak)
+	return p, f, err
 }
 
 // Box types a file may start with: ftyp normally; the others appear first
@@ -110,6 +118,7 @@ type mp4Parser struct {
 	data  []byte
 	boxes int
 	mdats []mp4Span
+	first mp4Span // the first sample, once checkChunks found it
 }
 
 // walk calls fn for each box directly inside span. Sizes must fit in the
@@ -421,6 +430,9 @@ func (p *mp4Parser) checkChunks(t *mp4Track, sizes mp4SampleSizes) error {
 		} else {
 			off = uint64(binary.BigEndian.Uint32(t.stco[8+4*(c-1):]))
 		}
+		if c == 1 {
+			p.first = mp4Span{int(min(off, uint64(len(p.data)))), int(min(off+sizes.size(0), uint64(len(p.data))))}
+		}
 		var chunkLen uint64
 		for range perChunk {
 			if sample >= sizes.count {
@@ -446,45 +458,4 @@ func (p *mp4Parser) insideMdat(off, n uint64) bool {
 		}
 	}
 	return false
-}
-
-// mediaDuration reads the mdhd's timescale and duration; a duration of all
-// ones means "unknown", for which the stts total stands in.
-func mediaDuration(b []byte, sttsTicks uint64) (time.Duration, error) {
-	if len(b) < 4 {
-		return 0, errors.New("mdhd box too short")
-	}
-	var scale uint32
-	var dur uint64
-	switch b[0] {
-	case 0:
-		if len(b) < 20 {
-			return 0, errors.New("mdhd box too short")
-		}
-		scale = binary.BigEndian.Uint32(b[12:])
-		dur = uint64(binary.BigEndian.Uint32(b[16:]))
-		if dur == math.MaxUint32 {
-			dur = math.MaxUint64
-		}
-	case 1:
-		if len(b) < 32 {
-			return 0, errors.New("mdhd box too short")
-		}
-		scale = binary.BigEndian.Uint32(b[20:])
-		dur = binary.BigEndian.Uint64(b[24:])
-	default:
-		return 0, fmt.Errorf("mdhd version %d", b[0])
-	}
-	if scale == 0 {
-		return 0, errors.New("mdhd timescale is 0")
-	}
-	if dur == math.MaxUint64 {
-		dur = sttsTicks
-	}
-	secs := dur / uint64(scale)
-	if secs > uint64(math.MaxInt64/int64(time.Second))-1 {
-		return 0, fmt.Errorf("duration of %d seconds is out of range", secs)
-	}
-	frac := (dur % uint64(scale)) * uint64(time.Second) / uint64(scale)
-	return time.Duration(secs)*time.Second + time.Duration(frac), nil
 }

@@ -33,16 +33,23 @@ var ErrNotWAV = errors.New("media: not a RIFF/WAVE file")
 // is an error. A valid file with no samples has Duration 0 and no error; it is
 // for the caller to refuse it.
 func AudioInfo(data []byte) (AudioFormat, error) {
+	f, _, _, err := parseWAV(data)
+	return f, err
+}
+
+// parseWAV is AudioInfo that also returns the fmt chunk and the sample
+// data, both checked.
+func parseWAV(data []byte) (AudioFormat, []byte, []byte, error) {
 	le := binary.LittleEndian
 	if len(data) < 12 || !bytes.Equal(data[0:4], []byte("RIFF")) || !bytes.Equal(data[8:12], []byte("WAVE")) {
-		return AudioFormat{}, ErrNotWAV
+		return AudioFormat{}, nil, nil, ErrNotWAV
 	}
 	riffLen := uint64(le.Uint32(data[4:8]))
 	if riffLen < 4 {
-		return AudioFormat{}, fmt.Errorf("RIFF size %d is smaller than its WAVE tag", riffLen)
+		return AudioFormat{}, nil, nil, fmt.Errorf("RIFF size %d is smaller than its WAVE tag", riffLen)
 	}
 	if 8+riffLen > uint64(len(data)) {
-		return AudioFormat{}, fmt.Errorf("RIFF size %d runs past the end of %d bytes: truncated", riffLen, len(data))
+		return AudioFormat{}, nil, nil, fmt.Errorf("RIFF size %d runs past the end of %d bytes: truncated", riffLen, len(data))
 	}
 	// Bytes after the RIFF chunk are not part of the file; ignore them as
 	// every reader does.
@@ -50,55 +57,56 @@ func AudioInfo(data []byte) (AudioFormat, error) {
 
 	var (
 		fmtChunk  []byte
+		samples   []byte
 		dataBytes = -1
 	)
 	for off := 0; off < len(body); {
 		if len(body)-off < 8 {
-			return AudioFormat{}, fmt.Errorf("chunk header at offset %d cut short", 12+off)
+			return AudioFormat{}, nil, nil, fmt.Errorf("chunk header at offset %d cut short", 12+off)
 		}
 		id := string(body[off : off+4])
 		size := uint64(le.Uint32(body[off+4 : off+8]))
 		start := off + 8
 		if size > uint64(len(body)-start) {
-			return AudioFormat{}, fmt.Errorf("%q chunk of %d bytes at offset %d runs past the end of the file: truncated", id, size, 12+off)
+			return AudioFormat{}, nil, nil, fmt.Errorf("%q chunk of %d bytes at offset %d runs past the end of the file: truncated", id, size, 12+off)
 		}
 		chunk := body[start : start+int(size)]
 		switch id {
 		case "fmt ":
 			if fmtChunk != nil {
-				return AudioFormat{}, errors.New("two fmt chunks")
+				return AudioFormat{}, nil, nil, errors.New("two fmt chunks")
 			}
 			fmtChunk = chunk
 		case "data":
 			if dataBytes >= 0 {
-				return AudioFormat{}, errors.New("two data chunks")
+				return AudioFormat{}, nil, nil, errors.New("two data chunks")
 			}
 			if fmtChunk == nil {
-				return AudioFormat{}, errors.New("data chunk before fmt chunk")
+				return AudioFormat{}, nil, nil, errors.New("data chunk before fmt chunk")
 			}
-			dataBytes = len(chunk)
+			dataBytes, samples = len(chunk), chunk
 		}
 		// Chunks are padded to an even length; the pad byte of the last
 		// chunk is often missing, which readers accept.
 		off = start + int(size) + int(size&1)
 	}
 	if fmtChunk == nil {
-		return AudioFormat{}, errors.New("no fmt chunk")
+		return AudioFormat{}, nil, nil, errors.New("no fmt chunk")
 	}
 	if dataBytes < 0 {
-		return AudioFormat{}, errors.New("no data chunk")
+		return AudioFormat{}, nil, nil, errors.New("no data chunk")
 	}
 	f, blockAlign, err := parseWAVFormat(fmtChunk)
 	if err != nil {
-		return AudioFormat{}, err
+		return AudioFormat{}, nil, nil, err
 	}
 	if dataBytes%blockAlign != 0 {
-		return AudioFormat{}, fmt.Errorf("data chunk of %d bytes is not a whole number of %d-byte frames", dataBytes, blockAlign)
+		return AudioFormat{}, nil, nil, fmt.Errorf("data chunk of %d bytes is not a whole number of %d-byte frames", dataBytes, blockAlign)
 	}
 	frames := uint64(dataBytes / blockAlign)
 	rate := uint64(f.SampleRate)
 	f.Duration = time.Duration(frames/rate)*time.Second + time.Duration((frames%rate)*uint64(time.Second)/rate)
-	return f, nil
+	return f, fmtChunk, samples, nil
 }
 
 // parseWAVFormat checks a fmt chunk and returns the format and the size of

@@ -179,13 +179,18 @@ func TestGatewayRetriesOtherOrchestrators(t *testing.T) {
 	busy, broken, good := quick("text-to-image", "m"), quick("text-to-image", "m"), quick("text-to-image", "m")
 	busy.NoCapacityRate = 1
 	broken.Broken = true
-	n := startNet(t, Scenario{
-		// No retry timeout within reach: every request tries all three.
+	for _, m := range []*ModelSpec{&busy, &broken, &good} {
+		m.Latency.Median = Duration(2 * time.Millisecond)
+	}
+	// No retry timeout within reach: every request tries all three. The
+	// network runs unscaled, since the time scale shrinks the retry
+	// timeout too (TestSameSeedSameOutcomes).
+	n := startNetWith(t, Scenario{
 		Gateways: []GatewaySpec{{Name: "gw", RetryTimeout: Duration(maxLatency)}},
 		Orchestrators: []OrchestratorSpec{
 			{Name: "busy", Models: []ModelSpec{busy}}, {Name: "broken", Models: []ModelSpec{broken}}, {Name: "good", Models: []ModelSpec{good}},
 		},
-	})
+	}, Options{Seed: 7, TimeScale: 1})
 	for range 8 {
 		if r := postJSON(t, n.Gateways()[0].HTTPURL+"/text-to-image", map[string]any{"prompt": "p", "model_id": "m", "width": 8, "height": 8}); r.status != 200 {
 			t.Fatalf("status %d %s", r.status, r.body)

@@ -58,7 +58,7 @@ func (g *gateway) batchHandler(p pipeline) http.HandlerFunc {
 				_ = r.MultipartForm.RemoveAll() // parts spilled to disk
 			}
 		}()
-		job := jobRequest{Gateway: g.spec.Name, Pipeline: p.Route, Model: p.DefaultModel}
+		job := jobRequest{Gateway: g.spec.Name, Pipeline: p.Route, Model: p.DefaultModel, UserAgent: r.Header.Get("User-Agent")}
 		if err := parse(r, &job); err != nil {
 			writeAPIError(w, http.StatusBadRequest, err.Error())
 			return
@@ -286,12 +286,13 @@ func (f multipartForm) file(name string) ([]byte, error) {
 	return io.ReadAll(rd)
 }
 
-// image reads the image file field and returns its size.
-func (f multipartForm) image() (w, h int, err error) {
+// image reads the image file field into the job and returns its size.
+func (f multipartForm) image(job *jobRequest) (w, h int, err error) {
 	data, err := f.file("image")
 	if err != nil {
 		return 0, 0, err
 	}
+	job.Image = data
 	w, h, _, err = media.ImageInfo(data)
 	if err != nil {
 		return 0, 0, fmt.Errorf("image: %w", err)
@@ -319,7 +320,7 @@ func parseImageToImage(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return err
 	}
-	if job.Width, job.Height, err = f.image(); err != nil {
+	if job.Width, job.Height, err = f.image(job); err != nil {
 		return err
 	}
 	prompt := f.str("prompt")
@@ -343,7 +344,7 @@ func parseImageToVideo(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err = f.image(); err != nil {
+	if _, _, err = f.image(job); err != nil {
 		return err
 	}
 	for _, s := range []struct {
@@ -380,7 +381,7 @@ func parseUpscale(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return err
 	}
-	w, h, err := f.image()
+	w, h, err := f.image(job)
 	if err != nil {
 		return err
 	}
@@ -411,7 +412,7 @@ func parseAudioToText(r *http.Request, job *jobRequest) error {
 	if err != nil || info.Duration <= 0 {
 		return errors.New("audio duration calculation failed")
 	}
-	job.AudioSeconds = info.Duration.Seconds()
+	job.AudioSeconds, job.Audio = info.Duration.Seconds(), data
 	if ts := f.str("return_timestamps"); ts != nil {
 		job.ReturnTimestamps = *ts
 	}
@@ -424,7 +425,7 @@ func parseSegmentAnything2(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err = f.image(); err != nil {
+	if _, _, err = f.image(job); err != nil {
 		return err
 	}
 	f.model(job)
@@ -436,7 +437,7 @@ func parseImageToText(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err = f.image(); err != nil {
+	if _, _, err = f.image(job); err != nil {
 		return err
 	}
 	if p := f.str("prompt"); p != nil {

@@ -17,7 +17,7 @@ import (
 // scenario file (or the default scenario), prints where each gateway and the
 // truth are, and serves until ctx ends.
 //
-// Flags: --scenario FILE (YAML or JSON), --seed N, --time-scale F, --addr
+// Flags: --scenario FILE (YAML or JSON) or NAME (a BuiltinScenarios one), --seed N, --time-scale F, --addr
 // HOST (listeners' host), --webhook URL (every gateway's -orchWebhookUrl;
 // "{gateway}" in it is replaced by the gateway's name, so that each lane can
 // have its own path), --truth-addr HOST:PORT (where GET /truth and GET
@@ -27,7 +27,7 @@ import (
 func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("simnet", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	scenarioPath := fs.String("scenario", "", "scenario file, YAML or JSON (default: the built-in scenario)")
+	scenarioPath := fs.String("scenario", "", "scenario file, YAML or JSON, or a built-in scenario's name: default, cheaters (default: default)")
 	seed := fs.Int64("seed", 1, "seed for every chance draw")
 	timeScale := fs.Float64("time-scale", 1, "multiplier of every simulated duration (0.1 runs ten times faster)")
 	addr := fs.String("addr", "127.0.0.1", "host the listeners bind")
@@ -49,7 +49,9 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("simnet: --log-level: %w", err)
 	}
 	sc := DefaultScenario()
-	if *scenarioPath != "" {
+	if builtin, ok := BuiltinScenarios[*scenarioPath]; ok {
+		sc = builtin()
+	} else if *scenarioPath != "" {
 		var err error
 		if sc, err = LoadScenario(*scenarioPath); err != nil {
 			return err

@@ -28,6 +28,9 @@ type orchestrator struct {
 	logger *slog.Logger
 	scale  scaler
 	cache  *mediaCache
+	// jitterSeed is the orchestrator's own faint noise on images
+	// (content.go).
+	jitterSeed uint64
 	// clock is time.Now; offline times are measured from start.
 	start time.Time
 
@@ -59,6 +62,10 @@ type modelState struct {
 	pipeline pipeline
 	warm     bool
 	inUse    int
+	// cheat is the spec's cheat with its defaults, nil for an honest
+	// model; replay is a replaying cheat's memory.
+	cheat  *CheatSpec
+	replay replayCache
 }
 
 func modelKey(route, model string) string { return route + "\x00" + model }
@@ -67,8 +74,9 @@ func newOrchestrator(spec OrchestratorSpec, rng *rand.Rand, log *requestLog, log
 	o := &orchestrator{spec: spec, rng: rng, log: log, logger: logger.With("orchestrator", spec.Name), scale: scale, cache: cache, models: map[string]*modelState{}}
 	for _, m := range spec.Models {
 		p, _ := pipelineByRoute(m.Pipeline)
-		o.models[modelKey(m.Pipeline, m.Model)] = &modelState{spec: m, pipeline: p, warm: !m.Cold}
+		o.models[modelKey(m.Pipeline, m.Model)] = &modelState{spec: m, pipeline: p, warm: !m.Cold, cheat: cheatDefaults(m.Cheat, m.Model)}
 	}
+	o.jitterSeed = contentSeed(spec.Address)
 	return o
 }
 
@@ -250,7 +258,7 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	var job jobRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&job); err != nil {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 2*maxRequestBytes)).Decode(&job); err != nil {
 		writeJSON(w, http.StatusBadRequest, jobError{"decode job: " + err.Error()})
 		return
 	}
@@ -258,7 +266,9 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		RequestID: job.RequestID, Orchestrator: o.spec.Address, OrchestratorName: o.spec.Name,
 		Gateway: job.Gateway, Pipeline: job.Pipeline, Model: job.Model, Start: start,
 	}
+	release := func() {} // set once the job holds a slot
 	finish := func(status int, outcome, msg string) {
+		release()
 		rec.End, rec.Outcome, rec.Error = time.Now(), outcome, msg
 		o.log.add(rec)
 		if status != http.StatusOK {
@@ -288,15 +298,23 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		latency += st.spec.ColdStart.D()
 	}
 	failed := st.spec.Broken || d.failure < st.spec.FailureRate
+	latency, failed = testerAware(st, job, d, &rec, latency, failed)
 	wrongSize := !failed && d.wrongSize < st.spec.WrongSizeRate
 	lastJob := o.spec.Offline != nil && o.spec.Offline.AfterRequests > 0 && o.jobs == o.spec.Offline.AfterRequests
 	o.mu.Unlock()
 
-	defer func() {
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		st.inUse--
-	}()
+	// The job's slot is freed when its work ends, before the answer goes
+	// out: a large answer is read by the gateway while this handler is
+	// still writing it, and the next job must not find the slot taken.
+	var releaseOnce sync.Once
+	release = func() {
+		releaseOnce.Do(func() {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			st.inUse--
+		})
+	}
+	defer release()
 	deadline := start.Add(o.scale.of(latency))
 
 	var (
@@ -304,7 +322,7 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		genErr error
 	)
 	if !failed {
-		res, rec.Width, rec.Height, genErr = produce(job, st.pipeline, wrongSize, rand.New(rand.NewPCG(d.output, 0)), o.cache)
+		res, rec.Width, rec.Height, genErr = o.make(job, st, wrongSize, d, &rec)
 	}
 	if !sleepUntil(r.Context(), deadline) {
 		finish(0, OutcomeCancelled, r.Context().Err().Error())
@@ -355,4 +373,36 @@ func (o *orchestrator) snapshot() (offline bool, offlineAt time.Time, jobs int) 
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.offline, o.offlineAt, o.jobs
+}
+
+// make produces the job's output: the model's, or the cheat's when the
+// model cheats on this job (rec.Cheat says which).
+func (o *orchestrator) make(job jobRequest, st *modelState, wrongSize bool, d draws, rec *Request) (jobResult, int, int, error) {
+	rng := rand.New(rand.NewPCG(d.output, 0))
+	c := st.cheat
+	if c != nil && c.Kind != CheatTesterAware && cheatChance(d.output) < c.Rate {
+		if res, w, h, err, ok := o.cheatOutput(job, st, wrongSize, rng); ok {
+			rec.Cheat = c.Kind
+			return res, w, h, err
+		}
+	}
+	res, w, h, err := produce(job, st.pipeline, wrongSize, rng, o.cache, o.jitterSeed)
+	if c != nil && c.Kind == CheatReplay && err == nil {
+		st.replay.put(replayKey(c.Key, job), replayed{res, w, h})
+	}
+	return res, w, h, err
+}
+
+// testerAware is a tester_aware cheat's treatment of a job: real traffic is
+// served slower and fails more, the tester's is served as advertised.
+func testerAware(st *modelState, job jobRequest, d draws, rec *Request, latency time.Duration, failed bool) (time.Duration, bool) {
+	c := st.cheat
+	if c == nil || c.Kind != CheatTesterAware {
+		return latency, failed
+	}
+	if rec.LooksLikeTester = looksLikeTester(job); rec.LooksLikeTester {
+		return latency, failed
+	}
+	rec.Cheat = CheatTesterAware
+	return time.Duration(float64(latency) * c.RealLatencyFactor), failed || d.failure < st.spec.FailureRate+c.RealFailureRate
 }

@@ -20,10 +20,11 @@ const (
 	maxImagesPerJob = 32
 )
 
-// produce makes what a job returns. wrongSize halves the size of image and
-// video outputs. The error, if any, is the orchestrator refusing the job as
-// invalid (400).
-func produce(job jobRequest, p pipeline, wrongSize bool, rng *rand.Rand, cache *mediaCache) (res jobResult, w, h int, err error) {
+// produce makes what an honest model returns for a job (content.go says
+// what it depends on); orchSeed is the orchestrator's own faint noise.
+// wrongSize halves the size of image and video outputs. The error, if any,
+// is the orchestrator refusing the job as invalid (400).
+func produce(job jobRequest, p pipeline, wrongSize bool, rng *rand.Rand, cache *mediaCache, orchSeed uint64) (res jobResult, w, h int, err error) {
 	w, h = job.Width, job.Height
 	if wrongSize {
 		w, h = max(w/2, 1), max(h/2, 1)
@@ -32,42 +33,46 @@ func produce(job jobRequest, p pipeline, wrongSize bool, rng *rand.Rand, cache *
 	if job.Seed != nil {
 		seed = *job.Seed
 	}
+	// The same request to the same orchestrator gives the same bytes: the
+	// cache holds them by everything they depend on.
+	key := fmt.Sprintf("%s %s %s %d %d %d %d %s %s %x", p.Route, job.Model, job.Prompt, seed, w, h, job.FPS, digest(job.Image), digest(job.Audio), orchSeed)
 	switch p.Output {
 	case outputImages:
 		if w < 1 || h < 1 || w > maxOutputSide || h > maxOutputSide {
 			return res, 0, 0, fmt.Errorf("output size %d×%d is out of range (1..%d)", w, h, maxOutputSide)
 		}
-		img := cache.get(fmt.Sprintf("png %d %d", w, h), func() []byte { return media.TestImage(w, h) })
 		for i := range max(job.Count, 1) {
-			res.Media = append(res.Media, jobMedia{Ext: "png", Data: img, Seed: seed + int64(i)})
+			s := seed + int64(i)
+			img := cache.get(fmt.Sprintf("png %s %d", key, i), func() []byte {
+				out := honestImage(job, p.Route, w, h, s)
+				jitter(out, orchSeed+uint64(i))
+				return media.EncodePNG(out)
+			})
+			res.Media = append(res.Media, jobMedia{Ext: "png", Data: img, Seed: s})
 		}
 	case outputVideo:
-		frames, fps := max(job.Frames, 1), max(job.FPS, 1)
-		vid := cache.get(fmt.Sprintf("mp4 %d %d %d %d", w, h, frames, fps), func() []byte { return media.TestVideo(w, h, frames, fps) })
+		vid := cache.get("mp4 "+key, func() []byte { return media.EncodeVideo(honestVideo(job, w, h, seed, orchSeed), max(job.FPS, 1)) })
 		res.Media = []jobMedia{{Ext: "mp4", Data: vid, Seed: seed}}
 	case outputAudio:
 		if strings.TrimSpace(job.Text) == "" {
 			return res, 0, 0, fmt.Errorf("text is empty")
 		}
-		secs := speechSeconds(job.Text)
-		wav := cache.get(fmt.Sprintf("wav %v", secs), func() []byte { return media.TestAudio(secs, ttsSampleRate) })
+		wav := cache.get("wav "+job.Model+" "+job.Text, func() []byte { return speech(job.Model, job.Text) })
 		res.Media = []jobMedia{{Ext: "wav", Data: wav, Seed: seed}}
 		w, h = 0, 0
 	case outputText:
 		w, h = 0, 0
 		if p.Route == "audio-to-text" {
-			res.Text, res.Chunks = transcript(job.AudioSeconds, rng)
+			res.Text, res.Chunks = transcribe(job)
 		} else {
-			res.Text = caption(rng)
+			res.Text = caption(job)
 		}
 	case outputMasks:
 		w, h = 0, 0
-		res.Masks, res.Scores, res.Logits = masks(rng)
+		res.Masks, res.Scores, res.Logits = masks(seededRand(contentSeed(job.Model, digest(job.Image))))
 	case outputLLM:
 		w, h = 0, 0
-		n := min(max(job.MaxTokens, 0), 16+rng.IntN(32))
-		res.Completion = strings.TrimSpace(words(rng, n))
-		res.CompletionTokens = n
+		res.Completion, res.CompletionTokens = complete(job.Model, job.Messages, job.MaxTokens)
 		for _, m := range job.Messages {
 			res.PromptTokens += len(strings.Fields(m.Content)) + 4
 		}
@@ -97,8 +102,15 @@ func words(rng *rand.Rand, n int) string {
 	return b.String()
 }
 
-func caption(rng *rand.Rand) string {
-	return "a test pattern with " + words(rng, 4+rng.IntN(6))
+// caption is an image-to-text model's description: the prompt it was
+// given to continue, then words that follow from the model and the image.
+func caption(job jobRequest) string {
+	r := seededRand(contentSeed(job.Model, digest(job.Image)))
+	lead := strings.TrimSpace(job.Prompt)
+	if lead == "" {
+		lead = "a picture of"
+	}
+	return lead + " " + words(r, 4+r.IntN(6))
 }
 
 // transcript makes one chunk per two seconds of audio.

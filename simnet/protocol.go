@@ -64,6 +64,15 @@ type jobRequest struct {
 	// Stream is how the gateway answers the client; the orchestrator
 	// returns the whole completion either way.
 	Stream bool `json:"stream,omitempty"`
+	// Image and Audio are the input files, which an honest model's output
+	// depends on.
+	Image []byte `json:"image,omitempty"`
+	Audio []byte `json:"audio,omitempty"`
+	// UserAgent is the client's User-Agent header. go-livepeer passes no
+	// client header to the orchestrator; simnet passes this one as the
+	// stand-in for anything of the client's that could reach it, so that a
+	// tester-aware cheat can look for it (cheat.go).
+	UserAgent string `json:"user_agent,omitempty"`
 }
 
 type llmMessage struct {

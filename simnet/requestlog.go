@@ -35,6 +35,12 @@ type Request struct {
 	// Cold is true for the job that paid the model's cold start.
 	Cold  bool   `json:"cold,omitempty"`
 	Error string `json:"error,omitempty"`
+	// Cheat is the cheat kind the orchestrator applied to this job, "" for
+	// an honest answer; tester_aware marks the jobs it served as real
+	// traffic (slower, failing more). LooksLikeTester is a tester_aware
+	// model's verdict that the request was the tester's.
+	Cheat           string `json:"cheat,omitempty"`
+	LooksLikeTester bool   `json:"looks_like_tester,omitempty"`
 	// Width and Height are the size of the image or video returned.
 	Width  int `json:"width,omitempty"`
 	Height int `json:"height,omitempty"`

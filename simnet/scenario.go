@@ -191,6 +191,9 @@ type ModelSpec struct {
 	// (PixelsPerUnit default 1).
 	PricePerUnit  int64 `yaml:"price_per_unit,omitempty" json:"price_per_unit,omitempty"`
 	PixelsPerUnit int64 `yaml:"pixels_per_unit,omitempty" json:"pixels_per_unit,omitempty"`
+	// Cheat makes the model cheat (docs/simnet.md, "Cheats"); batch
+	// pipelines only.
+	Cheat *CheatSpec `yaml:"cheat,omitempty" json:"cheat,omitempty"`
 	// Live is how a live-video-to-video model behaves (default: an honest
 	// model that stylizes every frame at once); live-video-to-video only.
 	// Its durations are wall-clock.

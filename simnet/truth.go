@@ -86,6 +86,8 @@ type ModelTruth struct {
 	WrongSizeRate   float64 `json:"wrong_size_rate"`
 	PricePerUnit    int64   `json:"price_per_unit"`
 	PixelsPerUnit   int64   `json:"pixels_per_unit"`
+	// Cheat is the model's cheat, nil for an honest one.
+	Cheat *CheatTruth `json:"cheat,omitempty"`
 	// Live is a live-video-to-video model's injected behaviour (its
 	// latency, cold and rate fields do not apply).
 	Live *LiveProfileTruth `json:"live,omitempty"`
@@ -128,10 +130,41 @@ func (n *Network) buildTruth() Truth {
 				ColdStartMS: ms(n.scale.of(m.ColdStart.D())), FailureRate: m.FailureRate,
 				NoCapacityRate: m.NoCapacityRate, WrongSizeRate: m.WrongSizeRate,
 				PricePerUnit: m.PricePerUnit, PixelsPerUnit: m.PixelsPerUnit, Live: m.Live.truth(),
+				Cheat: n.cheatTruth(m),
 			})
 		}
 		t.Orchestrators = append(t.Orchestrators, ot)
 	}
 	t.LiveStreams = n.liveTruth()
+	return t
+}
+
+// CheatTruth is a cheating model's cheat, its defaults filled in. For
+// tester_aware, the model's own latency and failure rate are what the
+// tester gets; real traffic gets RealLatencyMedianMS and
+// RealFailureRate.
+type CheatTruth struct {
+	Kind  string  `json:"kind"`
+	Rate  float64 `json:"rate"`
+	Model string  `json:"model,omitempty"` // cheap_model: what really runs
+	Key   string  `json:"key,omitempty"`   // replay
+	// tester_aware only.
+	RealLatencyMedianMS float64  `json:"real_latency_median_ms,omitempty"`
+	RealFailureRate     float64  `json:"real_failure_rate,omitempty"`
+	Fingerprints        []string `json:"fingerprints,omitempty"`
+}
+
+func (n *Network) cheatTruth(m ModelSpec) *CheatTruth {
+	c := cheatDefaults(m.Cheat, m.Model)
+	if c == nil {
+		return nil
+	}
+	t := &CheatTruth{Kind: c.Kind, Rate: c.Rate, Model: c.Model, Key: c.Key}
+	if c.Kind == CheatTesterAware {
+		t.Rate = 1
+		t.RealLatencyMedianMS = ms(n.scale.of(m.Latency.Median.D())) * c.RealLatencyFactor
+		t.RealFailureRate = min(m.FailureRate+c.RealFailureRate, 1)
+		t.Fingerprints = testerFingerprints
+	}
 	return t
 }

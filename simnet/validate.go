@@ -194,8 +194,14 @@ func validateModel(bad func(string, string, ...any), mwhere string, m ModelSpec,
 		bad(mwhere, "price_per_unit and pixels_per_unit must not be negative")
 	}
 	if m.Pipeline == liveRoute {
+		if m.Cheat != nil {
+			bad(mwhere, "cheat applies to batch pipelines, not %s (its cheats are live profiles)", liveRoute)
+		}
 		validateLive(bad, mwhere, m)
 		return
+	}
+	if ok && m.Cheat != nil {
+		validateCheat(bad, mwhere, p, m.Cheat)
 	}
 	if m.Latency.Median < 0 || m.Latency.Median.D() > maxLatency {
 		bad(mwhere, "latency.median %s is not in [0, %s]", m.Latency.Median, maxLatency)

@@ -49,12 +49,31 @@ func BenchmarkRepeat(b *testing.B) {
 }
 
 func BenchmarkConsensus(b *testing.B) {
-	hashes := make([]Hash, 30)
-	for i := range hashes {
-		hashes[i] = Look(scene(uint64(i%3), 64, 64)).Hash
+	answers := make([]Answer, 30)
+	for i := range answers {
+		answers[i] = answerOf(scene(uint64(i%3), 256, 256))
 	}
 	for b.Loop() {
-		Consensus(hashes)
+		Consensus(answers)
+	}
+}
+
+func BenchmarkSound(b *testing.B) {
+	s := voice(5, 44100, 1) // a five-second answer at 44.1 kHz
+	for b.Loop() {
+		Sound(s, 44100)
+	}
+}
+
+func BenchmarkTranscribed(b *testing.B) {
+	for b.Loop() {
+		Transcribed("three one four one five nine two six five three five", " three one four one five nine two six five three five.")
+	}
+}
+
+func BenchmarkTextHash(b *testing.B) {
+	for b.Loop() {
+		TextHash("a photo of a lighthouse at dawn with red discs over blue stripes")
 	}
 }
 

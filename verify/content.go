@@ -87,7 +87,10 @@ func Content(g Gray) (Stats, *Flag) {
 	if g.W < 4 || g.H < 4 {
 		return st, nil
 	}
-	if st.Std < FlatStd {
+	// Colour noise over a large picture averages to a low contrast on
+	// the grid; its cells are still uncorrelated, which a flat fill's
+	// (a gradient, or JPEG's faint blocks under 1 level) are not.
+	if st.Std < FlatStd && (st.Std < 1 || st.Correlation >= NoiseCorrelation) {
 		return st, &Flag{Kind: KindFlat, Detail: fmt.Sprintf("luma varies by %.2f, under %.0f: one colour", st.Std, FlatStd)}
 	}
 	if st.Correlation < NoiseCorrelation {

@@ -22,6 +22,7 @@ func TestContentTellsPicturesFromFlatAndNoise(t *testing.T) {
 		{"grey re-encoded as JPEG", reencode(flat(200, 120, grey), 30), KindFlat},
 		{"grey with faint grain", noise(4, 256, 256, 128, 2), KindFlat},
 		{"uniform noise", noise(5, 256, 256, 0, -1), KindNoise},
+		{"colour noise averaging to a low contrast", noise(8, 1024, 1024, 0, -1), KindNoise},
 		{"gaussian noise", noise(6, 512, 512, 100, 60), KindNoise},
 		{"noise re-encoded as JPEG", reencode(noise(7, 256, 256, 0, -1), 75), KindNoise},
 		{"too small to judge", flat(3, 3, grey), ""},

@@ -1,8 +1,9 @@
 // Package verify holds the checks that tell a real answer from a cheap
-// imitation of one: content present (not flat, not noise), perceptual
-// hashes and their distances, repeats across different inputs, consensus
-// among the orchestrators serving one model, LLM questions with checkable
-// answers, and speech whose length fits its text.
+// imitation of one: content present in pictures and speech (not flat, not
+// noise), perceptual hashes and their distances, repeats across different
+// inputs, consensus among the orchestrators serving one model (pictures by
+// correlation, captions by their words' hash), LLM questions and spoken
+// digits with known answers, and speech whose length fits its text.
 //
 // Every check is a pure function: decoded pixels, durations and text in,
 // a verdict with its evidence out. No I/O and no clock, so the thresholds

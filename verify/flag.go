@@ -7,11 +7,11 @@ type Kind string
 
 // The kinds of suspicion.
 const (
-	KindFlat        Kind = "flat"         // an image with no content: one colour, or nearly
-	KindNoise       Kind = "noise"        // an image of uncorrelated pixels
+	KindFlat        Kind = "flat"         // no content: a picture of one colour, or silence
+	KindNoise       Kind = "noise"        // random pixels or samples
 	KindRepeat      Kind = "repeat"       // the same answer as for a different input
 	KindOutlier     Kind = "outlier"      // far from what the other orchestrators answered
-	KindWrongAnswer Kind = "wrong_answer" // an LLM reply that misses the checkable answer
+	KindWrongAnswer Kind = "wrong_answer" // an LLM reply or a transcript that misses the known answer
 	KindDuration    Kind = "duration"     // speech too short or too long for its text
 )
 

@@ -101,7 +101,7 @@ func lumaRow(img image.Image) func(y int, out []float64) {
 }
 
 // resize averages g down to w×h cells (each target cell takes the source
-// cells whose index maps into it); used for the hash's 17×16 grid.
+// cells whose index maps into it); used for the hash's grids.
 func (g Gray) resize(w, h int) []float64 {
 	sum := make([]float64, w*h)
 	cnt := make([]float64, w*h)

@@ -6,15 +6,25 @@ import (
 	"math/bits"
 )
 
-// Hash is a 256-bit difference hash (dHash) of a picture: the picture is
-// averaged down to a 17×16 grid and each bit says whether a cell is
-// brighter than its right neighbour. It keeps the layout of light and dark
-// and nothing else, so a re-encode, a resize or slight numeric drift moves
-// few bits while a different picture moves about half of them.
+// Hash is a 256-bit difference hash (dHash) of a picture: 128 bits say
+// whether a cell of a 9×16 grid is brighter than its right neighbour, 128
+// whether a cell of a 16×9 grid is brighter than the one below. It keeps
+// the layout of light and dark and nothing else, so a re-encode, a resize
+// or slight numeric drift moves few bits while a different picture moves
+// about half of them. Neighbours within HashDeadZone of each other count
+// as equal (bit 0): in a flat area or along a gradient's level lines the
+// comparison would otherwise be decided by the faintest noise, so that two
+// pictures with the same grain would look alike and one picture with
+// fresh grain would not.
 type Hash [4]uint64
 
 // HashBits is the length of a Hash in bits, the largest Distance.
 const HashBits = 256
+
+// HashDeadZone is the luma difference (of 255) under which two cells
+// compare as equal: a machine's numeric drift averages to a tenth of a
+// level over a cell, and any shape or shading the eye sees is many levels.
+const HashDeadZone = 1.0
 
 // HashOf computes g's difference hash.
 func HashOf(g Gray) Hash {
@@ -22,15 +32,23 @@ func HashOf(g Gray) Hash {
 	if len(g.Pix) == 0 {
 		return h
 	}
-	const w, rows = 17, 16
-	cells := g.resize(w, rows)
 	i := 0
-	for y := range rows {
-		for x := range w - 1 {
-			if cells[y*w+x] > cells[y*w+x+1] {
-				h[i/64] |= 1 << (i % 64)
-			}
-			i++
+	bit := func(a, b float64) {
+		if a > b+HashDeadZone {
+			h[i/64] |= 1 << (i % 64)
+		}
+		i++
+	}
+	wide := g.resize(9, 16)
+	for y := range 16 {
+		for x := range 8 {
+			bit(wide[y*9+x], wide[y*9+x+1])
+		}
+	}
+	tall := g.resize(16, 9)
+	for y := range 8 {
+		for x := range 16 {
+			bit(tall[y*16+x], tall[(y+1)*16+x])
 		}
 	}
 	return h

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"image"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -91,6 +93,58 @@ func TestRepeat(t *testing.T) {
 		}
 		if flag != nil && flag.Kind.Reason() != "suspected_repeat" {
 			t.Errorf("%s: reason %q", c.name, flag.Kind.Reason())
+		}
+	}
+}
+
+// banded is a picture whose background is a vertical gradient (every row
+// one colour, as skies are) with a few boxes drawn from seed, under a
+// faint block grain of its own seed: ±2 levels per 4×4 block.
+func banded(seed, grain uint64, side int) *image.RGBA {
+	r := rand.New(rand.NewPCG(seed, 5))
+	g := rand.New(rand.NewPCG(grain, 6))
+	img := image.NewRGBA(image.Rect(0, 0, side, side))
+	top, bottom := r.Float64()*255, r.Float64()*255
+	type box struct{ x0, y0, x1, y1, v float64 }
+	boxes := make([]box, 3+r.IntN(3))
+	for i := range boxes {
+		x, y, s := r.Float64(), r.Float64(), 0.05+0.2*r.Float64()
+		boxes[i] = box{x - s, y - s, x + s, y + s, r.Float64() * 255}
+	}
+	blocks := make([]float64, (side/4+1)*(side/4+1))
+	for i := range blocks {
+		blocks[i] = float64(g.IntN(5) - 2)
+	}
+	for y := range side {
+		for x := range side {
+			u, v := float64(x)/float64(side), float64(y)/float64(side)
+			c := top + (bottom-top)*v
+			for _, b := range boxes {
+				if u >= b.x0 && u < b.x1 && v >= b.y0 && v < b.y1 {
+					c = b.v
+				}
+			}
+			c += blocks[(y/4)*(side/4+1)+x/4]
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = clamp8(c), clamp8(c), clamp8(c), 255
+		}
+	}
+	return img
+}
+
+// TestHashIgnoresFaintGrainOnFlatAreas: where neighbours are equal (a
+// gradient's rows), the grain must not decide the bits, or one machine's
+// answers to different prompts would share them (a false repeat) and two
+// machines' answers to one prompt would not (a false outlier).
+func TestHashIgnoresFaintGrainOnFlatAreas(t *testing.T) {
+	t.Parallel()
+	for s := uint64(0); s < 30; s++ {
+		a := Look(banded(s, 1, 256)).Hash
+		if d := Distance(a, Look(banded(s, 2, 256)).Hash); d > RepeatDistance {
+			t.Errorf("picture %d under two grains: %d bits apart", s, d)
+		}
+		if d := Distance(a, Look(banded(s+100, 1, 256)).Hash); d <= RepeatDistance {
+			t.Errorf("pictures %d and %d under one grain: %d bits apart", s, s+100, d)
 		}
 	}
 }

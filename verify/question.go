@@ -8,27 +8,32 @@ import (
 
 // Question is an LLM prompt whose answer can be checked: Expect lists the
 // accepted answers (any one suffices, e.g. "4" and "four"), Wrong the
-// answers that give a reply away as guessing (a reply listing every
-// candidate must not pass). The tester sends Text only.
+// answers that give a reply away as guessing (a reply naming both words of
+// "which comes first" must not pass). MatchCase makes the comparison mind
+// letter case, for questions whose answer is the case ("write it in
+// capitals"). The tester sends Text only.
 type Question struct {
-	Text   string   `json:"text"`
-	Expect []string `json:"expect"`
-	Wrong  []string `json:"wrong,omitempty"`
+	Text      string   `json:"text"`
+	Expect    []string `json:"expect"`
+	Wrong     []string `json:"wrong,omitempty"`
+	MatchCase bool     `json:"match_case,omitempty"`
 }
 
 // Answered flags a reply that does not contain an expected answer, or
-// that also contains a wrong one. Both sides are normalised (case,
-// punctuation, spacing, number words up to twenty as digits) and compared
-// as whole words, so "The answer is Four." answers "4" and "14" does not.
+// that also contains a wrong one. Both sides are normalised (case unless
+// MatchCase, punctuation, spacing, number words up to twenty as digits, a
+// minus sign kept on a number) and compared as whole words, so "The answer
+// is Four." answers "4", and neither "14" nor "-4" does.
 func Answered(q Question, reply string) *Flag {
-	r := " " + normalise(reply) + " "
+	norm := func(s string) string { return normalise(s, q.MatchCase) }
+	r := " " + norm(reply) + " "
 	for _, w := range q.Wrong {
-		if n := normalise(w); n != "" && strings.Contains(r, " "+n+" ") {
+		if n := norm(w); n != "" && strings.Contains(r, " "+n+" ") {
 			return &Flag{Kind: KindWrongAnswer, Detail: fmt.Sprintf("the reply %q contains %q, a wrong answer", short(reply), w)}
 		}
 	}
 	for _, e := range q.Expect {
-		if n := normalise(e); n != "" && strings.Contains(r, " "+n+" ") {
+		if n := norm(e); n != "" && strings.Contains(r, " "+n+" ") {
 			return nil
 		}
 	}
@@ -41,16 +46,35 @@ var numberWords = map[string]string{
 	"fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
 }
 
-// normalise lower-cases s, turns everything but letters and digits into
-// single spaces and number words into digits.
-func normalise(s string) string {
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, w := range f {
-		if d, ok := numberWords[w]; ok {
-			f[i] = d
-		}
+// normalise turns everything but letters and digits into single spaces and
+// number words into digits, lower-casing unless keepCase. A minus sign
+// that starts a number stays on it: "-12" is not "12", and "5-3" is two
+// words.
+func normalise(s string, keepCase bool) string {
+	if !keepCase {
+		s = strings.ToLower(s)
 	}
-	return strings.Join(f, " ")
+	rs := []rune(s)
+	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	var words []string
+	for i := 0; i < len(rs); {
+		start := i
+		if rs[i] == '-' && i+1 < len(rs) && unicode.IsDigit(rs[i+1]) && (i == 0 || !word(rs[i-1])) {
+			i++ // the sign, then the digits below
+		} else if !word(rs[i]) {
+			i++
+			continue
+		}
+		for i < len(rs) && word(rs[i]) {
+			i++
+		}
+		w := string(rs[start:i])
+		if d, ok := numberWords[strings.ToLower(w)]; ok {
+			w = d
+		}
+		words = append(words, w)
+	}
+	return strings.Join(words, " ")
 }
 
 func quoteAll(ss []string) []string {

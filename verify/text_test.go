@@ -10,6 +10,9 @@ func TestAnswered(t *testing.T) {
 	t.Parallel()
 	sum := Question{Text: "What is 2 + 2? Answer with a number.", Expect: []string{"4"}, Wrong: []string{"3", "5"}}
 	capital := Question{Text: "What is the capital of France?", Expect: []string{"Paris"}}
+	diff := Question{Text: "What is 5 - 80? Answer with the number only.", Expect: []string{"-75"}}
+	first := Question{Text: "Which comes first: 'lantern' or 'harbor'?", Expect: []string{"harbor"}, Wrong: []string{"lantern"}}
+	upper := Question{Text: "Write the word 'lantern' in capital letters.", Expect: []string{"LANTERN"}, MatchCase: true}
 	cases := []struct {
 		q     Question
 		reply string
@@ -26,6 +29,14 @@ func TestAnswered(t *testing.T) {
 		{capital, "PARIS", true},
 		{capital, "Comparison shopping", false},
 		{Question{Text: "x", Expect: []string{"", "  "}}, "anything", false},
+		{diff, "-75", true},
+		{diff, "The answer is -75.", true},
+		{diff, "75", false},
+		{diff, "5-80", false},
+		{first, "harbor", true},
+		{first, "'harbor' comes before 'lantern'", false},
+		{upper, "LANTERN.", true},
+		{upper, "lantern", false},
 	}
 	for _, c := range cases {
 		flag := Answered(c.q, c.reply)

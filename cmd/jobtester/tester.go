@@ -52,7 +52,10 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 	}
 	t := &jobs.Tester{
 		Store: st, Lanes: lanes, Discovery: disc,
-		Runner:    &jobs.AIRunner{JobTimeout: cfg.JobTimeout, CaptureBytes: cfg.CaptureBytes},
+		// Answers are verified beyond their format (docs/verification.md):
+		// a flagged answer fails with suspected_<kind> and its evidence.
+		Runner: &jobs.AIRunner{JobTimeout: cfg.JobTimeout, CaptureBytes: cfg.CaptureBytes,
+			Verifier: &jobs.Verifier{Store: st, Log: log}},
 		Fairness:  jobs.Fairness{MinGap: cfg.MinGap, Retries: cfg.UnavailableRetries, RetryAfter: cfg.RetryAfter},
 		Region:    cfg.Region,
 		IngestKey: "jobtester",
