@@ -16,6 +16,9 @@ func evidenceRow(r Result) models.Verification {
 	figures := map[string]any{"input_key": ev.InputKey}
 	if ev.Stats != nil {
 		figures["std"], figures["correlation"], figures["entropy"] = round2(ev.Stats.Std), round2(ev.Stats.Correlation), round2(ev.Stats.Entropy)
+		if ev.Stats.Colour > 0 {
+			figures["colour"] = round2(ev.Stats.Colour)
+		}
 	}
 	if ev.Sound != nil {
 		figures["rms"], figures["sample_correlation"] = math.Round(ev.Sound.RMS*1e5)/1e5, round2(ev.Sound.Correlation)

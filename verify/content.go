@@ -18,6 +18,8 @@ type Stats struct {
 	// Entropy is the Shannon entropy of the 32-bin luma histogram, in bits
 	// (0..5): kept as evidence, a flat picture has about 0.
 	Entropy float64 `json:"entropy"`
+	// Colour is ColourSpread, measured only for a picture flat in luma.
+	Colour float64 `json:"colour,omitempty"`
 }
 
 // Content thresholds; docs/verification.md gives the measurements behind

@@ -107,3 +107,26 @@ func halves(w, h int) *image.RGBA {
 	}
 	return img
 }
+
+// TestLookSeesColourWhereLumaIsFlat: areas of different hues at one
+// brightness are content; one colour, or one colour under JPEG, is flat.
+func TestLookSeesColourWhereLumaIsFlat(t *testing.T) {
+	t.Parallel()
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	// Three colours of luma 120 ± 0.5: a red, a green and a blue-grey band.
+	bands := []color.RGBA{{255, 62, 63, 255}, {45, 170, 60, 255}, {100, 118, 180, 255}}
+	for y := range 256 {
+		for x := range 256 {
+			img.SetRGBA(x, y, bands[(x/40+y/90)%3])
+		}
+	}
+	p := Look(img)
+	if p.Stats.Std >= FlatStd || p.Flag != nil || p.Stats.Colour < FlatStd {
+		t.Fatalf("equal-luma colours: std %.2f, colour %.2f, flag %v", p.Stats.Std, p.Stats.Colour, p.Flag)
+	}
+	for name, im := range map[string]image.Image{"one colour": flat(256, 256, bands[0]), "one colour as JPEG": reencode(flat(256, 256, bands[1]), 40)} {
+		if p := Look(im); p.Flag == nil || p.Flag.Kind != KindFlat {
+			t.Errorf("%s: flag %v, colour %.2f", name, p.Flag, p.Stats.Colour)
+		}
+	}
+}
