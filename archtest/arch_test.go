@@ -42,7 +42,7 @@ var rules = []rule{
 	{from: "livemetrics/...", to: "...", why: "the live-metrics record is plain data every layer shares"},
 	{from: "verify/...", to: "...", why: "checks on answers are pure: pixels, durations and text in, verdicts out"},
 	{from: "...", to: "simnet/...", why: "the simulated network is a separate world; only the demo and benchmarks start it",
-		except: []string{"simnet/...", "cmd/jobtester/...", "bench/..."}},
+		except: []string{"simnet/...", "cmd/jobtester/...", "bench/...", "localnet"}},
 	{from: "simnet/...", to: "livepeer", why: "simnet is the world the protocol client is tested against; it shares only the contracts' bindings (livepeer/contracts)"},
 	{from: "...", to: "testutil/...", why: "test helpers are for _test.go files", except: []string{"testutil/..."}},
 	{from: "...", to: "dbtest/...", why: "test databases are for _test.go files", except: []string{"dbtest/..."}},

@@ -66,6 +66,10 @@ type Tester struct {
 	JobTimeout         time.Duration
 	UnavailableRetries int
 	RetryAfter         time.Duration
+	Sampling           string
+	SamplingBudget     int
+	SamplingFloor      time.Duration
+	SamplingRound      time.Duration
 	CaptureBytes       int
 	DiscoverGateway    bool
 	ForwardURL         string

@@ -114,6 +114,15 @@ func (c *Config) validateTester() error {
 	if c.UnavailableRetries < 0 || c.UnavailableRetries > 10 {
 		return fmt.Errorf("setting unavailable_retries: must be between 0 and 10, got %d", c.UnavailableRetries)
 	}
+	if c.Sampling != "uniform" && c.Sampling != "smart" {
+		return fmt.Errorf("setting sampling: must be uniform or smart, got %q", c.Sampling)
+	}
+	if c.SamplingBudget < 0 {
+		return fmt.Errorf("setting sampling_budget: must not be negative, got %d", c.SamplingBudget)
+	}
+	if c.SamplingRound <= 0 || c.SamplingFloor < c.SamplingRound {
+		return fmt.Errorf("setting sampling_floor (%s) must be at least sampling_round (%s), which must be positive", c.SamplingFloor, c.SamplingRound)
+	}
 	// 65536 is what post_stats accepts in response_payload, so a captured
 	// answer can always be forwarded.
 	if c.CaptureBytes < 0 || c.CaptureBytes > 65536 {

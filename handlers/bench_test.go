@@ -155,6 +155,12 @@ func BenchmarkAggregatedStatsAI(b *testing.B) {
 	f.get(b, "/api/aggregated_stats?pipeline="+url.QueryEscape(p[0])+"&model="+url.QueryEscape(p[1]))
 }
 
+func BenchmarkAggregatedStatsAIScoreV2(b *testing.B) {
+	f := newBenchFixture(b)
+	p := benchPairs[0]
+	f.get(b, "/api/aggregated_stats?score=v2&pipeline="+url.QueryEscape(p[0])+"&model="+url.QueryEscape(p[1]))
+}
+
 func BenchmarkPostStats(b *testing.B) {
 	f := newBenchFixture(b)
 	b.ReportAllocs()

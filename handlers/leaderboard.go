@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -85,7 +86,21 @@ func (s *server) aggregatedStats(c echo.Context) error {
 	// orchestrator. The filter below keeps the legacy answer for an
 	// orchestrator that has no data: {}.
 	orch := f.Orchestrator
-	scores, err := leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
+	var scores leaderboard.Scores
+	// score=v2 answers the same shape with score v2's numbers, so the
+	// Explorer can switch by changing its URL; without it the answer is
+	// leaderboard-serverless's, byte for byte.
+	switch c.QueryParam("score") {
+	case "":
+		scores, err = leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
+	case "v2":
+		scores, err = leaderboard.AggregatedV2(c.Request().Context(), s.Store, f, w)
+		if errors.Is(err, leaderboard.ErrV2Transcoding) {
+			return badRequest(err.Error() + ": name a pipeline and model, or job_type=ai")
+		}
+	default:
+		return badRequest(`score must be "v2" or absent`)
+	}
 	if err != nil {
 		return err
 	}
@@ -200,11 +215,18 @@ func (s *server) postStats(c echo.Context) error {
 		return &apiError{http.StatusForbidden, ingest.ErrUnauthenticated.Error()}
 	}
 	stats, err := ingest.Decode(body)
+	if err == nil {
+		err = stats.CheckTimestamp(s.Now())
+	}
 	if err != nil {
 		s.metrics.rejected.WithLabelValues("invalid").Inc()
 		return badRequest(err.Error())
 	}
-	err = s.Store.Insert(req.Context(), models.NewResult{Stats: stats, IngestKey: keyName, ReceivedAt: s.Now()})
+	// The deadline reaches the store's writer: the answer comes before it,
+	// and says truly whether the result was stored (see storeFailure).
+	ctx, cancel := context.WithTimeout(req.Context(), s.IngestTimeout)
+	defer cancel()
+	err = s.Store.Insert(ctx, models.NewResult{Stats: stats, IngestKey: keyName, ReceivedAt: s.Now()})
 	if errors.Is(err, models.ErrInvalidRegion) {
 		s.metrics.rejected.WithLabelValues("invalid_region").Inc()
 		return badRequest(err.Error())

@@ -44,6 +44,9 @@ type Deps struct {
 	// PageError answers an error on a path outside /api and /webhook (the
 	// pages) with an HTML page; nil: JSON as for the API.
 	PageError func(c echo.Context, status int, msg string) error
+	// IngestTimeout bounds a post_stats request, its write included;
+	// 0: DefaultIngestTimeout.
+	IngestTimeout time.Duration
 }
 
 type server struct {
@@ -55,6 +58,9 @@ type server struct {
 func New(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.IngestTimeout <= 0 {
+		d.IngestTimeout = DefaultIngestTimeout
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
@@ -72,7 +78,7 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.errorHandler
-	e.Use(s.observe)
+	e.Use(s.observe, s.guard)
 
 	api := e.Group("/api", cors)
 	reads := map[string]echo.HandlerFunc{
@@ -144,9 +150,15 @@ func (s *server) errorHandler(err error, c echo.Context) {
 	status, msg := http.StatusInternalServerError, "internal error"
 	var ae *apiError
 	var he *echo.HTTPError
+	sf, isStore := storeFailure(err)
 	switch {
 	case errors.As(err, &ae):
 		status, msg = ae.status, ae.msg
+	case isStore:
+		status, msg = sf.status, sf.msg
+		if sf.retry {
+			c.Response().Header().Set("Retry-After", retryAfterValue)
+		}
 	case errors.As(err, &he):
 		status = he.Code
 		if m, ok := he.Message.(string); ok {
@@ -154,8 +166,6 @@ func (s *server) errorHandler(err error, c echo.Context) {
 		} else {
 			msg = http.StatusText(he.Code)
 		}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		status, msg = http.StatusServiceUnavailable, "request timed out"
 	}
 	if status >= 500 {
 		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
@@ -170,7 +180,11 @@ func (s *server) errorHandler(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = c.JSON(status, map[string]string{"error": msg})
+	body := map[string]string{"error": msg}
+	if isStore && sf.stored != "" {
+		body["stored"] = sf.stored
+	}
+	_ = c.JSON(status, body)
 }
 
 func (s *server) readyz(c echo.Context) error {

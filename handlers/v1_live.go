@@ -33,26 +33,8 @@ type liveResultJSON struct {
 func (s *server) liveResults(c echo.Context) error {
 	f := models.LiveFilter{Orchestrator: ethaddr.Fold(c.QueryParam("orchestrator")),
 		Model: c.QueryParam("model"), Limit: 100}
-	if v := c.QueryParam("since"); v != "" {
-		t, err := parseSince(v)
-		if err != nil {
-			return badRequest("since must be Unix seconds or an RFC 3339 time")
-		}
-		f.Since = t
-	}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return badRequest("limit must be between 1 and 1000")
-		}
-		f.Limit = n
-	}
-	if v := c.QueryParam("sweep"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return badRequest("sweep must be a positive whole number")
-		}
-		f.SweepID = n
+	if err := listParams(c, &f.Since, &f.Limit, &f.SweepID); err != nil {
+		return err
 	}
 	rows, err := s.Store.LiveResults(c.Request().Context(), f)
 	if err != nil {
@@ -92,4 +74,32 @@ func (s *server) liveThumbnail(c echo.Context) error {
 	h.Set("Cache-Control", "public, max-age=86400, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
 	return c.Blob(http.StatusOK, "image/jpeg", jpeg)
+}
+
+// listParams reads the paging and filter parameters the /api/v1 lists of
+// tests share: since (Unix seconds, fractions allowed, or RFC 3339), limit
+// (1..1000; unset keeps the caller's default) and sweep (a positive id).
+func listParams(c echo.Context, since *time.Time, limit *int, sweep *int64) error {
+	if v := c.QueryParam("since"); v != "" {
+		t, err := parseSince(v)
+		if err != nil {
+			return badRequest("since must be Unix seconds or an RFC 3339 time")
+		}
+		*since = t
+	}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return badRequest("limit must be between 1 and 1000")
+		}
+		*limit = n
+	}
+	if v := c.QueryParam("sweep"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return badRequest("sweep must be a positive whole number")
+		}
+		*sweep = n
+	}
+	return nil
 }

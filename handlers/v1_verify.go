@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,26 +47,8 @@ type flaggedJSON struct {
 func flagged(c echo.Context, vs VerifyStore) error {
 	f := models.VerificationFilter{Orchestrator: ethaddr.Fold(c.QueryParam("orchestrator")), Pipeline: c.QueryParam("pipeline"),
 		Model: c.QueryParam("model"), Kind: c.QueryParam("kind"), Limit: 100}
-	if v := c.QueryParam("since"); v != "" {
-		t, err := parseSince(v)
-		if err != nil {
-			return badRequest("since must be Unix seconds or an RFC 3339 time")
-		}
-		f.Since = t
-	}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return badRequest("limit must be between 1 and 1000")
-		}
-		f.Limit = n
-	}
-	if v := c.QueryParam("sweep"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return badRequest("sweep must be a positive whole number")
-		}
-		f.SweepID = n
+	if err := listParams(c, &f.Since, &f.Limit, &f.SweepID); err != nil {
+		return err
 	}
 	rows, err := vs.Verifications(c.Request().Context(), f)
 	if err != nil {

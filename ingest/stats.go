@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 
 	"jobtester/ethaddr"
 )
@@ -62,6 +63,23 @@ const (
 	MaxNameLen    = 256   // region, pipeline, model, error codes
 	MaxTextLen    = 65536 // input_parameters, response_payload, messages
 	MaxErrorItems = 256
+)
+
+// Bounds on the numbers of a result. Every one is far beyond what a real
+// test measures, and small enough that the rollups' sums of them cannot
+// overflow a float64 or a bigint on either database, whatever the number of
+// results: SQLite would otherwise sum to +Inf (and every read of that
+// bucket fail) while PostgreSQL refuses the insert.
+const (
+	// MaxSeconds bounds every duration (round_trip_time, seg_duration,
+	// upload_time, download_time, and transcode_time either side of 0):
+	// a test that took longer than a day did not happen.
+	MaxSeconds = 86400
+	// MaxCount bounds segments_sent, segments_received and errors[].count.
+	MaxCount = 1_000_000_000
+	// MaxClockSkew is how far in the future a timestamp may be (see
+	// CheckTimestamp).
+	MaxClockSkew = 24 * time.Hour
 )
 
 // ErrInvalid wraps every validation failure, so callers answer 400.
@@ -126,24 +144,38 @@ func (s *Stats) Validate() error {
 			return bad("text fields must not contain NUL characters")
 		}
 	}
-	if s.SuccessRate < 0 || s.SuccessRate > 1 {
+	return s.validateNumbers()
+}
+
+// validateNumbers checks every number against its range. NaN fails every
+// comparison, so it is named explicitly; JSON cannot carry it, but a Stats
+// built in Go can.
+func (s *Stats) validateNumbers() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
+	}
+	if math.IsNaN(s.SuccessRate) || s.SuccessRate < 0 || s.SuccessRate > 1 {
 		return bad("success_rate %v is outside 0..1", s.SuccessRate)
 	}
-	for name, v := range map[string]float64{
-		"round_trip_time": s.RoundTripTime, "seg_duration": s.SegDuration,
-		"upload_time": s.UploadTime, "download_time": s.DownloadTime,
+	// Fixed order, so the first bad field named is always the same one.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"round_trip_time", s.RoundTripTime}, {"seg_duration", s.SegDuration},
+		{"upload_time", s.UploadTime}, {"download_time", s.DownloadTime},
 	} {
-		if v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return bad("%s %v must be a finite number ≥ 0", name, v)
+		if math.IsInf(f.v, 0) || math.IsNaN(f.v) || f.v < 0 || f.v > MaxSeconds {
+			return bad("%s %v is outside 0..%d seconds", f.name, f.v, MaxSeconds)
 		}
 	}
 	// transcode_time is rtt − upload − download in stream-tester, which
 	// goes slightly negative when the three rates are sampled apart.
-	if math.IsInf(s.TranscodeTime, 0) || math.IsNaN(s.TranscodeTime) {
-		return bad("transcode_time must be finite")
+	if math.IsInf(s.TranscodeTime, 0) || math.IsNaN(s.TranscodeTime) || math.Abs(s.TranscodeTime) > MaxSeconds {
+		return bad("transcode_time %v is outside -%d..%d seconds", s.TranscodeTime, MaxSeconds, MaxSeconds)
 	}
-	if s.SegmentsSent < 0 || s.SegmentsRecv < 0 {
-		return bad("segments_sent and segments_received must be ≥ 0")
+	if s.SegmentsSent < 0 || s.SegmentsRecv < 0 || s.SegmentsSent > MaxCount || s.SegmentsRecv > MaxCount {
+		return bad("segments_sent and segments_received must be within 0..%d", MaxCount)
 	}
 	if s.Timestamp < 0 {
 		return bad("timestamp %d is negative", s.Timestamp)
@@ -152,12 +184,25 @@ func (s *Stats) Validate() error {
 		return bad("more than %d errors", MaxErrorItems)
 	}
 	for i, e := range s.Errors {
-		if e.Count < 0 {
-			return bad("errors[%d].count %d is negative", i, e.Count)
+		if e.Count < 0 || e.Count > MaxCount {
+			return bad("errors[%d].count %d is outside 0..%d", i, e.Count, MaxCount)
 		}
 		if len(e.ErrorCode) > MaxNameLen || len(e.Message) > MaxTextLen {
 			return bad("errors[%d] is too long", i)
 		}
+	}
+	return nil
+}
+
+// CheckTimestamp refuses a timestamp more than MaxClockSkew ahead of now:
+// a tester's clock that far off, or a timestamp in milliseconds or
+// nanoseconds where seconds belong. A timestamp in the past is accepted
+// however old: it only labels the result (windows use the time the result
+// was received), and a forwarded result may arrive long after its test.
+func (s *Stats) CheckTimestamp(now time.Time) error {
+	if limit := now.Add(MaxClockSkew).Unix(); s.Timestamp > limit {
+		return fmt.Errorf("%w: timestamp %d is more than %s ahead of this server's clock (%d); it must be Unix seconds",
+			ErrInvalid, s.Timestamp, MaxClockSkew, now.Unix())
 	}
 	return nil
 }

@@ -3,8 +3,10 @@ package ingest
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 const good = `{"region":"FRA","orchestrator":"0x3B28a7d785356dc67c7970666747e042305bfb79","success_rate":1,"round_trip_time":3.5,"errors":null,"timestamp":1726864722,"model":"m","model_is_warm":true,"pipeline":"Llm","input_parameters":"{}"}`
@@ -46,10 +48,40 @@ func TestDecodeRejects(t *testing.T) {
 		"negative time":     strings.Replace(good, `"timestamp":1726864722`, `"timestamp":-1`, 1),
 		"NUL in text":       strings.Replace(good, `"input_parameters":"{}"`, `"input_parameters":"a\u0000b"`, 1),
 		"huge model":        strings.Replace(good, `"model":"m"`, `"model":"`+strings.Repeat("m", MaxNameLen+1)+`"`, 1),
+		"rtt of 1e308":      strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":1e308`, 1),
+		"rtt over a day":    strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":86400.001`, 1),
+		"segment over day":  strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":3.5,"seg_duration":9e99`, 1),
+		"upload over day":   strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":3.5,"upload_time":1E6`, 1),
+		"download over day": strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":3.5,"download_time":86401`, 1),
+		"transcode -1e300":  strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":3.5,"transcode_time":-1e300`, 1),
+		"success tiny neg":  strings.Replace(good, `"success_rate":1`, `"success_rate":-1e-300`, 1),
+		"segments huge":     strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":3.5,"segments_sent":1000000001`, 1),
+		"error count huge":  strings.Replace(good, `"errors":null`, `"errors":[{"error_code":"x","count":9000000000000000000}]`, 1),
 	}
 	for name, body := range cases {
 		if _, err := Decode([]byte(body)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: err = %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+func TestDecodeAcceptsTheBoundsThemselves(t *testing.T) {
+	edge := strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":86400,"seg_duration":86400,"upload_time":0,"download_time":86400,"transcode_time":-86400,"segments_sent":1000000000`, 1)
+	if _, err := Decode([]byte(edge)); err != nil {
+		t.Fatalf("a result at every bound was refused: %v", err)
+	}
+}
+
+func TestCheckTimestampRefusesTheFarFuture(t *testing.T) {
+	now := time.Unix(1_760_000_000, 0)
+	for ts, ok := range map[int64]bool{
+		0: true, 1: true, 1726864722: true, now.Unix(): true, now.Add(MaxClockSkew).Unix(): true,
+		now.Add(MaxClockSkew).Unix() + 1: false, now.UnixMilli(): false, now.UnixNano(): false,
+	} {
+		s := Stats{Timestamp: ts}
+		err := s.CheckTimestamp(now)
+		if (err == nil) != ok || (err != nil && !errors.Is(err, ErrInvalid)) {
+			t.Errorf("timestamp %d: err %v, want ok=%v", ts, err, ok)
 		}
 	}
 }
@@ -87,6 +119,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"region":"LON","orchestrator":"0x3b28a7d785356dc67c7970666747e042305bfb79","success_rate":0.5,"round_trip_time":1.2,"errors":[],"timestamp":1,"seg_duration":2}`))
 	f.Add([]byte(`{"success_rate":1e400}`))
 	f.Add([]byte(`{"errors":[{"count":-1}]}`))
+	f.Add([]byte(strings.Replace(good, `"round_trip_time":3.5`, `"round_trip_time":1e308`, 1)))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		s, err := Decode(body)
 		if err != nil {
@@ -94,6 +127,11 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("error not wrapping ErrInvalid: %v", err)
 			}
 			return
+		}
+		for _, v := range []float64{s.RoundTripTime, s.SegDuration, s.UploadTime, s.DownloadTime, math.Abs(s.TranscodeTime)} {
+			if !(v >= 0 && v <= MaxSeconds) {
+				t.Fatalf("accepted a duration out of bounds: %+v", s)
+			}
 		}
 		if s.SuccessRate < 0 || s.SuccessRate > 1 || s.RoundTripTime < 0 || s.Region == "" ||
 			(s.Model == "") != (s.Pipeline == "") || s.Orchestrator != strings.ToLower(s.Orchestrator) {

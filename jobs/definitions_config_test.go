@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"jobtester/jobs"
 	"jobtester/models"
 	"jobtester/simnet"
+	"jobtester/testutil"
 )
 
 func TestValidateParamsKnowsEachPipeline(t *testing.T) {
@@ -214,18 +216,15 @@ func TestStartSweepOfOneOrchestrator(t *testing.T) {
 
 func waitSweep(t *testing.T, st *models.Store, id int64) models.Sweep {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		sw, err := st.GetSweep(context.Background(), id)
-		if err != nil {
+	// A whole sweep of drawn inputs under -race on a busy machine takes its
+	// time: wait on the condition, with a deadline only for a hung sweep.
+	var sw models.Sweep
+	testutil.EventuallyWithin(t, 3*time.Minute, fmt.Sprintf("sweep %d to finish", id), func() bool {
+		var err error
+		if sw, err = st.GetSweep(context.Background(), id); err != nil {
 			t.Fatal(err)
 		}
-		if sw.Status != models.SweepRunning {
-			return sw
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sweep %d still running: %+v", id, sw)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return sw.Status != models.SweepRunning
+	})
+	return sw
 }

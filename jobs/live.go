@@ -32,6 +32,10 @@ type LiveReport struct {
 	// machine), which is no fault of the orchestrator. 0 if unknown.
 	InputFPS float64
 
+	// Tester is how the tester itself kept up (its send pace and stalls,
+	// its reader): a test it could not measure is void, never a fail.
+	Tester scoring.LiveTester
+
 	// Output is set when at least one output frame arrived; Metrics is
 	// then what the analyzer measured.
 	Output  bool
@@ -66,6 +70,28 @@ func liveMeasure(rep *LiveReport) scoring.LiveMeasure {
 		Startup: m.StartupLatency().Seconds(), E2ELatency: m.E2ELatency().Seconds(), FlashesMatched: m.FlashesMatched,
 		FreezeTotal: m.FreezeTotal().Seconds(), BlackFraction: m.BlackFraction, PassThrough: m.PassThrough,
 	}
+}
+
+// testerView is how the tester kept up during the test: its publisher's
+// pace and longest stall from the send log, its reader's from the analyzer.
+func testerView(rep *LiveReport, sent *sentLog) scoring.LiveTester {
+	return scoring.LiveTester{SignalFPS: float64(rep.SignalFPS), SentFPS: sent.pace(), MaxSendGap: sent.maxGap().Seconds(),
+		ReaderHold: rep.Metrics.Reader.MaxHold.Seconds(), ReaderBusy: rep.Metrics.Reader.Busy, FramesTotal: rep.Metrics.Frames}
+}
+
+// testerFault is the error of a void test, or "" when the tester kept up.
+// The flags the output would have earned are named, so a void test still
+// shows what was seen.
+func testerFault(rep *LiveReport) string {
+	why := scoring.LiveTesterFault(rep.Tester)
+	if why == "" {
+		return ""
+	}
+	msg := "tester overloaded: " + why
+	if len(rep.Verdict.Flags) > 0 {
+		msg += " (not judged: " + strings.Join(rep.Verdict.Flags, ", ") + ")"
+	}
+	return msg
 }
 
 // describeFlags says in words why a live test failed its gates.

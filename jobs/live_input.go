@@ -112,6 +112,18 @@ func (s *sentLog) pace() float64 {
 	return float64(n-1) / span.Seconds()
 }
 
+// maxGap is the longest time between two consecutive frames sent: a stall
+// of our own publisher (a busy machine). 0 with fewer than two frames.
+func (s *sentLog) maxGap() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var g time.Duration
+	for i := 1; i < len(s.times); i++ {
+		g = max(g, s.times[i].Sub(s.times[i-1]))
+	}
+	return g
+}
+
 // livePins is the live lane's webhook list: the URIs of the live tests
 // running now, each counted once per test.
 type livePins struct {

@@ -2,9 +2,12 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -122,4 +125,34 @@ func (m *Media) Close() error {
 		return nil
 	}
 	return m.server.Close()
+}
+
+// ReadyTime is when the embedded media server received the first keyframe
+// on path: the moment output reached the tester, before the reader's own
+// play, retries and decode, which a busy machine slows. ok is false for an
+// external server (its clock is not ours), a server without its API, or
+// a path not ready.
+func (m *Media) ReadyTime(ctx context.Context, path string) (time.Time, bool) {
+	if m.server == nil || m.server.APIAddr() == "" {
+		return time.Time{}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	u := "http://" + dialable(m.server.APIAddr()) + "/v3/paths/get/" + url.PathEscape(path)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return time.Time{}, false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return time.Time{}, false
+	}
+	defer resp.Body.Close()
+	var p struct {
+		ReadyTime *time.Time `json:"readyTime"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&p) != nil || p.ReadyTime == nil {
+		return time.Time{}, false
+	}
+	return *p.ReadyTime, true
 }

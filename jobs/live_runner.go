@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"jobtester/livemetrics"
 	"jobtester/media/analyzer"
 	"jobtester/media/live"
 	"jobtester/models"
@@ -176,6 +177,37 @@ type liveTest struct {
 	// outputSeen closes at the first output frame: until then a gateway
 	// that says "no capacity" or drops the publisher ends the test early.
 	outputSeen chan struct{}
+	// outReady is when the media server received the output's first
+	// keyframe, asked at the first output frame (zero if unknown).
+	readyWG  sync.WaitGroup
+	outReady time.Time
+}
+
+// askOutputReady learns, in the background, when the media server
+// received the output's first keyframe.
+func (lt *liveTest) askOutputReady(ctx context.Context, path string) {
+	lt.readyWG.Go(func() {
+		if t, ok := lt.media.ReadyTime(ctx, path); ok {
+			lt.outReady = t // read only after readyWG.Wait
+		}
+	})
+}
+
+// startupFromServer measures the startup latency to when our media server
+// received the first output keyframe, when it knows: the reader's first
+// frame comes after its own play, retries and decode, which a busy tester
+// slows (it once added 120 ms). The reader's time stays when the server's
+// is not between the publish start and it. join is how much later the
+// reader got the first frame: its own delay.
+func (lt *liveTest) startupFromServer() (join time.Duration) {
+	lt.readyWG.Wait()
+	rep := lt.rep
+	ready, first := lt.outReady, rep.PublishStart.Add(rep.Metrics.StartupLatency())
+	if ready.IsZero() || ready.Before(rep.PublishStart) || !ready.Before(first) {
+		return 0
+	}
+	rep.Metrics.StartupLatencyMS = livemetrics.Millis(ready.Sub(rep.PublishStart))
+	return first.Sub(ready)
 }
 
 func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
@@ -268,7 +300,10 @@ func (lt *liveTest) analyze(ctx context.Context) <-chan anaResult {
 		// the frames also feed the admin's live preview.
 		opt := analyzer.Options{URL: lt.media.ReadURL(lt.stream + "-out"), PublishStart: lt.rep.PublishStart,
 			Signal: lt.sig, Sent: lt.sent.get, FirstFrameTimeout: lt.cfg.FirstOutputTimeout, Duration: lt.cfg.Duration,
-			FreezeThreshold: lt.cfg.FreezeThreshold, OnFirstFrame: func(time.Time) { close(lt.outputSeen) }}
+			FreezeThreshold: lt.cfg.FreezeThreshold, OnFirstFrame: func(time.Time) {
+				close(lt.outputSeen)
+				lt.askOutputReady(ctx, lt.stream+"-out")
+			}}
 		if p := lt.r.Previews; p != nil {
 			opt.OnFrame = func(img *image.YCbCr, at time.Time) { p.Frame(lt.stream, img, at) }
 		}
@@ -329,10 +364,13 @@ type gatewayView struct {
 func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Result {
 	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
+	join := lt.startupFromServer()
 	rep.InputFPS = lt.sent.pace()
+	rep.Tester = testerView(rep, lt.sent)
+	rep.Tester.ReaderJoin = join.Seconds()
 	rep.Output = ana.err == nil && ana.rep.Frames > 0
 	if rep.Output {
-		lt.res.RoundTrip = ana.rep.StartupLatency()
+		lt.res.RoundTrip = rep.Metrics.StartupLatency()
 	}
 	switch {
 	case rep.Output:
@@ -355,8 +393,11 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 		if err := lt.media.Check(ctx); err != nil {
 			return lt.finish(models.OutcomeTesterError, "media server failed during the test: "+err.Error())
 		}
-		lt.res.RoundTrip = ana.rep.StartupLatency()
+		lt.res.RoundTrip = rep.Metrics.StartupLatency()
 		rep.Verdict = scoring.Live(liveMeasure(rep))
+		if msg := testerFault(rep); msg != "" {
+			return lt.finish(models.OutcomeTesterError, msg)
+		}
 		return lt.finish(models.OutcomeFail, "output broke: "+ana.err.Error())
 	case ana.err != nil:
 		return lt.finish(models.OutcomeTesterError, "reading the output: "+ana.err.Error())
@@ -370,6 +411,10 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 		}
 	}
 	rep.Verdict = scoring.Live(liveMeasure(rep))
+	if msg := testerFault(rep); msg != "" {
+		// What the output showed may mirror our own stall: void.
+		return lt.finish(models.OutcomeTesterError, msg)
+	}
 	if !rep.Verdict.Pass {
 		return lt.finish(models.OutcomeFail, describeFlags(rep))
 	}
@@ -397,6 +442,8 @@ func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
 	} else if snap.StatusState != "" {
 		msg += "; gateway state " + snap.StatusState
 	}
+	// No void here: a tester that fell behind by a second cannot hide a
+	// minute of missing output.
 	lt.rep.Verdict = scoring.Live(liveMeasure(lt.rep))
 	return lt.finish(models.OutcomeFail, msg)
 }

@@ -160,46 +160,37 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 	for _, s := range truth.LiveStreams {
 		streams[s.StreamID] = s
 	}
-	seen := liveSweepSeen{t: t, byName: byName, streams: streams}
-	report, checkTiming := seen.report, seen.checkTiming
+	seen := liveSweepSeen{t: t, nw: h.nw, byName: byName, streams: streams}
 	seen.readDelay = seen.testerDelay("cheat")
-	r, lr := report("honest")
-	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || lr.Metrics.Freezes != 0 || lr.Metrics.PassThrough ||
-		lr.Metrics.BlackFrames != 0 || lr.Metrics.Ended || lr.Verdict.Score <= 0.5 {
-		t.Errorf("honest: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
+	if r, lr := seen.report("honest"); seen.judged("honest", r, lr) {
+		// The score is high unless the simulated model itself fell
+		// behind (the machine's load, not what it was told to do).
+		kept := seen.window(lr).Rate >= 27
+		if len(lr.Verdict.Flags) != 0 || lr.Metrics.Freezes != 0 || lr.Metrics.PassThrough ||
+			lr.Metrics.BlackFrames != 0 || lr.Metrics.Ended || lr.Verdict.Score <= 0 || kept && lr.Verdict.Score <= 0.5 {
+			t.Errorf("honest: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
+		}
+		if !seen.fpsAsDelivered("honest", lr, 30) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
+			t.Errorf("honest: fps %.2f, %dx%d, thumbnail %d bytes", lr.Metrics.FPSMean, lr.Metrics.Width, lr.Metrics.Height, len(lr.Metrics.Thumbnail))
+		}
+		if lr.Status.StatusState != livepeer.LiveStateOnline || lr.Status.StatusOrchestrator != r.URI {
+			t.Errorf("honest: gateway status %+v", lr.Status)
+		}
+		seen.checkTiming("honest", lr, 200*time.Millisecond)
 	}
-	if !seen.fpsAsDelivered("honest", lr, 30) || lr.Metrics.Width != 256 || lr.Metrics.Height != 256 || len(lr.Metrics.Thumbnail) == 0 {
-		t.Errorf("honest: fps %.2f, %dx%d, thumbnail %d bytes", lr.Metrics.FPSMean, lr.Metrics.Width, lr.Metrics.Height, len(lr.Metrics.Thumbnail))
+	if r, lr := seen.report("slow-fps"); seen.judged("slow-fps", r, lr) {
+		if len(lr.Verdict.Flags) != 0 || !seen.fpsAsDelivered("slow-fps", lr, 15) {
+			t.Errorf("slow-fps: %s %q fps %.2f", r.Outcome, r.Error, lr.Metrics.FPSMean)
+		}
+		seen.checkTiming("slow-fps", lr, 100*time.Millisecond)
 	}
-	if lr.Status.StatusState != livepeer.LiveStateOnline || lr.Status.StatusOrchestrator != r.URI {
-		t.Errorf("honest: gateway status %+v", lr.Status)
-	}
-	checkTiming("honest", lr, 200*time.Millisecond)
-
-	r, lr = report("slow-fps")
-	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !seen.fpsAsDelivered("slow-fps", lr, 15) {
-		t.Errorf("slow-fps: %s %q fps %.2f", r.Outcome, r.Error, lr.Metrics.FPSMean)
-	}
-	checkTiming("slow-fps", lr, 100*time.Millisecond)
-
-	r, lr = report("freeze")
-	if r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, "frozen") || lr.Metrics.Freezes < 1 {
-		t.Errorf("freeze: %s %q flags %v freezes %d", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.Freezes)
-	}
-	r, lr = report("drop")
-	if r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, "dropped") || !lr.Metrics.Ended {
-		t.Errorf("drop: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
-	}
-	r, lr = report("cheat")
-	if r.Outcome != models.OutcomeFail || !lr.Metrics.PassThrough || !slices.Contains(lr.Verdict.Flags, "pass_through") {
-		t.Errorf("cheat: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
-	}
-	r, lr = report("black")
-	if r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, "black") {
-		t.Errorf("black: %s %q flags %v", r.Outcome, r.Error, lr.Verdict.Flags)
-	}
-	r, _ = report("capped")
-	if r.Outcome != models.OutcomeUnavailable {
+	// Each failing behaviour is caught, or the test is void because the
+	// tester could not measure it; never a pass.
+	seen.caught("freeze", "frozen", func(lr *jobs.LiveReport) bool { return lr.Metrics.Freezes >= 1 })
+	seen.caught("drop", "dropped", func(lr *jobs.LiveReport) bool { return lr.Metrics.Ended })
+	seen.caught("cheat", "pass_through", func(lr *jobs.LiveReport) bool { return lr.Metrics.PassThrough })
+	seen.caught("black", "black", func(*jobs.LiveReport) bool { return true })
+	if r, _ := seen.report("capped"); r.Outcome != models.OutcomeUnavailable {
 		t.Errorf("capped: %s %q, want unavailable", r.Outcome, r.Error)
 	}
 
@@ -211,6 +202,7 @@ func TestLiveSweepAgainstSimnet(t *testing.T) {
 // by orchestrator name and the network's truth by stream.
 type liveSweepSeen struct {
 	t       *testing.T
+	nw      *simnet.Network
 	byName  map[string]jobs.Result
 	streams map[string]simnet.LiveStreamTruth
 	// readDelay is the tester's own delivery delay in this run (transport
@@ -225,53 +217,93 @@ func (s liveSweepSeen) report(n string) (jobs.Result, *jobs.LiveReport) {
 	if !ok || r.Live == nil {
 		s.t.Fatalf("no live result for %s", n)
 	}
-	st := s.streams[r.Live.StreamID]
-	s.t.Logf("%-8s %-11s startup %v e2e %v (flashes %d) fps %.2f/%.2f (pts %.2f, relay %.2f late %.0fms) freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f: %s",
-		n, r.Outcome, r.Live.Metrics.StartupLatency().Round(time.Millisecond), r.Live.Metrics.E2ELatency().Round(time.Millisecond),
-		r.Live.Metrics.FlashesMatched, r.Live.Metrics.FPSMean, r.Live.Metrics.FPSLow, r.Live.Metrics.FPSFromPTS, relayRate(st), st.RelayLateMS,
-		r.Live.Metrics.Freezes, r.Live.Metrics.FreezeTotal().Round(time.Millisecond), r.Live.Metrics.BlackFraction, r.Live.Metrics.PassThrough,
-		r.Live.Metrics.InputSimilarity, r.Live.Metrics.Ended, r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Error)
+	m, w := r.Live.Metrics, s.window(r.Live)
+	s.t.Logf("%-8s %-12s startup %v e2e %v (flashes %d) fps %.2f/%.2f (pts %.2f, relay %.2f late %v gap %v) freezes %d (%v) black %.2f pass-through %v (%.2f) ended %v flags %v score %.3f tester %+v: %s",
+		n, r.Outcome, m.StartupLatency().Round(time.Millisecond), m.E2ELatency().Round(time.Millisecond), m.FlashesMatched,
+		m.FPSMean, m.FPSLow, m.FPSFromPTS, w.Rate, w.MeanLate.Round(time.Millisecond), w.MaxGap.Round(time.Millisecond),
+		m.Freezes, m.FreezeTotal().Round(time.Millisecond), m.BlackFraction, m.PassThrough, m.InputSimilarity, m.Ended,
+		r.Live.Verdict.Flags, r.Live.Verdict.Score, r.Live.Tester, r.Error)
 	return r, r.Live
 }
 
-// relayLate is how late the simulated model published its frames beyond
-// the latency it was told to add: it restyles in Go, and on a busy machine
-// it falls behind real time.
-func relayLate(st simnet.LiveStreamTruth) time.Duration {
-	return time.Duration(st.RelayLateMS * float64(time.Millisecond))
+// window is what the simulated model of the stream published while the
+// tester measured its output: from the first frame's arrival (less a
+// margin for the transport) to the end of the measurement.
+func (s liveSweepSeen) window(lr *jobs.LiveReport) live.RelayWindow {
+	first := lr.PublishStart.Add(lr.Metrics.StartupLatency())
+	w, _ := s.nw.LiveRelayWindow(lr.StreamID, first.Add(-100*time.Millisecond), first.Add(lr.Metrics.Observed()))
+	return w
 }
 
-// relayRate is the rate the simulated model achieved over its whole run;
-// 0 when the truth cannot tell.
-func relayRate(st simnet.LiveStreamTruth) float64 {
-	if st.FirstOutput == nil || st.Ended == nil || !st.Ended.After(*st.FirstOutput) {
-		return 0
+// judged says whether an honest orchestrator's result is to be judged on
+// its measurements: a pass is; a void test (the tester fell behind) is
+// not; a fail is an error unless the simulated model itself really fell
+// behind in the window measured (its rate below the floor, or a stall
+// longer than the freeze threshold), and every flag says no more.
+func (s liveSweepSeen) judged(n string, r jobs.Result, lr *jobs.LiveReport) bool {
+	s.t.Helper()
+	switch r.Outcome {
+	case models.OutcomePass:
+		return true
+	case models.OutcomeTesterError:
+		if !strings.HasPrefix(r.Error, "tester overloaded: ") {
+			s.t.Errorf("%s: tester error %q, want only a void for an overloaded tester", n, r.Error)
+		}
+		return false
 	}
-	return float64(st.OutputFrames-1) / st.Ended.Sub(*st.FirstOutput).Seconds()
+	w := s.window(lr)
+	for _, f := range lr.Verdict.Flags {
+		justified := f == "low_fps" && w.Rate < 6 || f == "frozen" && w.MaxGap > time.Second
+		if r.Outcome != models.OutcomeFail || !justified {
+			s.t.Errorf("%s: %s %q: an honest node failed (relay in the window: %+v)", n, r.Outcome, r.Error, w)
+			return false
+		}
+	}
+	return false
+}
+
+// caught: the behaviour of n failed with flag (and what shows it), or the
+// test is void because the tester fell behind; never a pass.
+func (s liveSweepSeen) caught(n, flag string, shows func(*jobs.LiveReport) bool) {
+	s.t.Helper()
+	r, lr := s.report(n)
+	switch {
+	case r.Outcome == models.OutcomeTesterError && strings.HasPrefix(r.Error, "tester overloaded: "):
+	case r.Outcome != models.OutcomeFail || !slices.Contains(lr.Verdict.Flags, flag) || !shows(lr):
+		s.t.Errorf("%s: %s %q flags %v, want %s", n, r.Outcome, r.Error, lr.Verdict.Flags, flag)
+	}
 }
 
 // testerDelay is how long output took to reach the tester beyond what the
-// relay of stream n itself took: transport and the tester's decode.
+// relay of stream n itself took: transport and the tester's decode. It is
+// never taken as more than the longest its reader held a frame (frames
+// wait in the socket behind it) and 150 ms of transport, so that a bias of
+// the measurement itself cannot pass for the tester's delay.
 func (s liveSweepSeen) testerDelay(n string) time.Duration {
 	r := s.byName[n]
-	if r.Live == nil {
+	if r.Live == nil || r.Live.Metrics.FlashesMatched == 0 {
 		return 0
 	}
-	return max(r.Live.Metrics.E2ELatency()-relayLate(s.streams[r.Live.StreamID]), 0)
+	d := max(r.Live.Metrics.E2ELatency()-s.window(r.Live).MeanLate, 0)
+	return min(d, r.Live.Metrics.Reader.MaxHold+150*time.Millisecond)
 }
 
 // fpsAsDelivered: the rate read from the stream's timestamps is the
 // input's (want), whatever the load; the arrival rate is what the relay
-// managed to publish (it restyles in Go and may fall behind on a busy
-// machine), never more than want.
+// managed to publish while measured (it restyles in Go and may fall
+// behind on a busy machine), never more than want.
 func (s liveSweepSeen) fpsAsDelivered(n string, lr *jobs.LiveReport, want float64) bool {
 	s.t.Helper()
+	// The arrivals follow what the relay published in the window, a little
+	// above want when it caught up after falling behind.
 	delivered := want
-	if rr := relayRate(s.streams[lr.StreamID]); rr > 0 {
-		delivered = min(rr, want)
+	if rr := s.window(lr).Rate; rr > 0 {
+		delivered = rr
 	}
 	m := lr.Metrics
-	ok := within(m.FPSFromPTS, want, 1) && m.FPSMean <= want+1 && within(m.FPSMean, delivered, 2)
+	// A relay that fell behind catches up in bursts: over a few seconds
+	// it may publish a little faster than want, and the arrivals follow.
+	ok := within(m.FPSFromPTS, want, 1) && m.FPSMean <= max(want, s.window(lr).Rate)+1 && within(m.FPSMean, delivered, 2)
 	if !ok {
 		s.t.Errorf("%s: fps %.2f (timestamps %.2f), want %g by timestamps and the relay's %.2f on arrival", n, m.FPSMean, m.FPSFromPTS, want, delivered)
 	}
@@ -283,7 +315,8 @@ func (s liveSweepSeen) fpsAsDelivered(n string, lr *jobs.LiveReport, want float6
 // bounds hold under any load: nothing is seen before the relay publishes
 // it, nor earlier than the delay injected. Above them the tester is
 // allowed its own delivery delay, as this run measured it, and the
-// relay's own lateness, as the truth reports it.
+// relay's own lateness in the window measured, as its record says (at
+// most its latest: a relay falling behind is later at the end).
 func (s liveSweepSeen) checkTiming(n string, lr *jobs.LiveReport, added time.Duration) {
 	s.t.Helper()
 	const slack = 100 * time.Millisecond
@@ -292,7 +325,7 @@ func (s liveSweepSeen) checkTiming(n string, lr *jobs.LiveReport, added time.Dur
 		s.t.Errorf("%s: no first output in the truth: %+v", n, st)
 		return
 	}
-	e2e, late := lr.Metrics.E2ELatency(), relayLate(st)
+	e2e, w := lr.Metrics.E2ELatency(), s.window(lr)
 	// The first frame's delivery is judged against the stream's own
 	// steady delay beyond the injected latency.
 	wantStartup, extra := st.FirstOutput.Sub(lr.PublishStart), max(e2e-added, 0)
@@ -304,8 +337,8 @@ func (s liveSweepSeen) checkTiming(n string, lr *jobs.LiveReport, added time.Dur
 	}
 	if lr.Metrics.FlashesMatched == 0 {
 		s.t.Errorf("%s: no flash matched", n)
-	} else if d := e2e - added - late; e2e < added-slack/2 || d < -slack || d > slack+2*s.readDelay {
-		s.t.Errorf("%s: end-to-end latency %v, injected %v, relay late by %v, tester delay %v", n, e2e, added, late, s.readDelay)
+	} else if e2e < added-slack/2 || e2e > added+w.MaxLate+slack+2*s.readDelay {
+		s.t.Errorf("%s: end-to-end latency %v, injected %v, relay late by %v (at most %v), tester delay %v", n, e2e, added, w.MeanLate, w.MaxLate, s.readDelay)
 	}
 }
 
@@ -373,12 +406,15 @@ func checkLiveSweepStored(t *testing.T, st *models.Store, sweepID int64) {
 // on its own port, with the tester's credentials in the URL.
 func TestLiveAgainstAnExternalMediaServer(t *testing.T) {
 	t.Parallel()
+	// The reference sends the input back at once: its latency is the
+	// tester's own delivery delay, measured beside the honest test.
 	orchs := []simnet.OrchestratorSpec{
 		liveSpec("honest", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(150)}),
+		liveSpec("reference", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(100), Effect: simnet.EffectNone}),
 	}
 	cfg := jobs.LiveConfig{Signal: testSignal(t), Duration: 3 * time.Second, FirstOutputTimeout: 8 * time.Second,
 		StatusEvery: 500 * time.Millisecond}
-	h := newLiveHarness(t, orchs, cfg, 1)
+	h := newLiveHarness(t, orchs, cfg, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	g := h.nw.Gateways()[0]
@@ -397,27 +433,42 @@ func TestLiveAgainstAnExternalMediaServer(t *testing.T) {
 	}
 	h.runner.Media = media
 
+	var mu sync.Mutex
 	var results []jobs.Result
-	if _, _, err := h.tester.RunSweep(ctx, "test", nil, func(r jobs.Result) { results = append(results, r) }); err != nil {
+	if _, _, err := h.tester.RunSweep(ctx, "test", nil, func(r jobs.Result) {
+		mu.Lock()
+		results = append(results, r)
+		mu.Unlock()
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if len(results) != 1 || results[0].Live == nil {
-		t.Fatalf("results %+v", results)
-	}
-	r, lr := results[0], results[0].Live
 	truth := h.nw.Truth()
-	streams := map[string]simnet.LiveStreamTruth{}
+	streams, byName := map[string]simnet.LiveStreamTruth{}, map[string]jobs.Result{}
 	for _, s := range truth.LiveStreams {
 		streams[s.StreamID] = s
 	}
-	seen := liveSweepSeen{t: t, byName: map[string]jobs.Result{"honest": r}, streams: streams}
-	seen.report("honest")
-	if r.Outcome != models.OutcomePass || len(lr.Verdict.Flags) != 0 || !seen.fpsAsDelivered("honest", lr, 30) {
-		t.Fatalf("%s %q flags %v fps %.2f", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.FPSMean)
+	for _, r := range results {
+		if r.Live == nil {
+			t.Fatalf("results %+v", results)
+		}
+		byName[streams[r.Live.StreamID].OrchestratorName] = r
 	}
-	seen.checkTiming("honest", lr, 150*time.Millisecond)
+	if len(results) != 2 || len(byName) != 2 {
+		t.Fatalf("results %+v", results)
+	}
+	seen := liveSweepSeen{t: t, nw: h.nw, byName: byName, streams: streams}
+	seen.readDelay = seen.testerDelay("reference")
+	if r, lr := seen.report("honest"); seen.judged("honest", r, lr) {
+		if len(lr.Verdict.Flags) != 0 || !seen.fpsAsDelivered("honest", lr, 30) {
+			t.Errorf("%s %q flags %v fps %.2f", r.Outcome, r.Error, lr.Verdict.Flags, lr.Metrics.FPSMean)
+		}
+		seen.checkTiming("honest", lr, 150*time.Millisecond)
+	}
+	seen.caught("reference", "pass_through", func(lr *jobs.LiveReport) bool { return lr.Metrics.PassThrough })
 	// The stream went through the external server, not the harness's.
-	if len(truth.LiveStreams) != 1 || !strings.Contains(truth.LiveStreams[0].InputURL, ext.RTMPAddr()) {
-		t.Fatalf("gateway pulled from %+v, want the external server %s", truth.LiveStreams, ext.RTMPAddr())
+	for _, s := range truth.LiveStreams {
+		if !strings.Contains(s.InputURL, ext.RTMPAddr()) {
+			t.Errorf("gateway pulled from %s, want the external server %s", s.InputURL, ext.RTMPAddr())
+		}
 	}
 }

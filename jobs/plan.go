@@ -3,12 +3,16 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"time"
 
+	"jobtester/ingest"
 	"jobtester/livepeer"
 	"jobtester/models"
+	"jobtester/sampling"
+	"jobtester/scoring"
 )
 
 // ChainSource is on-chain discovery (livepeer.ChainDiscovery).
@@ -199,4 +203,131 @@ func Plan(found Found, mappings []models.URIMapping, opt PlanOptions) ([]Target,
 		return a.Capability.Model < b.Capability.Model
 	})
 	return targets, skipped
+}
+
+// Sampling is how a sweep spends its batch tests (docs/tester.md). Uniform
+// (Smart false) tests every planned target once. Smart hands the budget
+// out with sampling.Plan: every series its floor, follow-ups for series
+// whose recent results disagree with their history, a retry for those
+// that last found no capacity, the rest where ranks are least settled.
+// Live tests are not sampled: each live model is tested every sweep.
+type Sampling struct {
+	Smart bool
+	// Budget is the batch tests of one sweep; 0: one per planned target,
+	// what the uniform sweep spends.
+	Budget int
+	Params sampling.Params
+	Store  SamplingStore
+}
+
+// SamplingStore is what smart sampling reads: score v2's hourly totals and
+// each series' last attempt.
+type SamplingStore interface {
+	History(ctx context.Context, f models.Filter, w models.Window, step time.Duration) ([]models.SeriesHistory, error)
+	LastAttempts(ctx context.Context, region string, since time.Time) ([]models.LastAttempt, error)
+}
+
+var _ SamplingStore = (*models.Store)(nil)
+
+// samplingMemory is how far back the planner reads: score v2's memory.
+const samplingMemory = 7 * 24 * time.Hour
+
+// Choose picks this sweep's tests from the plan's targets. once holds each
+// chosen target once (live targets always), extra the further copies of
+// targets given more than one test; short counts floor tests the budget
+// could not cover.
+func (s *Sampling) Choose(ctx context.Context, targets []Target, found Found, region string, now time.Time) (once, extra []Target, short int, err error) {
+	var batch []Target
+	for _, t := range targets {
+		if t.IsLive() {
+			once = append(once, t)
+		} else {
+			batch = append(batch, t)
+		}
+	}
+	series, err := s.state(ctx, batch, found, region, now)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	budget := s.Budget
+	if budget <= 0 {
+		budget = len(batch)
+	}
+	counts, short := sampling.Plan(series, budget, s.Params)
+	for i, n := range counts {
+		if n > 0 {
+			once = append(once, batch[i])
+		}
+		for j := 1; j < n; j++ {
+			extra = append(extra, batch[i])
+		}
+	}
+	return once, extra, short, nil
+}
+
+type pairKey struct{ orch, pipeline, model string }
+
+// state is what the policy knows of each target's series: score v2 and
+// its interval against the model's nodes in this region, v2's change
+// statistic, hours since the last attempt and how it ended, and whether
+// discovery reported no free capacity.
+func (s *Sampling) state(ctx context.Context, batch []Target, found Found, region string, now time.Time) ([]sampling.Series, error) {
+	hs, err := s.Store.History(ctx, models.Filter{JobType: ingest.JobTypeAI, Region: region},
+		models.Window{Since: now.Add(-samplingMemory), Until: now}, time.Hour)
+	if err != nil {
+		return nil, fmt.Errorf("read the scores to plan by: %w", err)
+	}
+	p := scoring.DefaultV2()
+	sums := map[pairKey]scoring.V2Summary{}
+	byModel := map[[2]string][]scoring.V2Summary{}
+	for _, h := range hs {
+		hours := make([]scoring.V2Hour, len(h.Points))
+		for i, pt := range h.Points {
+			hours[i] = scoring.V2Hour{Age: now.Sub(pt.Start).Hours(), Passed: pt.Passed, Failed: pt.Results - pt.Passed,
+				Unavailable: pt.Unavailable, SumPassedRTT: pt.SumPassedRoundTripTime}
+		}
+		sum := scoring.SummarizeV2(hours, p)
+		sums[pairKey{h.Orchestrator, h.Pipeline, h.Model}] = sum
+		byModel[[2]string{h.Pipeline, h.Model}] = append(byModel[[2]string{h.Pipeline, h.Model}], sum)
+	}
+	last, err := s.Store.LastAttempts(ctx, region, now.Add(-samplingMemory))
+	if err != nil {
+		return nil, fmt.Errorf("read the last attempts to plan by: %w", err)
+	}
+	lastBy := map[pairKey]models.LastAttempt{}
+	for _, a := range last {
+		lastBy[pairKey{a.Orchestrator, a.Pipeline, a.Model}] = a
+	}
+	groups := map[[2]string]int{}
+	out := make([]sampling.Series, len(batch))
+	for i, t := range batch {
+		k := pairKey{t.Orchestrator, t.Capability.Pipeline, t.Capability.Model}
+		m := [2]string{k.pipeline, k.model}
+		g, ok := groups[m]
+		if !ok {
+			g = len(groups)
+			groups[m] = g
+		}
+		sum := sums[k]
+		v := scoring.ScoreV2(sum, scoring.PoolV2(byModel[m]), p)
+		se := sampling.Series{Group: g, Score: v.Score, Low: v.Low, High: v.High, Change: sum.Change,
+			SinceTest: math.Inf(1), Busy: busy(found.Capabilities[t.Orchestrator], t.Capability)}
+		if a, ok := lastBy[k]; ok {
+			se.SinceTest = math.Max(now.Sub(a.At).Hours(), 0)
+			se.LastUnavailable = a.Outcome == models.OutcomeUnavailable
+		}
+		out[i] = se
+	}
+	return out, nil
+}
+
+// busy reports whether discovery said the orchestrator has no free
+// capacity for the pipeline and model (-1, unknown, is not busy).
+func busy(caps []livepeer.Capability, c livepeer.Capability) bool {
+	for _, a := range caps {
+		if a.Pipeline == c.Pipeline && a.Model == c.Model && a.Capacity == 0 {
+			return true
+		}
+	}
+	return false
 }

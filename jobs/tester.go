@@ -47,7 +47,9 @@ type Tester struct {
 	// Definitions holds an admin's overrides of the built-in tests (enable,
 	// parameters), read at each plan; nil: the tests run as built.
 	Definitions DefinitionSource
-	Log         *slog.Logger
+	// Sampling spends the batch tests (plan.go); nil: every target once.
+	Sampling *Sampling
+	Log      *slog.Logger
 
 	mu       sync.Mutex
 	running  bool
@@ -194,10 +196,12 @@ func (t *Tester) planSweep(ctx context.Context, sw *models.Sweep, opts SweepOpti
 		return nil, 0, err
 	}
 	targets, why := opts.narrow(targets, skips)
+	extra := t.sample(ctx, sw.ID, opts, found, &targets)
 	if t.Runner != nil && t.Runner.Verifier != nil {
 		probes := PlanProbes(targets, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 		t.Log.Debug("consensus probes planned", "sweep", sw.ID, "probes", probes)
 	}
+	targets = append(targets, extra...) // repeats are never probes
 	for _, s := range skips {
 		t.Log.Debug("orchestrator not tested", "orchestrator", s.Orchestrator, "reason", s.Reason)
 	}
@@ -216,6 +220,27 @@ func (t *Tester) planSweep(ctx context.Context, sw *models.Sweep, opts SweepOpti
 		t.Log.Warn("sweep has nothing to test", "sweep", sw.ID, "orchestrators", len(found.Orchestrators))
 	}
 	return targets, len(skips), nil
+}
+
+// sample narrows the targets to what smart sampling chooses and returns
+// the further tests of the targets it gives more than one. A sweep of one
+// orchestrator ("test now") is not sampled; a sampling that cannot read
+// its state falls back to testing every target once.
+func (t *Tester) sample(ctx context.Context, sweepID int64, opts SweepOptions, found Found, targets *[]Target) []Target {
+	if t.Sampling == nil || !t.Sampling.Smart || opts.Orchestrator != "" || len(*targets) == 0 {
+		return nil
+	}
+	once, extra, short, err := t.Sampling.Choose(ctx, *targets, found, t.Region, time.Now().UTC())
+	if err != nil {
+		t.Log.Warn("smart sampling failed; testing every target once", "sweep", sweepID, "err", err)
+		return nil
+	}
+	if short > 0 {
+		t.Log.Warn("the test budget does not cover every series' floor", "sweep", sweepID, "floor_tests_short", short)
+	}
+	t.Log.Debug("tests sampled", "sweep", sweepID, "planned", len(*targets), "chosen", len(once), "repeats", len(extra))
+	*targets = once
+	return extra
 }
 
 // record stores one attempt of sweep sw and counts it in the progress;

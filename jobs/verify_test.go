@@ -114,8 +114,9 @@ func fakeModel(t *testing.T, f fake) *livepeer.GatewayClient {
 func runVerified(t *testing.T, st *models.Store, c *livepeer.GatewayClient, pipeline string, params map[string]any, inputSeed uint64) Result {
 	t.Helper()
 	lane := &Lane{Name: "l", Client: c, Webhook: livepeer.NewWebhook()}
-	// A deadline, not a measure: drawn sizes go up to 1024², which the
-	// fake paints and encodes slowly under the race detector.
+	// The job timeout only stops a hung test: drawn sizes go up to 1024²,
+	// and drawing, painting and checking an answer under -race on a busy
+	// machine can take seconds.
 	r := &AIRunner{JobTimeout: time.Minute, Verifier: &Verifier{Store: st}}
 	return r.Run(context.Background(), lane, Target{Orchestrator: "0x00000000000000000000000000000000000000aa", URI: "http://o",
 		Capability: livepeer.Capability{Pipeline: pipeline, Model: "m"}, Params: params, InputSeed: inputSeed}, 1)

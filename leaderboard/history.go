@@ -156,6 +156,11 @@ func ReadHistory(ctx context.Context, st HistoryStore, q HistoryQuery) (*History
 		Series: []HistorySeries{}}
 	medians := map[[3]string]float64{}
 	for _, h := range hs {
+		if !scored(h.Points) {
+			// Only unavailable attempts: nothing the compatible formula
+			// scores, as before the rollups counted them.
+			continue
+		}
 		se := HistorySeries{Orchestrator: h.Orchestrator, Region: h.Region, JobType: h.JobType,
 			Pipeline: h.Pipeline, Model: h.Model, Points: make([]HistoryPoint, 0, len(h.Points))}
 		median := 0.0
@@ -191,4 +196,14 @@ func Point(start time.Time, t rollup.Totals, pipeline string, median float64) Hi
 	p.Score, p.SuccessRate = ptr(a.Score), ptr(a.SuccessRate)
 	p.LatencySeconds = Latency(pipeline, t)
 	return p
+}
+
+// scored reports whether any step has a scored result.
+func scored(ps []models.HistoryPoint) bool {
+	for _, p := range ps {
+		if p.Results > 0 {
+			return true
+		}
+	}
+	return false
 }

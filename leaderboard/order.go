@@ -89,6 +89,11 @@ func (r Row) value(key string) *float64 {
 		return r.Score
 	case SortReliability:
 		return r.ReliabilityScore
+	case SortV2:
+		if r.V2 == nil {
+			return nil
+		}
+		return ptr(r.V2.Score)
 	case SortLive:
 		return r.LiveScore
 	case SortSuccess:

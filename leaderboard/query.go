@@ -36,6 +36,7 @@ const (
 	SortOrchestrator = "orchestrator"
 	SortScore        = "score"
 	SortReliability  = "reliability"
+	SortV2           = "v2"
 	SortLive         = "live"
 	SortSuccess      = "success"
 	SortLatency      = "latency"
@@ -163,10 +164,10 @@ func ParseQuery(v url.Values) (Query, error) {
 	}
 	if s := v.Get("sort"); s != "" {
 		switch s {
-		case SortOrchestrator, SortScore, SortReliability, SortLive, SortSuccess, SortLatency, SortSamples:
+		case SortOrchestrator, SortScore, SortReliability, SortV2, SortLive, SortSuccess, SortLatency, SortSamples:
 			q.Sort, q.Desc = s, naturalDesc(s)
 		default:
-			return q, fmt.Errorf("sort must be one of orchestrator, score, reliability, live, success, latency, samples")
+			return q, fmt.Errorf("sort must be one of orchestrator, score, reliability, v2, live, success, latency, samples")
 		}
 	}
 	switch v.Get("dir") {

@@ -12,6 +12,7 @@ import (
 // TableStore is what the dashboard's table reads.
 type TableStore interface {
 	Store
+	V2Store
 	Regions(ctx context.Context) ([]models.Region, error)
 	HistoryByOrchestrator(ctx context.Context, f models.Filter, w models.Window, step time.Duration) (map[string][]rollup.Totals, error)
 	AdvertisedBy(ctx context.Context, pipeline, model string) ([]string, error)
@@ -38,6 +39,10 @@ type Row struct {
 	// ReliabilityScore is the compatible formula with the success rate
 	// replaced by its Wilson lower bound (see docs/dashboard.md).
 	ReliabilityScore *float64 `json:"reliability_score"`
+	// V2 is score v2 with its 90 % interval (docs/scoring.md), read over
+	// its own memory (V2Memory) rather than the window; nil without any
+	// attempt in that memory.
+	V2 *V2 `json:"v2"`
 	// LiveScore is the mean live-video score (scoring/live.go) of the
 	// window's live tests; nil for other job types or without live tests.
 	LiveScore   *float64 `json:"live_score"`
@@ -104,6 +109,9 @@ func Build(ctx context.Context, st TableStore, q Query, now time.Time) (*Table, 
 		if err := lb.addLiveScores(ctx, st, win); err != nil {
 			return nil, err
 		}
+	}
+	if err := lb.addV2(ctx, st, now); err != nil {
+		return nil, err
 	}
 	sortRows(lb.Rows, lb.Query.Sort, lb.Query.Desc)
 	return lb, nil
@@ -225,6 +233,24 @@ func (lb *Table) addLiveScores(ctx context.Context, st TableStore, win models.Wi
 	for _, sc := range scores {
 		if m, ok := byOrch[sc.Orchestrator]; ok {
 			lb.Rows = append(lb.Rows, Row{Orchestrator: sc.Orchestrator, LiveScore: ptr(m)})
+		}
+	}
+	return nil
+}
+
+// addV2 fills score v2 of every row: one per orchestrator, its regions'
+// hours added up when the table shows all regions, judged against every
+// node of the job the table shows.
+func (lb *Table) addV2(ctx context.Context, st TableStore, now time.Time) error {
+	q := lb.Query
+	f := models.Filter{JobType: q.JobType(), Pipeline: q.Pipeline, Model: q.Model, Region: q.Region}
+	v2, err := readV2(ctx, st, f, now, false)
+	if err != nil {
+		return err
+	}
+	for i := range lb.Rows {
+		if v, ok := v2[v2Key{Orchestrator: lb.Rows[i].Orchestrator, Pipeline: q.Pipeline, Model: q.Model}]; ok {
+			lb.Rows[i].V2 = &v
 		}
 	}
 	return nil

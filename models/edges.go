@@ -26,15 +26,17 @@ import (
 // arbitrary windows beyond that cost one read of their edge hours.
 const maxEdgeHours = 48
 
-// edgeRow is one scored result, reduced to what the rollups add up.
+// edgeRow is one scored or unavailable result, reduced to what the rollups
+// add up.
 type edgeRow struct {
 	atMicro                 int64 // received_at, Unix microseconds
 	key                     int32 // index into edgeHour.keys
-	pass                    bool
+	pass, unavailable       bool
 	successRate, segDur, rt float64
 }
 
-// edgeHour is every scored result of one closed hour, sorted by time.
+// edgeHour is every scored or unavailable result of one closed hour,
+// sorted by time.
 type edgeHour struct {
 	keys    []rollup.Key
 	rows    []edgeRow
@@ -99,6 +101,10 @@ func (s *Store) edgeTotals(ctx context.Context, f Filter, match func(rollup.Key)
 			t = &rollup.Totals{}
 			out[h.keys[r.key]] = t
 		}
+		if r.unavailable {
+			t.Unavailable++
+			continue
+		}
 		t.Results++
 		t.SumSuccessRate += r.successRate
 		t.SumSegDuration += r.segDur
@@ -155,7 +161,7 @@ func (s *Store) readEdgeHour(ctx context.Context, hour int64) (*edgeHour, error)
 	from := time.Unix(hour, 0).UTC()
 	rows, err := s.db.WithContext(ctx).Raw(`SELECT received_at, orchestrator, region_id, pipeline, model, outcome,
 		success_rate, seg_duration, round_trip_time FROM results
-		WHERE received_at >= ? AND received_at < ? AND outcome IN ('pass', 'fail')`, from, from.Add(time.Hour)).Rows()
+		WHERE received_at >= ? AND received_at < ? AND outcome IN ('pass', 'fail', 'unavailable')`, from, from.Add(time.Hour)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read results of the hour %s: %w", from.Format(time.RFC3339), err)
 	}
@@ -180,6 +186,7 @@ func (s *Store) readEdgeHour(ctx context.Context, hour int64) (*edgeHour, error)
 			h.keys = append(h.keys, k)
 		}
 		r.atMicro, r.key, r.pass = at.UnixMicro(), i, outcome == string(OutcomePass)
+		r.unavailable = outcome == string(OutcomeUnavailable)
 		h.rows = append(h.rows, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -190,9 +197,9 @@ func (s *Store) readEdgeHour(ctx context.Context, hour int64) (*edgeHour, error)
 }
 
 // edgeTotalsSQL sums the scored results received in [lo, hi) in the
-// database, per series matching f.
+// database, per series matching f, and counts the unavailable ones.
 func (s *Store) edgeTotalsSQL(ctx context.Context, f Filter, lo, hi time.Time, out map[rollup.Key]*rollup.Totals) error {
-	where, args := `received_at >= ? AND received_at < ? AND outcome IN ('pass', 'fail')`, []any{lo.UTC(), hi.UTC()}
+	where, args := `received_at >= ? AND received_at < ? AND outcome IN ('pass', 'fail', 'unavailable')`, []any{lo.UTC(), hi.UTC()}
 	if f.Orchestrator != "" {
 		where += ` AND orchestrator = ?`
 		args = append(args, f.Orchestrator)
@@ -211,10 +218,16 @@ func (s *Store) edgeTotalsSQL(ctx context.Context, f Filter, lo, hi time.Time, o
 			args = append(args, id)
 		}
 	}
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT orchestrator, region_id, pipeline, model, COUNT(*),
-		SUM(success_rate), SUM(seg_duration), SUM(round_trip_time),
+	// Unavailable rows are counted apart; the scored sums add exact zeros
+	// for them, so they equal sums over the scored rows alone.
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT orchestrator, region_id, pipeline, model,
+		SUM(CASE WHEN outcome = 'unavailable' THEN 0 ELSE 1 END),
+		SUM(CASE WHEN outcome = 'unavailable' THEN 0 ELSE success_rate END),
+		SUM(CASE WHEN outcome = 'unavailable' THEN 0 ELSE seg_duration END),
+		SUM(CASE WHEN outcome = 'unavailable' THEN 0 ELSE round_trip_time END),
 		SUM(CASE WHEN outcome = 'pass' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN outcome = 'pass' THEN round_trip_time ELSE 0 END)
+		SUM(CASE WHEN outcome = 'pass' THEN round_trip_time ELSE 0 END),
+		SUM(CASE WHEN outcome = 'unavailable' THEN 1 ELSE 0 END)
 		FROM results WHERE `+where+` GROUP BY orchestrator, region_id, pipeline, model`, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("sum results at the window's edge: %w", err)
@@ -226,7 +239,7 @@ func (s *Store) edgeTotalsSQL(ctx context.Context, f Filter, lo, hi time.Time, o
 			t rollup.Totals
 		)
 		if err := rows.Scan(&k.Orchestrator, &k.RegionID, &k.Pipeline, &k.Model, &t.Results, &t.SumSuccessRate,
-			&t.SumSegDuration, &t.SumRoundTripTime, &t.Passed, &t.SumPassedRoundTripTime); err != nil {
+			&t.SumSegDuration, &t.SumRoundTripTime, &t.Passed, &t.SumPassedRoundTripTime, &t.Unavailable); err != nil {
 			return fmt.Errorf("sum results at the window's edge: %w", err)
 		}
 		addTotals(out, k, t)

@@ -36,12 +36,12 @@ type SeriesHistory struct {
 // ErrBadHistory is returned for a history that cannot be read as asked.
 var ErrBadHistory = errors.New("invalid history request")
 
-// History returns, for every series matching f with results in the
-// window, its totals step by step. Steps start at whole hours: the first at
+// History returns, for every series matching f with attempts in the
+// window (scored or unavailable), its totals step by step. Steps start at whole hours: the first at
 // Since's hour, the last at or before Until; step must be a whole number of
 // hours. Only results inside the window count, so the first and last steps
-// may cover part of their hours. Series without any result in the window are left out; steps
-// without results are kept with zero totals, so callers can tell "no data"
+// may cover part of their hours. Series without any attempt in the window are left out; steps
+// without attempts are kept with zero totals, so callers can tell "no data"
 // from a score of 0.
 //
 // Whole hours inside the rollup horizon are read from the in-memory index
@@ -157,7 +157,7 @@ func (s *Store) eachStep(ctx context.Context, f Filter, w Window, step time.Dura
 func (s *Store) historySQL(ctx context.Context, f Filter, from, to int64, add func(k rollup.Key, hour int64, t rollup.Totals)) error {
 	q := s.db.WithContext(ctx).Table("rollups ro").
 		Select(`ro.bucket, ro.orchestrator, ro.region_id, ro.pipeline, ro.model, ro.results, ro.sum_success_rate,
-			ro.sum_seg_duration, ro.sum_round_trip_time, ro.passed, ro.sum_passed_round_trip_time`).
+			ro.sum_seg_duration, ro.sum_round_trip_time, ro.passed, ro.sum_passed_round_trip_time, ro.unavailable`).
 		Joins(`JOIN regions r ON r.id = ro.region_id JOIN job_types j ON j.id = r.job_type_id`).
 		Where(`ro.bucket >= ? AND ro.bucket <= ?`, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC())
 	q = f.onRollups(q)
@@ -173,10 +173,10 @@ func (s *Store) historySQL(ctx context.Context, f Filter, from, to int64, add fu
 			t      rollup.Totals
 		)
 		if err := rows.Scan(&bucket, &k.Orchestrator, &k.RegionID, &k.Pipeline, &k.Model, &t.Results,
-			&t.SumSuccessRate, &t.SumSegDuration, &t.SumRoundTripTime, &t.Passed, &t.SumPassedRoundTripTime); err != nil {
+			&t.SumSuccessRate, &t.SumSegDuration, &t.SumRoundTripTime, &t.Passed, &t.SumPassedRoundTripTime, &t.Unavailable); err != nil {
 			return fmt.Errorf("read rollup history: %w", err)
 		}
-		if t.Results == 0 {
+		if t.Results == 0 && t.Unavailable == 0 {
 			continue
 		}
 		add(k, bucket.Unix(), t)

@@ -64,7 +64,8 @@ type rollupDelta struct {
 	rollup.Totals
 }
 
-// rollupDeltas sums the scored rows per series and hour, sorted so that
+// rollupDeltas sums the scored rows per series and hour, and counts the
+// unavailable ones beside them, sorted so that
 // concurrent writers lock rollup rows in one global order and wait for each
 // other rather than deadlock.
 func rollupDeltas(rows []Result) []rollupDelta {
@@ -72,7 +73,8 @@ func rollupDeltas(rows []Result) []rollupDelta {
 	var out []rollupDelta
 	for i := range rows {
 		r := &rows[i]
-		if !r.Outcome.Scored() {
+		unavailable := r.Outcome == OutcomeUnavailable
+		if !r.Outcome.Scored() && !unavailable {
 			continue
 		}
 		ref := bucketRef{rollup.Key{Orchestrator: r.Orchestrator, RegionID: r.RegionID, Pipeline: r.Pipeline, Model: r.Model},
@@ -84,6 +86,10 @@ func rollupDeltas(rows []Result) []rollupDelta {
 			out = append(out, rollupDelta{bucketRef: ref})
 		}
 		t := &out[j].Totals
+		if unavailable {
+			t.Unavailable++
+			continue
+		}
 		t.Results++
 		t.SumSuccessRate += r.SuccessRate
 		t.SumSegDuration += r.SegDuration
@@ -106,18 +112,35 @@ const rollupUpsert = ` ON CONFLICT (bucket, orchestrator, region_id, pipeline, m
 	sum_round_trip_time = rollups.sum_round_trip_time + excluded.sum_round_trip_time,
 	passed = rollups.passed + excluded.passed,
 	sum_passed_round_trip_time = rollups.sum_passed_round_trip_time + excluded.sum_passed_round_trip_time,
+	unavailable = rollups.unavailable + excluded.unavailable,
 	version = rollups.version + 1,
 	updated_at = excluded.updated_at
 	RETURNING bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
-	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
+	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, unavailable, version, updated_at`
 
 const rollupColumns = `bucket, orchestrator, region_id, pipeline, model, results, sum_success_rate,
-	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, version, updated_at`
+	sum_seg_duration, sum_round_trip_time, passed, sum_passed_round_trip_time, unavailable, version, updated_at`
+
+// rollupPlaceholders are the values of one rollup row in rollupColumns'
+// order after its first twelve (version 1, the database clock).
+const rollupPlaceholders = `(?,?,?,?,?,?,?,?,?,?,?,?,1,`
+
+// upsertOne is the statement that adds one delta to its bucket.
+func upsertOne(nowMillis string) string {
+	return `INSERT INTO rollups (` + rollupColumns + `) VALUES ` + rollupPlaceholders + nowMillis + `)` + rollupUpsert
+}
+
+// args are the delta's values for rollupPlaceholders.
+func (d *rollupDelta) args() []any {
+	return []any{time.Unix(d.hour, 0).UTC(), d.key.Orchestrator, d.key.RegionID, d.key.Pipeline, d.key.Model,
+		d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed, d.SumPassedRoundTripTime,
+		d.Unavailable}
+}
 
 // scan reads one row selected as rollupColumns.
 func (r *Rollup) scan(rows *sql.Rows) error {
 	return rows.Scan(&r.Bucket, &r.Orchestrator, &r.RegionID, &r.Pipeline, &r.Model, &r.Results,
-		&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime,
+		&r.SumSuccessRate, &r.SumSegDuration, &r.SumRoundTripTime, &r.Passed, &r.SumPassedRoundTripTime, &r.Unavailable,
 		&r.Version, &r.UpdatedAt)
 }
 

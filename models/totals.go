@@ -208,7 +208,8 @@ func (s *Store) totalsSQL(ctx context.Context, f Filter, from, to int64, out map
 		Select(`ro.orchestrator, ro.region_id, ro.pipeline, ro.model,
 			SUM(ro.results) AS results, SUM(ro.sum_success_rate) AS sum_success_rate,
 			SUM(ro.sum_seg_duration) AS sum_seg_duration, SUM(ro.sum_round_trip_time) AS sum_round_trip_time,
-			SUM(ro.passed) AS passed, SUM(ro.sum_passed_round_trip_time) AS sum_passed_round_trip_time`).
+			SUM(ro.passed) AS passed, SUM(ro.sum_passed_round_trip_time) AS sum_passed_round_trip_time,
+			SUM(ro.unavailable) AS unavailable`).
 		Joins(`JOIN regions r ON r.id = ro.region_id JOIN job_types j ON j.id = r.job_type_id`).
 		Where(`ro.bucket >= ? AND ro.bucket <= ?`, time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC())
 	q = f.onRollups(q)

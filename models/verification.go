@@ -113,9 +113,7 @@ func (s *Store) insertWithResult(ctx context.Context, row Result, also func(tx *
 			return fmt.Errorf("insert the compatible result: %w", err)
 		}
 		for _, d := range deltas {
-			rows, err := tx.Raw(`INSERT INTO rollups (`+rollupColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,1,`+s.dialect.nowMillis+`)`+rollupUpsert,
-				time.Unix(d.hour, 0).UTC(), d.key.Orchestrator, d.key.RegionID, d.key.Pipeline, d.key.Model,
-				d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed, d.SumPassedRoundTripTime).Rows()
+			rows, err := tx.Raw(upsertOne(s.dialect.nowMillis), d.args()...).Rows()
 			if err != nil {
 				return fmt.Errorf("update rollups: %w", err)
 			}

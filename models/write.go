@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"jobtester/ethaddr"
@@ -23,9 +24,20 @@ type NewResult struct {
 }
 
 type writeRequest struct {
-	rows []Result
-	done chan error
+	rows     []Result
+	done     chan error
+	deadline time.Time    // the caller's; zero: none
+	state    atomic.Int32 // requestQueued → requestTaken by the writer, or requestAbandoned by the caller
 }
+
+// The states of a writeRequest. Whoever moves it out of requestQueued
+// first decides: a request the caller abandoned is never written, so the
+// caller may say it was not stored.
+const (
+	requestQueued int32 = iota
+	requestTaken
+	requestAbandoned
+)
 
 // ErrClosed is returned for writes after Close.
 var ErrClosed = errors.New("store is closed")
@@ -44,20 +56,30 @@ func (s *Store) Insert(ctx context.Context, results ...NewResult) error {
 		rows = append(rows, row)
 	}
 	req := &writeRequest{rows: rows, done: make(chan error, 1)}
+	req.deadline, _ = ctx.Deadline()
 	select {
 	case s.writes <- req:
 	case <-s.stop:
-		return ErrClosed
+		return fmt.Errorf("%w: %w", ErrNotStored, ErrClosed)
 	case <-ctx.Done():
-		return fmt.Errorf("queue result: %w", ctx.Err())
+		return fmt.Errorf("%w: queue result: %w", ErrNotStored, ctx.Err())
 	}
-	// Once queued, the write goes ahead even if the caller gives up: the
-	// result is stored, and a retry would only duplicate it.
+	// The writer ends its commit a little before the earliest deadline of
+	// its batch, so the answer normally arrives in time. If it does not,
+	// the caller leaves at its deadline all the same, saying what it knows.
 	select {
 	case err := <-req.done:
 		return err
 	case <-ctx.Done():
-		return fmt.Errorf("store result: %w", ctx.Err())
+		if req.state.CompareAndSwap(requestQueued, requestAbandoned) {
+			return fmt.Errorf("%w: the writer had not taken it: %w", ErrNotStored, ctx.Err())
+		}
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return fmt.Errorf("%w: %w", ErrUnconfirmed, ctx.Err())
+		}
 	}
 }
 
@@ -145,32 +167,72 @@ func (s *Store) writer() {
 	}
 }
 
-func (s *Store) writeBatch(batch []*writeRequest) {
+func (s *Store) writeBatch(queued []*writeRequest) {
 	var rows []Result
-	for _, req := range batch {
+	var batch []*writeRequest
+	var deadline time.Time
+	for _, req := range queued {
+		// A request its caller abandoned is dropped unwritten: the caller
+		// has answered that it was not stored.
+		if !req.state.CompareAndSwap(requestQueued, requestTaken) {
+			continue
+		}
+		batch = append(batch, req)
 		rows = append(rows, req.rows...)
+		if !req.deadline.IsZero() && (deadline.IsZero() || req.deadline.Before(deadline)) {
+			deadline = req.deadline
+		}
 	}
-	err := s.commit(rows)
-	if err != nil && len(batch) > 1 {
-		// One transaction failed; try each request alone so one bad
-		// request cannot fail the others.
+	if len(batch) == 0 {
+		return
+	}
+	err := s.commit(deadline, rows)
+	if err != nil && len(batch) > 1 && s.writeOutcomeKnown(err) && !Unavailable(err) {
+		// One transaction failed and certainly stored nothing; try each
+		// request alone so one bad request cannot fail the others. (After
+		// an unconfirmed commit a retry could store the batch twice.)
 		for _, req := range batch {
-			req.done <- s.commit(req.rows)
+			req.done <- s.answer(s.commit(req.deadline, req.rows))
 		}
 		return
 	}
+	err = s.answer(err)
 	for _, req := range batch {
 		req.done <- err
 	}
 }
 
+// answer marks a failed commit with what the caller may say of it.
+func (s *Store) answer(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case !s.writeOutcomeKnown(err):
+		return fmt.Errorf("%w: %w", ErrUnconfirmed, err)
+	}
+	return fmt.Errorf("%w: %w", ErrNotStored, err)
+}
+
+// commitMargin is how long before its callers' earliest deadline a commit
+// gives up, so they hear its outcome rather than leave without it.
+const commitMargin = 250 * time.Millisecond
+
 // commit writes rows and their rollup deltas atomically, then copies the
-// new bucket totals into the index.
-func (s *Store) commit(rows []Result) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+// new bucket totals into the index. It gives up at 30 s, or just before
+// deadline if that comes first.
+func (s *Store) commit(deadline time.Time, rows []Result) error {
+	end := time.Now().Add(30 * time.Second)
+	if !deadline.IsZero() && deadline.Add(-commitMargin).Before(end) {
+		end = deadline.Add(-commitMargin)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), end)
 	defer cancel()
 	deltas := rollupDeltas(rows)
 	updated, err := s.dialect.commit(ctx, s, rows, deltas)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// SQLite reports an interrupt, not the deadline that caused it.
+		err = fmt.Errorf("%w (%w)", err, ctx.Err())
+	}
 	if err != nil {
 		return fmt.Errorf("store %d results: %w", len(rows), err)
 	}

@@ -23,7 +23,7 @@ var postgresCommitSQL = `WITH ins AS (
 INSERT INTO rollups (` + rollupColumns + `)
 SELECT d.*, 1, ` + postgresNowMillis + ` FROM unnest($21::timestamptz[], $22::text[], $23::bigint[],
 	$24::text[], $25::text[], $26::bigint[], $27::float8[], $28::float8[], $29::float8[], $30::bigint[],
-	$31::float8[]) AS d` + rollupUpsert
+	$31::float8[], $34::bigint[]) AS d` + rollupUpsert
 
 func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
 	n := len(rows)
@@ -51,12 +51,14 @@ func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollu
 		bucket                     = make([]time.Time, m)
 		dOrch, dPipeline, dModel   = make([]string, m), make([]string, m), make([]string, m)
 		dRegion, dResults, dPassed = make([]int64, m), make([]int64, m), make([]int64, m)
+		dUnavailable               = make([]int64, m)
 		dSR, dSeg, dRTT, dPRTT     = make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
 	)
 	for i, d := range deltas {
 		bucket[i] = time.Unix(d.hour, 0).UTC()
 		dOrch[i], dRegion[i], dPipeline[i], dModel[i] = d.key.Orchestrator, d.key.RegionID, d.key.Pipeline, d.key.Model
 		dResults[i], dSR[i], dSeg[i], dRTT[i], dPassed[i], dPRTT[i] = d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed, d.SumPassedRoundTripTime
+		dUnavailable[i] = d.Unavailable
 	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
@@ -64,7 +66,7 @@ func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollu
 	}
 	res, err := sqlDB.QueryContext(ctx, postgresCommitSQL,
 		receivedAt, orch, region, pipeline, model, outcome, key, sr, rtt, errs, ts, seg, sent, recv, up, down, tc, warm, in, out,
-		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status)
+		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status, dUnavailable)
 	if err != nil {
 		return nil, err
 	}

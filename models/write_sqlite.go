@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // sqliteCommit writes a batch in one transaction of multi-row statements.
@@ -47,15 +46,14 @@ func sqliteCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupD
 		chunk := deltas[start:min(start+perUpsert, len(deltas))]
 		var sb strings.Builder
 		sb.WriteString(`INSERT INTO rollups (` + rollupColumns + `) VALUES `)
-		args := make([]any, 0, len(chunk)*11)
-		for i, d := range chunk {
+		args := make([]any, 0, len(chunk)*12)
+		for i := range chunk {
+			d := &chunk[i]
 			if i > 0 {
 				sb.WriteByte(',')
 			}
-			sb.WriteString(`(?,?,?,?,?,?,?,?,?,?,?,1,` + sqliteNowMillis + `)`)
-			args = append(args, time.Unix(d.hour, 0).UTC(), d.key.Orchestrator, d.key.RegionID, d.key.Pipeline,
-				d.key.Model, d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed,
-				d.SumPassedRoundTripTime)
+			sb.WriteString(rollupPlaceholders + sqliteNowMillis + `)`)
+			args = append(args, d.args()...)
 		}
 		sb.WriteString(rollupUpsert)
 		res, err := tx.QueryContext(ctx, sb.String(), args...)

@@ -24,6 +24,10 @@ type Totals struct {
 	SumRoundTripTime       float64
 	Passed                 int64
 	SumPassedRoundTripTime float64
+	// Unavailable counts the attempts that found no capacity. They are not
+	// scored (Results leaves them out, as leaderboard-serverless did), but
+	// score v2 reports them and excuses them only up to a point.
+	Unavailable int64
 }
 
 // Sub takes o out of t.
@@ -34,6 +38,7 @@ func (t *Totals) Sub(o Totals) {
 	t.SumRoundTripTime -= o.SumRoundTripTime
 	t.Passed -= o.Passed
 	t.SumPassedRoundTripTime -= o.SumPassedRoundTripTime
+	t.Unavailable -= o.Unavailable
 }
 
 // Add adds o into t.
@@ -44,6 +49,7 @@ func (t *Totals) Add(o Totals) {
 	t.SumRoundTripTime += o.SumRoundTripTime
 	t.Passed += o.Passed
 	t.SumPassedRoundTripTime += o.SumPassedRoundTripTime
+	t.Unavailable += o.Unavailable
 }
 
 // Bucket is one hour of one series. Hour is the Unix time (seconds) of the
@@ -133,8 +139,9 @@ func (ix *Index) Set(key Key, b Bucket) bool {
 }
 
 // Sum calls fn once for every series that match accepts and that has at
-// least one result in the hours [fromHour, toHour], with its totals over
-// those hours. Float sums come from running totals, so they can differ
+// least one scored result in the hours [fromHour, toHour], with its totals
+// over those hours (a series with only unavailable attempts is left out,
+// as the compatible answers leave it out). Float sums come from running totals, so they can differ
 // from a direct sum in the last bits (far below anything shown). fn runs with the index read-locked, so it must not call back
 // into the index.
 func (ix *Index) Sum(match func(Key) bool, fromHour, toHour int64, fn func(Key, Totals)) {

@@ -15,7 +15,9 @@
 //     within a round or two instead of a day;
 //  3. retries: a series whose last attempt found no capacity, and that is
 //     not known to be busy now, gets one test (that attempt told nothing);
-//  4. the rest, one test at a time, to the series whose rank is least
+//  4. the rest (less Params.Reserve of the budget, held back for
+//     follow-ups within the round, see FollowUps), one test at a time, to
+//     the series whose rank is least
 //     settled: the width of its interval times the number of rivals of its
 //     group whose scores lie inside it, discounted by the tests it already
 //     got this round and raised by the time since its last test.
@@ -44,15 +46,22 @@ type Params struct {
 	Alarm        float64 // change statistic that triggers follow-up tests
 	FollowUp     int     // tests an alarmed series gets in one round
 	MaxPerSeries int     // most tests one series gets in one round
+	// Follow-ups within a round (followup.go).
+	Reserve   float64 // share of a round's budget held back for follow-ups
+	Suspect   float64 // the success rate a surprising failure suggests a node fell to
+	Surprise  float64 // odds (fell : as scored) from which a series is followed up
+	Confirmed float64 // odds past which no more follow-up is needed
 }
 
 // DefaultParams are the policy's settings in the evaluation.
 func DefaultParams() Params {
-	return Params{RoundHours: 1, FloorHours: 4, Alarm: 5, FollowUp: 4, MaxPerSeries: 4}
+	return Params{RoundHours: 1, FloorHours: 4, Alarm: 5, FollowUp: 2, MaxPerSeries: 5,
+		Reserve: 0.1, Suspect: 0.5, Surprise: 4, Confirmed: 200}
 }
 
 // Plan returns how many tests each series gets this round; the counts add
-// up to at most budget. When the budget cannot cover every series due on
+// up to at most budget, and after the floor a share Params.Reserve of the
+// budget is left for FollowUps. When the budget cannot cover every series due on
 // its floor, the longest-untested go first and short reports how many
 // floor tests were left out (0 whenever budget ≥ due).
 func Plan(series []Series, budget int, p Params) (counts []int, short int) {
@@ -81,6 +90,9 @@ func Plan(series []Series, budget int, p Params) (counts []int, short int) {
 			give(i, 1)
 		}
 	}
+	// Hold back the follow-ups' share (the floor comes before it).
+	held := min(left, int(math.Round(math.Max(p.Reserve, 0)*float64(max(budget, 0)))))
+	left -= held
 	// 2. Alarms, strongest first.
 	sort.SliceStable(order, func(a, b int) bool { return series[order[a]].Change > series[order[b]].Change })
 	for _, i := range order {

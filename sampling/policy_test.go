@@ -93,6 +93,7 @@ func TestAlarmsRetriesAndBusy(t *testing.T) {
 
 func TestSpreadGoesToUnsettledRanks(t *testing.T) {
 	p := DefaultParams()
+	p.Reserve = 0
 	// Three nodes tangled around 0.9 with wide intervals, one far below
 	// with a narrow one: the spare tests go to the tangle.
 	series := []Series{
@@ -110,6 +111,32 @@ func TestSpreadGoesToUnsettledRanks(t *testing.T) {
 	}
 }
 
+func TestReserveComesAfterTheFloor(t *testing.T) {
+	p := DefaultParams() // Reserve 0.1
+	series := make([]Series, 30)
+	for i := range series {
+		series[i] = Series{SinceTest: 1, Score: 0.5, Low: 0.4, High: 0.6}
+	}
+	// Budget 20: 2 held back for follow-ups, 18 planned.
+	if c, _ := Plan(series, 20, p); sum(c) != 18 {
+		t.Fatalf("planned %d of 20, want 18 (2 held)", sum(c))
+	}
+	// 20 series due on their floor and a budget of 20: the floor takes it
+	// all, nothing is held back.
+	for i := range series[:20] {
+		series[i].SinceTest = p.FloorHours
+	}
+	c, short := Plan(series, 20, p)
+	if sum(c) != 20 || short != 0 {
+		t.Fatalf("planned %d short %d; want the whole budget on the floor", sum(c), short)
+	}
+	for i := range series[:20] {
+		if c[i] != 1 {
+			t.Fatalf("due series %d got %d", i, c[i])
+		}
+	}
+}
+
 func TestPlanIsDeterministicAndEmptySafe(t *testing.T) {
 	if c, s := Plan(nil, 10, DefaultParams()); len(c) != 0 || s != 0 {
 		t.Fatalf("empty: %v %d", c, s)
@@ -122,5 +149,55 @@ func TestPlanIsDeterministicAndEmptySafe(t *testing.T) {
 	b, _ := Plan(series, 3, DefaultParams())
 	if a[0] != b[0] || a[1] != b[1] {
 		t.Fatalf("two plans of the same input differ: %v %v", a, b)
+	}
+}
+
+func TestSurpriseVectors(t *testing.T) {
+	// q = 0.97, suspect 0.5: a failure adds ln(0.5/0.03) = 2.813411, a
+	// pass ln(0.5/0.97) = −0.662688.
+	cases := []struct {
+		pr   Probe
+		want float64
+	}{
+		{Probe{SuccessRate: 0.97, Failed: 1}, 2.813411},
+		{Probe{SuccessRate: 0.97, Failed: 2}, 5.626821},
+		{Probe{SuccessRate: 0.97, Failed: 1, Passed: 2}, 1.488035},
+		{Probe{SuccessRate: 0.5, Failed: 3}, 0},      // no better than the suspicion: no surprise
+		{Probe{SuccessRate: 0.97, Tested: 3}, 0},     // only no-capacity answers
+		{Probe{SuccessRate: 1, Failed: 1}, 6.214608}, // q capped at 0.999: ln(0.5/0.001)
+	}
+	for _, c := range cases {
+		if got := Surprise(c.pr, 0.5); math.Abs(got-c.want) > 1e-6 {
+			t.Fatalf("Surprise(%+v) = %v, want %v", c.pr, got, c.want)
+		}
+	}
+}
+
+func TestFollowUpsOfSurprisingFailures(t *testing.T) {
+	p := DefaultParams() // Surprise 4 (ln 1.386), Confirmed 200 (ln 5.298), FollowUp 2, MaxPerSeries 5
+	probes := []Probe{
+		{SuccessRate: 0.97, Failed: 1, Tested: 1},             // 2.81: follow up
+		{SuccessRate: 0.97, Failed: 2, Tested: 3},             // 5.63: confirmed, the score's job now
+		{SuccessRate: 0.97, Failed: 1, Passed: 2, Tested: 3},  // 1.49: still open
+		{SuccessRate: 0.97, Failed: 1, Passed: 3, Tested: 4},  // 0.83: cleared
+		{SuccessRate: 0.80, Failed: 1, Tested: 1},             // ln 2.5 = 0.92: a mediocre node failing is no news
+		{SuccessRate: 0.97, Failed: 1, Tested: 1, Busy: true}, // no capacity to test
+		{SuccessRate: 0.97, Failed: 1, Passed: 2, Tested: 4},  // 1.49 but only one test left in its round
+	}
+	got := FollowUps(probes, 100, p)
+	want := []int{2, 0, 2, 0, 0, 0, 1}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("follow-ups %v, want %v", got, want)
+		}
+	}
+	// A budget of 3: the most surprising first (series 0, then 2 and 6 tie
+	// at 1.49 and go in order).
+	got = FollowUps(probes, 3, p)
+	if got[0] != 2 || got[2] != 1 || got[6] != 0 || sum(got) != 3 {
+		t.Fatalf("follow-ups within 3: %v", got)
+	}
+	if got := FollowUps(probes, -1, p); sum(got) != 0 {
+		t.Fatalf("negative budget: %v", got)
 	}
 }

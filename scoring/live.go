@@ -1,6 +1,10 @@
 package scoring
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"strings"
+)
 
 // Live video is judged in two steps, reliability first (docs/live.md):
 //
@@ -131,4 +135,67 @@ func falling(x, good, bad float64) float64 {
 		return 1
 	}
 	return unit((bad - x) / (bad - good))
+}
+
+// A live test is void when the tester could not measure it properly: a
+// busy machine made its own publisher or reader fall behind, and what the
+// output then shows is the tester's failing, not the orchestrator's
+// (docs/live.md, "Void tests"). Limits:
+const (
+	// LiveTesterMinPace: the signal must have gone out at no less than
+	// this share of its nominal rate (27 of 30 fps).
+	LiveTesterMinPace = 0.9
+	// LiveTesterMaxSendStall: no gap between two frames sent longer than
+	// this, in seconds. Half the freeze threshold: a stall this long
+	// shows in the output as a stutter the orchestrator did not cause.
+	LiveTesterMaxSendStall = 0.5
+	// LiveTesterMaxReaderHold: the output reader never spent longer than
+	// this on one frame, nor joined the output later than this after our
+	// media server had it, in seconds; the frames behind are stamped late
+	// by up to that much (as long as the send stall allowed), and arrive
+	// in a burst that inflates the rate.
+	LiveTesterMaxReaderHold = 0.5
+	// LiveTesterMaxReaderBusy: the reader was busy less than this share of
+	// the time; beyond it, it cannot keep up and arrivals drift.
+	LiveTesterMaxReaderBusy = 0.8
+)
+
+// LiveTester is how the tester itself kept up during a live test, in
+// seconds and frames per second. Zero values are "not measured" and never
+// void a test.
+type LiveTester struct {
+	SignalFPS   float64 // the rate the signal was meant to be sent at
+	SentFPS     float64 // the rate it was really sent at
+	MaxSendGap  float64 // longest gap between two frames sent
+	ReaderJoin  float64 // how long after the output reached our media server the reader got it
+	ReaderHold  float64 // longest the output reader spent on one frame
+	ReaderBusy  float64 // share of the time the reader was busy
+	FramesLost  int     // output frames lost on the tester's side
+	FramesTotal int     // output frames received, for the message
+}
+
+// LiveTesterFault says why a live test is void because of the tester, or
+// "" when the tester kept up. The reason is meant to be stored as the
+// test's error after "tester overloaded: ".
+func LiveTesterFault(t LiveTester) string {
+	var why []string
+	if finite(t.SignalFPS) && t.SignalFPS > 0 && finite(t.SentFPS) && t.SentFPS > 0 && t.SentFPS < LiveTesterMinPace*t.SignalFPS {
+		why = append(why, fmt.Sprintf("sent %.1f fps of %g", t.SentFPS, t.SignalFPS))
+	}
+	if t.MaxSendGap > LiveTesterMaxSendStall {
+		why = append(why, fmt.Sprintf("sending stalled for %.2f s", t.MaxSendGap))
+	}
+	if t.ReaderJoin > LiveTesterMaxReaderHold {
+		why = append(why, fmt.Sprintf("reading the output began %.2f s late", t.ReaderJoin))
+	}
+	if t.ReaderHold > LiveTesterMaxReaderHold {
+		why = append(why, fmt.Sprintf("reading the output stalled for %.2f s", t.ReaderHold))
+	}
+	if t.ReaderBusy > LiveTesterMaxReaderBusy {
+		why = append(why, fmt.Sprintf("decoding the output took %.0f%% of the time", 100*t.ReaderBusy))
+	}
+	if t.FramesLost > 0 {
+		why = append(why, fmt.Sprintf("lost %d of %d output frames itself", t.FramesLost, t.FramesLost+t.FramesTotal))
+	}
+	return strings.Join(why, "; ")
 }

@@ -116,3 +116,36 @@ func TestLiveNeverLeavesTheUnitRange(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveTesterFaultVoidsOnlyWhatTheTesterCouldNotMeasure(t *testing.T) {
+	kept := LiveTester{SignalFPS: 30, SentFPS: 29.6, MaxSendGap: 0.12, ReaderHold: 0.04, ReaderBusy: 0.2, FramesTotal: 900}
+	with := func(f func(h *LiveTester)) LiveTester {
+		h := kept
+		f(&h)
+		return h
+	}
+	for _, tc := range []struct {
+		name string
+		h    LiveTester
+		want string
+	}{
+		{"a tester that kept up", kept, ""},
+		{"nothing measured", LiveTester{}, ""},
+		{"at the pace floor", with(func(h *LiveTester) { h.SentFPS = 27 }), ""},
+		{"sent below the pace floor", with(func(h *LiveTester) { h.SentFPS = 18.24 }), "sent 18.2 fps of 30"},
+		{"a 15 fps signal sent at 13", with(func(h *LiveTester) { h.SignalFPS, h.SentFPS = 15, 13 }), "sent 13.0 fps of 15"},
+		{"a send stall at the limit", with(func(h *LiveTester) { h.MaxSendGap = 0.5 }), ""},
+		{"a send stall past it", with(func(h *LiveTester) { h.MaxSendGap = 0.81 }), "sending stalled for 0.81 s"},
+		{"the reader held one frame too long", with(func(h *LiveTester) { h.ReaderHold = 0.6 }), "reading the output stalled for 0.60 s"},
+		{"the reader joined late", with(func(h *LiveTester) { h.ReaderJoin = 0.52 }), "reading the output began 0.52 s late"},
+		{"the reader could not keep up", with(func(h *LiveTester) { h.ReaderBusy = 0.93 }), "decoding the output took 93% of the time"},
+		{"frames lost on our side", with(func(h *LiveTester) { h.FramesLost = 12 }), "lost 12 of 912 output frames itself"},
+		{"every reason at once", LiveTester{SignalFPS: 30, SentFPS: 10, MaxSendGap: 2, ReaderHold: 1, ReaderBusy: 1, FramesLost: 1},
+			"sent 10.0 fps of 30; sending stalled for 2.00 s; reading the output stalled for 1.00 s; decoding the output took 100% of the time; lost 1 of 1 output frames itself"},
+		{"hostile numbers do not void", LiveTester{SignalFPS: math.NaN(), SentFPS: math.Inf(1), MaxSendGap: math.NaN()}, ""},
+	} {
+		if got := LiveTesterFault(tc.h); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

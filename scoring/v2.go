@@ -78,6 +78,10 @@ type V2Summary struct {
 type V2Population struct {
 	SuccessRate float64 // pooled success rate of the model's nodes
 	Latency     float64 // median of the nodes' typical latencies (seconds)
+	// prior is the distribution of the nodes' success rates (weights over
+	// priorGrid) that PoolV2 learned; without it (a population built by
+	// hand) ScoreV2 shrinks toward SuccessRate with PriorTests.
+	prior []float64
 }
 
 // V2Score is score v2 of one series with its interval and its parts.

@@ -3,15 +3,18 @@ package scoring
 import "math"
 
 // PoolV2 is the population of a model from its nodes' summaries: the
-// decayed success rate of all their tests together, and the median of their
-// typical latencies (nodes without a successful test left out). With no
-// test at all the success rate is 0.5, the least committal prior.
+// decayed success rate of all their tests together, the distribution of
+// the nodes' success rates (v2prior.go), and the median of their typical
+// latencies (nodes without a successful test left out). With no test at
+// all the success rate is 0.5, the least committal prior.
 func PoolV2(sums []V2Summary) V2Population {
 	var passes, tests float64
 	var lat []float64
-	for _, s := range sums {
+	xs, ns := make([]float64, len(sums)), make([]float64, len(sums))
+	for i, s := range sums {
 		passes += s.Passes
 		tests += s.Tests
+		xs[i], ns[i] = s.Passes, s.Tests
 		if s.Latency > 0 && finite(s.Latency) {
 			lat = append(lat, s.Latency)
 		}
@@ -21,28 +24,34 @@ func PoolV2(sums []V2Summary) V2Population {
 		pop.SuccessRate = passes / tests
 	}
 	pop.Latency = MedianOf(lat)
+	pop.prior = fitPrior(priorGrid, xs, ns, priorIterations, priorSmooth)
 	return pop
 }
 
 // ScoreV2 scores one series' summary against its model's population.
 //
-//	p̂     = (passes + k·μ) / (tests + k)         k = PriorTests, μ = pop.SuccessRate
+//	p̂     = E[p | passes, tests]                 under the population's learned distribution of p
+//	        (a population built by hand: (passes + k·μ) / (tests + k), k = PriorTests, μ = pop.SuccessRate)
 //	L     = 0.8^(m/M)                            m = s.Latency, M = pop.Latency (ratio 1 when either is unknown)
 //	A     = min(1, (1 − u) / (1 − UnavailableExcused))   u = unavailable / attempts
 //	score = A · (0.65·p̂ + 0.35·L)
 //
-// The interval combines, in quadrature, the Wilson interval of p̂ over
-// tests + k and the latency's interval exp(log m ± z·se); A and M are
-// taken as known.
+// The interval combines, in quadrature, the interval of p (the posterior's
+// central 90 % at z 1.645; by hand: Wilson over tests + k) and the
+// latency's interval exp(log m ± z·se); A and M are taken as known.
 func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 	mu := unit(pop.SuccessRate)
 	k := math.Max(p.PriorTests, 0)
 	n := math.Max(s.Tests, 0) + k
 	out := V2Score{LatencyRatio: 1, Tests: math.Max(s.Tests, 0)}
-	if n > 0 {
+	switch {
+	case len(pop.prior) == len(priorGrid):
+		out.SuccessRate, out.SuccessLow, out.SuccessHigh = posterior(priorGrid, pop.prior,
+			math.Max(s.Passes, 0), math.Max(s.Tests, 0), normTail(p.Z))
+	case n > 0:
 		out.SuccessRate = unit((math.Max(s.Passes, 0) + k*mu) / n)
 		out.SuccessLow, out.SuccessHigh = wilsonBounds(out.SuccessRate, n, p.Z)
-	} else {
+	default:
 		out.SuccessRate, out.SuccessLow, out.SuccessHigh = mu, 0, 1
 	}
 	if s.Attempts > 0 {

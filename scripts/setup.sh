@@ -118,3 +118,18 @@ go mod download
 # go:embed takes them into the binary.
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build:web
+
+# The real go-livepeer node for the tests that run a real network on
+# loopback (localnet, jobs/sweep_real_test.go): JOBTESTER_TEST_LIVEPEER
+# names the binary, or "off" skips those tests; unset, the tests use
+# ../shared/livepeer/livepeer beside the repository. Nothing is built here:
+# building the node needs go-livepeer, lpms and Livepeer's FFmpeg fork at
+# the commits docs/livepeer.md names ("A real node for tests").
+if $want_test; then
+	lp=${JOBTESTER_TEST_LIVEPEER:-../shared/livepeer/livepeer}
+	if [[ $lp != off && ! -x $lp ]]; then
+		echo "setup.sh: no livepeer binary at $lp (JOBTESTER_TEST_LIVEPEER): the real-network tests will fail." >&2
+		echo "  Give it one (JOBTESTER_TEST_LIVEPEER=/path/to/livepeer), build one as docs/livepeer.md says," >&2
+		echo "  or set JOBTESTER_TEST_LIVEPEER=off to skip those tests." >&2
+	fi
+fi

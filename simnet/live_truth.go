@@ -1,6 +1,10 @@
 package simnet
 
-import "time"
+import (
+	"time"
+
+	"jobtester/media/live"
+)
 
 // LiveStreamTruth is one live start request and what became of it: what
 // the gateway received (the query intact, so a test can check that the
@@ -107,4 +111,27 @@ func (s *liveStream) truth(gateway string) LiveStreamTruth {
 		t.Error = msgNoOutput
 	}
 	return t
+}
+
+// LiveRelayWindow is what the simulated model of the stream with this
+// streamId published from from to to (media/live.RelayCounts.Window): a
+// test that measured only part of the output judges it against the same
+// part, and sees whether the model itself fell behind real time then (it
+// restyles in Go, and a loaded machine slows it). ok is false for a
+// stream no orchestrator ran.
+func (n *Network) LiveRelayWindow(streamID string, from, to time.Time) (w live.RelayWindow, ok bool) {
+	for _, g := range n.gateways {
+		g.live.mu.Lock()
+		streams := append([]*liveStream(nil), g.live.all...)
+		g.live.mu.Unlock()
+		for _, s := range streams {
+			s.mu.Lock()
+			job := s.job
+			s.mu.Unlock()
+			if s.streamID == streamID && job != nil {
+				return job.counts.Window(from, to), true
+			}
+		}
+	}
+	return live.RelayWindow{}, false
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,6 +98,19 @@ func TestBrowserLeaderboardToOrchestratorToResult(t *testing.T) {
 	if first != strings.ToLower(addr(1)[:8])+"…"+addr(1)[36:] {
 		t.Fatalf("first row %q, want orchestrator 1", first)
 	}
+	// Score v2 sits beside the compatible score with its interval; a
+	// missing one is "—", never 0.
+	mustContain(t, "table header", b.Text("#leaderboard-table thead"), "Score v2 (90 %)")
+	v2Cell := regexp.MustCompile(`^(—|[01]\.\d{3} [01]\.\d{3}–[01]\.\d{3})$`)
+	for _, c := range b.Texts("#leaderboard-table tbody td.v2") {
+		if !v2Cell.MatchString(strings.TrimSpace(c)) {
+			t.Errorf("v2 cell %q is neither a score with its interval nor —", c)
+		}
+	}
+	// Transcoding has no v2 (a share of segments is not a pass or a fail).
+	if c := b.Text("#leaderboard-table tbody tr:first-child td.v2"); c != "—" {
+		t.Errorf("transcoding shows v2 %q, want —", c)
+	}
 	b.Click(`#leaderboard-table a[href="/orchestrators/` + addr(1) + `"]`)
 	b.WaitFor("the orchestrator page", `location.pathname === '/orchestrators/`+addr(1)+`'`)
 	b.WaitVisible("#results-table")
@@ -114,6 +128,11 @@ func TestBrowserLeaderboardToOrchestratorToResult(t *testing.T) {
 	// The newest result is the failure, with its outcome and error text.
 	row := b.Text("#results-table tbody tr:first-child")
 	mustContain(t, "newest result", row, "fail", "gateway timeout after 30s", t2iPipeline)
+	// The plain-words explanation: each series' v2 and its parts, and the
+	// last failure with its reason.
+	ex := b.Text("#explain-section")
+	mustContain(t, "explanation", ex, t2iPipeline+" · "+t2iModel+" · FRA: score v2",
+		"succeeded in", "typical successful round trip", "always had capacity", "gateway timeout after 30s")
 	// Charts are drawn by uPlot from /api/v1/history.
 	b.WaitFor("a drawn chart", `document.querySelector('.chart[data-chart-ready] canvas') !== null`)
 	b.Screenshot("orchestrator")
@@ -144,6 +163,10 @@ func TestBrowserSelectorsSwapTheTableAndSortChangesOrder(t *testing.T) {
 
 	b.Select("#job", t2iPipeline+"::"+t2iModel)
 	b.WaitFor("the AI table", settled(`document.querySelector('#leaderboard-table caption').innerText.includes('Text to image')`))
+	// AI rows carry score v2 with its 90 % interval.
+	if c := b.Text("#leaderboard-table tbody tr:first-child td.v2"); !regexp.MustCompile(`^[01]\.\d{3} [01]\.\d{3}–[01]\.\d{3}$`).MatchString(c) {
+		t.Errorf("AI row's v2 cell %q, want a score and its interval", c)
+	}
 	if kept := webtest.Eval[string](b, `String(window.__kept)`); kept != "yes" {
 		t.Fatal("changing the job type reloaded the whole page")
 	}

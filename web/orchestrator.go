@@ -81,7 +81,9 @@ type OrchestratorView struct {
 	LiveError    string
 	Flagged      []FlaggedTest
 	FlaggedError string
-	Chain        *ChainView // nil: no chain read holds it
+	Chain        *ChainView                // nil: no chain read holds it
+	Explain      []leaderboard.Explanation // explain.go
+	ExplainError string
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
@@ -145,6 +147,7 @@ func (s *site) orchestratorPage(c echo.Context) error {
 	s.liveTests(c.Request().Context(), v)
 	s.flaggedTests(c.Request().Context(), v)
 	v.Chain = s.chainView(ctx, addr)
+	s.explain(c.Request().Context(), v)
 
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "results" {

@@ -12,16 +12,18 @@ import (
 // region is where the evaluation's tester runs: one ranking per pair.
 const region = "FRA"
 
-// attempt draws the a-th test of series i in hour h. Each (series, hour,
+// attempt draws the a-th test of series i in hour h, at a moment between
+// the shares from and to of the hour. Each (series, hour,
 // attempt) has its own random stream, so two sampling policies that both
 // test a series in an hour see the same outcome: their difference is the
 // policy, not the dice.
-func (w *world) attempt(i, h, a int, start time.Time) models.NewResult {
+func (w *world) attempt(i, h, a int, start time.Time, from, to float64) models.NewResult {
 	r := rand.New(rand.NewPCG(w.seed^uint64(i+1)*0x9e3779b97f4a7c15, uint64(h)<<16|uint64(a)))
 	s := &w.series[i]
 	st := s.at(h)
 	p := pairDefs[s.pair]
-	at := start.Add(time.Duration(h)*time.Hour + time.Duration(r.Int64N(int64(3598*time.Second))))
+	span := max(int64((to-from)*float64(3598*time.Second)), 1)
+	at := start.Add(time.Duration(h)*time.Hour + time.Duration(from*float64(time.Hour)) + time.Duration(r.Int64N(span)))
 	stats := ingest.Stats{
 		Region: region, Orchestrator: w.orchs[s.orch], Timestamp: at.Unix(),
 		Pipeline: p.Pipeline, Model: p.Model, ModelIsWarm: true, InputParams: `{}`,

@@ -16,6 +16,7 @@ type metrics struct {
 	Recover        []float64 // hours to come back into it after the recovery (+Inf: never)
 	Coverage       float64   // share of series-hours whose score interval holds the truth (NaN: none stated)
 	SuccessCover   float64   // same for the success-rate interval against the true p
+	CoverSteady    float64   // Coverage over the steady series only
 }
 
 // evaluate computes every method's metrics of a run, and the truth's own
@@ -59,14 +60,22 @@ func methodMetrics(w *world, tr *truth, sc [][]obs, warmup int) metrics {
 	mt.TauApart /= math.Max(float64(len(taus)), 1)
 	mt.Churn = churn(w, val, warmup)
 	mt.Detect, mt.Recover = detection(w, val)
-	var in, inP, n, nP int
+	var in, inP, n, nP, inS, nS int
 	for i := range w.series {
 		for h := warmup; h < w.hours; h++ {
 			o := sc[i][h]
 			if !math.IsNaN(float64(o.lo)) {
 				n++
-				if t := float32(tr.T[i][h]); o.lo <= t && t <= o.hi {
+				t := float32(tr.T[i][h])
+				hit := o.lo <= t && t <= o.hi
+				if hit {
 					in++
+				}
+				if w.series[i].steady {
+					nS++
+					if hit {
+						inS++
+					}
 				}
 			}
 			if !math.IsNaN(float64(o.plo)) {
@@ -77,7 +86,7 @@ func methodMetrics(w *world, tr *truth, sc [][]obs, warmup int) metrics {
 			}
 		}
 	}
-	mt.Coverage, mt.SuccessCover = ratio(in, n), ratio(inP, nP)
+	mt.Coverage, mt.SuccessCover, mt.CoverSteady = ratio(in, n), ratio(inP, nP), ratio(inS, nS)
 	return mt
 }
 

@@ -17,9 +17,11 @@ import (
 var palette = []color.Color{
 	color.RGBA{0x88, 0x88, 0x88, 0xff}, // legacy
 	color.RGBA{0xe0, 0x8a, 0x1e, 0xff}, // wilson
+	color.RGBA{0x9b, 0x6f, 0xc8, 0xff}, // v2, beta prior
 	color.RGBA{0x1f, 0x6f, 0xd1, 0xff}, // v2
-	color.RGBA{0x2a, 0xa1, 0x4a, 0xff}, // oracle
-	color.RGBA{0xc0, 0x30, 0x30, 0xff}, // extra
+	color.RGBA{0x2a, 0xa1, 0x4a, 0xff}, // oracle: true p
+	color.RGBA{0x5a, 0xc8, 0xc8, 0xff}, // oracle: true latency & A
+	color.RGBA{0xc0, 0x30, 0x30, 0xff}, // smart sampling
 }
 
 // plot writes the evaluation's figures into dir.
@@ -102,7 +104,7 @@ func (res *results) budgetPlot() (*plot.Plot, error) {
 		pts   plotter.XYs
 		col   color.Color
 		dash  bool
-	}{{"v2, uniform sweep", curves[false], palette[2], true}, {"v2, smart sampling", curves[true], palette[4], false},
+	}{{"v2, uniform sweep", curves[false], palette[mV2], true}, {"v2, smart sampling", curves[true], palette[nMethods], false},
 		{"legacy, uniform sweep", legacy, palette[0], true}} {
 		if len(c.pts) == 0 {
 			continue
@@ -161,7 +163,7 @@ func (res *results) dropPlot() (*plot.Plot, error) {
 	for k, r := range res.runs {
 		if r.reg.Smart {
 			sc := res.runs[k].scores[mV2]
-			if err := line(p, "v2 ("+r.reg.Name+")", track(func(i, h int) float64 { return float64(sc[i][h].score) }), palette[4], false); err != nil {
+			if err := line(p, "v2 ("+r.reg.Name+")", track(func(i, h int) float64 { return float64(sc[i][h].score) }), palette[nMethods], false); err != nil {
 				return nil, err
 			}
 			break

@@ -118,26 +118,37 @@ func (s *sim) readV2(ctx context.Context, f models.Filter, end time.Time, h int,
 		sums[j] = scoring.SummarizeV2(hours[i], p)
 	}
 	pop := scoring.PoolV2(sums)
+	beta := scoring.V2Population{SuccessRate: pop.SuccessRate, Latency: pop.Latency}
 	for j, i := range members {
 		if len(hours[i]) == 0 {
-			s.v2[i], s.changes[i] = noObs, 0
+			s.v2[i], s.succ[i], s.changes[i] = noObs, math.NaN(), 0
 			continue
 		}
 		v := scoring.ScoreV2(sums[j], pop, p)
 		o := obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
-		s.run.scores[mV2][i][h], s.v2[i], s.changes[i] = o, o, sums[j].Change
-		// The oracle knows the true success rate and estimates the rest
-		// as v2 does.
-		avail := math.Min(1, (1-v.UnavailableShare)/(1-p.UnavailableExcused))
-		pt := s.tr.P[i][h]
-		or := 0.0
-		if pt > 0 {
-			or = avail * (scoring.WeightSuccess*pt + scoring.WeightRTT*math.Pow(scoring.DesiredScoreAtMedian, v.LatencyRatio))
-		}
-		s.run.scores[mOracle][i][h] = obs{float32(or), nan32, nan32, nan32, nan32}
+		s.run.scores[mV2][i][h], s.v2[i], s.succ[i], s.changes[i] = o, o, v.SuccessRate, sums[j].Change
+		b := scoring.ScoreV2(sums[j], beta, p)
+		s.run.scores[mBeta][i][h] = obs{float32(b.Score), float32(b.Low), float32(b.High), float32(b.SuccessLow), float32(b.SuccessHigh)}
+		// The oracles: one knows the true success rate and estimates the
+		// rest as v2 does; the other knows the true latency ratio and
+		// availability and estimates the success rate as v2 does.
+		excused := 1 - p.UnavailableExcused
+		avail := math.Min(1, (1-v.UnavailableShare)/excused)
+		s.run.scores[mOracle][i][h] = point(trueScore(avail, s.tr.P[i][h], v.LatencyRatio))
+		s.run.scores[mRest][i][h] = point(trueScore(s.tr.Avail[i], v.SuccessRate, s.tr.Ratio[i][h]))
 	}
 	return nil
 }
+
+// trueScore is the truth's formula: A·(0.65·p + 0.35·0.8^ratio), 0 when p is.
+func trueScore(avail, p, ratio float64) float64 {
+	if p <= 0 {
+		return 0
+	}
+	return avail * (scoring.WeightSuccess*p + scoring.WeightRTT*math.Pow(scoring.DesiredScoreAtMedian, ratio))
+}
+
+func point(v float64) obs { return obs{float32(v), nan32, nan32, nan32, nan32} }
 
 func v2Hour(end, start time.Time, passed, failed, unavailable int64, sumRTT float64) scoring.V2Hour {
 	return scoring.V2Hour{Age: end.Sub(start).Hours(), Passed: passed, Failed: failed,

@@ -22,12 +22,14 @@ type regime struct {
 const (
 	mLegacy = iota
 	mWilson
-	mV2
-	mOracle
+	mBeta   // v2 with the beta prior toward the model's mean (v2 before the learned prior)
+	mV2     // v2
+	mOracle // v2 told the true success rate
+	mRest   // v2 told the true latency ratio and availability (estimates only p)
 	nMethods
 )
 
-var methodNames = [nMethods]string{"legacy", "wilson", "v2", "oracle"}
+var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2", "oracle: true p", "oracle: true latency & A"}
 
 // obs is one method's answer for one series at the end of one hour: the
 // score, its stated interval (NaN when the method states none), and the
@@ -64,7 +66,9 @@ type sim struct {
 	last    []int     // hour of the last attempt per series (-1: none)
 	lastU   []bool    // the last attempt found no capacity
 	v2      []obs     // last v2 answer, for the planner
+	succ    []float64 // last v2 success rate (NaN: none)
 	changes []float64 // last change statistic
+	carry   int       // budget a round left unspent, for the next
 }
 
 type seriesKey struct {
@@ -92,14 +96,14 @@ func runRegime(ctx context.Context, o *options, w *world, tr *truth, reg regime)
 	n := len(w.series)
 	s := &sim{o: o, w: w, tr: tr, st: st, base: weekStart(time.Now(), w.hours), run: &run{reg: reg},
 		index: map[seriesKey]int{}, unav: make([][]int32, n), last: make([]int, n), lastU: make([]bool, n),
-		v2: make([]obs, n), changes: make([]float64, n)}
+		v2: make([]obs, n), succ: make([]float64, n), changes: make([]float64, n)}
 	for i := range w.series {
 		sr := &w.series[i]
 		p := pairDefs[sr.pair]
 		s.index[seriesKey{w.orchs[sr.orch], p.Pipeline, p.Model}] = i
 		s.unav[i] = make([]int32, w.hours)
 		s.last[i] = -1
-		s.v2[i] = noObs
+		s.v2[i], s.succ[i] = noObs, math.NaN()
 	}
 	for m := range s.run.scores {
 		s.run.scores[m] = make([][]obs, n)
@@ -129,22 +133,52 @@ func weekStart(now time.Time, hours int) time.Time {
 }
 
 // hour plans, runs and stores hour h's tests, then reads every method's
-// scores at its end.
+// scores at its end. A smart regime tests in three waves: the plan in the
+// first half of the hour, then two waves of follow-ups (a quarter hour
+// each) on what the earlier waves found.
 func (s *sim) hour(ctx context.Context, h int) error {
-	counts := s.plan(h)
 	var batch []models.NewResult
-	for i, c := range counts {
-		for a := 0; a < c; a++ {
-			r := s.w.attempt(i, h, a, s.base)
-			batch = append(batch, r)
-			s.run.maxGap = max(s.run.maxGap, h-s.last[i])
-			s.last[i] = h
-			s.lastU[i] = r.Outcome == models.OutcomeUnavailable
-			s.run.tests++
-			if s.lastU[i] {
-				s.run.unavail++
+	done := make([]int, len(s.w.series))
+	probes := make([]sampling.Probe, len(s.w.series))
+	run := func(counts []int, from, to float64) {
+		for i, c := range counts {
+			for range c {
+				r := s.w.attempt(i, h, done[i], s.base, from, to)
+				done[i]++
+				batch = append(batch, r)
+				s.run.maxGap = max(s.run.maxGap, h-s.last[i])
+				s.last[i] = h
+				s.lastU[i] = r.Outcome == models.OutcomeUnavailable
+				s.run.tests++
+				pr := &probes[i]
+				pr.Tested++
+				switch r.Outcome {
+				case models.OutcomeUnavailable:
+					s.run.unavail++
+				case models.OutcomePass:
+					pr.Passed++
+				default:
+					pr.Failed++
+				}
 			}
 		}
+	}
+	if !s.run.reg.Smart {
+		run(s.uniform(h), 0, 1)
+	} else {
+		budget := int(math.Round(s.run.reg.Budget*float64(len(s.w.series)))) + s.carry
+		spent := s.run.tests
+		run(s.plan(h, budget), 0, 0.5)
+		for wave := 0; wave < 2; wave++ {
+			for i := range probes {
+				probes[i].SuccessRate = f64(float32(s.succ[i]), 0)
+				probes[i].Busy = s.w.series[i].at(h).u >= busyAt
+			}
+			left := budget - (s.run.tests - spent)
+			run(sampling.FollowUps(probes, left, s.o.policy), 0.5+0.25*float64(wave), 0.75+0.25*float64(wave))
+		}
+		// What the follow-ups left of the budget goes to the next round.
+		s.carry = min(budget-(s.run.tests-spent), int(math.Round(s.o.policy.Reserve*float64(budget))))
 	}
 	for len(batch) > 0 {
 		k := min(len(batch), 500)
@@ -156,20 +190,26 @@ func (s *sim) hour(ctx context.Context, h int) error {
 	return s.read(ctx, h)
 }
 
-// plan is the number of attempts per series in hour h.
-func (s *sim) plan(h int) []int {
-	n := len(s.w.series)
-	counts := make([]int, n)
-	if !s.run.reg.Smart {
-		every := max(int(math.Round(1/s.run.reg.Budget)), 1)
-		for i := range counts {
-			if (h+i)%every == 0 {
-				counts[i] = 1
-			}
+// busyAt is the chance of no capacity from which the gateway's capacity
+// data shows a node full: a node answering 503 to most jobs this hour.
+const busyAt = 0.6
+
+// uniform is the uniform sweep's plan: every series once per 1/budget
+// hours, staggered.
+func (s *sim) uniform(h int) []int {
+	counts := make([]int, len(s.w.series))
+	every := max(int(math.Round(1/s.run.reg.Budget)), 1)
+	for i := range counts {
+		if (h+i)%every == 0 {
+			counts[i] = 1
 		}
-		return counts
 	}
-	in := make([]sampling.Series, n)
+	return counts
+}
+
+// plan is the smart policy's first wave in hour h, within budget.
+func (s *sim) plan(h, budget int) []int {
+	in := make([]sampling.Series, len(s.w.series))
 	for i := range in {
 		sr := &s.w.series[i]
 		v := s.v2[i]
@@ -178,12 +218,8 @@ func (s *sim) plan(h int) []int {
 			since = float64(h - s.last[i])
 		}
 		in[i] = sampling.Series{Group: sr.pair, Score: f64(v.score, 0), Low: f64(v.lo, 0), High: f64(v.hi, 1),
-			Change: s.changes[i], SinceTest: since, LastUnavailable: s.lastU[i],
-			// The gateway's capacity data: a node answering 503 to most
-			// jobs this hour shows no free capacity.
-			Busy: sr.at(h).u >= 0.6}
+			Change: s.changes[i], SinceTest: since, LastUnavailable: s.lastU[i], Busy: sr.at(h).u >= busyAt}
 	}
-	budget := int(math.Round(s.run.reg.Budget * float64(n)))
 	counts, short := sampling.Plan(in, budget, s.o.policy)
 	s.run.short += short
 	return counts

@@ -55,14 +55,14 @@ func (res *results) print(out io.Writer) {
 	p("# Score evaluation\n\n%s.\n", res.describe())
 	p("Metrics over hours %d–%d; regime of the first table: %s (%d attempts, %.1f %% unavailable).\n\n",
 		res.o.warmup, res.w.hours-1, base.reg.Name, base.tests, 100*ratio(base.unavail, base.tests))
-	p("| method | τ mean | τ p5 | τ, nodes ≥ %.2f apart | churn of steady nodes | vs legacy | drop detected (median / max h) | ≤ 2 h | recovery (median h) | score interval holds truth | success interval holds p |\n", apartBy)
+	p("| method | τ mean | τ p5 | τ, nodes ≥ %.2f apart | churn of steady nodes | vs legacy | drop detected (median / max h) | ≤ 2 h | recovery (median h) | score interval holds truth (steady series) | success interval holds p |\n", apartBy)
 	p("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	legacy := res.mets[0][mLegacy].Churn
 	for m := 0; m < nMethods; m++ {
 		mt := res.mets[0][m]
 		p("| %s | %.3f | %.3f | %.3f | %.2f %% | %.2f | %s / %s | %s | %s | %s | %s |\n", methodNames[m], mt.TauMean, mt.TauP5, mt.TauApart,
 			mt.Churn, mt.Churn/legacy, hours(median(mt.Detect)), hours(maxOf(mt.Detect)), within(mt.Detect, 2),
-			hours(median(mt.Recover)), pct(mt.Coverage), pct(mt.SuccessCover))
+			hours(median(mt.Recover)), coverage(mt), pct(mt.SuccessCover))
 	}
 	p("\nThe truth's own churn of steady nodes (movement caused by the nodes that do change): %.2f %%.\n\n", res.truthChurn)
 	p("## Sampling: v2 per test spent\n\n")
@@ -78,6 +78,13 @@ func (res *results) print(out io.Writer) {
 	for _, r := range res.runs {
 		p("| %s | %s |\n", r.reg.Name, r.elapsed.Round(100*time.Millisecond))
 	}
+}
+
+func coverage(mt metrics) string {
+	if math.IsNaN(mt.Coverage) {
+		return "–"
+	}
+	return pct(mt.Coverage) + " (" + pct(mt.CoverSteady) + ")"
 }
 
 func hours(v float64) string {

@@ -18,16 +18,20 @@ import (
 // (1 − u24)/0.5) with u24 the node's mean chance of no capacity over the
 // last 24 hours.
 type truth struct {
-	T, P [][]float64 // [series][hour]
+	T, P  [][]float64 // [series][hour]
+	Ratio [][]float64 // m/M [series][hour]
+	Avail []float64   // A per series
 }
 
 func newTruth(w *world) *truth {
 	n := len(w.series)
-	tr := &truth{T: make([][]float64, n), P: make([][]float64, n)}
+	tr := &truth{T: make([][]float64, n), P: make([][]float64, n), Ratio: make([][]float64, n), Avail: make([]float64, n)}
 	typ := make([][]float64, n)
 	for i := range w.series {
 		tr.T[i] = make([]float64, w.hours)
 		tr.P[i] = make([]float64, w.hours)
+		tr.Ratio[i] = make([]float64, w.hours)
+		tr.Avail[i] = availability(&w.series[i], 0)
 		typ[i] = make([]float64, w.hours)
 	}
 	for h := 0; h < w.hours; h++ {
@@ -46,11 +50,11 @@ func newTruth(w *world) *truth {
 			model := scoring.MedianOf(ms)
 			for _, i := range members {
 				p := tr.P[i][h]
+				tr.Ratio[i][h] = typ[i][h] / model
 				if p == 0 {
 					continue
 				}
-				ratio := typ[i][h] / model
-				tr.T[i][h] = availability(&w.series[i], h) * (scoring.WeightSuccess*p + scoring.WeightRTT*math.Pow(scoring.DesiredScoreAtMedian, ratio))
+				tr.T[i][h] = tr.Avail[i] * (scoring.WeightSuccess*p + scoring.WeightRTT*math.Pow(scoring.DesiredScoreAtMedian, tr.Ratio[i][h]))
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"jobtester/livepeer"
 	"jobtester/media/live"
 	"jobtester/models"
+	"jobtester/sampling"
 )
 
 // buildTester wires the tester from the configuration; nil when no gateway
@@ -58,6 +59,7 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		Fairness:  jobs.Fairness{MinGap: cfg.MinGap, Retries: cfg.UnavailableRetries, RetryAfter: cfg.RetryAfter},
 		Region:    cfg.Region,
 		IngestKey: "jobtester",
+		Sampling:  samplingOf(cfg, st),
 		Log:       log,
 	}
 	if cfg.ForwardURL != "" {
@@ -142,3 +144,10 @@ type sweeper struct {
 
 func (s sweeper) Start(startedBy string) error { return s.t.Start(s.ctx, startedBy) }
 func (s sweeper) Progress() any                { return s.t.Progress() }
+
+// samplingOf is the sweep's test budget policy from the settings.
+func samplingOf(cfg *config.Config, st jobs.SamplingStore) *jobs.Sampling {
+	p := sampling.DefaultParams()
+	p.FloorHours, p.RoundHours = cfg.SamplingFloor.Hours(), cfg.SamplingRound.Hours()
+	return &jobs.Sampling{Smart: cfg.Sampling == "smart", Budget: cfg.SamplingBudget, Params: p, Store: st}
+}

@@ -77,6 +77,9 @@ func Analyze(ctx context.Context, opt Options) (Report, error) {
 		if opt.OnFrame != nil {
 			opt.OnFrame(img, arrived)
 		}
+		if arrived != first { // the first frame's decode starts the decoder up
+			m.noteHold(time.Since(arrived))
+		}
 	})
 	if endTimer != nil {
 		endTimer.Stop()

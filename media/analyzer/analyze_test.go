@@ -11,6 +11,7 @@ import (
 
 	"jobtester/media/live"
 	"jobtester/media/mediaserver"
+	"jobtester/scoring"
 )
 
 // chain is a live stream on loopback: the embedded media server, media/live's
@@ -81,38 +82,35 @@ func logReport(t *testing.T, r Report) {
 	t.Logf("%+v", r)
 }
 
-// outRate measures the relay's publishing rate over the analysis: from the
-// first frame the analyzer sees to stop.
-type outRate struct {
-	c          *chain
-	mu         sync.Mutex
-	from, to   time.Time
-	nFrom, nTo int64
+// relayWindow keeps what the relay published while the analyzer measured:
+// from the first frame the analyzer sees (less a margin for the transport)
+// to stop.
+type relayWindow struct {
+	c        *chain
+	mu       sync.Mutex
+	from, to time.Time
 }
 
-func (c *chain) outRate(opt *Options) *outRate {
-	o := &outRate{c: c}
+func (c *chain) relayWindow(opt *Options) *relayWindow {
+	o := &relayWindow{c: c}
 	opt.OnFirstFrame = func(at time.Time) {
 		o.mu.Lock()
 		defer o.mu.Unlock()
-		o.from, o.nFrom = at, c.counts.Out.Load()
+		o.from = at
 	}
 	return o
 }
 
-func (o *outRate) stop() {
+func (o *relayWindow) stop() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.to, o.nTo = time.Now(), o.c.counts.Out.Load()
+	o.to = time.Now()
 }
 
-func (o *outRate) perSecond() float64 {
+func (o *relayWindow) get() live.RelayWindow {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if !o.to.After(o.from) {
-		return 0
-	}
-	return float64(o.nTo-o.nFrom) / o.to.Sub(o.from).Seconds()
+	return o.c.counts.Window(o.from.Add(-100*time.Millisecond), o.to)
 }
 
 func (c *chain) sentAt(n int) (time.Time, bool) {
@@ -122,6 +120,39 @@ func (c *chain) sentAt(n int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return c.sent[n], true
+}
+
+// void says why the analysis cannot be judged because the tester itself
+// fell behind (the live runner's rule, scoring.LiveTesterFault: its send
+// pace and stalls, its reader's hold), or "".
+func (c *chain) void(r Report) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var gap time.Duration
+	for i := 1; i < len(c.sent); i++ {
+		gap = max(gap, c.sent[i].Sub(c.sent[i-1]))
+	}
+	pace := 0.0
+	if n := len(c.sent); n > 1 {
+		pace = float64(n-1) / c.sent[n-1].Sub(c.sent[0]).Seconds()
+	}
+	why := scoring.LiveTesterFault(scoring.LiveTester{SignalFPS: float64(c.sig.Config().FPS), SentFPS: pace,
+		MaxSendGap: gap.Seconds(), ReaderHold: r.Reader.MaxHold.Seconds(), ReaderBusy: r.Reader.Busy})
+	return why
+}
+
+// stalled is how long the publisher's gaps longer than 100 ms lasted in
+// all: output that mirrors them is no freeze (stalls.go).
+func (c *chain) stalled() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var d time.Duration
+	for i := 1; i < len(c.sent); i++ {
+		if g := c.sent[i].Sub(c.sent[i-1]); g > minStall {
+			d += g
+		}
+	}
+	return d
 }
 
 func (c *chain) options(d time.Duration) Options {
@@ -138,9 +169,10 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	const added = 300 * time.Millisecond
 	c := newChain(t, live.RelayOptions{Effect: live.EffectStylize, AddedLatency: added})
 	opt := c.options(4 * time.Second)
-	rate := c.outRate(&opt)
+	win := c.relayWindow(&opt)
 	r, err := Analyze(context.Background(), opt)
-	rate.stop()
+	win.stop()
+	w := win.get()
 	logReport(t, r)
 	if err != nil {
 		t.Fatal(err)
@@ -148,30 +180,48 @@ func TestAnalyzeMeasuresAStylizedStream(t *testing.T) {
 	if r.Width != 256 || r.Height != 256 {
 		t.Errorf("size %dx%d", r.Width, r.Height)
 	}
+	if r.PassThrough || r.Freezes != 0 || r.BlackFrames != 0 || r.Ended {
+		t.Errorf("pass-through %v freezes %d black %d ended %v", r.PassThrough, r.Freezes, r.BlackFrames, r.Ended)
+	}
+	if why := c.void(r); why != "" {
+		t.Skipf("void, the tester fell behind: %s", why)
+	}
 	// The timestamps say the input's rate under any load; on arrival the
 	// output cannot beat the relay, which restyles in Go and may fall
 	// behind real time on a busy machine.
-	delivered := min(rate.perSecond(), 30)
-	if !within(r.FPSFromPTS, 30, 1) || r.FPSMean > 31 || !within(r.FPSMean, delivered, 1.5) {
+	// A reader that joined late (join) gets the frames it missed in a
+	// burst: they were delivered over the whole window but arrive over
+	// less of it.
+	firstWrite := c.counts.Window(time.Time{}, time.Now()).First.Sub(c.start)
+	join := max(r.StartupLatency()-firstWrite, 0)
+	delivered, most := min(w.Rate, 30), max(w.Rate, 30)*r.Observed().Seconds()/(r.Observed()-join).Seconds()
+	if !within(r.FPSFromPTS, 30, 1) || r.FPSMean > most+1 || r.FPSMean < delivered-1.5 {
 		t.Errorf("fps %.2f (pts %.2f), want 30±1 by timestamps and the relay's %.2f on arrival", r.FPSMean, r.FPSFromPTS, delivered)
 	}
-	if r.StartupLatency() < added || r.StartupLatency() > 3*time.Second {
-		t.Errorf("startup %v", r.StartupLatency())
+	// Startup: never before the relay's first write (its own record).
+	// How much later is the reader's own join, which a busy machine
+	// delays (the live runner reads the media server's record instead).
+	if s := r.StartupLatency(); s < added || s < firstWrite-time.Millisecond {
+		t.Errorf("startup %v, the relay's first write %v after the publish start", s, firstWrite)
 	}
-	// Never less than added; above it, the relay's own lateness and the
-	// coding.
-	late := c.counts.MeanLate()
-	if e := r.E2ELatency(); e < added || e > added+late+codingSlack || r.FlashesMatched < 3 {
-		t.Errorf("e2e %v over %d flashes, want %v plus the relay's %v and coding", e, r.FlashesMatched, added, late)
+	// Never less than added; above it, the relay's own lateness (at most
+	// its latest in the window) and the coding. A flash a second of the
+	// input the relay delivered (one that fell behind delivers less).
+	if e := r.E2ELatency(); e < added || e > added+w.MaxLate+codingSlack || r.FlashesMatched < min(3, (w.Frames-15)/30) {
+		t.Errorf("e2e %v over %d flashes, want %v plus the relay's %v (at most %v) and coding", e, r.FlashesMatched, added, w.MeanLate, w.MaxLate)
 	}
-	if r.CounterFrames < r.Frames/2 || absDur(r.CounterLatency()-r.E2ELatency()) > 40*time.Millisecond {
+	// The flashes are a few samples of the arrival delay, the counter
+	// many: they agree within the arrivals' own spread (the jitter, which
+	// a busy machine widens) and the relay's drift in lateness.
+	agree := 40*time.Millisecond + 2*time.Duration(r.JitterMS*float64(time.Millisecond)) + w.MaxLate - w.MeanLate
+	if r.CounterFrames < r.Frames/2 || absDur(r.CounterLatency()-r.E2ELatency()) > agree {
 		t.Errorf("counter read on %d of %d frames, latency %v vs flashes %v", r.CounterFrames, r.Frames, r.CounterLatency(), r.E2ELatency())
 	}
-	if r.PassThrough || r.Compared < 10 {
-		t.Errorf("stylized output: pass-through %v (similarity %.2f, diff %.1f over %d)", r.PassThrough, r.InputSimilarity, r.InputDiff, r.Compared)
+	if r.Compared < min(10, r.Frames/4) { // a probe each 250 ms, fewer when the relay fell behind
+		t.Errorf("stylized output: %d frames compared with the input (similarity %.2f, diff %.1f)", r.Compared, r.InputSimilarity, r.InputDiff)
 	}
-	if r.Freezes != 0 || r.BlackFrames != 0 || r.Ended {
-		t.Errorf("freezes %d black %d ended %v", r.Freezes, r.BlackFrames, r.Ended)
+	if r.Reader.MaxHold <= 0 || r.Reader.Busy <= 0 {
+		t.Errorf("reader load %+v: the reader's own time per frame was not measured", r.Reader)
 	}
 	if !withinDur(r.Observed(), 4*time.Second, 0) {
 		t.Errorf("observed %v, want 4s", r.Observed())
@@ -210,40 +260,73 @@ func TestAnalyzeSeesBlackOutput(t *testing.T) {
 func TestAnalyzeSeesAFreezeAndAReducedRate(t *testing.T) {
 	t.Parallel()
 	c := newChain(t, live.RelayOptions{OutputFPS: 15, FreezeAfter: 1500 * time.Millisecond})
-	r, err := Analyze(context.Background(), c.options(4*time.Second))
+	opt := c.options(4 * time.Second)
+	win := c.relayWindow(&opt)
+	r, err := Analyze(context.Background(), opt)
+	win.stop()
+	w := win.get()
 	logReport(t, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !within(r.FPSMean, 15, 1) {
-		t.Errorf("fps %.2f, want 15", r.FPSMean)
+	if r.Freezes > 1 || r.FreezeTotal() > 2650*time.Millisecond {
+		t.Errorf("freezes %d total %v, want at most 1 of 2.5s", r.Freezes, r.FreezeTotal())
 	}
-	// Frozen from 1.5 s after the first frame to the end at 4 s.
-	if r.Freezes != 1 || !withinDur(r.FreezeTotal(), 2500*time.Millisecond, 150*time.Millisecond) {
-		t.Errorf("freezes %d total %v, want 1 of 2.5s", r.Freezes, r.FreezeTotal())
+	if why := c.void(r); why != "" {
+		t.Skipf("void, the tester fell behind: %s", why)
+	}
+	// 15 fps by timestamps; on arrival what the relay published (faster
+	// than 15 while it catches up).
+	if !within(r.FPSFromPTS, 15, 1) || !within(r.FPSMean, w.Rate, 1) {
+		t.Errorf("fps %.2f (pts %.2f), want 15 and the relay's %.2f", r.FPSMean, r.FPSFromPTS, w.Rate)
+	}
+	// Frozen from 1.5 s after the relay's first write, seen as late as
+	// the relay's own lateness makes it, to the end at 4 s; less what
+	// mirrors our own send gaps, which the analyzer leaves out.
+	if r.Freezes != 1 || r.FreezeTotal() < 2350*time.Millisecond-w.MaxLate-c.stalled() {
+		t.Errorf("freezes %d total %v, want 1 of 2.5s less the relay's lateness %v and our stalls %v", r.Freezes, r.FreezeTotal(), w.MaxLate, c.stalled())
 	}
 }
 
 func TestAnalyzeReportsAStreamThatEnds(t *testing.T) {
 	t.Parallel()
 	c := newChain(t, live.RelayOptions{DropAfter: 1500 * time.Millisecond})
-	r, err := Analyze(context.Background(), c.options(5*time.Second))
+	opt := c.options(5 * time.Second)
+	win := c.relayWindow(&opt)
+	r, err := Analyze(context.Background(), opt)
+	win.stop()
 	logReport(t, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The relay closes at its first write 1.5 s after its first; one that
-	// falls behind on a busy machine gets there late by its own lateness.
-	late := c.counts.MeanLate()
-	if !r.Ended || r.EndedAfter() < 1200*time.Millisecond || r.EndedAfter() > 1800*time.Millisecond+2*late {
-		t.Errorf("ended %v after %v (relay late by %v), want after 1.5s", r.Ended, r.EndedAfter(), late)
+	// The relay's own record: it closed at its first write 1.5 s or more
+	// after its first (later when it fell behind on a busy machine).
+	all := c.counts.Window(time.Time{}, time.Now())
+	closed, out := c.counts.Closed(), c.counts.Out.Load()
+	if closed.Sub(all.First) < 1500*time.Millisecond || closed.Before(all.Last) {
+		t.Fatalf("relay record: last write %v and close %v after the first", all.Last.Sub(all.First), closed.Sub(all.First))
 	}
-	// Every frame the relay published was read; at full pace that is 45.
-	out := c.counts.Out.Load()
-	if !within(float64(r.Frames), float64(out), 2) || out > 49 || (late < 30*time.Millisecond && out < 41) {
-		t.Errorf("frames %d, the relay published %d (late by %v), want about 45", r.Frames, out, late)
+	// The analyzer's clock starts at the first frame's arrival; it sees
+	// the end after the relay closed, later by no more than the end's own
+	// delivery and a frame its reader held.
+	win.mu.Lock()
+	arrived := win.from
+	win.mu.Unlock()
+	want := closed.Sub(arrived)
+	if !r.Ended || r.EndedAfter() < want-time.Millisecond || r.EndedAfter() > want+endSlack+r.Reader.MaxHold {
+		t.Errorf("ended %v after %v; the relay closed %v after the first frame arrived", r.Ended, r.EndedAfter(), want)
+	}
+	// Every frame the relay published was read (a relay that fell
+	// behind drains its queue fast before it closes: more than 45).
+	if !within(float64(r.Frames), float64(out), 2) || out < 2 {
+		t.Errorf("frames %d, the relay published %d: want all of them", r.Frames, out)
 	}
 }
+
+// endSlack is how long the end of a stream may take to reach the reader
+// after the relay closed its output: the media server's teardown and the
+// reader's wake-up, on a busy machine.
+const endSlack = 300 * time.Millisecond
 
 func TestAnalyzeWithoutOutput(t *testing.T) {
 	t.Parallel()

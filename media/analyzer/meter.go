@@ -57,9 +57,10 @@ type Meter struct {
 	liveFrom       time.Time // arrival of the first frame after the burst
 	liveFrames     int       // frames since liveFrom, inclusive
 
-	stillSince  time.Time // arrival of the picture now shown
-	freezes     int
-	freezeTotal time.Duration
+	stillSince time.Time // arrival of the picture now shown
+	stills     []span    // pictures shown longer than freezeAfter, before any discount
+
+	holdMax, holdSum time.Duration // the reader's time away from the socket per frame (Analyze)
 
 	black int
 
@@ -211,13 +212,17 @@ func (m *Meter) Report() Report {
 	}
 	r.CatchUpFrames = m.catchUp
 	m.rates(&r.Metrics, end)
-	m.stills(&r.Metrics, end)
 	m.latencies(&r.Metrics)
+	m.freezes(&r.Metrics, end)
 	m.passThrough(&r.Metrics)
 	if m.finished && m.ended {
 		r.Ended = true
 		r.EndedAfterMS = livemetrics.Millis(m.end.Sub(m.first))
 	}
 	r.Thumbnail = slices.Clone(m.thumbnailJPEG())
+	r.Reader = ReaderLoad{MaxHold: m.holdMax}
+	if obs := end.Sub(m.first); obs > 0 {
+		r.Reader.Busy = float64(m.holdSum) / float64(obs)
+	}
 	return r
 }

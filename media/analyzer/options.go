@@ -71,4 +71,7 @@ const (
 type Report struct {
 	livemetrics.Metrics
 	Thumbnail []byte
+	// Reader is how the tester's own reading kept up: not stored, but a
+	// test the tester could not measure is void (jobs, docs/live.md).
+	Reader ReaderLoad
 }

@@ -34,9 +34,8 @@ func (m *Meter) countWindow(arrived time.Time) {
 // closeStill ends the picture shown since stillSince, at the arrival of a
 // different one.
 func (m *Meter) closeStill(at time.Time) {
-	if d := at.Sub(m.stillSince); d > m.freezeAfter {
-		m.freezes++
-		m.freezeTotal += d
+	if at.Sub(m.stillSince) > m.freezeAfter && len(m.stills) < maxWindows {
+		m.stills = append(m.stills, span{m.stillSince, at})
 	}
 	m.stillSince = at
 }
@@ -55,15 +54,24 @@ func (m *Meter) rates(r *livemetrics.Metrics, end time.Time) {
 	}
 }
 
-// stills counts the freezes, the picture still shown at end included, and
-// the black frames.
-func (m *Meter) stills(r *livemetrics.Metrics, end time.Time) {
-	freezes, total := m.freezes, m.freezeTotal
-	if d := end.Sub(m.stillSince); d > m.freezeAfter {
-		freezes++
-		total += d
+// freezes counts the freezes, the picture still shown at end included, and
+// the black frames. The part of a still picture that mirrors a stall of
+// our own publisher (the input had no new frame to show) is not the
+// orchestrator's freeze and is left out: see inputStalls.
+func (m *Meter) freezes(r *livemetrics.Metrics, end time.Time) {
+	stills := m.stills
+	if end.Sub(m.stillSince) > m.freezeAfter {
+		stills = append(slices.Clip(stills), span{m.stillSince, end})
 	}
-	r.Freezes, r.FreezeTotalMS = freezes, livemetrics.Millis(total)
+	stalls := m.inputStalls(r)
+	var total time.Duration
+	for _, s := range stills {
+		if d := s.to.Sub(s.from) - overlap(s, stalls); d > m.freezeAfter {
+			r.Freezes++
+			total += d
+		}
+	}
+	r.FreezeTotalMS = livemetrics.Millis(total)
 	r.BlackFrames = m.black
 	r.BlackFraction = float64(m.black) / float64(m.frames)
 }

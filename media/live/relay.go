@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -43,6 +44,98 @@ type RelayCounts struct {
 	// arrival plus AddedLatency) each was handed to the connection. The
 	// first frame is left out: it waits for the encoder and the dial.
 	lateNS, lateN atomic.Int64
+
+	// log is every frame written, for the counts over a window of time
+	// (Window), up to maxRelayLog frames.
+	mu     sync.Mutex
+	log    []relayWrite
+	closed time.Time // when the output was closed
+}
+
+// Closed is when the relay closed its output (DropAfter, the input's end,
+// or its context), zero while it runs.
+func (c *RelayCounts) Closed() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// relayWrite is one frame handed to the connection: when, and how late
+// beyond its due time (−1 for the first frame, which waits for the dial).
+type relayWrite struct {
+	at   time.Time
+	late time.Duration
+}
+
+// maxRelayLog bounds RelayCounts' log: ten minutes at 60 fps.
+const maxRelayLog = 10 * 60 * 60
+
+// RelayWindow is what a Relay published over a window of time.
+type RelayWindow struct {
+	Frames int // frames written in the window
+	// MeanLate is how late they left on average beyond the latency the
+	// relay was told to add (the first frame of the stream left out).
+	MeanLate time.Duration
+	// MaxLate is the latest any of them left: a relay falling behind gets
+	// later and later, and a measurement taken at one moment of the window
+	// (a flash) may see up to this much.
+	MaxLate time.Duration
+	// MaxGap is the longest time between two frames written, the window's
+	// first and the one before it included: a relay that stalls freezes
+	// its output for as long.
+	MaxGap time.Duration
+	// Rate is the frames per second written over the window: frames less
+	// one over the first to the last. 0 with fewer than two.
+	Rate float64
+	// First and Last are when the window's first and last frames were
+	// written.
+	First, Last time.Time
+}
+
+// Window is what was published from from to to. It judges a measurement
+// that covered only part of the stream against the same part, not against
+// a whole run that includes its start and its draining.
+func (c *RelayCounts) Window(from, to time.Time) RelayWindow {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var w RelayWindow
+	var lateSum time.Duration
+	var lateN int
+	var first, last time.Time
+	for i, f := range c.log {
+		if f.at.Before(from) || f.at.After(to) {
+			continue
+		}
+		if w.Frames == 0 {
+			first = f.at
+		}
+		last = f.at
+		w.Frames++
+		if f.late >= 0 {
+			lateSum += f.late
+			lateN++
+			w.MaxLate = max(w.MaxLate, f.late)
+		}
+		if i > 0 {
+			w.MaxGap = max(w.MaxGap, f.at.Sub(c.log[i-1].at))
+		}
+	}
+	if lateN > 0 {
+		w.MeanLate = lateSum / time.Duration(lateN)
+	}
+	w.First, w.Last = first, last
+	if w.Frames > 1 && last.After(first) {
+		w.Rate = float64(w.Frames-1) / last.Sub(first).Seconds()
+	}
+	return w
+}
+
+func (c *RelayCounts) note(at time.Time, late time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.log) < maxRelayLog {
+		c.log = append(c.log, relayWrite{at, late})
+	}
 }
 
 // MeanLate is how late, on average, the published frames left the relay
@@ -279,12 +372,15 @@ func (w *relayWriter) write(ctx context.Context, f relayFrame) (done bool, err e
 	if err := w.pub.WriteH264(pts, au); err != nil {
 		return false, fmt.Errorf("relay: %w", err)
 	}
-	if w.opt.Counts != nil {
+	if c := w.opt.Counts; c != nil {
+		now, late := time.Now(), time.Duration(-1)
 		if !w.first.IsZero() {
-			w.opt.Counts.lateNS.Add(int64(max(time.Since(f.due), 0)))
-			w.opt.Counts.lateN.Add(1)
+			late = max(now.Sub(f.due), 0)
+			c.lateNS.Add(int64(late))
+			c.lateN.Add(1)
 		}
-		w.opt.Counts.Out.Add(1)
+		c.note(now, late)
+		c.Out.Add(1)
 	}
 	if w.first.IsZero() {
 		w.first = time.Now()
@@ -298,6 +394,13 @@ func (w *relayWriter) write(ctx context.Context, f relayFrame) (done bool, err e
 func (w *relayWriter) close() {
 	if w.pub != nil {
 		w.pub.Close()
+		if c := w.opt.Counts; c != nil {
+			c.mu.Lock()
+			if c.closed.IsZero() {
+				c.closed = time.Now()
+			}
+			c.mu.Unlock()
+		}
 	}
 	if w.enc != nil {
 		w.enc.Close()

@@ -74,17 +74,16 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 
 	// Added latency, measured from flashes alone and from the counter,
 	// less what each relay took beyond what it was told to add.
-	lb, ls := baseCounts.MeanLate(), slowCounts.MeanLate()
+	lb, ls := lateOver(&baseCounts, base.frames), lateOver(&slowCounts, slow.frames)
 	fb, fs := median(r.flashLatencies(base.frames)), median(r.flashLatencies(slow.frames))
 	if len(r.flashLatencies(slow.frames)) < 3 {
 		t.Fatalf("only %d flashes seen through the slow relay", len(r.flashLatencies(slow.frames)))
 	}
 	cb, cs := median(r.latencies(base.frames, time.Second)), median(r.latencies(slow.frames, time.Second))
-	// Nothing shows before the latency it was held for, under any load.
-	// (Only the counter says so: a flash is matched to the latest one
-	// sent, which is the wrong one once latency passes the flash period.)
-	if cs < 300*time.Millisecond-sentSlack {
-		t.Errorf("counter latency %v with 300 ms added", cs)
+	// Nothing shows before the latency it was held for, under any load;
+	// the flashes, matched with the counter's guidance, say so too.
+	if cs < 300*time.Millisecond-sentSlack || fs < 300*time.Millisecond-sentSlack {
+		t.Errorf("counter latency %v, flash latency %v with 300 ms added", cs, fs)
 	}
 	// Under the race detector the two readers' decode delays differ too
 	// much on two shared cores: the difference is logged, not judged.
@@ -97,8 +96,13 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 	}
 	t.Logf("baseline latency: flash %v, counter %v, relay late %v; +300 ms: flash %v, counter %v, relay late %v", fb, cb, lb, fs, cs, ls)
 
-	// Effects: stylize keeps counter and flashes but changes the picture;
-	// none is the input; black is black.
+	checkEffects(t, r, base, none, black)
+}
+
+// checkEffects: stylize keeps counter and flashes but changes the picture;
+// none is the input; black is black.
+func checkEffects(t *testing.T, r *rig, base, none, black *relayRun) {
+	t.Helper()
 	legible := 0
 	var minChroma = 1e9
 	for _, f := range base.frames {
@@ -251,4 +255,47 @@ func within(got, want, tol float64) bool { return got >= want-tol && got <= want
 func identical(a, b *image.YCbCr) bool {
 	l, c := meanAbsDiff(a, b)
 	return l == 0 && c == 0
+}
+
+// Window counts only the frames written inside it, on synthetic timings:
+// a relay that was on time, then stalled 600 ms and wrote late.
+func TestRelayCountsWindow(t *testing.T) {
+	t.Parallel()
+	var c RelayCounts
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	frame := time.Second / 30
+	at := t0
+	for i := range 90 {
+		late := time.Duration(0)
+		switch {
+		case i == 0:
+			late = -1 // the first frame waits for the dial: not counted
+		case i == 60:
+			at = at.Add(600 * time.Millisecond)
+			late = 600 * time.Millisecond
+		case i > 60:
+			late = 100 * time.Millisecond
+		}
+		c.note(at, late)
+		at = at.Add(frame)
+	}
+	early := c.Window(t0, t0.Add(59*frame))
+	if early.Frames != 60 || early.MeanLate != 0 || early.MaxGap != frame || !within(early.Rate, 30, 0.01) || !early.First.Equal(t0) {
+		t.Errorf("on time: %+v", early)
+	}
+	late := c.Window(t0.Add(60*frame), t0.Add(time.Hour))
+	wantLate := (600*time.Millisecond + 29*100*time.Millisecond) / 30
+	if late.Frames != 30 || late.MeanLate != wantLate || late.MaxLate != 600*time.Millisecond || late.MaxGap != frame+600*time.Millisecond {
+		t.Errorf("after the stall: %+v, want 30 frames %v late, a gap of %v", late, wantLate, frame+600*time.Millisecond)
+	}
+	if none := c.Window(t0.Add(-time.Hour), t0.Add(-time.Second)); none.Frames != 0 || none.Rate != 0 {
+		t.Errorf("before the stream: %+v", none)
+	}
+}
+
+// lateOver is a relay's mean lateness over the output read (from a little
+// before the first frame, for its transport, to the last), not its whole
+// run.
+func lateOver(c *RelayCounts, frames []outFrame) time.Duration {
+	return c.Window(frames[0].arrived.Add(-100*time.Millisecond), frames[len(frames)-1].arrived).MeanLate
 }

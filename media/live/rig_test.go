@@ -168,8 +168,11 @@ func (r *rig) latencies(frames []outFrame, skip time.Duration) []time.Duration {
 }
 
 // flashLatencies matches the onset of each output flash with the send time
-// of the input flash it shows (the latest input flash start before it) and
-// returns the delays. It uses no counter: only brightness and the send log.
+// of the input flash it shows and returns the delays. Brightness finds the
+// flash; the input flash is, as the analyzer picks it, the one whose delay
+// is closest to the median counter latency (the latest one sent before
+// the output flash would be the wrong one once the latency passes the
+// flash period), and the latest one before it when no counter was read.
 func (r *rig) flashLatencies(frames []outFrame) []time.Duration {
 	var starts []time.Time
 	r.mu.Lock()
@@ -180,17 +183,32 @@ func (r *rig) flashLatencies(frames []outFrame) []time.Duration {
 	}
 	r.mu.Unlock()
 	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	guide := median(r.latencies(frames, 0))
 	var ls []time.Duration
 	for i, f := range frames {
 		if !f.flash || (i > 0 && frames[i-1].flash) {
 			continue
 		}
-		j := sort.Search(len(starts), func(k int) bool { return starts[k].After(f.arrived) }) - 1
-		if j >= 0 {
-			ls = append(ls, f.arrived.Sub(starts[j]))
+		j := sort.Search(len(starts), func(k int) bool { return starts[k].After(f.arrived.Add(sentSlack)) }) - 1
+		if j < 0 {
+			continue
 		}
+		best := f.arrived.Sub(starts[j])
+		for k := j - 1; guide >= 0 && k >= 0; k-- {
+			if lat := f.arrived.Sub(starts[k]); absDur(lat-guide) < absDur(best-guide) {
+				best = lat
+			}
+		}
+		ls = append(ls, best)
 	}
 	return ls
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -1,0 +1,80 @@
+package leaderboard
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"jobtester/ingest"
+	"jobtester/models"
+)
+
+// Explanation is what the orchestrator page says of one of its series'
+// scores in plain words: score v2 and its parts (success rate and its
+// interval, typical latency against the model's, unavailable share), and
+// the series' last failures with why they failed.
+type Explanation struct {
+	Region   string
+	Pipeline string
+	Model    string
+	V2       V2
+	Failures []Result // newest first, at most ExplainFailures
+}
+
+// ExplainFailures is how many of a series' last failures an explanation
+// shows.
+const ExplainFailures = 3
+
+// ExplainStore is what an explanation reads.
+type ExplainStore interface {
+	V2Store
+	ResultStore
+}
+
+var _ ExplainStore = (*models.Store)(nil)
+
+// Explain scores every AI series of orch with attempts in score v2's memory,
+// each against every node of its pipeline and model in its job type, and
+// adds its last failures. Series come busiest first (by decayed tests).
+func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time) ([]Explanation, error) {
+	mine, err := st.History(ctx, models.Filter{Orchestrator: orch}, models.Window{Since: now.Add(-V2Memory), Until: now}, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	// One read per pipeline and model (the population), all regions.
+	jobs := map[[3]string]bool{}
+	for _, h := range mine {
+		if h.JobType != ingest.JobTypeTranscoding { // ErrV2Transcoding
+			jobs[[3]string{h.JobType, h.Pipeline, h.Model}] = true
+		}
+	}
+	var out []Explanation
+	for j := range jobs {
+		f := models.Filter{JobType: j[0], Pipeline: j[1], Model: j[2]}
+		v2, err := readV2(ctx, st, f, now, true)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range v2 {
+			if k.Orchestrator != orch {
+				continue
+			}
+			ex := Explanation{Region: k.Region, Pipeline: k.Pipeline, Model: k.Model, V2: v}
+			page, err := ReadResults(ctx, st, models.ResultQuery{Orchestrator: orch, Region: k.Region, JobType: j[0],
+				Pipeline: f.Pipeline, Model: f.Model, Outcome: models.OutcomeFail, Limit: ExplainFailures})
+			if err != nil {
+				return nil, err
+			}
+			ex.Failures = page.Results
+			out = append(out, ex)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.V2.Tests != b.V2.Tests {
+			return a.V2.Tests > b.V2.Tests
+		}
+		return a.Pipeline+a.Model+a.Region < b.Pipeline+b.Model+b.Region
+	})
+	return out, nil
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"context"
+	"math"
+	"strconv"
+
+	"jobtester/leaderboard"
+)
+
+// The orchestrator page's explanation of its scores in plain words
+// (explain.templ): score v2 and what it is made of, per series.
+
+// explain fills v.Explain. A failure to read it leaves the rest of the page
+// intact.
+func (s *site) explain(ctx context.Context, v *OrchestratorView) {
+	ex, err := leaderboard.Explain(ctx, s.Store, v.Address, s.Now().UTC())
+	if err != nil {
+		v.ExplainError = "the explanation could not be read"
+		s.Logger.Warn("score explanation unreadable", "orchestrator", v.Address, "err", err)
+		return
+	}
+	v.Explain = ex
+}
+
+func explainLabel(e leaderboard.Explanation) string {
+	if e.Pipeline == "" {
+		return "Transcoding · " + e.Region
+	}
+	return e.Pipeline + " · " + e.Model + " · " + e.Region
+}
+
+func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + " %" }
+
+func score3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+
+// fmtInterval is a v2 interval as the table shows it.
+func fmtInterval(v *leaderboard.V2) string {
+	return score3(v.Low) + "–" + score3(v.High)
+}
+
+// explainSuccess says how often the node succeeded when it had capacity.
+func explainSuccess(v leaderboard.V2) string {
+	if v.Tests < 0.5 {
+		return "No test was scored recently, so its success rate is taken as the model's usual " +
+			pct(v.SuccessRate) + " (90 % interval " + pct(v.SuccessLow) + " to " + pct(v.SuccessHigh) + ")."
+	}
+	return "When it had capacity it succeeded in " + pct(v.SuccessRate) + " of tests (90 % interval " +
+		pct(v.SuccessLow) + " to " + pct(v.SuccessHigh) + ", from about " +
+		strconv.FormatFloat(math.Round(v.Tests), 'f', 0, 64) + " recent tests, the newest weighing most)."
+}
+
+// explainLatency compares its typical successful round trip with the
+// model's.
+func explainLatency(v leaderboard.V2) string {
+	if v.LatencySeconds == nil || v.ModelLatencySeconds == nil {
+		return "Its latency is unknown (no recent successful test), so it counts as the model's typical."
+	}
+	r := v.LatencyRatio
+	how := "about as fast as"
+	switch {
+	case r < 0.9:
+		how = strconv.FormatFloat(1/r, 'f', 1, 64) + "× faster than"
+	case r > 1.1:
+		how = strconv.FormatFloat(r, 'f', 1, 64) + "× slower than"
+	}
+	return "Its typical successful round trip is " + fmtSeconds(v.LatencySeconds) + ", " + how +
+		" the model's typical " + fmtSeconds(v.ModelLatencySeconds) + "."
+}
+
+// explainUnavailable says how often it had no capacity and what that cost.
+func explainUnavailable(v leaderboard.V2) string {
+	u := v.UnavailableShare
+	switch {
+	case u == 0:
+		return "It always had capacity when tested."
+	case u <= 0.5:
+		return "It had no capacity for " + pct(u) + " of attempts; up to half is excused and costs nothing."
+	}
+	return "It had no capacity for " + pct(u) + " of attempts; beyond half, the score falls in proportion."
+}
