@@ -41,7 +41,9 @@ func TestInputsVaryAcrossRequests(t *testing.T) {
 			seen[fingerprint(t, req)] = true
 			sizes[fmt.Sprint(req.Expect.Width, req.Expect.Height)] = true
 		}
-		if len(seen) < 19 {
+		// The LLM questions come from a finite (if large) set: two repeats
+		// in 20 happen, three about once in 2 000 runs.
+		if len(seen) < 18 {
 			t.Errorf("%s: 20 requests, %d different", name, len(seen))
 		}
 		if req := def.Build("m", jobs.InputRand(0)); req.Expect.Width > 0 && len(sizes) < 3 {

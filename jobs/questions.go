@@ -14,9 +14,18 @@ import (
 // ignores the question shows (verify.Answered).
 var QuestionFamilies = []string{"arithmetic", "reverse", "count_letter", "alphabetical", "uppercase"}
 
-var questionWords = []string{"lantern", "harbor", "pencil", "orchard", "meadow", "violin", "rocket", "blanket",
-	"marble", "thunder", "garden", "silver", "crystal", "falcon", "window", "pepper", "canyon", "velvet",
-	"strawberry", "banana", "mississippi", "committee", "balloon", "cinnamon", "parallel", "tomorrow"}
+// questionWords are the words the questions are about: enough of them
+// that a question seldom comes back (a node keeping answers to the
+// questions it has seen gains little), lower-case letters only.
+var questionWords = strings.Fields(`lantern harbor pencil orchard meadow violin rocket blanket marble thunder
+	garden silver crystal falcon window pepper canyon velvet strawberry banana mississippi committee balloon
+	cinnamon parallel tomorrow anchor basket candle dolphin engine feather glacier hammer island jacket kettle
+	ladder magnet needle ocean pillow quartz rabbit saddle tunnel umbrella valley walnut yellow zipper almond
+	bridge cactus desert eclipse forest guitar helmet igloo jungle kitten lemon mirror napkin oyster parrot
+	quiver river sunset tractor unicorn volcano wizard bottle castle dragon emerald fountain giraffe horizon
+	insect jigsaw kingdom lobster mountain noodle orange pirate puzzle raven salmon tiger trumpet meteor
+	whistle airport bakery compass diamond elephant flamingo galaxy harvest iceberg journal keyboard lighthouse
+	mushroom notebook octopus penguin rainbow scissors telescope tornado vanilla waterfall blossom chimney`)
 
 // drawQuestion draws a question of a random family with its answer: q.Text
 // is what is asked, q.Expect its one answer; q.Wrong the other word a

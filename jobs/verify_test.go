@@ -84,6 +84,10 @@ func fakeModel(t *testing.T, f fake) *livepeer.GatewayClient {
 	var mu sync.Mutex
 	var last []byte
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read the request whole before answering: a server that answers
+		// an upload early and closes resets the client mid-write.
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
