@@ -70,10 +70,7 @@ func (s *server) liveThumbnail(c echo.Context) error {
 	if err != nil {
 		return storeError(err)
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "public, max-age=86400, immutable")
-	h.Set("X-Content-Type-Options", "nosniff")
-	return c.Blob(http.StatusOK, "image/jpeg", jpeg)
+	return thumbnail(c, jpeg)
 }
 
 // listParams reads the paging and filter parameters the /api/v1 lists of
@@ -102,4 +99,12 @@ func listParams(c echo.Context, since *time.Time, limit *int, sweep *int64) erro
 		*sweep = n
 	}
 	return nil
+}
+
+// thumbnail answers a stored JPEG; a stored one never changes under its id.
+func thumbnail(c echo.Context, jpeg []byte) error {
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=86400, immutable")
+	h.Set("X-Content-Type-Options", "nosniff")
+	return c.Blob(http.StatusOK, "image/jpeg", jpeg)
 }

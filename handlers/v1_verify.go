@@ -72,8 +72,5 @@ func flagThumb(c echo.Context, vs VerifyStore, consensus bool) error {
 	if err != nil {
 		return storeError(err)
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "public, max-age=86400, immutable")
-	h.Set("X-Content-Type-Options", "nosniff")
-	return c.Blob(http.StatusOK, "image/jpeg", jpeg)
+	return thumbnail(c, jpeg)
 }

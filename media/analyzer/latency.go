@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"jobtester/livemetrics"
-	"slices"
 	"sort"
 	"time"
 )
@@ -45,14 +44,14 @@ func (m *Meter) latencies(r *livemetrics.Metrics) {
 	var counter time.Duration
 	if len(m.counterLat) > 0 {
 		r.CounterFrames = len(m.counterLat)
-		counter = medianDuration(m.counterLat)
+		counter = median(m.counterLat)
 		r.CounterLatencyMS = livemetrics.Millis(counter)
 	}
 	lats := m.matchFlashes(r.Frames, r.CounterFrames, counter)
 	r.FlashesMatched = len(lats)
 	switch {
 	case len(lats) > 0:
-		r.E2ELatencyMS = livemetrics.Millis(medianDuration(lats))
+		r.E2ELatencyMS = livemetrics.Millis(median(lats))
 	case r.CounterFrames > 0:
 		r.E2ELatencyMS = r.CounterLatencyMS
 	}
@@ -105,16 +104,6 @@ func nearestSent(sent []time.Time, t time.Time) int {
 	default:
 		return k
 	}
-}
-
-func medianDuration(v []time.Duration) time.Duration {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func absDur(d time.Duration) time.Duration {

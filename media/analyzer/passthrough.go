@@ -91,7 +91,9 @@ func (m *Meter) passThrough(r *livemetrics.Metrics) {
 	r.PassThrough = len(diffs) >= minCompared && r.InputSimilarity >= passShare
 }
 
-func median(v []float64) float64 {
+// median is the middle value of v (the mean of the two middle ones), for
+// latencies and frame differences alike; v is left as it was.
+func median[T time.Duration | float64](v []T) T {
 	s := slices.Clone(v)
 	slices.Sort(s)
 	n := len(s)
