@@ -34,7 +34,12 @@ type Options struct {
 	// username, after which logins answer 429. Default 5 per minute.
 	LoginLimit  int
 	LoginWindow time.Duration
-	Now         func() time.Time
+	// StoreTimeout bounds each of a login's database steps (read the
+	// account, write the session). Default 10 s. The password check
+	// between them is not under it: bcrypt is CPU work whose time says
+	// nothing about the database.
+	StoreTimeout time.Duration
+	Now          func() time.Time
 	Logger      *slog.Logger
 }
 
@@ -96,6 +101,9 @@ func New(store Store, o Options) (*Auth, error) {
 	}
 	if o.LoginWindow <= 0 {
 		o.LoginWindow = time.Minute
+	}
+	if o.StoreTimeout <= 0 {
+		o.StoreTimeout = 10 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -188,13 +196,18 @@ type Session struct {
 // Login checks a username and password from client ip and starts a
 // session. It returns ErrWrongCredentials, or a *RateLimitedError without
 // checking anything once the IP or the username has failed too often.
+// ctx is the request's; each database step gets its own StoreTimeout, so
+// a slow password check on a loaded machine cannot use up the write's
+// time and turn a right password into "database unavailable".
 func (a *Auth) Login(ctx context.Context, username, password, ip string) (Session, error) {
 	now := a.opts.Now()
 	keys := []string{"ip:" + ip, "user:" + strings.ToLower(username)}
 	if wait, blocked := a.limit.blocked(now, keys...); blocked {
 		return Session{}, &RateLimitedError{RetryAfter: wait}
 	}
-	u, err := a.store.AdminUser(ctx, username)
+	rctx, cancel := context.WithTimeout(ctx, a.opts.StoreTimeout)
+	u, err := a.store.AdminUser(rctx, username)
+	cancel()
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return Session{}, err
 	}
@@ -208,6 +221,8 @@ func (a *Auth) Login(ctx context.Context, username, password, ip string) (Sessio
 		return Session{}, ErrWrongCredentials
 	}
 	a.limit.reset(keys[1])
+	ctx, cancel = context.WithTimeout(ctx, a.opts.StoreTimeout)
+	defer cancel()
 	id := randomToken()
 	sess := models.AdminSession{
 		IDHash: hashID(id), UserID: u.ID, CreatedAt: now.UTC(), LastSeenAt: now.UTC(),

@@ -317,3 +317,45 @@ func BenchmarkCheckPassword(b *testing.B) {
 		CheckPassword(h, "wrong horse battery")
 	}
 }
+
+// deadlineStore records the deadline each login step was given.
+type deadlineStore struct {
+	*models.Store
+	read, write time.Time
+}
+
+func (d *deadlineStore) AdminUser(ctx context.Context, username string) (models.AdminUser, error) {
+	d.read, _ = ctx.Deadline()
+	return d.Store.AdminUser(ctx, username)
+}
+
+func (d *deadlineStore) Audited(ctx context.Context, e *models.AuditEntry, change func(tx *models.Store) error) error {
+	d.write, _ = ctx.Deadline()
+	return d.Store.Audited(ctx, e, change)
+}
+
+// TestLoginDeadlineExcludesThePasswordCheck: the session write gets its
+// own StoreTimeout, counted from after the password check, so a slow
+// bcrypt on a loaded machine cannot leave the write without time (which
+// answered a right password with 503).
+func TestLoginDeadlineExcludesThePasswordCheck(t *testing.T) {
+	st := &deadlineStore{Store: dbtest.Open(t, "sqlite", models.Options{})}
+	clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	a, err := New(st, Options{BcryptCost: bcrypt.MinCost + 2, Now: clk.Now, StoreTimeout: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.EnsureAdmin(ctx, "admin", "a long password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Login(ctx, "admin", "a long password", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if st.read.IsZero() || st.write.IsZero() {
+		t.Fatalf("a login step ran without a deadline: read %v, write %v", st.read, st.write)
+	}
+	if !st.write.After(st.read) {
+		t.Fatalf("the write's deadline %v is not later than the read's %v: the password check ate into it", st.write, st.read)
+	}
+}
