@@ -40,7 +40,7 @@ type Options struct {
 	// nothing about the database.
 	StoreTimeout time.Duration
 	Now          func() time.Time
-	Logger      *slog.Logger
+	Logger       *slog.Logger
 }
 
 // Store is what Auth reads and changes: admin accounts and sessions.
