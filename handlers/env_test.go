@@ -63,7 +63,9 @@ func newEnvOn(t *testing.T, st *models.Store) *env {
 
 func (e *env) do(method, path string, body []byte, header map[string]string) (int, http.Header, []byte) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Only a guard against a hang: under -race on a loaded machine a
+	// request can take many seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, e.srv.URL+path, bytes.NewReader(body))
 	if err != nil {

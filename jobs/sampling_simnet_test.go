@@ -22,7 +22,7 @@ import (
 // follow-up tests, which the orchestrator really receives.
 func TestSmartSweepSpendsTheBudget(t *testing.T) {
 	fair := jobs.Fairness{MinGap: 5 * time.Millisecond, Retries: 0}
-	h := newHarness(t, simnet.DefaultScenario(), fair, 10*time.Second)
+	h := newHarness(t, simnet.DefaultScenario(), fair, 2*time.Minute)
 	ctx := context.Background()
 	found, err := h.tester.Discovery.Run(ctx, nil)
 	if err != nil {

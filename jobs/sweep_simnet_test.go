@@ -81,7 +81,7 @@ func expected(logOutcome string) models.Outcome {
 
 func TestSweepOfTheDefaultScenario(t *testing.T) {
 	fair := jobs.Fairness{MinGap: 15 * time.Millisecond, Retries: 2, RetryAfter: 5 * time.Millisecond}
-	h := newHarness(t, simnet.DefaultScenario(), fair, 10*time.Second)
+	h := newHarness(t, simnet.DefaultScenario(), fair, 2*time.Minute)
 	var planned []jobs.Target
 	sw, rep, err := h.tester.RunSweep(context.Background(), "test", func(ts []jobs.Target) { planned = ts }, nil)
 	if err != nil {

@@ -70,7 +70,7 @@ func (e *env) insert(rs ...result) {
 		batch = append(batch, models.NewResult{Stats: s, Outcome: r.outcome, ReceivedAt: e.now.Add(-r.ago),
 			IngestKey: "test", SweepID: r.sweep})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := e.st.Insert(ctx, batch...); err != nil {
 		e.t.Fatalf("insert: %v", err)
@@ -79,7 +79,7 @@ func (e *env) insert(rs ...result) {
 
 func (e *env) get(path string, header map[string]string) (int, http.Header, string) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.srv.URL+path, nil)
 	if err != nil {
