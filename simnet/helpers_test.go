@@ -49,7 +49,7 @@ func quick(route, id string) ModelSpec {
 }
 
 func newClient() *http.Client {
-	return &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{Proxy: nil}}
+	return &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{Proxy: nil}}
 }
 
 // reply is an HTTP exchange's outcome; err is set when there was no

@@ -14,7 +14,7 @@ import (
 // WaitTimeout is how long Eventually waits. It is generous on purpose: the
 // condition is what the test asserts, the deadline only stops a hung test,
 // and CI shares two cores with other work.
-const WaitTimeout = 30 * time.Second
+const WaitTimeout = 2 * time.Minute
 
 // Eventually polls cond until it holds, failing the test with what was
 // awaited if it does not within WaitTimeout. Tests wait on a condition like
