@@ -25,7 +25,7 @@ func FuzzProbe(f *testing.F) {
 			t.Fatalf("probe took %d bytes with duration %v", len(b), info.Duration)
 		}
 		pcm, rate, err := DecodeMono(b)
-		if err == nil && (rate <= 0 || len(pcm) > maxDecodeSeconds*rate) {
+		if err == nil && (rate <= 0 || len(pcm) > min(maxDecodeSeconds*rate, maxSamples)) {
 			t.Fatalf("decoded %d samples at %d Hz", len(pcm), rate)
 		}
 	})

@@ -12,8 +12,13 @@ import (
 // larger than this is refused before libav sees it.
 const MaxBytes = 64 << 20
 
-// maxDecodeSeconds bounds how much audio DecodeMono turns into samples.
-const maxDecodeSeconds = 600
+// maxDecodeSeconds and maxSamples bound how much audio DecodeMono turns
+// into samples: a few kilobytes of FLAC or PCM can claim minutes at a rate
+// of hundreds of kilohertz.
+const (
+	maxDecodeSeconds = 600
+	maxSamples       = 1 << 23 // about 3 minutes at 48 kHz
+)
 
 // Info is what Probe learns of an audio file.
 type Info struct {
@@ -57,7 +62,7 @@ func Probe(data []byte) (Info, error) {
 
 // DecodeMono decodes an audio file's first audio stream, its channels
 // averaged, and returns the samples in [-1, 1] with their rate. It stops
-// after maxDecodeSeconds of audio; a stream that breaks off mid-way gives
+// after maxDecodeSeconds of audio (or maxSamples); a stream that breaks off mid-way gives
 // the samples decoded so far.
 func DecodeMono(data []byte) ([]float64, int, error) {
 	in, err := open(data)
@@ -69,7 +74,7 @@ func DecodeMono(data []byte) ([]float64, int, error) {
 	if rate <= 0 {
 		return nil, 0, fmt.Errorf("decode audio: %w: no sample rate", ErrNoAudio)
 	}
-	limit := maxDecodeSeconds * rate
+	limit := min(maxDecodeSeconds*rate, maxSamples)
 	var pcm []float32
 	var convErr error
 	err = in.decode(func(f *astiav.Frame) bool {
