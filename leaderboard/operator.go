@@ -38,9 +38,9 @@ type OperatorReport struct {
 	// Attempts counts every result; Passed, Failed, Unavailable and
 	// TesterErrors split them by outcome.
 	Attempts, Passed, Failed, Unavailable, TesterErrors int
-	Reasons     []ReasonRow      // failures by reason, most first
-	Latency     []LatencyRow     // per series with passes, slowest against typical first
-	NoCapacity  []UnavailableRow // per pipeline and model with unavailable attempts, highest share first
+	Reasons                                             []ReasonRow      // failures by reason, most first
+	Latency                                             []LatencyRow     // per series with passes, slowest against typical first
+	NoCapacity                                          []UnavailableRow // per pipeline and model with unavailable attempts, highest share first
 }
 
 // ReasonRow is one failure reason and its failures per bucket.
