@@ -24,7 +24,11 @@ var _ ExportStore = (*models.Store)(nil)
 
 // maxExports is how many exports run at once: each holds a database
 // connection for as long as its client reads.
-const maxExports = 2
+const maxExports = 3
+
+// exportQueueWait is how long an export waits for another to finish
+// before it is refused with 503.
+const exportQueueWait = 30 * time.Second
 
 // exportDeadline ends an export whose client reads too slowly to finish a
 // month of one orchestrator's results.
@@ -62,15 +66,19 @@ func (x *exporter) serve(c echo.Context, format string) error {
 	if err != nil {
 		return badRequest(err.Error())
 	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), exportDeadline)
+	defer cancel()
+	wait := time.NewTimer(exportQueueWait)
+	defer wait.Stop()
 	select {
 	case x.slots <- struct{}{}:
 		defer func() { <-x.slots }()
-	default:
+	case <-wait.C:
 		c.Response().Header().Set("Retry-After", "10")
 		return &apiError{http.StatusServiceUnavailable, "other exports are running; try again shortly"}
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), exportDeadline)
-	defer cancel()
 
 	h := c.Response().Header()
 	name := "results-" + addr + "-" + from.Format("20060102T150405Z") + "-" + to.Format("20060102T150405Z") + "." + format
