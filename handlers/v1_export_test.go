@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ import (
 
 // storeExportRows writes results of orch(1) (some AI with errors, some
 // transcoding, one outside the window) and of orch(2), and returns what
-// the store holds of orch(1) in the last day, oldest first.
+// the store holds of orch(1) in the last day, oldest first, read apart
+// from the export.
 func storeExportRows(t *testing.T, e *env) []models.RawResult {
 	t.Helper()
 	now := e.clock.Now()
@@ -44,14 +46,14 @@ func storeExportRows(t *testing.T, e *env) []models.RawResult {
 	if err := e.st.Insert(t.Context(), batch...); err != nil {
 		t.Fatal(err)
 	}
-	var want []models.RawResult
-	err := e.st.EachResult(t.Context(), orch(1), now.Add(-24*time.Hour), now.Add(time.Second), func(r *models.RawResult) error {
-		want = append(want, *r)
-		return nil
-	})
-	if err != nil || len(want) != 25 { // hours 0..24 ago, the 24th at the window's edge
-		t.Fatalf("store holds %d rows of the window (%v), want 25", len(want), err)
+	// The stored rows as the paged result list reads them (newest first).
+	page, err := e.st.Results(t.Context(), models.ResultQuery{Orchestrator: orch(1), Since: now.Add(-24 * time.Hour),
+		Until: now, Limit: 500})
+	if err != nil || len(page.Results) != 25 { // hours 0..24 ago, the 24th at the window's edge
+		t.Fatalf("store holds %d rows of the window (%v), want 25", len(page.Results), err)
 	}
+	want := page.Results
+	slices.Reverse(want)
 	return want
 }
 
@@ -100,11 +102,11 @@ func TestExportJSONAndCSVEqualTheStoredRows(t *testing.T) {
 			rec := recs[i+1]
 			id, _ := strconv.ParseInt(rec[0], 10, 64)
 			at, _ := time.Parse(time.RFC3339Nano, rec[1])
-			rtt, _ := strconv.ParseFloat(rec[9], 64)
-			status, _ := strconv.Atoi(rec[7])
+			rtt, _ := strconv.ParseFloat(rec[8], 64)
+			status, _ := strconv.Atoi(rec[9])
 			var errs []ingest.Error
-			if err := json.Unmarshal([]byte(rec[10]), &errs); err != nil {
-				t.Fatalf("csv row %d errors %q: %v", i, rec[10], err)
+			if err := json.Unmarshal([]byte(rec[11]), &errs); err != nil {
+				t.Fatalf("csv row %d errors %q: %v", i, rec[11], err)
 			}
 			if id != r.ID || !at.Equal(r.ReceivedAt) || rtt != r.RoundTripTime || status != r.HTTPStatus ||
 				rec[3] != r.Region || rec[6] != string(r.Outcome) || fmt.Sprint(errs) != fmt.Sprint(r.Stats().Errors) {

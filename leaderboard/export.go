@@ -22,63 +22,48 @@ const MaxExportWindow = 31 * 24 * time.Hour
 // DefaultExportWindow is the window of an export that names no from.
 const DefaultExportWindow = 7 * 24 * time.Hour
 
-// ExportRow is one stored result as the export writes it: the columns of
-// the results table under their own names, the region by its code and
-// errors as their JSON list.
+// ExportRow is one stored result as the export writes it: the result list's
+// fields (Result) and the rest of the stored columns under their own names.
 type ExportRow struct {
-	ID               int64           `json:"id"`
-	ReceivedAt       time.Time       `json:"received_at"`
-	Orchestrator     string          `json:"orchestrator"`
-	Region           string          `json:"region"`
-	Pipeline         string          `json:"pipeline"`
-	Model            string          `json:"model"`
-	Outcome          models.Outcome  `json:"outcome"`
-	HTTPStatus       int             `json:"http_status"`
-	SuccessRate      float64         `json:"success_rate"`
-	RoundTripTime    float64         `json:"round_trip_time"`
-	Errors           json.RawMessage `json:"errors"`
-	Timestamp        int64           `json:"timestamp"`
-	SegDuration      float64         `json:"seg_duration"`
-	SegmentsSent     int             `json:"segments_sent"`
-	SegmentsReceived int             `json:"segments_received"`
-	UploadTime       float64         `json:"upload_time"`
-	DownloadTime     float64         `json:"download_time"`
-	TranscodeTime    float64         `json:"transcode_time"`
-	ModelIsWarm      bool            `json:"model_is_warm"`
-	SweepID          *int64          `json:"sweep_id"`
-	IngestKey        string          `json:"ingest_key"`
+	Result
+	Timestamp        int64   `json:"timestamp"`
+	SegDuration      float64 `json:"seg_duration"`
+	SegmentsSent     int     `json:"segments_sent"`
+	SegmentsReceived int     `json:"segments_received"`
+	UploadTime       float64 `json:"upload_time"`
+	DownloadTime     float64 `json:"download_time"`
+	TranscodeTime    float64 `json:"transcode_time"`
+	ModelIsWarm      bool    `json:"model_is_warm"`
 }
 
 // ExportRowOf is a stored result as the export writes it.
 func ExportRowOf(r *models.RawResult) ExportRow {
-	errs, _ := json.Marshal(r.Stats().Errors) // a list, [] for none or for an unreadable column
-	return ExportRow{ID: r.ID, ReceivedAt: r.ReceivedAt.UTC(), Orchestrator: r.Orchestrator, Region: r.Region,
-		Pipeline: r.Pipeline, Model: r.Model, Outcome: r.Outcome, HTTPStatus: r.HTTPStatus,
-		SuccessRate: r.SuccessRate, RoundTripTime: r.RoundTripTime, Errors: errs, Timestamp: r.Timestamp,
-		SegDuration: r.SegDuration, SegmentsSent: r.SegmentsSent, SegmentsReceived: r.SegmentsReceived,
-		UploadTime: r.UploadTime, DownloadTime: r.DownloadTime, TranscodeTime: r.TranscodeTime,
-		ModelIsWarm: r.ModelIsWarm, SweepID: r.SweepID, IngestKey: r.IngestKey}
+	return ExportRow{Result: ResultOf(r), Timestamp: r.Timestamp, SegDuration: r.SegDuration,
+		SegmentsSent: r.SegmentsSent, SegmentsReceived: r.SegmentsReceived, UploadTime: r.UploadTime,
+		DownloadTime: r.DownloadTime, TranscodeTime: r.TranscodeTime, ModelIsWarm: r.ModelIsWarm}
 }
 
 // ExportColumns is the CSV header: the JSON names, in the JSON order.
 var ExportColumns = []string{"id", "received_at", "orchestrator", "region", "pipeline", "model", "outcome",
-	"http_status", "success_rate", "round_trip_time", "errors", "timestamp", "seg_duration", "segments_sent",
-	"segments_received", "upload_time", "download_time", "transcode_time", "model_is_warm", "sweep_id", "ingest_key"}
+	"success_rate", "round_trip_time", "http_status", "sweep_id", "errors", "ingest_key", "timestamp",
+	"seg_duration", "segments_sent", "segments_received", "upload_time", "download_time", "transcode_time",
+	"model_is_warm"}
 
 // CSV is the row as CSV fields, in ExportColumns order. Numbers are written
 // so that they parse back to the same float64; received_at is RFC 3339 with
-// nanoseconds; a missing sweep is an empty field.
+// nanoseconds; errors are their JSON list; a missing sweep is an empty field.
 func (e ExportRow) CSV() []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	sweep := ""
 	if e.SweepID != nil {
 		sweep = strconv.FormatInt(*e.SweepID, 10)
 	}
+	errs, _ := json.Marshal(e.Errors)
 	return []string{strconv.FormatInt(e.ID, 10), e.ReceivedAt.Format(time.RFC3339Nano), e.Orchestrator,
-		e.Region, e.Pipeline, e.Model, string(e.Outcome), strconv.Itoa(e.HTTPStatus), f(e.SuccessRate),
-		f(e.RoundTripTime), string(e.Errors), strconv.FormatInt(e.Timestamp, 10), f(e.SegDuration),
-		strconv.Itoa(e.SegmentsSent), strconv.Itoa(e.SegmentsReceived), f(e.UploadTime), f(e.DownloadTime),
-		f(e.TranscodeTime), strconv.FormatBool(e.ModelIsWarm), sweep, e.IngestKey}
+		e.Region, e.Pipeline, e.Model, string(e.Outcome), f(e.SuccessRate), f(e.RoundTripTime),
+		strconv.Itoa(e.HTTPStatus), sweep, string(errs), e.IngestKey, strconv.FormatInt(e.Timestamp, 10),
+		f(e.SegDuration), strconv.Itoa(e.SegmentsSent), strconv.Itoa(e.SegmentsReceived), f(e.UploadTime),
+		f(e.DownloadTime), f(e.TranscodeTime), strconv.FormatBool(e.ModelIsWarm)}
 }
 
 // ParseExportWindow reads from and to (Unix seconds or RFC 3339): to
