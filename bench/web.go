@@ -31,7 +31,36 @@ func dashboardCalls(nw *network, now func() time.Time) []call {
 		t := now()
 		return "&since=" + strconv.FormatInt(t.Add(-30*24*time.Hour).Unix(), 10) + "&until=" + strconv.FormatInt(t.Unix(), 10)
 	}
+	window := func(d time.Duration) string {
+		t := now()
+		return "?from=" + strconv.FormatInt(t.Add(-d).Unix(), 10) + "&to=" + strconv.FormatInt(t.Unix(), 10)
+	}
+	has := func(what string) func([]byte) error {
+		return func(b []byte) error {
+			if !bytes.Contains(b, []byte(what)) {
+				return fmt.Errorf("answer lacks %q: %s", what, clip(b))
+			}
+			return nil
+		}
+	}
 	return []call{
+		{"page: operator view (7 d)", "/orchestrators/" + orch + "/operator", has(`id="advice"`)},
+		{"page: operator view (30 d)", "/orchestrators/" + orch + "/operator?range=30d", has(`id="advice"`)},
+		{"page export: 30 d of one orchestrator (CSV)", "/api/v1/orchestrators/" + orch + "/results.csv" + window(30*24*time.Hour), func(b []byte) error {
+			if n := bytes.Count(b, []byte("\n")); n < 2 || !bytes.HasPrefix(b, []byte("id,received_at,")) {
+				return fmt.Errorf("export has %d lines: %s", n, clip(b))
+			}
+			return nil
+		}},
+		{"page export: 30 d of one orchestrator (JSON)", "/api/v1/orchestrators/" + orch + "/results.json" + window(30*24*time.Hour), func(b []byte) error {
+			var doc struct {
+				Results []json.RawMessage `json:"results"`
+			}
+			if err := json.Unmarshal(b, &doc); err != nil || len(doc.Results) == 0 {
+				return fmt.Errorf("export of %d results (%v): %s", len(doc.Results), err, clip(b))
+			}
+			return nil
+		}},
 		{"page: leaderboard (transcoding, 24 h)", "/", rows(len(nw.orchs))},
 		{"page: leaderboard (AI pipeline+model, 7 d)", "/?window=7d&job=" + job, rows(nPair)},
 		{"page: orchestrator (7 d, 25 results)", "/orchestrators/" + orch, func(b []byte) error {

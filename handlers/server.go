@@ -108,6 +108,7 @@ func New(d Deps) *echo.Echo {
 	s.registerAdminV1(e)
 	s.registerV1Reads(e)
 	s.registerV1Activity(e)
+	s.registerV1Export(e)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jobtester/media"
+	"jobtester/media/audio"
 )
 
 // Request limits of the simulated gateway.
@@ -405,11 +406,11 @@ func parseAudioToText(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return err
 	}
-	// The gateway measures the duration (lpms/ffmpeg) to price the job and
-	// refuses audio it cannot measure or that lasts no time at all. simnet
-	// reads WAV only.
-	info, err := media.AudioInfo(data)
-	if err != nil || info.Duration <= 0 {
+	// The gateway measures the duration with libav (lpms) to price the job
+	// and refuses audio it cannot read or that lasts no time at all, in
+	// whatever container libav takes: WAV, MP4/M4A, MP3, FLAC, Ogg.
+	info, err := audio.Probe(data)
+	if err != nil {
 		return errors.New("audio duration calculation failed")
 	}
 	job.AudioSeconds, job.Audio = info.Duration.Seconds(), data

@@ -1,11 +1,11 @@
 package simnet
 
 import (
-	"encoding/binary"
 	"math"
 	"strings"
 
 	"jobtester/media"
+	"jobtester/media/audio"
 )
 
 // The simulated speech model hears media.SpokenDigits: one tone a slot,
@@ -16,11 +16,12 @@ import (
 
 var digitWords = [10]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 
-// hearDigits returns the digits a WAV of SpokenDigits says, or false when
-// fewer than half of its slots hold a clear digit tone.
-func hearDigits(wav []byte) ([]string, bool) {
-	pcm, rate, ok := monoPCM16(wav)
-	if !ok || rate < 8000 {
+// hearDigits returns the digits an audio file of SpokenDigits says, in
+// any container libav reads, or false when fewer than half of its slots
+// hold a clear digit tone.
+func hearDigits(file []byte) ([]string, bool) {
+	pcm, rate, err := audio.DecodeMono(file)
+	if err != nil || rate < 8000 {
 		return nil, false
 	}
 	slot := int(media.DigitSlot * float64(rate))
@@ -65,22 +66,6 @@ func goertzel(x []float64, f, rate float64) float64 {
 		s1, s2 = v+k*s1-s2, s1
 	}
 	return s1*s1 + s2*s2 - k*s1*s2
-}
-
-// monoPCM16 reads the samples of a canonical 44-byte-header PCM 16-bit
-// mono WAV as floats in [-1, 1]; other layouts are not ours.
-func monoPCM16(b []byte) ([]float64, int, bool) {
-	le := binary.LittleEndian
-	if len(b) < 44 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" || string(b[12:16]) != "fmt " ||
-		string(b[36:40]) != "data" || le.Uint16(b[20:]) != 1 || le.Uint16(b[22:]) != 1 || le.Uint16(b[34:]) != 16 {
-		return nil, 0, false
-	}
-	n := min(int(le.Uint32(b[40:])), len(b)-44) / 2
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = float64(int16(le.Uint16(b[44+2*i:]))) / 32768
-	}
-	return out, int(le.Uint32(b[24:])), true
 }
 
 // transcribe is an honest speech model's transcript: the digits it hears

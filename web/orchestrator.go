@@ -91,19 +91,11 @@ func (s *site) orchestratorPage(c echo.Context) error {
 	if !ok {
 		return httpError(http.StatusBadRequest, "an orchestrator address is 0x followed by 40 hex digits")
 	}
-	rng := c.QueryParam("range")
-	if rng == "" {
-		rng = "7d"
+	ri, err := parseRange(c.QueryParam("range"))
+	if err != nil {
+		return err
 	}
-	ri := -1
-	for i, r := range chartRanges {
-		if r.key == rng {
-			ri = i
-		}
-	}
-	if ri < 0 {
-		return httpError(http.StatusBadRequest, "range must be 24h, 7d or 30d")
-	}
+	rng := chartRanges[ri].key
 	rq := url.Values{}
 	rq.Set("orchestrator", addr)
 	if b := c.QueryParam("before"); b != "" {

@@ -21,6 +21,7 @@ type Store interface {
 	leaderboard.TableStore
 	leaderboard.ResultStore
 	ChainStore
+	leaderboard.OperatorStore
 	Orchestrator(ctx context.Context, address string) (models.DiscoveredOrchestrator, error)
 	MappingsOf(ctx context.Context, address string) ([]models.URIMapping, error)
 	Capabilities(ctx context.Context, address string) ([]models.AdvertisedCapability, error)
@@ -60,6 +61,7 @@ func Register(e *echo.Echo, d Deps) {
 	get("/", s.leaderboardPage)
 	get("/orchestrators/:address", s.orchestratorPage)
 	get("/orchestrators/:address/results", s.orchestratorResults)
+	get("/orchestrators/:address/operator", s.operatorPage)
 	get("/runs", s.runsPage)
 	get("/runs/:id", s.runPage)
 	get("/runs/:id/progress", s.runProgress)
