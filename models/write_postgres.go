@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// postgresCommit writes a batch in one statement, so one round trip and one
+// postgresWrite writes a batch in one statement, so one round trip and one
 // commit: the results go in through a data-modifying CTE and the rollups
 // are upserted by the main INSERT. Columns travel as arrays (unnest), so
 // the statement text is the same for every batch size and pgx prepares it
@@ -25,7 +25,7 @@ SELECT d.*, 1, ` + postgresNowMillis + ` FROM unnest($21::timestamptz[], $22::te
 	$24::text[], $25::text[], $26::bigint[], $27::float8[], $28::float8[], $29::float8[], $30::bigint[],
 	$31::float8[], $34::bigint[]) AS d` + rollupUpsert
 
-func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
+func postgresWrite(ctx context.Context, q querier, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
 	n := len(rows)
 	var (
 		receivedAt                                         = make([]time.Time, n)
@@ -60,11 +60,7 @@ func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollu
 		dResults[i], dSR[i], dSeg[i], dRTT[i], dPassed[i], dPRTT[i] = d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed, d.SumPassedRoundTripTime
 		dUnavailable[i] = d.Unavailable
 	}
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return nil, err
-	}
-	res, err := sqlDB.QueryContext(ctx, postgresCommitSQL,
+	res, err := q.QueryContext(ctx, postgresCommitSQL,
 		receivedAt, orch, region, pipeline, model, outcome, key, sr, rtt, errs, ts, seg, sent, recv, up, down, tc, warm, in, out,
 		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status, dUnavailable)
 	if err != nil {
