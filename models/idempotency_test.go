@@ -141,4 +141,3 @@ func TestPruneIdempotencyKeys(t *testing.T) {
 		}
 	})
 }
-

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -296,6 +297,12 @@ func (s *Store) commit(deadline time.Time, rows []Result, extras []rowExtra) ([]
 	return fates, nil
 }
 
+// errNotCommitted marks a failure inside a transaction before its COMMIT
+// was sent: whatever the connection did, nothing was stored.
+var errNotCommitted = errors.New("transaction not committed")
+
+func notCommitted(err error) error { return fmt.Errorf("%w (%w)", err, errNotCommitted) }
+
 // commitRows is one atomic write. A batch with neither idempotency keys
 // nor outbox rows is, on PostgreSQL, one statement and one round trip;
 // otherwise the keys are claimed first, in the same transaction, and only
@@ -316,12 +323,18 @@ func (s *Store) commitRows(ctx context.Context, rows []Result, extras []rowExtra
 		return s.dialect.write(ctx, sqlDB, rows, rollupDeltas(rows))
 	}
 	tx, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil && ctx.Err() == nil {
+		// No transaction began, so nothing was written: the connection
+		// is what failed (pgx says "conn closed" when PostgreSQL went
+		// away), which the answer must tell as unavailable, not as 500.
+		return nil, fmt.Errorf("begin: %w (%w)", err, driver.ErrBadConn)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if err := s.claimKeys(ctx, tx, rows, extras, fates); err != nil {
-		return nil, err
+		return nil, notCommitted(err)
 	}
 	stored := rows[:0:0]
 	var outbox []outboxRow
@@ -337,12 +350,12 @@ func (s *Store) commitRows(ctx context.Context, rows []Result, extras []rowExtra
 	var updated []Rollup
 	if len(stored) > 0 {
 		if updated, err = s.dialect.write(ctx, tx, stored, rollupDeltas(stored)); err != nil {
-			return nil, err
+			return nil, notCommitted(err)
 		}
 	}
 	if len(outbox) > 0 {
 		if _, err := tx.ExecContext(ctx, s.dialect.rebind(s.outboxInsertSQL(len(outbox))), outboxArgs(outbox)...); err != nil {
-			return nil, fmt.Errorf("queue results to forward: %w", err)
+			return nil, notCommitted(fmt.Errorf("queue results to forward: %w", err))
 		}
 	}
 	if err := tx.Commit(); err != nil {
