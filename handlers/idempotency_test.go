@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jobtester/ingest"
+	"jobtester/models"
 )
 
 // postKeyed posts body signed with secret and the given Idempotency-Key
@@ -134,6 +135,33 @@ func TestUnconfirmedPostRetriedIsStoredOnce(t *testing.T) {
 			}
 			if got := storedOf(t, st, i); got != 1 {
 				t.Fatalf("post %d (first answer %d %q) retried until 200: %d rows, want 1", i, first[i].code, first[i].stored, got)
+			}
+		}
+	})
+}
+
+// /metrics shows the outbox (depth, oldest age, parked) and the replays.
+func TestOutboxAndReplayMetrics(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		e := newEnv(t, dialect)
+		body := aiBody(orchA, "FRA", "Llm", "m", 1, 2)
+		e.mustPost(body, aiTesterSecret)
+		e.mustPost(body, aiTesterSecret)
+		nr := models.NewResult{IngestKey: "jobtester", Forward: true, Stats: ingest.Stats{Region: "FRA", Orchestrator: orchB,
+			SuccessRate: 1, RoundTripTime: 1, Pipeline: "Llm", Model: "m"}}
+		if err := e.st.Insert(context.Background(), nr, nr); err != nil {
+			t.Fatal(err)
+		}
+		_, _, m := e.do(http.MethodGet, "/metrics", nil, nil)
+		for _, want := range []string{
+			`jobtester_ingest_replayed_total{ingest_key="ai-job-tester"} 1`,
+			`jobtester_results_ingested_total{ingest_key="ai-job-tester",job_type="ai"} 1`,
+			"jobtester_outbox_depth 2\n",
+			"jobtester_outbox_parked 0\n",
+			"jobtester_outbox_oldest_age_seconds ",
+		} {
+			if !strings.Contains(string(m), want) {
+				t.Errorf("metrics lack %q", want)
 			}
 		}
 	})

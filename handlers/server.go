@@ -250,6 +250,7 @@ func newMetrics(reg *prometheus.Registry, st Store) *metrics {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "jobtester_rollup_index_buckets", Help: "Hourly rollup buckets held in memory.",
 		}, func() float64 { return float64(st.IndexBuckets()) }))
+		reg.MustRegister(newOutboxCollector(st))
 	}
 	return m
 }

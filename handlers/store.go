@@ -17,6 +17,7 @@ type Store interface {
 	leaderboard.HistoryStore
 	leaderboard.ResultStore
 	ChainStore
+	OutboxCounter
 
 	Ping(ctx context.Context) error
 	Dialect() string
