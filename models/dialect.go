@@ -38,6 +38,10 @@ type dialect struct {
 	// inside a transaction.
 	write        func(ctx context.Context, q querier, rows []Result, deltas []rollupDelta) ([]Rollup, error)
 	oneStatement bool
+	// writeKeyed, where not nil, is write that also inserts the rows'
+	// idempotency keys in the same statement; a key already stored fails
+	// it whole (keyTaken).
+	writeKeyed func(ctx context.Context, q querier, rows []Result, deltas []rollupDelta, extras []rowExtra) ([]Rollup, error)
 }
 
 // The database clock in Unix milliseconds, as SQL.
@@ -62,6 +66,7 @@ var sqliteDialect = dialect{
 var postgresDialect = dialect{
 	write:        postgresWrite,
 	oneStatement: true,
+	writeKeyed:   postgresWriteKeyed,
 	name:         "postgres",
 	timeType:     "TIMESTAMPTZ",
 	nowMillis:    postgresNowMillis,

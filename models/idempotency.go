@@ -113,6 +113,22 @@ func (s *Store) claimKeys(ctx context.Context, q querier, rows []Result, extras 
 	return nil
 }
 
+// repeatsKey reports whether two rows of a batch carry the same key.
+func repeatsKey(rows []Result, extras []rowExtra) bool {
+	seen := make(map[keyRef]bool, len(extras))
+	for i := range extras {
+		if extras[i].idem.Key == "" {
+			continue
+		}
+		ref := keyRef{rows[i].IngestKey, extras[i].idem.Key}
+		if seen[ref] {
+			return true
+		}
+		seen[ref] = true
+	}
+	return false
+}
+
 // insertKeys inserts the keys of rows idx and returns those it inserted.
 func (s *Store) insertKeys(ctx context.Context, q querier, rows []Result, extras []rowExtra, idx []int) (map[keyRef]bool, error) {
 	inserted := make(map[keyRef]bool, len(idx))

@@ -312,15 +312,23 @@ func (s *Store) commitRows(ctx context.Context, rows []Result, extras []rowExtra
 	if err != nil {
 		return nil, err
 	}
-	plain := true
+	keyed, forwards := false, false
 	for i := range extras {
-		if extras[i].idem.Key != "" || extras[i].outbox != nil {
-			plain = false
-			break
-		}
+		keyed = keyed || extras[i].idem.Key != ""
+		forwards = forwards || extras[i].outbox != nil
 	}
-	if plain && s.dialect.oneStatement {
+	switch {
+	case !keyed && !forwards && s.dialect.oneStatement:
 		return s.dialect.write(ctx, sqlDB, rows, rollupDeltas(rows))
+	case keyed && !forwards && s.dialect.writeKeyed != nil && !repeatsKey(rows, extras):
+		// Replays are rare: try the batch as one statement that also
+		// inserts its keys, and sort the batch out in a transaction only
+		// when a key turns out to be stored already (the statement then
+		// fails whole, storing nothing).
+		updated, err := s.dialect.writeKeyed(ctx, sqlDB, rows, rollupDeltas(rows), extras)
+		if !keyTaken(err) {
+			return updated, err
+		}
 	}
 	tx, err := sqlDB.BeginTx(ctx, nil)
 	if err != nil && ctx.Err() == nil {
