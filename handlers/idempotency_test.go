@@ -166,3 +166,31 @@ func TestOutboxAndReplayMetrics(t *testing.T) {
 		}
 	})
 }
+
+// FuzzIdempotencyKey: any header value is either refused or taken as it
+// is, and only 1 to 255 printable ASCII characters are taken; a post
+// without one is keyed by its body's hash.
+func FuzzIdempotencyKey(f *testing.F) {
+	for _, s := range []string{"k", "", " ", "a b", strings.Repeat("x", 255), strings.Repeat("x", 256), "\x00", "\xff", "sha256:00"} {
+		f.Add(s, []byte(`{"region":"FRA"}`))
+	}
+	f.Fuzz(func(t *testing.T, key string, body []byte) {
+		h := http.Header{}
+		h.Set("Idempotency-Key", key)
+		idem, err := idempotencyOf(h, body)
+		if len(idem.BodySHA256) != 64 {
+			t.Fatalf("body hash %q", idem.BodySHA256)
+		}
+		valid := len(key) >= 1 && len(key) <= 255
+		for i := 0; i < len(key); i++ {
+			valid = valid && key[i] > 0x20 && key[i] < 0x7f
+		}
+		if valid != (err == nil) || (err == nil && idem.Key != key) {
+			t.Fatalf("key %q: idempotency %+v, err %v", key, idem, err)
+		}
+		none, err := idempotencyOf(http.Header{}, body)
+		if err != nil || none.Key != models.BodyKey(none.BodySHA256) {
+			t.Fatalf("no header: %+v, %v", none, err)
+		}
+	})
+}
