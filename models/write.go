@@ -61,7 +61,9 @@ var ErrClosed = errors.New("store is closed")
 // Concurrent callers are grouped into shared transactions (group commit),
 // which is what lets ingest keep up with many testers at once. A result
 // whose idempotency key was already stored is not written again, and
-// Insert returns nil for it as for the first write.
+// Insert returns nil for it as for the first write; a key already stored
+// with another body makes it return ErrIdempotencyConflict (the results
+// with other keys in the same call are stored all the same).
 func (s *Store) Insert(ctx context.Context, results ...NewResult) error {
 	_, err := s.insert(ctx, results)
 	return err
