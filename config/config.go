@@ -37,6 +37,9 @@ type Storage struct {
 	RollupSync      time.Duration
 	Retention       time.Duration
 	RollupRetention time.Duration
+	// IdempotencyWindow is how long a post's idempotency key (or its
+	// body's hash) dedupes a retry or replay of it.
+	IdempotencyWindow time.Duration
 }
 
 // Ingest is the leaderboard's side: who may post results, and the default

@@ -48,6 +48,7 @@ var Settings = []Setting{
 	{"rollup_sync", "5s", "how often rollups written by other instances are read (0 disables)", duration(func(c *Config) *time.Duration { return &c.RollupSync })},
 	{"auto_migrate", "true", "apply database migrations at start; false checks the schema is current instead (for roles without DDL rights; run jobtester migrate)", boolSetting(func(c *Config) *bool { return &c.AutoMigrate })},
 	{"retention", "2160h", "how long raw results (payloads, inputs, errors) are kept", duration(func(c *Config) *time.Duration { return &c.Retention })},
+	{"idempotency_window", "24h", "how long a post_stats Idempotency-Key, or a legacy post's body hash, makes a retry or replay of it answer 200 without storing it again (keys are pruned hourly after that)", duration(func(c *Config) *time.Duration { return &c.IdempotencyWindow })},
 	{"rollup_retention", "9600h", "how long hourly rollups (the long-range history) are kept", duration(func(c *Config) *time.Duration { return &c.RollupRetention })},
 	{"region", "GLOBAL", "AI region this tester's own results are stored under (must be a region of type ai)", str(func(c *Config) *string { return &c.Region })},
 	{"gateways", "", "gateways to test through, one lane each: name=cli_url|http_url,… (in a file: a list of {name, cli_url, http_url})", func(c *Config, v string) error {

@@ -45,6 +45,9 @@ func (c *Config) Validate() error {
 	if c.Retention < c.Window {
 		return fmt.Errorf("setting retention: %s is shorter than window %s", c.Retention, c.Window)
 	}
+	if c.IdempotencyWindow < time.Minute {
+		return fmt.Errorf("setting idempotency_window: %s is shorter than a minute", c.IdempotencyWindow)
+	}
 	if c.RollupRetention < c.Retention {
 		return fmt.Errorf("setting rollup_retention: %s is shorter than retention %s", c.RollupRetention, c.Retention)
 	}

@@ -2,7 +2,10 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -222,18 +225,62 @@ func (s *server) postStats(c echo.Context) error {
 		s.metrics.rejected.WithLabelValues("invalid").Inc()
 		return badRequest(err.Error())
 	}
+	idem, err := idempotencyOf(req.Header, body)
+	if err != nil {
+		s.metrics.rejected.WithLabelValues("idempotency_key").Inc()
+		return badRequest(err.Error())
+	}
 	// The deadline reaches the store's writer: the answer comes before it,
 	// and says truly whether the result was stored (see storeFailure).
 	ctx, cancel := context.WithTimeout(req.Context(), s.IngestTimeout)
 	defer cancel()
-	err = s.Store.Insert(ctx, models.NewResult{Stats: stats, IngestKey: keyName, ReceivedAt: s.Now()})
-	if errors.Is(err, models.ErrInvalidRegion) {
+	replayed, err := s.Store.InsertOnce(ctx, models.NewResult{Stats: stats, IngestKey: keyName, ReceivedAt: s.Now(), Idempotency: idem})
+	switch {
+	case errors.Is(err, models.ErrInvalidRegion):
 		s.metrics.rejected.WithLabelValues("invalid_region").Inc()
 		return badRequest(err.Error())
-	}
-	if err != nil {
+	case errors.Is(err, models.ErrIdempotencyConflict):
+		s.metrics.rejected.WithLabelValues("idempotency_conflict").Inc()
+		return &apiError{http.StatusUnprocessableEntity, "Idempotency-Key " + strconv.Quote(idem.Key) +
+			" was already used with a different body; nothing was stored"}
+	case err != nil:
 		return err
+	case replayed:
+		// Answered as the first post was; nothing stored twice.
+		s.metrics.replayed.WithLabelValues(keyName).Inc()
+		c.Response().Header().Set("Idempotent-Replayed", "true")
+		return c.String(http.StatusOK, "ok")
 	}
 	s.metrics.ingested.WithLabelValues(keyName, stats.JobType()).Inc()
 	return c.String(http.StatusOK, "ok")
+}
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 255
+
+// idempotencyOf is the key a post is deduplicated by: its Idempotency-Key
+// header, or for a client that sends none the hash of its body, so a
+// replayed body is stored once (docs/ingest.md#exactly-once).
+func idempotencyOf(h http.Header, body []byte) (models.Idempotency, error) {
+	sum := sha256.Sum256(body)
+	idem := models.Idempotency{BodySHA256: hex.EncodeToString(sum[:])}
+	vals := h.Values("Idempotency-Key")
+	switch {
+	case len(vals) == 0:
+		idem.Key = models.BodyKey(idem.BodySHA256)
+		return idem, nil
+	case len(vals) > 1:
+		return idem, errors.New("more than one Idempotency-Key header")
+	}
+	key := vals[0]
+	if key == "" || len(key) > maxIdempotencyKey {
+		return idem, fmt.Errorf("Idempotency-Key must be 1 to %d characters", maxIdempotencyKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return idem, errors.New("Idempotency-Key must be printable ASCII without spaces")
+		}
+	}
+	idem.Key = key
+	return idem, nil
 }

@@ -224,6 +224,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	ingested *prometheus.CounterVec
 	rejected *prometheus.CounterVec
+	replayed *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, st Store) *metrics {
@@ -241,12 +242,16 @@ func newMetrics(reg *prometheus.Registry, st Store) *metrics {
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jobtester_ingest_rejected_total", Help: "post_stats requests refused, by reason.",
 		}, []string{"reason"}),
+		replayed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jobtester_ingest_replayed_total", Help: "post_stats requests answered as replays of a stored result (same idempotency key), by ingest key.",
+		}, []string{"ingest_key"}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.ingested, m.rejected)
+	reg.MustRegister(m.requests, m.duration, m.ingested, m.rejected, m.replayed)
 	if st != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "jobtester_rollup_index_buckets", Help: "Hourly rollup buckets held in memory.",
 		}, func() float64 { return float64(st.IndexBuckets()) }))
+		reg.MustRegister(newOutboxCollector(st))
 	}
 	return m
 }

@@ -18,12 +18,14 @@ type Store interface {
 	leaderboard.ResultStore
 	ChainStore
 	ExportStore
+	OutboxCounter
 
 	Ping(ctx context.Context) error
 	Dialect() string
 	IndexBuckets() int
 
 	Insert(ctx context.Context, results ...models.NewResult) error
+	InsertOnce(ctx context.Context, nr models.NewResult) (replayed bool, err error)
 	Regions(ctx context.Context) ([]models.Region, error)
 	Pipelines(ctx context.Context, region string, w models.Window) ([]models.Pipeline, error)
 	RawResults(ctx context.Context, f models.Filter, w models.Window, limit int) ([]models.RawResult, error)

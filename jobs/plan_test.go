@@ -1,16 +1,9 @@
 package jobs
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
-	"jobtester/ingest"
 	"jobtester/livepeer"
 	"jobtester/models"
 )
@@ -57,51 +50,6 @@ func TestPlanHonoursMappingsAndSkipsWhatCannotBeTested(t *testing.T) {
 	}
 	if len(skipped) != 1 || skipped[0].Orchestrator != c || skipped[0].Reason != "not active" {
 		t.Fatalf("skipped = %+v", skipped)
-	}
-}
-
-// TestForwarderSignsAsLegacyTesters checks forwarded results arrive signed
-// the way post_stats verifies them, and that a failing remote is retried.
-func TestForwarderSignsAsLegacyTesters(t *testing.T) {
-	t.Parallel()
-	const secret = "remote-leaderboard-secret"
-	ring := ingest.NewKeyring([]ingest.Key{{Name: "remote", Secret: secret}})
-	var mu sync.Mutex
-	var got []ingest.Stats
-	calls := 0
-	remote := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		calls++
-		if calls == 1 {
-			w.WriteHeader(http.StatusServiceUnavailable) // first try: remote down
-			return
-		}
-		if _, err := ring.Verify(r.Header.Get("Authorization"), body); err != nil {
-			w.WriteHeader(http.StatusForbidden)
-			return
-		}
-		st, err := ingest.Decode(body)
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		got = append(got, st)
-		w.Write([]byte("ok"))
-	}))
-	defer remote.Close()
-	f := &Forwarder{URL: remote.URL, Secret: secret, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	res := Result{Target: Target{Orchestrator: "0x000000000000000000000000000000000000000a", Capability: livepeer.Capability{Pipeline: "Llm", Model: "m"}},
-		Outcome: models.OutcomeFail, HTTPStatus: 500, Error: "Internal Server Error", RoundTrip: 1500 * time.Millisecond, StartedAt: time.Now()}
-	f.Send(ResultStats("FRA", res))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	f.Close(ctx)
-	mu.Lock()
-	defer mu.Unlock()
-	if len(got) != 1 || got[0].SuccessRate != 0 || got[0].RoundTripTime != 1.5 || got[0].Errors[0].ErrorCode != "500" || got[0].Pipeline != "Llm" {
-		t.Fatalf("remote received %+v after %d calls", got, calls)
 	}
 }
 

@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,7 +45,10 @@ type Tester struct {
 	Region string
 	// IngestKey names this tester in stored results.
 	IngestKey string
-	Forwarder *Forwarder // nil: results stay local
+	// Outbox forwards scored results to a central leaderboard: they are
+	// queued in the same transaction as they are stored. nil: results
+	// stay local.
+	Outbox *Outbox
 	// Definitions holds an admin's overrides of the built-in tests (enable,
 	// parameters), read at each plan; nil: the tests run as built.
 	Definitions DefinitionSource
@@ -313,7 +318,11 @@ func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
 	if r.Live != nil {
 		stats = liveStats(t.Region, r)
 	}
-	nr := models.NewResult{Stats: stats, Outcome: r.Outcome, IngestKey: t.IngestKey, SweepID: sweepID, HTTPStatus: r.HTTPStatus}
+	nr := models.NewResult{Stats: stats, Outcome: r.Outcome, IngestKey: t.IngestKey, SweepID: sweepID, HTTPStatus: r.HTTPStatus,
+		Forward: t.Outbox != nil && r.Outcome.Scored(),
+		// A key of its own makes the retries below exactly-once: a write
+		// whose commit went unconfirmed is not stored (nor queued) twice.
+		Idempotency: models.Idempotency{Key: attemptKey()}}
 	ctx = context.WithoutCancel(ctx) // a stopping sweep still stores what it ran
 	delay := 200 * time.Millisecond
 	deadline := time.Now().Add(storeRetryFor)
@@ -340,9 +349,16 @@ func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
 		time.Sleep(delay)
 		delay = min(2*delay, 10*time.Second)
 	}
-	if t.Forwarder != nil && r.Outcome.Scored() {
-		t.Forwarder.Send(stats)
+	if nr.Forward {
+		t.Outbox.Notify()
 	}
+}
+
+// attemptKey is a fresh idempotency key for one attempt's result.
+func attemptKey() string {
+	var b [16]byte
+	crand.Read(b[:]) //nolint:errcheck // never fails (crypto/rand)
+	return "attempt-" + hex.EncodeToString(b[:])
 }
 
 const storeRetryFor = 2 * time.Minute

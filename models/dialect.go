@@ -32,9 +32,16 @@ type dialect struct {
 	// maxConns bounds the connection pool; maxIdle > 0 keeps that many
 	// idle (0: database/sql's default).
 	maxConns, maxIdle int
-	// commit writes a batch of results and their rollup deltas atomically
-	// and returns the rollup rows as they now stand.
-	commit func(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error)
+	// write writes a batch of results and their rollup deltas and returns
+	// the rollup rows as they now stand. On PostgreSQL it is one
+	// statement, atomic by itself (oneStatement); on SQLite it must run
+	// inside a transaction.
+	write        func(ctx context.Context, q querier, rows []Result, deltas []rollupDelta) ([]Rollup, error)
+	oneStatement bool
+	// writeKeyed, where not nil, is write that also inserts the rows'
+	// idempotency keys in the same statement; a key already stored fails
+	// it whole (keyTaken).
+	writeKeyed func(ctx context.Context, q querier, rows []Result, deltas []rollupDelta, extras []rowExtra) ([]Rollup, error)
 }
 
 // The database clock in Unix milliseconds, as SQL.
@@ -44,7 +51,7 @@ const (
 )
 
 var sqliteDialect = dialect{
-	commit:         sqliteCommit,
+	write:          sqliteWrite,
 	name:           "sqlite",
 	timeType:       "DATETIME",
 	nowMillis:      sqliteNowMillis,
@@ -57,11 +64,13 @@ var sqliteDialect = dialect{
 }
 
 var postgresDialect = dialect{
-	commit:    postgresCommit,
-	name:      "postgres",
-	timeType:  "TIMESTAMPTZ",
-	nowMillis: postgresNowMillis,
-	medianRTT: `COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)`,
+	write:        postgresWrite,
+	oneStatement: true,
+	writeKeyed:   postgresWriteKeyed,
+	name:         "postgres",
+	timeType:     "TIMESTAMPTZ",
+	nowMillis:    postgresNowMillis,
+	medianRTT:    `COALESCE(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY round_trip_time), 0)`,
 	lockMigrations: func(tx *gorm.DB) error {
 		// An arbitrary constant shared by every jobtester instance.
 		return tx.Exec(`SELECT pg_advisory_xact_lock(7302012026)`).Error

@@ -103,7 +103,7 @@ func (s *Store) InsertLive(ctx context.Context, nr NewResult, lr *LiveResult) er
 		if err := tx.Create(lr).Error; err != nil {
 			return fmt.Errorf("insert the live result: %w", err)
 		}
-		return nil
+		return s.queueForward(tx, &nr)
 	})
 	if err != nil {
 		return fmt.Errorf("store live result of %s: %w", lr.Orchestrator, err)

@@ -78,7 +78,7 @@ func (s *Store) writeOutcomeKnown(err error) bool {
 	var pgErr *pgconn.PgError
 	var connErr *pgconn.ConnectError
 	switch {
-	case errors.As(err, &pgErr), errors.As(err, &connErr), pgconn.SafeToRetry(err),
+	case errors.As(err, &pgErr), errors.As(err, &connErr), pgconn.SafeToRetry(err), errors.Is(err, errNotCommitted),
 		errors.Is(err, driver.ErrBadConn), errors.Is(err, ErrClosed):
 		return true
 	case errors.Is(err, context.DeadlineExceeded) && !pgconn.Timeout(err):

@@ -86,7 +86,7 @@ func (s *Store) InsertVerified(ctx context.Context, nr NewResult, v *Verificatio
 		if err := tx.Create(v).Error; err != nil {
 			return fmt.Errorf("insert the evidence: %w", err)
 		}
-		return nil
+		return s.queueForward(tx, &nr)
 	})
 	if err != nil {
 		return fmt.Errorf("store the flagged test of %s: %w", v.Orchestrator, err)

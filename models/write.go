@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,10 +22,23 @@ type NewResult struct {
 	ReceivedAt time.Time // zero: now
 	SweepID    int64     // our own tests: the sweep (0: none)
 	HTTPStatus int       // our own tests: the gateway's answer (0: none)
+	// Idempotency makes the write exactly-once (zero: none).
+	Idempotency Idempotency
+	// Forward also queues the result in the outbox, in the same
+	// transaction, for the drainer to post to the central leaderboard.
+	Forward bool
+}
+
+// rowExtra is what a row of a batch carries beside its columns.
+type rowExtra struct {
+	idem   Idempotency
+	outbox *outboxRow // nil: not forwarded
 }
 
 type writeRequest struct {
 	rows     []Result
+	extras   []rowExtra // one per row
+	replayed bool       // set by the writer before done: a row's key was already stored
 	done     chan error
 	deadline time.Time    // the caller's; zero: none
 	state    atomic.Int32 // requestQueued → requestTaken by the writer, or requestAbandoned by the caller
@@ -45,40 +59,61 @@ var ErrClosed = errors.New("store is closed")
 // Insert stores results and their rollups atomically: when it returns nil
 // every result is committed together with the rollup buckets it adds to.
 // Concurrent callers are grouped into shared transactions (group commit),
-// which is what lets ingest keep up with many testers at once.
+// which is what lets ingest keep up with many testers at once. A result
+// whose idempotency key was already stored is not written again, and
+// Insert returns nil for it as for the first write; a key already stored
+// with another body makes it return ErrIdempotencyConflict (the results
+// with other keys in the same call are stored all the same).
 func (s *Store) Insert(ctx context.Context, results ...NewResult) error {
+	_, err := s.insert(ctx, results)
+	return err
+}
+
+// InsertOnce stores one result as Insert does, and says whether it was a
+// replay: its idempotency key was already stored, so nothing was written.
+// The same key with another body is ErrIdempotencyConflict.
+func (s *Store) InsertOnce(ctx context.Context, nr NewResult) (replayed bool, err error) {
+	return s.insert(ctx, []NewResult{nr})
+}
+
+func (s *Store) insert(ctx context.Context, results []NewResult) (bool, error) {
 	rows := make([]Result, 0, len(results))
+	extras := make([]rowExtra, 0, len(results))
 	for i := range results {
 		row, err := s.toRow(&results[i])
 		if err != nil {
-			return err
+			return false, err
 		}
-		rows = append(rows, row)
+		ex, err := extraOf(&results[i])
+		if err != nil {
+			return false, err
+		}
+		rows, extras = append(rows, row), append(extras, ex)
 	}
-	req := &writeRequest{rows: rows, done: make(chan error, 1)}
+	req := &writeRequest{rows: rows, extras: extras, done: make(chan error, 1)}
 	req.deadline, _ = ctx.Deadline()
 	select {
 	case s.writes <- req:
 	case <-s.stop:
-		return fmt.Errorf("%w: %w", ErrNotStored, ErrClosed)
+		return false, fmt.Errorf("%w: %w", ErrNotStored, ErrClosed)
 	case <-ctx.Done():
-		return fmt.Errorf("%w: queue result: %w", ErrNotStored, ctx.Err())
+		return false, fmt.Errorf("%w: queue result: %w", ErrNotStored, ctx.Err())
 	}
 	// The writer ends its commit a little before the earliest deadline of
 	// its batch, so the answer normally arrives in time. If it does not,
 	// the caller leaves at its deadline all the same, saying what it knows.
 	select {
 	case err := <-req.done:
-		return err
+		return req.replayed, err
 	case <-ctx.Done():
 		if req.state.CompareAndSwap(requestQueued, requestAbandoned) {
-			return fmt.Errorf("%w: the writer had not taken it: %w", ErrNotStored, ctx.Err())
+			return false, fmt.Errorf("%w: the writer had not taken it: %w", ErrNotStored, ctx.Err())
 		}
 		select {
 		case err := <-req.done:
-			return err
+			return req.replayed, err
 		default:
-			return fmt.Errorf("%w: %w", ErrUnconfirmed, ctx.Err())
+			return false, fmt.Errorf("%w: %w", ErrUnconfirmed, ctx.Err())
 		}
 	}
 }
@@ -169,6 +204,7 @@ func (s *Store) writer() {
 
 func (s *Store) writeBatch(queued []*writeRequest) {
 	var rows []Result
+	var extras []rowExtra
 	var batch []*writeRequest
 	var deadline time.Time
 	for _, req := range queued {
@@ -179,6 +215,7 @@ func (s *Store) writeBatch(queued []*writeRequest) {
 		}
 		batch = append(batch, req)
 		rows = append(rows, req.rows...)
+		extras = append(extras, req.extras...)
 		if !req.deadline.IsZero() && (deadline.IsZero() || req.deadline.Before(deadline)) {
 			deadline = req.deadline
 		}
@@ -186,20 +223,40 @@ func (s *Store) writeBatch(queued []*writeRequest) {
 	if len(batch) == 0 {
 		return
 	}
-	err := s.commit(deadline, rows)
+	fates, err := s.commit(deadline, rows, extras)
 	if err != nil && len(batch) > 1 && s.writeOutcomeKnown(err) && !Unavailable(err) {
 		// One transaction failed and certainly stored nothing; try each
 		// request alone so one bad request cannot fail the others. (After
 		// an unconfirmed commit a retry could store the batch twice.)
 		for _, req := range batch {
-			req.done <- s.answer(s.commit(req.deadline, req.rows))
+			f, err := s.commit(req.deadline, req.rows, req.extras)
+			req.finish(f, s.answer(err))
 		}
 		return
 	}
 	err = s.answer(err)
+	at := 0
 	for _, req := range batch {
-		req.done <- err
+		var f []fate
+		if err == nil {
+			f = fates[at : at+len(req.rows)]
+		}
+		at += len(req.rows)
+		req.finish(f, err)
 	}
+}
+
+// finish answers the request from the fates of its rows.
+func (req *writeRequest) finish(fates []fate, err error) {
+	for _, f := range fates {
+		switch f {
+		case fateConflict:
+			err = ErrIdempotencyConflict
+		case fateReplayed:
+			req.replayed = true
+		}
+	}
+	req.done <- err
 }
 
 // answer marks a failed commit with what the caller may say of it.
@@ -219,27 +276,102 @@ const commitMargin = 250 * time.Millisecond
 
 // commit writes rows and their rollup deltas atomically, then copies the
 // new bucket totals into the index. It gives up at 30 s, or just before
-// deadline if that comes first.
-func (s *Store) commit(deadline time.Time, rows []Result) error {
+// deadline if that comes first. It returns what it did with each row.
+func (s *Store) commit(deadline time.Time, rows []Result, extras []rowExtra) ([]fate, error) {
 	end := time.Now().Add(30 * time.Second)
 	if !deadline.IsZero() && deadline.Add(-commitMargin).Before(end) {
 		end = deadline.Add(-commitMargin)
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), end)
 	defer cancel()
-	deltas := rollupDeltas(rows)
-	updated, err := s.dialect.commit(ctx, s, rows, deltas)
+	fates := make([]fate, len(rows))
+	updated, err := s.commitRows(ctx, rows, extras, fates)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		// SQLite reports an interrupt, not the deadline that caused it.
 		err = fmt.Errorf("%w (%w)", err, ctx.Err())
 	}
 	if err != nil {
-		return fmt.Errorf("store %d results: %w", len(rows), err)
+		return nil, fmt.Errorf("store %d results: %w", len(rows), err)
 	}
 	for i := range updated {
 		s.index.Set(updated[i].key(), updated[i].bucket())
 	}
-	return nil
+	return fates, nil
+}
+
+// errNotCommitted marks a failure inside a transaction before its COMMIT
+// was sent: whatever the connection did, nothing was stored.
+var errNotCommitted = errors.New("transaction not committed")
+
+func notCommitted(err error) error { return fmt.Errorf("%w (%w)", err, errNotCommitted) }
+
+// commitRows is one atomic write. A batch with neither idempotency keys
+// nor outbox rows is, on PostgreSQL, one statement and one round trip;
+// otherwise the keys are claimed first, in the same transaction, and only
+// the rows whose keys were new are written (with their outbox rows).
+func (s *Store) commitRows(ctx context.Context, rows []Result, extras []rowExtra, fates []fate) ([]Rollup, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	keyed, forwards := false, false
+	for i := range extras {
+		keyed = keyed || extras[i].idem.Key != ""
+		forwards = forwards || extras[i].outbox != nil
+	}
+	switch {
+	case !keyed && !forwards && s.dialect.oneStatement:
+		return s.dialect.write(ctx, sqlDB, rows, rollupDeltas(rows))
+	case keyed && !forwards && s.dialect.writeKeyed != nil && !repeatsKey(rows, extras):
+		// Replays are rare: try the batch as one statement that also
+		// inserts its keys, and sort the batch out in a transaction only
+		// when a key turns out to be stored already (the statement then
+		// fails whole, storing nothing).
+		updated, err := s.dialect.writeKeyed(ctx, sqlDB, rows, rollupDeltas(rows), extras)
+		if !keyTaken(err) {
+			return updated, err
+		}
+	}
+	tx, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil && ctx.Err() == nil {
+		// No transaction began, so nothing was written: the connection
+		// is what failed (pgx says "conn closed" when PostgreSQL went
+		// away), which the answer must tell as unavailable, not as 500.
+		return nil, fmt.Errorf("begin: %w (%w)", err, driver.ErrBadConn)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := s.claimKeys(ctx, tx, rows, extras, fates); err != nil {
+		return nil, notCommitted(err)
+	}
+	stored := rows[:0:0]
+	var outbox []outboxRow
+	for i := range rows {
+		if fates[i] != fateStored {
+			continue
+		}
+		stored = append(stored, rows[i])
+		if extras[i].outbox != nil {
+			outbox = append(outbox, *extras[i].outbox)
+		}
+	}
+	var updated []Rollup
+	if len(stored) > 0 {
+		if updated, err = s.dialect.write(ctx, tx, stored, rollupDeltas(stored)); err != nil {
+			return nil, notCommitted(err)
+		}
+	}
+	if len(outbox) > 0 {
+		if _, err := tx.ExecContext(ctx, s.dialect.rebind(s.outboxInsertSQL(len(outbox))), outboxArgs(outbox)...); err != nil {
+			return nil, notCommitted(fmt.Errorf("queue results to forward: %w", err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return updated, nil
 }
 
 // resultColumns are the columns every write path inserts, in order.

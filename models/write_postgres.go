@@ -2,10 +2,14 @@ package models
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// postgresCommit writes a batch in one statement, so one round trip and one
+// postgresWrite writes a batch in one statement, so one round trip and one
 // commit: the results go in through a data-modifying CTE and the rollups
 // are upserted by the main INSERT. Columns travel as arrays (unnest), so
 // the statement text is the same for every batch size and pgx prepares it
@@ -25,7 +29,49 @@ SELECT d.*, 1, ` + postgresNowMillis + ` FROM unnest($21::timestamptz[], $22::te
 	$24::text[], $25::text[], $26::bigint[], $27::float8[], $28::float8[], $29::float8[], $30::bigint[],
 	$31::float8[], $34::bigint[]) AS d` + rollupUpsert
 
-func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
+func postgresWrite(ctx context.Context, q querier, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
+	res, err := q.QueryContext(ctx, postgresCommitSQL, postgresArgs(rows, deltas)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanRollups(res)
+}
+
+// postgresKeyedSQL is postgresCommitSQL that also inserts the batch's
+// idempotency keys, with no ON CONFLICT: a key already stored (by an
+// earlier batch or, once it commits, another instance) fails the whole
+// statement with a unique violation, and nothing is stored.
+var postgresKeyedSQL = `WITH keys AS (
+	INSERT INTO idempotency_keys (ingest_key, idempotency_key, body_sha256, created_at)
+	SELECT k1, k2, k3, ` + postgresNowMillis + ` FROM unnest($35::text[], $36::text[], $37::text[]) AS k(k1, k2, k3)
+	RETURNING 1),
+` + strings.TrimPrefix(postgresCommitSQL, "WITH ")
+
+func postgresWriteKeyed(ctx context.Context, q querier, rows []Result, deltas []rollupDelta, extras []rowExtra) ([]Rollup, error) {
+	var ingestKey, key, hash []string
+	for i := range extras {
+		if extras[i].idem.Key != "" {
+			ingestKey = append(ingestKey, rows[i].IngestKey)
+			key = append(key, extras[i].idem.Key)
+			hash = append(hash, extras[i].idem.BodySHA256)
+		}
+	}
+	res, err := q.QueryContext(ctx, postgresKeyedSQL, append(postgresArgs(rows, deltas), ingestKey, key, hash)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanRollups(res)
+}
+
+// keyTaken reports the failure of postgresKeyedSQL on a key already stored.
+func keyTaken(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "idempotency_keys_pkey"
+}
+
+// postgresArgs are the parameters $1…$34 of postgresCommitSQL: every
+// column as an array.
+func postgresArgs(rows []Result, deltas []rollupDelta) []any {
 	n := len(rows)
 	var (
 		receivedAt                                         = make([]time.Time, n)
@@ -60,15 +106,6 @@ func postgresCommit(ctx context.Context, s *Store, rows []Result, deltas []rollu
 		dResults[i], dSR[i], dSeg[i], dRTT[i], dPassed[i], dPRTT[i] = d.Results, d.SumSuccessRate, d.SumSegDuration, d.SumRoundTripTime, d.Passed, d.SumPassedRoundTripTime
 		dUnavailable[i] = d.Unavailable
 	}
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return nil, err
-	}
-	res, err := sqlDB.QueryContext(ctx, postgresCommitSQL,
-		receivedAt, orch, region, pipeline, model, outcome, key, sr, rtt, errs, ts, seg, sent, recv, up, down, tc, warm, in, out,
-		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status, dUnavailable)
-	if err != nil {
-		return nil, err
-	}
-	return scanRollups(res)
+	return []any{receivedAt, orch, region, pipeline, model, outcome, key, sr, rtt, errs, ts, seg, sent, recv, up, down, tc, warm, in, out,
+		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status, dUnavailable}
 }

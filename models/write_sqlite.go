@@ -6,19 +6,10 @@ import (
 	"strings"
 )
 
-// sqliteCommit writes a batch in one transaction of multi-row statements.
-// SQLite runs in-process, so statements cost no round trip; what matters is
-// one commit (one WAL sync) per batch.
-func sqliteCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return nil, err
-	}
-	tx, err := sqlDB.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()    //nolint:errcheck // a no-op after Commit
+// sqliteWrite writes a batch as multi-row statements, inside the caller's
+// transaction (SQLite runs in-process, so statements cost no round trip;
+// what matters is one commit, one WAL sync, per batch).
+func sqliteWrite(ctx context.Context, tx querier, rows []Result, deltas []rollupDelta) ([]Rollup, error) {
 	const perInsert = 1000 // 22 parameters a row; SQLite allows 32766
 	for start := 0; start < len(rows); start += perInsert {
 		chunk := rows[start:min(start+perInsert, len(rows))]
@@ -65,9 +56,6 @@ func sqliteCommit(ctx context.Context, s *Store, rows []Result, deltas []rollupD
 			return nil, err
 		}
 		updated = append(updated, got...)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
 	}
 	return updated, nil
 }

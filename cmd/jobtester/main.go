@@ -172,6 +172,9 @@ func pruneLoop(ctx context.Context, st *models.Store, cfg *config.Config, log *s
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 		now := time.Now()
 		results, rollups, err := st.Prune(pctx, now.Add(-cfg.Retention), now.Add(-cfg.RollupRetention))
+		if err == nil {
+			_, err = st.PruneIdempotencyKeys(pctx, cfg.IdempotencyWindow)
+		}
 		cancel()
 		switch {
 		case err != nil && ctx.Err() == nil:

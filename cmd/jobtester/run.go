@@ -104,9 +104,13 @@ func runOnce(ctx context.Context, cfg *config.Config, flags runFlags, log *slog.
 		}
 	})
 	bar.finish()
-	if tester.Forwarder != nil {
+	if tester.Outbox != nil {
+		// Send what is due before exiting; whatever the central did not
+		// take stays in the outbox for the next run or serve.
 		fctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		tester.Forwarder.Close(fctx) // send what is queued before exiting
+		if ferr := tester.Outbox.Drain(fctx); ferr != nil {
+			log.Warn("outbox: results left to forward later", "err", ferr)
+		}
 		cancel()
 	}
 	if err != nil {

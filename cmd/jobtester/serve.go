@@ -180,6 +180,10 @@ func (in *instance) startBackground(sweepAtStart bool) *sync.WaitGroup {
 	wg.Add(1)
 	go func() { defer wg.Done(); in.ops.KeyRefresh.Run(in.sweepCtx) }()
 	in.startChainReader(&wg)
+	if in.tester != nil && in.tester.Outbox != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); in.tester.Outbox.Run(in.sweepCtx) }()
+	}
 	if in.ops.Scheduler != nil {
 		wg.Add(1)
 		go func() {
@@ -193,8 +197,8 @@ func (in *instance) startBackground(sweepAtStart bool) *sync.WaitGroup {
 }
 
 // shutdown lets requests in flight finish, waits for background work and
-// sweeps started by hand (they store what they ran), flushes forwarded
-// results and closes the database, all within the shutdown timeout.
+// sweeps started by hand (they store what they ran; results to forward
+// wait in the outbox) and closes the database, all within the shutdown timeout.
 func (in *instance) shutdown(srv *http.Server, background *sync.WaitGroup) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), in.cfg.ShutdownTimeout)
 	defer cancel()
@@ -213,9 +217,6 @@ func (in *instance) shutdown(srv *http.Server, background *sync.WaitGroup) error
 	case <-done:
 	case <-shutCtx.Done():
 		in.log.Warn("background work did not stop in time")
-	}
-	if in.tester != nil && in.tester.Forwarder != nil {
-		in.tester.Forwarder.Close(shutCtx)
 	}
 	if err := in.st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)

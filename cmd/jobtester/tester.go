@@ -63,7 +63,7 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		Log:       log,
 	}
 	if cfg.ForwardURL != "" {
-		t.Forwarder = &jobs.Forwarder{URL: cfg.ForwardURL, Secret: cfg.ForwardSecret, Log: log}
+		t.Outbox = jobs.NewOutbox(st, cfg.ForwardURL, cfg.ForwardSecret, log)
 	}
 	if cfg.LiveConcurrency > 0 {
 		if t.Live, err = buildLive(ctx, cfg, lanes, log); err != nil {

@@ -1,0 +1,204 @@
+// Command ingest measures post_stats throughput end to end: jobtester's
+// handlers and store on PostgreSQL (results, idempotency keys and hourly
+// rollups written by the group-commit writer), and a load generator in a
+// separate process (this same binary with -client) posting signed bodies
+// from several clients over loopback HTTP. It then checks that nothing
+// was lost: the rows stored and the rollups' counts equal the posts
+// acknowledged with 200. It prints a Markdown table.
+//
+//	go run ./bench/ingest                                  # 8 clients, 20 s
+//	go run ./bench/ingest -clients 8 -duration 30s -cpuprofile cpu.out
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" for the schema and the counts
+
+	"jobtester/handlers"
+	"jobtester/ingest"
+	"jobtester/models"
+)
+
+const secret = "bench-ingest-secret-0123456789"
+
+func main() {
+	client := flag.Bool("client", false, "run as the load generator (the parent starts it)")
+	target := flag.String("url", "", "client: the post_stats URL")
+	pg := flag.String("pg", "postgres://127.0.0.1:5432/test?sslmode=disable", "PostgreSQL to measure on (a fresh schema is made and dropped)")
+	clients := flag.Int("clients", 8, "concurrent posting clients")
+	duration := flag.Duration("duration", 20*time.Second, "how long the clients post")
+	orchs := flag.Int("orchs", 500, "distinct orchestrators posted about")
+	keyed := flag.Bool("keyed", false, "send an Idempotency-Key with each post (default: legacy posts, deduped by body hash)")
+	maxBatch := flag.Int("max-batch", 0, "the store's MaxBatch (0: its default)")
+	writers := flag.Int("writers", 0, "the store's Writers (0: its default, 1)")
+	cpuprofile := flag.String("cpuprofile", "", "write the server side's CPU profile here")
+	flag.Parse()
+	var err error
+	if *client {
+		err = runClient(*target, secret, *clients, *duration, *orchs, *keyed)
+	} else {
+		err = run(*pg, *clients, *duration, *orchs, *keyed, storeOpts{*maxBatch, *writers}, *cpuprofile)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
+		os.Exit(1)
+	}
+}
+
+// storeOpts are the store's tuning knobs the bench can set.
+type storeOpts struct{ maxBatch, writers int }
+
+func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, so storeOpts, cpuprofile string) error {
+	ctx := context.Background()
+	dsn, plain, drop, err := freshSchema(ctx, pg)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := models.Open(ctx, dsn, models.Options{SyncInterval: -1, MaxBatch: so.maxBatch, Writers: so.writers, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := st.Start(ctx); err != nil {
+		return err
+	}
+	ring := ingest.NewKeyring([]ingest.Key{{Name: "bench", Secret: secret}})
+	srv := &http.Server{Handler: handlers.New(handlers.Deps{Store: st, Keys: ring, Window: 24 * time.Hour,
+		MaxBodyBytes: 1 << 20, Logger: log}), ReadHeaderTimeout: time.Minute}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go srv.Serve(ln) //nolint:errcheck // closed below
+	defer srv.Close()
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	load0 := loadAvg()
+	rep, err := spawnClient("http://"+ln.Addr().String()+"/api/post_stats", clients, duration, orchs, keyed)
+	if err != nil {
+		return err
+	}
+	load1 := loadAvg()
+	return verifyAndPrint(ctx, plain, rep, clients, keyed, so, load0, load1)
+}
+
+// spawnClient runs this binary as the load generator and reads its report.
+func spawnClient(target string, clients int, duration time.Duration, orchs int, keyed bool) (clientReport, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return clientReport{}, err
+	}
+	cmd := exec.Command(self, "-client", "-url", target, "-clients", strconv.Itoa(clients),
+		"-duration", duration.String(), "-orchs", strconv.Itoa(orchs), "-keyed="+strconv.FormatBool(keyed))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return clientReport{}, fmt.Errorf("load generator: %w", err)
+	}
+	var rep clientReport
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return rep, fmt.Errorf("load generator's report %q: %w", out, err)
+	}
+	return rep, nil
+}
+
+func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients int, keyed bool, so storeOpts, load0, load1 string) error {
+	var rows, rolled int64
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM results`).Scan(&rows); err != nil {
+		return fmt.Errorf("count results: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(SUM(results), 0) FROM rollups`).Scan(&rolled); err != nil {
+		return fmt.Errorf("sum rollups: %w", err)
+	}
+	mode := "legacy (body hash)"
+	if keyed {
+		mode = "Idempotency-Key"
+	}
+	fmt.Printf("| clients | writers | dedupe by | seconds | acknowledged | refused | no answer | results/s | rows stored | rollup count | load avg before → after |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| %d | %d | %s | %.1f | %d | %d | %d | **%.0f** | %d | %d | %s → %s |\n", clients, max(so.writers, 1), mode, rep.Duration.Seconds(),
+		rep.Acked, rep.Refused, rep.Failed, float64(rep.Acked)/rep.Duration.Seconds(), rows, rolled, load0, load1)
+	if rows != rep.Acked || rolled != rep.Acked {
+		return fmt.Errorf("LOST OR DUPLICATED: %d acknowledged, %d rows stored, rollups count %d", rep.Acked, rows, rolled)
+	}
+	if rep.Refused+rep.Failed > 0 {
+		return errors.New("some posts were not acknowledged (see the table)")
+	}
+	return nil
+}
+
+// freshSchema makes a schema of its own on pg and returns a DSN that uses
+// it, a plain connection to it for the counts, and its removal.
+func freshSchema(ctx context.Context, pg string) (string, *sql.DB, func(), error) {
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	schema := fmt.Sprintf("bench_ingest_%d", os.Getpid())
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		return "", nil, nil, fmt.Errorf("create schema: %w", err)
+	}
+	u, err := url.Parse(pg)
+	if err != nil {
+		admin.Close()
+		return "", nil, nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	plain, err := sql.Open("pgx", u.String())
+	if err != nil {
+		admin.Close()
+		return "", nil, nil, err
+	}
+	return u.String(), plain, func() {
+		plain.Close()
+		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.ExecContext(dctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/ingest: drop schema:", err)
+		}
+		admin.Close()
+	}, nil
+}
+
+// loadAvg is the machine's 1-minute load average.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
