@@ -175,26 +175,6 @@ func lastRunnerJob(reqs []simnet.Request, r jobs.Result) (simnet.Request, bool) 
 	return last, found
 }
 
-// realExpected is what the tester must conclude through a real gateway
-// from what the runner did on the attempt's last job. A failed job is
-// retried by the gateway until -aiProcessingRetryTimeout and then ends
-// like "no orchestrator" (docs/simnet.md); a wrong-size video is rescaled
-// by the orchestrator, which encodes the frames at the size asked for.
-func realExpected(q simnet.Request) models.Outcome {
-	switch q.Outcome {
-	case simnet.OutcomeOK:
-		return models.OutcomePass
-	case simnet.OutcomeWrongSize:
-		if q.Pipeline == "image-to-video" {
-			return models.OutcomePass
-		}
-		return models.OutcomeFail
-	case simnet.OutcomeError:
-		return models.OutcomeUnavailable
-	}
-	return models.OutcomeFail
-}
-
 func checkRealOutcomes(t *testing.T, h *realHarness, results []jobs.Result) {
 	t.Helper()
 	reqs := runnerRequests(h.nw)
@@ -211,7 +191,7 @@ func checkRealOutcomes(t *testing.T, h *realHarness, results []jobs.Result) {
 			want = models.OutcomeTesterError
 		}
 		if ok {
-			want = realExpected(q)
+			want = expected(q)
 		}
 		seen[q.Outcome] = true
 		t.Logf("%-7s %-18s %-18s attempt %d: %s (HTTP %d, %s) runner %q", names[r.Orchestrator].Name, r.Capability.Pipeline, r.Capability.Model, r.Attempt, r.Outcome, r.HTTPStatus, r.RoundTrip.Round(time.Millisecond), q.Outcome)
