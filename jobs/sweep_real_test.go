@@ -137,6 +137,7 @@ func TestSweepThroughRealGateways(t *testing.T) {
 	wg.Wait()
 	cpu, rss := h.ln.Usage()
 	t.Logf("sweep of %d attempts in %s; nodes used %s CPU, %d MB peak RSS in all", len(results), time.Since(began).Round(time.Millisecond), cpu, rss>>20)
+	checkRealCoverage(t, h, results)
 	checkRealOutcomes(t, h, results)
 	checkRealPinning(t, h, results)
 	checkFairToOrchestrators(t, runnerRequests(h.nw), byAddress(h.nw.Truth()), 0)
@@ -226,8 +227,58 @@ func checkRealPinning(t *testing.T, h *realHarness, results []jobs.Result) {
 	}
 	reqs := runnerRequests(h.nw)
 	for _, r := range results {
-		if _, reached := lastRunnerJob(reqs, r); r.Outcome == models.OutcomePass && !reached {
-			t.Errorf("%s %s passed without reaching its orchestrator", r.Capability.Pipeline, r.Capability.Model)
+		// Every attempt but the gateway's own refusal of the audio reached
+		// the orchestrator it was pinned to.
+		if _, reached := lastRunnerJob(reqs, r); !reached && r.Outcome != models.OutcomeTesterError {
+			t.Errorf("%s %s (%s) never reached its orchestrator", r.Capability.Pipeline, r.Capability.Model, r.Outcome)
+		}
+	}
+}
+
+// checkRealCoverage: the sweep went through real gateways to at least
+// three real orchestrators, tried every batch pipeline, and met each
+// behaviour the issue asks for (healthy, slow, flaky, broken model, wrong
+// size) on a model that has it.
+func checkRealCoverage(t *testing.T, h *realHarness, results []jobs.Result) {
+	t.Helper()
+	if len(h.ln.Orchestrators) < 3 || len(h.ln.Gateways) < 1 {
+		t.Errorf("%d real orchestrators and %d real gateways; want at least 3 and 1", len(h.ln.Orchestrators), len(h.ln.Gateways))
+	}
+	pipelines := map[string]bool{}
+	profiles := map[string]bool{}
+	for _, r := range results {
+		pipelines[r.Capability.Pipeline] = true
+		for _, o := range h.nw.Truth().Orchestrators {
+			if o.Address != r.Orchestrator {
+				continue
+			}
+			for _, m := range o.Models {
+				if m.Pipeline != r.Capability.Pipeline || m.Model != r.Capability.Model {
+					continue
+				}
+				switch {
+				case m.Broken:
+					profiles["broken model"] = true
+				case m.WrongSizeRate > 0:
+					profiles["wrong size"] = true
+				case m.FailureRate > 0:
+					profiles["flaky"] = true
+				case m.LatencyMedianMS > 1000:
+					profiles["slow"] = true
+				default:
+					profiles["healthy"] = true
+				}
+			}
+		}
+	}
+	for name := range jobs.Definitions {
+		if !pipelines[name] {
+			t.Errorf("pipeline %s was not tested", name)
+		}
+	}
+	for _, p := range []string{"healthy", "slow", "flaky", "broken model", "wrong size"} {
+		if !profiles[p] {
+			t.Errorf("no %s model was tested", p)
 		}
 	}
 }
