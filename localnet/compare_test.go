@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"jobtester/livepeer"
 	"jobtester/localnet"
 	"jobtester/media"
 	"jobtester/simnet"
@@ -215,6 +217,23 @@ func TestRealGatewayBesideSimnets(t *testing.T) {
 		}
 	}
 	checkAudioFormats(t, nw, real, sim, wav)
+	checkOffchainDiscovery(t, ln.Gateways[0])
+}
+
+// checkOffchainDiscovery: an off-chain gateway lists no orchestrators and
+// no capabilities; the client says so in a way jobs can name
+// (docs/discovery.md, "Off-chain gateways").
+func checkOffchainDiscovery(t *testing.T, gw localnet.Gateway) {
+	t.Helper()
+	c := &livepeer.GatewayClient{CLIURL: gw.CLIURL, HTTPURL: gw.HTTPURL}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.RegisteredOrchestrators(ctx); !errors.Is(err, livepeer.ErrOffchain) {
+		t.Errorf("registered orchestrators from an off-chain gateway: %v, want ErrOffchain", err)
+	}
+	if _, err := c.AICapabilities(ctx); !errors.Is(err, livepeer.ErrCapabilitiesUnavailable) {
+		t.Errorf("capabilities from an off-chain gateway: %v, want ErrCapabilitiesUnavailable", err)
+	}
 }
 
 // gatewayAudioRefusal is the real gateway's own answer to audio it cannot
