@@ -113,8 +113,11 @@ func TestSweepThroughRealGateways(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	h := newRealHarness(t, bin)
-	t.Logf("real network of %d orchestrators up in %s; gateways started after", len(h.ln.Orchestrators), h.ln.Started)
+	cpu0, _ := h.ln.Usage()
+	t.Logf("real network up: %d orchestrators in %s, with their %d gateways in %s; %s CPU so far",
+		len(h.ln.Orchestrators), h.ln.Started.Round(time.Millisecond), len(h.ln.Gateways), time.Since(start).Round(time.Millisecond), cpu0.Round(time.Millisecond))
 
 	runner := &jobs.AIRunner{JobTimeout: 20 * time.Second, CaptureBytes: 512}
 	fair := jobs.Fairness{MinGap: 20 * time.Millisecond, Retries: 1, RetryAfter: 50 * time.Millisecond}
