@@ -48,7 +48,10 @@ func compareScenario() simnet.Scenario {
 	}
 }
 
-const retryTimeout = 500 * time.Millisecond
+// retryTimeout is both gateways' -aiProcessingRetryTimeout: long enough that on a
+// loaded machine the 20 tries, not the clock, end a failing request, so a
+// flaky model is retried to success through both.
+const retryTimeout = 10 * time.Second
 
 // answer is one gateway's reply to one request.
 type answer struct {
