@@ -188,10 +188,11 @@ func checkRealOutcomes(t *testing.T, h *realHarness, results []jobs.Result) {
 		q, ok := lastRunnerJob(reqs, r)
 		want := models.OutcomeUnavailable // the runner never saw it
 		if !ok && r.Capability.Pipeline == "Audio to text" {
-			// The real gateway measures the audio with its FFmpeg and
-			// finds no duration in the tester's WAV: 400 "audio duration
+			// The real gateway's FFmpeg has no PCM decoder, so it finds
+			// no duration in the tester's WAV: 400 "audio duration
 			// calculation failed" before any orchestrator is asked
-			// (docs/simnet.md). A tester error, not the orchestrator's.
+			// (docs/simnet.md, "Why the WAV is refused"). A tester
+			// error, ours, until the input is FLAC.
 			want = models.OutcomeTesterError
 		}
 		if ok {
