@@ -119,7 +119,10 @@ func TestSweepThroughRealGateways(t *testing.T) {
 	t.Logf("real network up: %d orchestrators in %s, with their %d gateways in %s; %s CPU so far",
 		len(h.ln.Orchestrators), h.ln.Started.Round(time.Millisecond), len(h.ln.Gateways), time.Since(start).Round(time.Millisecond), cpu0.Round(time.Millisecond))
 
-	runner := &jobs.AIRunner{JobTimeout: 20 * time.Second, CaptureBytes: 512}
+	// The job timeout only catches hangs: a tester that gives up leaves
+	// the orchestrator working, and the next test would overlap it. Under
+	// the race detector on a loaded machine an image-to-video took 20 s.
+	runner := &jobs.AIRunner{JobTimeout: 2 * time.Minute, CaptureBytes: 512}
 	fair := jobs.Fairness{MinGap: 20 * time.Millisecond, Retries: 1, RetryAfter: 50 * time.Millisecond}
 	var mu sync.Mutex
 	var results []jobs.Result

@@ -90,7 +90,10 @@ func expected(q simnet.Request) models.Outcome {
 
 func TestSweepOfTheDefaultScenario(t *testing.T) {
 	fair := jobs.Fairness{MinGap: 15 * time.Millisecond, Retries: 2, RetryAfter: 5 * time.Millisecond}
-	h := newHarness(t, simnet.DefaultScenario(), fair, 10*time.Second)
+	// The job timeout only catches hangs (the slowest model takes 0.6 s at
+	// this scale); under the race detector on a loaded machine a job took
+	// over 10 s.
+	h := newHarness(t, simnet.DefaultScenario(), fair, time.Minute)
 	var planned []jobs.Target
 	sw, rep, err := h.tester.RunSweep(context.Background(), "test", func(ts []jobs.Target) { planned = ts }, nil)
 	if err != nil {
