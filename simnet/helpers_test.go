@@ -49,7 +49,9 @@ func quick(route, id string) ModelSpec {
 }
 
 func newClient() *http.Client {
-	return &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{Proxy: nil}}
+	// The timeout only catches hangs: under -race on a loaded machine a
+	// default-size image-to-video took over 20 s.
+	return &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{Proxy: nil}}
 }
 
 // reply is an HTTP exchange's outcome; err is set when there was no
