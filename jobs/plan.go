@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -54,7 +55,9 @@ func (d *Discovery) Run(ctx context.Context, mappings []models.URIMapping) (Foun
 	var gw, chain []livepeer.Orchestrator
 	var err error
 	if d.Gateway != nil {
-		if gw, err = d.Gateway.RegisteredOrchestrators(ctx); err != nil {
+		if gw, err = d.Gateway.RegisteredOrchestrators(ctx); errors.Is(err, livepeer.ErrOffchain) {
+			return Found{}, fmt.Errorf("discover orchestrators from the gateway: %w; set discover_gateway to false and list them by chain_rpc_url or URI mappings", err)
+		} else if err != nil {
 			return Found{}, fmt.Errorf("discover orchestrators from the gateway: %w", err)
 		}
 	}
@@ -69,7 +72,10 @@ func (d *Discovery) Run(ctx context.Context, mappings []models.URIMapping) (Foun
 			d.Webhook.Pin(allURIs(found.Orchestrators, mappings)...)
 			defer d.Webhook.Clear()
 		}
-		if found.Capabilities, err = d.Capabilities.AICapabilities(ctx); err != nil {
+		if found.Capabilities, err = d.Capabilities.AICapabilities(ctx); errors.Is(err, livepeer.ErrCapabilitiesUnavailable) {
+			// An off-chain gateway never fills this list (docs/discovery.md).
+			return Found{}, fmt.Errorf("read advertised capabilities: %w (an off-chain gateway never has them: capabilities need an on-chain gateway)", err)
+		} else if err != nil {
 			return Found{}, fmt.Errorf("read advertised capabilities: %w", err)
 		}
 	}

@@ -60,6 +60,12 @@ const (
 // ErrTooLarge is wrapped by errors for bodies beyond their cap.
 var ErrTooLarge = errors.New("body exceeds size cap")
 
+// ErrOffchain is returned by RegisteredOrchestrators when the gateway runs
+// off-chain (-network offchain): it has no chain to read the pool from and
+// answers 500 "missing ETH client" (docs/discovery.md, "Off-chain
+// gateways").
+var ErrOffchain = errors.New("the gateway runs off-chain and lists no orchestrators")
+
 var defaultHTTP = &http.Client{
 	Transport: &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
@@ -188,6 +194,9 @@ func (c *GatewayClient) RegisteredOrchestrators(ctx context.Context) ([]Orchestr
 	status, body, u, err := c.getCLI(ctx, "/registeredOrchestrators")
 	if err != nil {
 		return nil, fmt.Errorf("registered orchestrators: %w", err)
+	}
+	if status == http.StatusInternalServerError && bytes.Contains(body, []byte("missing ETH client")) {
+		return nil, fmt.Errorf("registered orchestrators: GET %s: %s: %w", u, snippet(body), ErrOffchain)
 	}
 	if status != http.StatusOK {
 		return nil, fmt.Errorf("registered orchestrators: GET %s: status %d: %s", u, status, snippet(body))

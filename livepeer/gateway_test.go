@@ -203,8 +203,16 @@ func TestRegisteredOrchestratorsReportsGatewayErrors(t *testing.T) {
 		},
 	})
 	_, err := c.RegisteredOrchestrators(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "status 500: missing ETH client") || !strings.Contains(err.Error(), c.CLIURL+"/registeredOrchestrators") {
+	if !errors.Is(err, ErrOffchain) || !strings.Contains(err.Error(), "missing ETH client") || !strings.Contains(err.Error(), c.CLIURL+"/registeredOrchestrators") {
 		t.Fatalf("err = %v", err)
+	}
+	other := cliGateway(t, map[string]http.HandlerFunc{
+		"GET /registeredOrchestrators": func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "boom", http.StatusInternalServerError)
+		},
+	})
+	if _, err := other.RegisteredOrchestrators(context.Background()); err == nil || errors.Is(err, ErrOffchain) || !strings.Contains(err.Error(), "status 500: boom") {
+		t.Fatalf("another 500: err = %v", err)
 	}
 
 	_, err = (&GatewayClient{}).RegisteredOrchestrators(context.Background())

@@ -9,7 +9,8 @@ import (
 
 // EnvBinary names the setting tests find the livepeer binary through: a
 // path, or "off" to skip the tests that need it. Unset, the binary at
-// ../shared/livepeer/livepeer beside the repository is used if it exists.
+// ../shared/livepeer/livepeer beside the repository is used if it exists,
+// else the one scripts/build-livepeer.sh builds (.livepeer/livepeer).
 const EnvBinary = "JOBTESTER_TEST_LIVEPEER"
 
 // TestBinary returns the binary tests should use. off is true when the
@@ -22,11 +23,15 @@ func TestBinary() (path string, off bool, err error) {
 	}
 	if v == "" {
 		_, file, _, _ := runtime.Caller(0)
-		v = filepath.Join(filepath.Dir(file), "..", "..", "shared", "livepeer", "livepeer")
+		repo := filepath.Join(filepath.Dir(file), "..")
+		v = filepath.Join(repo, "..", "shared", "livepeer", "livepeer")
+		if _, err := os.Stat(v); err != nil {
+			v = filepath.Join(repo, ".livepeer", "livepeer")
+		}
 	}
 	fi, err := os.Stat(v)
 	if err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-		return "", false, fmt.Errorf("%s: no executable livepeer binary at %q: set %s to its path (scripts/setup.sh says how to get one) or to off", EnvBinary, v, EnvBinary)
+		return "", false, fmt.Errorf("%s: no executable livepeer binary at %q: set %s to its path, build one with scripts/build-livepeer.sh, or set it to off", EnvBinary, v, EnvBinary)
 	}
 	return filepath.Clean(v), false, nil
 }

@@ -122,14 +122,26 @@ npm run --silent build:web
 # The real go-livepeer node for the tests that run a real network on
 # loopback (localnet, jobs/sweep_real_test.go): JOBTESTER_TEST_LIVEPEER
 # names the binary, or "off" skips those tests; unset, the tests use
-# ../shared/livepeer/livepeer beside the repository. Nothing is built here:
-# building the node needs go-livepeer, lpms and Livepeer's FFmpeg fork at
-# the commits docs/livepeer.md names ("A real node for tests").
+# ../shared/livepeer/livepeer beside the repository, else .livepeer/livepeer.
+# With neither, scripts/build-livepeer.sh builds the latter from the public
+# go-livepeer, lpms and FFmpeg repositories (network access, ~10 minutes).
 if $want_test; then
-	lp=${JOBTESTER_TEST_LIVEPEER:-../shared/livepeer/livepeer}
+	lp=${JOBTESTER_TEST_LIVEPEER:-}
+	if [[ -z $lp ]]; then
+		lp=../shared/livepeer/livepeer
+		[[ -x $lp ]] || lp=.livepeer/livepeer
+	fi
 	if [[ $lp != off && ! -x $lp ]]; then
-		echo "setup.sh: no livepeer binary at $lp (JOBTESTER_TEST_LIVEPEER): the real-network tests will fail." >&2
-		echo "  Give it one (JOBTESTER_TEST_LIVEPEER=/path/to/livepeer), build one as docs/livepeer.md says," >&2
-		echo "  or set JOBTESTER_TEST_LIVEPEER=off to skip those tests." >&2
+		if [[ -n ${JOBTESTER_TEST_LIVEPEER:-} ]]; then
+			echo "setup.sh: JOBTESTER_TEST_LIVEPEER=$lp is not an executable file." >&2
+			exit 1
+		fi
+		echo "setup.sh: no livepeer binary; building one with scripts/build-livepeer.sh"
+		if ! scripts/build-livepeer.sh "$lp"; then
+			echo "setup.sh: could not build the livepeer binary: the real-network tests will fail." >&2
+			echo "  Give them one (JOBTESTER_TEST_LIVEPEER=/path/to/livepeer)," >&2
+			echo "  or set JOBTESTER_TEST_LIVEPEER=off to skip them." >&2
+			exit 1
+		fi
 	fi
 fi

@@ -108,26 +108,69 @@ func singleOrch(gw GatewaySpec, models ...ModelSpec) Scenario {
 	return Scenario{Gateways: []GatewaySpec{gw}, Orchestrators: []OrchestratorSpec{{Name: "only", Models: models}}}
 }
 
-func TestOrchestratorFailureIs500Masked(t *testing.T) {
+// unavailable is how go-livepeer v0.9.1 ends a request whose tries all
+// failed: 503 once the retry timeout passed, or no reply at all when the
+// tries ran out first (the nil dereference after the loop).
+func unavailable(r reply) bool {
+	return emptyReply(r) || (r.status == http.StatusServiceUnavailable && r.err == nil && strings.Contains(string(r.body), "Service Unavailable Error"))
+}
+
+func TestFailedTriesAreRetriedOnTheSameOrchestrator(t *testing.T) {
 	t.Parallel()
 	broken := quick("text-to-image", "m")
 	broken.Broken = true
-	flaky := quick("llm", "l")
-	flaky.FailureRate = 1
-	n := startNet(t, singleOrch(GatewaySpec{Name: "gw"}, broken, flaky))
+	failing := quick("llm", "l")
+	failing.FailureRate = 1
+	// A retry timeout no loaded machine reaches (a year, 8.8 h at the
+	// test scale): the 20 tries end every request, with no reply.
+	n := startNet(t, singleOrch(GatewaySpec{Name: "gw", RetryTimeout: Duration(365 * 24 * time.Hour)}, broken, failing))
 	base := n.Gateways()[0].HTTPURL
 	for _, r := range []reply{
 		postJSON(t, base+"/text-to-image", map[string]any{"prompt": "p", "model_id": "m"}),
 		postJSON(t, base+"/llm", map[string]any{"model": "l", "messages": []map[string]string{{"role": "user", "content": "x"}}, "stream": false, "max_tokens": 5}),
 	} {
-		if r.status != http.StatusInternalServerError || apiErrorOf(t, r) != "Internal Server Error" {
-			t.Fatalf("status %d %s", r.status, r.body)
+		if !emptyReply(r) {
+			t.Fatalf("status %d, err %v: %s; want no reply once the tries ran out", r.status, r.err, r.body)
 		}
 	}
+	tries := map[string]int{}
 	for _, rec := range n.Requests() {
-		if rec.Outcome != OutcomeError || rec.Error == "" || rec.Error == "Internal Server Error" {
+		if rec.Outcome != OutcomeError || rec.Error == "" {
 			t.Errorf("log entry %+v: want outcome error with the real message", rec)
 		}
+		tries[rec.RequestID]++
+	}
+	if len(tries) != 2 {
+		t.Fatalf("log has %d requests, want 2: %v", len(tries), tries)
+	}
+	for id, k := range tries {
+		if k != maxTries {
+			t.Errorf("request %s was tried %d times on its only orchestrator, want %d", id, k, maxTries)
+		}
+	}
+}
+
+func TestFlakyOrchestratorIsRetriedToSuccess(t *testing.T) {
+	t.Parallel()
+	flaky := quick("text-to-image", "m")
+	flaky.FailureRate = 0.5
+	// A retry timeout no loaded machine reaches: the tries (20) bound it.
+	n := startNet(t, singleOrch(GatewaySpec{Name: "gw", RetryTimeout: Duration(365 * 24 * time.Hour)}, flaky))
+	for i := range 6 {
+		r := postJSON(t, n.Gateways()[0].HTTPURL+"/text-to-image", map[string]any{"prompt": "p", "model_id": "m", "seed": i, "width": 8, "height": 8})
+		if r.status != http.StatusOK {
+			// 20 failures in a row: one in a million.
+			t.Errorf("request %d: status %d, err %v: %s", i, r.status, r.err, r.body)
+		}
+	}
+	failed := 0
+	for _, rec := range n.Requests() {
+		if rec.Outcome == OutcomeError {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Error("no try failed in six requests at a failure rate of one half: the seed gives some")
 	}
 }
 
@@ -137,11 +180,17 @@ func TestNoCapacityIs503(t *testing.T) {
 	busy.NoCapacityRate = 1
 	n := startNet(t, singleOrch(GatewaySpec{Name: "gw"}, busy))
 	r := postJSON(t, n.Gateways()[0].HTTPURL+"/text-to-image", map[string]any{"prompt": "p", "model_id": "m"})
-	if r.status != http.StatusServiceUnavailable || apiErrorOf(t, r) != "Service Unavailable Error" {
+	if !unavailable(r) {
 		t.Fatalf("status %d %s", r.status, r.body)
 	}
-	if reqs := n.Requests(); len(reqs) != 1 || reqs[0].Outcome != OutcomeNoCapacity {
-		t.Fatalf("log %+v", reqs)
+	reqs := n.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("no try logged")
+	}
+	for _, q := range reqs {
+		if q.Outcome != OutcomeNoCapacity || q.RequestID != reqs[0].RequestID {
+			t.Fatalf("log %+v", reqs)
+		}
 	}
 }
 
@@ -165,7 +214,7 @@ func TestCapacityLimitsConcurrentJobs(t *testing.T) {
 		switch s {
 		case 200:
 			ok++
-		case 503:
+		case 0, 503: // retried until the tries or the retry timeout ran out
 			busy++
 		}
 	}
@@ -263,18 +312,5 @@ func TestNothingSelectableClosesTheConnection(t *testing.T) {
 	}
 	if len(n.Requests()) != 0 {
 		t.Errorf("requests logged: %+v", n.Requests())
-	}
-}
-
-func TestUpstreamErrorsLookLikeNoOrchestrator(t *testing.T) {
-	t.Parallel()
-	broken, busy := quick("text-to-image", "broken"), quick("text-to-image", "busy")
-	broken.Broken = true
-	busy.NoCapacityRate = 1
-	n := startNet(t, singleOrch(GatewaySpec{Name: "gw", UpstreamErrors: true}, broken, busy))
-	for _, m := range []string{"broken", "busy"} {
-		if r := postJSON(t, n.Gateways()[0].HTTPURL+"/text-to-image", map[string]any{"prompt": "p", "model_id": m}); !emptyReply(r) {
-			t.Errorf("%s: status %d, err %v; want an empty reply as v0.9.1 gives", m, r.status, r.err)
-		}
 	}
 }

@@ -49,6 +49,8 @@ func quick(route, id string) ModelSpec {
 }
 
 func newClient() *http.Client {
+	// The timeout only catches hangs: under -race on a loaded machine a
+	// default-size image-to-video took over 20 s.
 	return &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{Proxy: nil}}
 }
 

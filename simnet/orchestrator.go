@@ -271,7 +271,9 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		release()
 		rec.End, rec.Outcome, rec.Error = time.Now(), outcome, msg
 		o.log.add(rec)
-		if status != http.StatusOK {
+		// 0: the caller is gone (cancelled) and nobody reads an answer;
+		// writing status 0 would panic the handler.
+		if status != http.StatusOK && status != 0 {
 			writeJSON(w, status, jobError{msg})
 		}
 	}

@@ -22,7 +22,8 @@ const (
 
 // produce makes what an honest model returns for a job (content.go says
 // what it depends on); orchSeed is the orchestrator's own faint noise.
-// wrongSize halves the size of image and video outputs. The error, if any,
+// wrongSize halves the size of image outputs, and the size a video
+// model says it made. The error, if any,
 // is the orchestrator refusing the job as invalid (400).
 func produce(job jobRequest, p pipeline, wrongSize bool, rng *rand.Rand, cache *mediaCache, orchSeed uint64) (res jobResult, w, h int, err error) {
 	w, h = job.Width, job.Height
@@ -51,7 +52,12 @@ func produce(job jobRequest, p pipeline, wrongSize bool, rng *rand.Rand, cache *
 			res.Media = append(res.Media, jobMedia{Ext: "png", Data: img, Seed: s})
 		}
 	case outputVideo:
-		vid := cache.get("mp4 "+key, func() []byte { return media.EncodeVideo(honestVideo(job, w, h, seed, orchSeed), max(job.FPS, 1)) })
+		// The orchestrator encodes the model's frames at the size the
+		// request asked for, so a wrong-size model's video does not show
+		// it (seen through go-livepeer; the log keeps the model's size).
+		vid := cache.get("mp4 "+key, func() []byte {
+			return media.EncodeVideo(honestVideo(job, job.Width, job.Height, seed, orchSeed), max(job.FPS, 1))
+		})
 		res.Media = []jobMedia{{Ext: "mp4", Data: vid, Seed: seed}}
 	case outputAudio:
 		if strings.TrimSpace(job.Text) == "" {

@@ -71,13 +71,6 @@ type GatewaySpec struct {
 	// fix of go-livepeer PR #3939). The rest, by default all, get the
 	// upstream bug: the connection is closed with no HTTP response.
 	NoOrchestrator503Rate float64 `yaml:"no_orchestrator_503_rate,omitempty" json:"no_orchestrator_503_rate,omitempty"`
-	// UpstreamErrors makes a request whose orchestrators all failed or had
-	// no capacity end as go-livepeer v0.9.1's processAIRequest ends it: like
-	// "no orchestrator selected" (empty reply, or 503 per
-	// NoOrchestrator503Rate), unless the retry timeout passed first (503).
-	// By default an orchestrator failure gives 500 and no capacity 503, so
-	// that a tester can tell them apart.
-	UpstreamErrors bool `yaml:"upstream_errors,omitempty" json:"upstream_errors,omitempty"`
 	// DiscoveryTimeout is how long an orchestrator has to answer the
 	// gateway's info request before it is dropped from the request's
 	// selection, wall-clock (default 500ms, -discoveryTimeout). Raise it for

@@ -222,8 +222,8 @@ type failKind int
 
 const (
 	failBadRequest     failKind = iota // 400, message passed through
-	failOrchestrator                   // 500 "Internal Server Error"
-	failNoCapacity                     // 503 "Service Unavailable Error"
+	failOrchestrator                   // a try failed; retried, never answered as such
+	failNoCapacity                     // a try found no capacity; retried
 	failRetryTimeout                   // 503 "Service Unavailable Error"
 	failNoOrchestrator                 // connection closed, or 503
 )
@@ -235,38 +235,49 @@ type processError struct {
 
 func (e *processError) Error() string { return e.msg }
 
-// process is processAIRequest: select, submit, and on failure try the next
-// session, within the retry timeout (checked before each try) and maxTries.
+// process is go-livepeer v0.9.1's processAIRequest, as the real gateway
+// was seen to run it (docs/simnet.md, "The real gateway beside simnet's"):
+// take the next session; a try that fails or finds no capacity drops it,
+// and once none is left the gateway discovers again, so the same
+// orchestrators come back and a failing one is asked again. That goes on
+// until a try succeeds, the orchestrator refuses the request as invalid
+// (400), the retry timeout passes (checked before each try: 503), nothing
+// can be selected or maxTries are used up (the "no orchestrator" ending:
+// closed connection or 503). An orchestrator's failure never reaches the
+// client as such.
 func (g *gateway) process(ctx context.Context, job jobRequest) (jobResult, *processError) {
-	sessions := g.sessions(ctx, job)
-	deadline := time.Now().Add(g.retryTimeout())
-	var last *processError
-	for try := 0; try < maxTries && try < len(sessions); try++ {
+	var sessions []session
+	var deadline time.Time
+	for try := 0; try < maxTries; try++ {
 		if ctx.Err() != nil {
 			return jobResult{}, &processError{failOrchestrator, ctx.Err().Error()}
 		}
 		if try > 0 && !time.Now().Before(deadline) {
 			return jobResult{}, &processError{failRetryTimeout, fmt.Sprintf("no orchestrators available within %v timeout", g.spec.RetryTimeout)}
 		}
-		res, err := g.submit(ctx, sessions[try], job)
+		if len(sessions) == 0 {
+			sessions = g.sessions(ctx, job)
+		}
+		if try == 0 {
+			// Starts after the first discovery (real network time), so
+			// the first try always happens.
+			deadline = time.Now().Add(g.retryTimeout())
+		}
+		if len(sessions) == 0 {
+			break
+		}
+		s := sessions[0]
+		sessions = sessions[1:]
+		res, err := g.submit(ctx, s, job)
 		if err == nil {
 			return res, nil
 		}
-		g.logger.Info("Error submitting request", "model_id", job.Model, "try", try+1, "orch", sessions[try].uri, "err", err.msg)
+		g.logger.Info("Error submitting request", "model_id", job.Model, "try", try+1, "orch", s.uri, "err", err.msg)
 		if err.kind == failBadRequest {
 			return jobResult{}, err
 		}
-		last = err
 	}
-	if last == nil {
-		return jobResult{}, &processError{failNoOrchestrator, "no orchestrators available"}
-	}
-	if g.spec.UpstreamErrors {
-		// v0.9.1 breaks out of the loop with no response and reaches the
-		// same code as when no session could be selected.
-		return jobResult{}, &processError{failNoOrchestrator, "no orchestrators available: " + last.msg}
-	}
-	return jobResult{}, last
+	return jobResult{}, &processError{failNoOrchestrator, "no orchestrators available"}
 }
 
 // minRetryTimeout is the least wall-clock retry timeout: at small time

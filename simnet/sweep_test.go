@@ -53,12 +53,12 @@ func TestDefaultScenarioBehavesAsLabelled(t *testing.T) {
 			switch o.Label {
 			case "healthy", "slow", "cold", "inactive", "no AI-registry URI":
 				want = ok
-			case "flaky":
-				want = ok || r.status == http.StatusInternalServerError
-			case "busy":
-				want = ok || r.status == http.StatusServiceUnavailable
+			case "flaky", "busy":
+				// A failed try is retried on the same orchestrator until
+				// the retry timeout (503) or the tries run out (no reply).
+				want = ok || unavailable(r)
 			case "broken model":
-				want = ok != m.Broken && (ok || r.status == http.StatusInternalServerError)
+				want = ok != m.Broken && (ok || unavailable(r))
 			case "wrong size":
 				var body mediaURLs
 				r.json(t, &body)

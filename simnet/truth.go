@@ -26,7 +26,6 @@ type GatewayTruth struct {
 	Webhook               string  `json:"webhook"`
 	AIServiceRegistry     bool    `json:"ai_service_registry"`
 	NoOrchestrator503Rate float64 `json:"no_orchestrator_503_rate"`
-	UpstreamErrors        bool    `json:"upstream_errors"`
 	RetryTimeoutMS        float64 `json:"retry_timeout_ms"`
 	DiscoveryTimeoutMS    float64 `json:"discovery_timeout_ms"`
 	MediaTTLMS            float64 `json:"media_ttl_ms"`
@@ -101,7 +100,7 @@ func (n *Network) buildTruth() Truth {
 		t.Gateways = append(t.Gateways, GatewayTruth{
 			Name: g.spec.Name, CLIURL: g.cliURL, HTTPURL: g.apiURL, Webhook: g.webhookURL(),
 			AIServiceRegistry: g.spec.AIServiceRegistry, NoOrchestrator503Rate: g.spec.NoOrchestrator503Rate,
-			UpstreamErrors: g.spec.UpstreamErrors, RetryTimeoutMS: ms(g.retryTimeout()), DiscoveryTimeoutMS: ms(g.spec.DiscoveryTimeout.D()),
+			RetryTimeoutMS: ms(g.retryTimeout()), DiscoveryTimeoutMS: ms(g.spec.DiscoveryTimeout.D()),
 			MediaTTLMS: ms(g.spec.MediaTTL.D()),
 		})
 	}
