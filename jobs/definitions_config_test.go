@@ -138,7 +138,7 @@ func TestAdminOverridesReachThePlanAndTheRequest(t *testing.T) {
 				t.Errorf("upscale input = %v", input)
 			}
 			if r.Outcome != models.OutcomePass {
-				t.Errorf("upscale with parameters: %s", r.Outcome)
+				t.Errorf("upscale with parameters: %s (%s)", r.Outcome, r.Errors)
 			}
 		case "Text to speech":
 			seen++
