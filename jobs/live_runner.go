@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -177,37 +178,53 @@ type liveTest struct {
 	// outputSeen closes at the first output frame: until then a gateway
 	// that says "no capacity" or drops the publisher ends the test early.
 	outputSeen chan struct{}
-	// outReady is when the media server received the output's first
-	// keyframe, asked at the first output frame (zero if unknown).
-	readyWG  sync.WaitGroup
-	outReady time.Time
+	// inReady and outReady are when the media server marked the input
+	// and the output ready, asked at the first output frame (zero if
+	// unknown).
+	readyWG           sync.WaitGroup
+	inReady, outReady time.Time
 }
 
-// askOutputReady learns, in the background, when the media server
-// received the output's first keyframe.
-func (lt *liveTest) askOutputReady(ctx context.Context, path string) {
+// askReady learns, in the background, when the media server marked the
+// input ready (the start hook went to the gateway) and when it received
+// the output's first keyframe.
+func (lt *liveTest) askReady(ctx context.Context) {
 	lt.readyWG.Go(func() {
-		if t, ok := lt.media.ReadyTime(ctx, path); ok {
-			lt.outReady = t // read only after readyWG.Wait
+		// Read only after readyWG.Wait.
+		if t, ok := lt.media.ReadyTime(ctx, lt.stream); ok {
+			lt.inReady = t
+		}
+		if t, ok := lt.media.ReadyTime(ctx, lt.stream+"-out"); ok {
+			lt.outReady = t
 		}
 	})
 }
 
-// startupFromServer measures the startup latency to when our media server
-// received the first output keyframe, when it knows: the reader's first
-// frame comes after its own play, retries and decode, which a busy tester
-// slows (it once added 120 ms). The reader's time stays when the server's
-// is not between the publish start and it. join is how much later the
-// reader got the first frame: its own delay.
-func (lt *liveTest) startupFromServer() (join time.Duration) {
+// startupFromGateway measures the startup latency as the gateway sees it:
+// from when the media server handed it the stream (the input's readyTime,
+// when the start hook went out) to when the first output frame was
+// produced (the output's own timestamps, analyzer.Report.OutputStart). So
+// neither the media server's own delays (MediaMTX marks a path ready some
+// two seconds after its publisher began, once for the input and once for
+// the output) nor the reader's join and decode count. The publish start
+// stands in for an input readyTime the server does not give. join is how
+// much later than the embedded server our reader got the first frame: its
+// own delay, which with the embedded server's GOP cache comes as a burst.
+func (lt *liveTest) startupFromGateway() (join time.Duration) {
 	lt.readyWG.Wait()
 	rep := lt.rep
-	ready, first := lt.outReady, rep.PublishStart.Add(rep.Metrics.StartupLatency())
-	if ready.IsZero() || ready.Before(rep.PublishStart) || !ready.Before(first) {
+	first := rep.Metrics.FirstArrival
+	from, out := rep.PublishStart, rep.Metrics.OutputStart
+	if !lt.inReady.IsZero() && lt.inReady.After(from) && (out.IsZero() || lt.inReady.Before(out)) {
+		from = lt.inReady
+	}
+	if !out.IsZero() && !out.Before(from) {
+		rep.Metrics.StartupLatencyMS = livemetrics.Millis(out.Sub(from))
+	}
+	if lt.media.Embedded() == nil || lt.outReady.IsZero() || !lt.outReady.Before(first) {
 		return 0
 	}
-	rep.Metrics.StartupLatencyMS = livemetrics.Millis(ready.Sub(rep.PublishStart))
-	return first.Sub(ready)
+	return first.Sub(lt.outReady)
 }
 
 func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
@@ -275,6 +292,9 @@ func (lt *liveTest) publish(ctx, testCtx, pubCtx context.Context) string {
 		if ctx.Err() != nil {
 			return "test cancelled: the sweep was stopped"
 		}
+		if lt.media.HasCredentials() {
+			return fmt.Sprintf("could not publish the test signal to the media server (authentication failed? it may refuse the credentials in media_server): %v", orNil(err))
+		}
 		return fmt.Sprintf("could not publish the test signal to the media server: %v", orNil(err))
 	case <-testCtx.Done():
 		if ctx.Err() != nil {
@@ -302,7 +322,7 @@ func (lt *liveTest) analyze(ctx context.Context) <-chan anaResult {
 			Signal: lt.sig, Sent: lt.sent.get, FirstFrameTimeout: lt.cfg.FirstOutputTimeout, Duration: lt.cfg.Duration,
 			FreezeThreshold: lt.cfg.FreezeThreshold, OnFirstFrame: func(time.Time) {
 				close(lt.outputSeen)
-				lt.askOutputReady(ctx, lt.stream+"-out")
+				lt.askReady(ctx)
 			}}
 		if p := lt.r.Previews; p != nil {
 			opt.OnFrame = func(img *image.YCbCr, at time.Time) { p.Frame(lt.stream, img, at) }
@@ -364,7 +384,7 @@ type gatewayView struct {
 func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Result {
 	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
-	join := lt.startupFromServer()
+	join := lt.startupFromGateway()
 	rep.InputFPS = lt.sent.pace()
 	rep.Tester = testerView(rep, lt.sent)
 	rep.Tester.ReaderJoin = join.Seconds()
@@ -377,6 +397,9 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 	case w.gaveUp != "":
 		if err := lt.media.Check(ctx); err != nil {
 			return lt.finish(models.OutcomeTesterError, "media server unreachable: "+err.Error())
+		}
+		if msg := lt.queryLost(gw); msg != "" {
+			return lt.finish(models.OutcomeTesterError, msg)
 		}
 		gaveUp := w.gaveUp
 		if snap.StatusError != "" && !strings.Contains(gaveUp, snap.StatusError) {
@@ -425,6 +448,9 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 // capacity, the gateway or our media server, or else the orchestrator.
 func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
 	snap := lt.rep.Status
+	if msg := lt.queryLost(gw); msg != "" {
+		return lt.finish(models.OutcomeTesterError, msg)
+	}
 	if isUnavailableText(snap.StatusError) {
 		return lt.finish(models.OutcomeUnavailable, "the gateway found no orchestrator for the stream: "+snap.StatusError)
 	}
@@ -446,6 +472,29 @@ func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
 	// minute of missing output.
 	lt.rep.Verdict = scoring.Live(liveMeasure(lt.rep))
 	return lt.finish(models.OutcomeFail, msg)
+}
+
+// queryLost names the setup fault of a test without output whose stream
+// the gateway answered about but never knew: the start hook did not hand
+// it our query, so it saw no streamId (nor pipeline, pin or params) and
+// dropped the stream, which would otherwise read as "no capacity". The
+// usual cause is MediaMTX 1.18.1 and later, which URL-escapes $MTX_QUERY
+// for its hooks; docs/mediamtx/ has a hook that passes it intact. "" when
+// the gateway knew the stream or never answered.
+func (lt *liveTest) queryLost(gw gatewayView) string {
+	if !gw.answered || lt.rep.Status.Seen {
+		return ""
+	}
+	return fmt.Sprintf("the gateway never knew stream id %s: the media server's start hook did not pass the query "+
+		"(MediaMTX 1.18.1 and later send $MTX_QUERY URL-escaped, e.g. %s; use the hook in docs/mediamtx/)",
+		lt.stream, url.QueryEscape(truncate(lt.rep.Query, 40))+"…")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 func isClosed(ch chan struct{}) bool {
