@@ -201,23 +201,33 @@ func (lt *liveTest) askReady(ctx context.Context) {
 }
 
 // startupFromGateway measures the startup latency as the gateway sees it:
-// from when the media server handed it the stream (the input's readyTime,
-// when the start hook went out) to when the first output frame was
-// produced (the output's own timestamps, analyzer.Report.OutputStart). So
-// neither the media server's own delays (MediaMTX marks a path ready some
-// two seconds after its publisher began, once for the input and once for
-// the output) nor the reader's join and decode count. The publish start
-// stands in for an input readyTime the server does not give. join is how
-// much later than the embedded server our reader got the first frame: its
-// own delay, which with the embedded server's GOP cache comes as a burst.
+// from when it began sending the stream to the orchestrator to when the
+// first output frame was produced (the output's own timestamps,
+// analyzer.Report.OutputStart). So neither the media server's own delays
+// (MediaMTX marks a path ready some two seconds after its publisher began,
+// once for the input and once for the output, and its hook is a process
+// to spawn) nor the reader's join and decode count. The start is the
+// runner's start_time in the gateway's /status, taken only between the
+// input's readyTime (when the media server handed the stream on) and the
+// output start, so that neither a skewed clock nor a lying orchestrator
+// moves it out of what the media server saw; without it the input's
+// readyTime, without that the publish start. join is how much later than
+// the embedded server our reader got the first frame: its own delay,
+// which with the embedded server's GOP cache comes as a burst.
 func (lt *liveTest) startupFromGateway() (join time.Duration) {
 	lt.readyWG.Wait()
 	rep := lt.rep
 	first := rep.Metrics.FirstArrival
 	from, out := rep.PublishStart, rep.Metrics.OutputStart
-	if !lt.inReady.IsZero() && lt.inReady.After(from) && (out.IsZero() || lt.inReady.Before(out)) {
+	between := func(t time.Time) bool { return t.After(from) && (out.IsZero() || t.Before(out)) }
+	if between(lt.inReady) {
 		from = lt.inReady
 	}
+	rep.InputReady = from
+	if st := rep.Status.StartTime; between(st) {
+		from = st
+	}
+	rep.StartFrom = from
 	if !out.IsZero() && !out.Before(from) {
 		rep.Metrics.StartupLatencyMS = livemetrics.Millis(out.Sub(from))
 	}
