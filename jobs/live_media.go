@@ -110,6 +110,20 @@ func (m *Media) HasCredentials() bool {
 	return m.base.User != nil || m.base.Query().Has("user")
 }
 
+// Redact takes the base URL's password out of s (an error that quotes a
+// URL): the userinfo's, and the pass of MediaMTX's query.
+func (m *Media) Redact(s string) string {
+	if p, ok := m.base.User.Password(); ok && p != "" {
+		s = strings.ReplaceAll(s, ":"+p+"@", ":xxxxx@")
+		s = strings.ReplaceAll(s, ":"+url.PathEscape(p)+"@", ":xxxxx@")
+	}
+	if p := m.base.Query().Get("pass"); p != "" {
+		s = strings.ReplaceAll(s, "pass="+p, "pass=xxxxx")
+		s = strings.ReplaceAll(s, "pass="+url.QueryEscape(p), "pass=xxxxx")
+	}
+	return s
+}
+
 // Base is the RTMP base URL without credentials, for logs.
 func (m *Media) Base() string { return redactQuery(m.base) }
 

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"jobtester/jobs"
+	"jobtester/models"
+	"jobtester/simnet"
 	"jobtester/testutil"
 )
 
@@ -136,4 +138,74 @@ paths:
 		}
 		return media
 	}
+}
+
+// runOneLive runs a sweep of one honest live orchestrator through the
+// media server start gives, and returns its live result.
+func runOneLive(t *testing.T, start mediaStarter) jobs.Result {
+	t.Helper()
+	orchs := []simnet.OrchestratorSpec{
+		liveSpec("honest", "streamdiffusion", simnet.LiveProfile{StartupDelay: ms(300), AddedLatency: ms(100)}),
+	}
+	cfg := jobs.LiveConfig{Signal: testSignal(t), Duration: 2 * time.Second, FirstOutputTimeout: 20 * time.Second,
+		StatusEvery: 500 * time.Millisecond}
+	h := newLiveHarnessWith(t, orchs, cfg, 1, start)
+	var results []jobs.Result
+	sw, _, err := h.tester.RunSweep(context.Background(), "test", nil, func(r jobs.Result) { results = append(results, r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].Live == nil {
+		t.Fatalf("results %+v", results)
+	}
+	r := results[0]
+	t.Logf("%s %q startup %v", r.Outcome, r.Error, r.Live.Metrics.StartupLatency())
+	rows, err := h.st.LiveResults(context.Background(), models.LiveFilter{SweepID: sw.ID})
+	if err != nil || len(rows) != 1 || rows[0].Outcome != r.Outcome {
+		t.Fatalf("stored %+v (%v), want one row %s", rows, err, r.Outcome)
+	}
+	return r
+}
+
+// MediaMTX as go-livepeer's deployment runs it, with the hook that sends
+// $MTX_QUERY as MediaMTX gives it (URL-escaped): the gateway never knows
+// the stream, and the test is the tester's error naming the escaped query,
+// not "unavailable" against the node.
+func TestLiveThroughMediaMTXWithAnEscapedQuery(t *testing.T) {
+	t.Parallel()
+	r := runOneLive(t, realMediaMTX(t, hookEscaped, ""))
+	if r.Outcome != models.OutcomeTesterError || !strings.Contains(r.Error, "URL-escaped") ||
+		!strings.Contains(r.Error, "pipeline%3Dstreamdiffusion%26streamId%3D") {
+		t.Errorf("%s %q, want a tester error naming the escaped query", r.Outcome, r.Error)
+	}
+}
+
+// MediaMTX that wants credentials reads them from the query's user and
+// pass: the tester's media_server URL carries them, and every URL it
+// publishes or reads keeps them; wrong ones are the tester's error naming
+// authentication.
+func TestLiveThroughMediaMTXWithCredentials(t *testing.T) {
+	t.Parallel()
+	// Only the tester's user may publish and call the API; the gateway
+	// (loopback, no credentials) may read the input and publish -out.
+	users := `
+  - user: tester
+    pass: s3cret
+    permissions: [{action: publish}, {action: read}, {action: api}]
+  - user: any
+    permissions: [{action: read}, {action: publish, path: "~-out$"}, {action: api}]`
+	t.Run("right", func(t *testing.T) {
+		t.Parallel()
+		r := runOneLive(t, realMediaMTX(t, hookDocumented, "user=tester&pass=s3cret", users))
+		if r.Outcome != models.OutcomePass && !strings.HasPrefix(r.Error, "tester overloaded: ") {
+			t.Errorf("%s %q, want a pass", r.Outcome, r.Error)
+		}
+	})
+	t.Run("wrong", func(t *testing.T) {
+		t.Parallel()
+		r := runOneLive(t, realMediaMTX(t, hookDocumented, "user=tester&pass=wrong", users))
+		if r.Outcome != models.OutcomeTesterError || !strings.Contains(r.Error, "authentication") || strings.Contains(r.Error, "wrong") {
+			t.Errorf("%s %q, want a tester error naming authentication, without the password", r.Outcome, r.Error)
+		}
+	})
 }

@@ -252,6 +252,9 @@ func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
 // finish classifies the test as o, for the reason msg.
 func (lt *liveTest) finish(o models.Outcome, msg string) Result {
 	res := &lt.res
+	if lt.media != nil {
+		msg = lt.media.Redact(msg) // an error may quote a URL with the credentials
+	}
 	res.Outcome, res.Error, res.FinishedAt = o, cleanText(msg), time.Now()
 	if res.RoundTrip == 0 && o != models.OutcomeTesterError {
 		// No output: the compatible record's round-trip time is the
