@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,28 +24,49 @@ const (
 	// hookEscaped is go-livepeer's deployment's hook as it is: curl with
 	// $MTX_QUERY, which MediaMTX 1.18.1 and later URL-escape.
 	hookEscaped = "escaped"
+	// shippedCredentials are the tester's in docs/mediamtx/mediamtx.yml.
+	shippedCredentials = "user=tester&pass=change-me"
 )
 
-// mediamtxBinary is the real MediaMTX the tests run: JOBTESTER_TEST_MEDIAMTX,
-// by default where scripts/build-mediamtx.sh caches it. "off" skips the
-// tests that need it; a missing binary fails them.
-func mediamtxBinary(t *testing.T) string {
+// deployedConfig is docs/mediamtx/mediamtx.yml, the configuration this
+// project ships, on the test's addresses, with its hook script and the
+// gateway's URL; users, if given, replaces its users (YAML list items).
+func deployedConfig(t *testing.T, rtmpAddr, apiAddr, gatewayURL string, users ...string) string {
 	t.Helper()
-	bin := os.Getenv("JOBTESTER_TEST_MEDIAMTX")
-	if bin == "off" {
-		t.Skip("JOBTESTER_TEST_MEDIAMTX=off")
+	b, err := os.ReadFile("../docs/mediamtx/mediamtx.yml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if bin == "" {
-		out, err := exec.Command("../scripts/build-mediamtx.sh", "--print-path").Output()
-		if err != nil {
-			t.Fatalf("scripts/build-mediamtx.sh --print-path: %v", err)
+	hook, err := filepath.Abs("../docs/mediamtx/gateway-hook.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := replaceLine(t, string(b), "rtmpAddress: ", rtmpAddr)
+	conf = replaceLine(t, conf, "apiAddress: ", apiAddr)
+	conf = replaceLine(t, conf, "    runOnAvailable: ", "sh "+hook+" "+gatewayURL)
+	if len(users) > 0 {
+		a, z := strings.Index(conf, "authInternalUsers:\n"), strings.Index(conf, "\npaths:\n")
+		if a < 0 || z < a {
+			t.Fatal("docs/mediamtx/mediamtx.yml: no authInternalUsers before paths")
 		}
-		bin = strings.TrimSpace(string(out))
+		conf = conf[:a] + "authInternalUsers:" + users[0] + conf[z:]
 	}
-	if st, err := os.Stat(bin); err != nil || st.IsDir() {
-		t.Fatalf("no MediaMTX at %s: run scripts/build-mediamtx.sh (scripts/setup.sh --test does), set JOBTESTER_TEST_MEDIAMTX to a binary, or to off to skip", bin)
+	return conf
+}
+
+// replaceLine sets the value of the line that starts with prefix; the
+// shipped file must have it.
+func replaceLine(t *testing.T, conf, prefix, value string) string {
+	t.Helper()
+	lines := strings.Split(conf, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			lines[i] = prefix + value
+			return strings.Join(lines, "\n")
+		}
 	}
-	return bin
+	t.Fatalf("docs/mediamtx/mediamtx.yml: no line %q", prefix)
+	return ""
 }
 
 func freePort(t *testing.T) int {
@@ -62,72 +81,21 @@ func freePort(t *testing.T) int {
 
 // realMediaMTX starts the real MediaMTX as an operator deploys it beside a
 // gateway: RTMP, the API on the port the gateway kicks through, and a
-// runOnAvailable hook to the gateway (hook says which). auth, if set, is
-// the authInternalUsers YAML; by default anyone may do anything.
+// runOnAvailable hook to the gateway (hook says which): the shipped
+// docs/mediamtx/ configuration. auth, if set, replaces its users; by
+// default the tester needs the shipped user and password.
 // The tester uses it as its external media server, with rtmpQuery.
 func realMediaMTX(t *testing.T, hook, rtmpQuery string, auth ...string) mediaStarter {
 	return func(t *testing.T, ctx context.Context, gatewayURL, apiAddr string) *jobs.Media {
 		t.Helper()
-		bin := mediamtxBinary(t)
 		rtmpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-		users := `
-  - user: any
-    permissions: [{action: publish}, {action: read}, {action: api}]`
-		if len(auth) > 0 {
-			users = auth[0]
-		}
-		hookScript, err := filepath.Abs("../docs/mediamtx/gateway-hook.sh")
-		if err != nil {
-			t.Fatal(err)
-		}
-		run := "sh " + hookScript + " " + gatewayURL
+		conf := deployedConfig(t, rtmpAddr, apiAddr, gatewayURL, auth...)
 		if hook == hookEscaped {
-			run = "curl -sS -o /dev/null -X POST " + gatewayURL + "/live/video-to-video/$MTX_PATH/start -F source_id=$MTX_SOURCE_ID" +
-				" -F source_type=$MTX_SOURCE_TYPE -F query=$MTX_QUERY -F rtmp_url=rtmp://" + rtmpAddr + "/$MTX_PATH"
+			conf = replaceLine(t, conf, "    runOnAvailable: ", "curl -sS -o /dev/null -X POST "+gatewayURL+
+				"/live/video-to-video/$MTX_PATH/start -F source_id=$MTX_SOURCE_ID -F source_type=$MTX_SOURCE_TYPE"+
+				" -F query=$MTX_QUERY -F rtmp_url=rtmp://"+rtmpAddr+"/$MTX_PATH")
 		}
-		conf := fmt.Sprintf(`logLevel: warn
-rtsp: false
-hls: false
-webrtc: false
-srt: false
-moq: false
-rtmp: true
-rtmpAddress: %s
-api: true
-apiAddress: %s
-authMethod: internal
-authInternalUsers:%s
-paths:
-  all_others:
-    runOnAvailable: %s
-`, rtmpAddr, apiAddr, users, run)
-		dir := t.TempDir()
-		confPath := filepath.Join(dir, "mediamtx.yml")
-		if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin, confPath)
-		cmd.Env = append(os.Environ(), "LIVE_RTMP_BASE=rtmp://"+rtmpAddr)
-		logs := &strings.Builder{}
-		cmd.Stdout, cmd.Stderr = logs, logs
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start MediaMTX: %v", err)
-		}
-		t.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			if t.Failed() {
-				t.Logf("MediaMTX's log:\n%s", logs.String())
-			}
-		})
-		testutil.EventuallyWithin(t, 2*time.Minute, "MediaMTX's API answers", func() bool {
-			resp, err := http.Get("http://" + apiAddr + "/v3/paths/list")
-			if err != nil {
-				return false
-			}
-			resp.Body.Close()
-			return resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusUnauthorized
-		})
+		testutil.StartMediaMTX(t, conf, apiAddr, "LIVE_RTMP_BASE=rtmp://"+rtmpAddr)
 		base := "rtmp://" + rtmpAddr
 		if rtmpQuery != "" {
 			base += "?" + rtmpQuery
@@ -173,7 +141,7 @@ func runOneLive(t *testing.T, start mediaStarter) jobs.Result {
 // not "unavailable" against the node.
 func TestLiveThroughMediaMTXWithAnEscapedQuery(t *testing.T) {
 	t.Parallel()
-	r := runOneLive(t, realMediaMTX(t, hookEscaped, ""))
+	r := runOneLive(t, realMediaMTX(t, hookEscaped, shippedCredentials))
 	if r.Outcome != models.OutcomeTesterError || !strings.Contains(r.Error, "URL-escaped") ||
 		!strings.Contains(r.Error, "pipeline%3Dstreamdiffusion%26streamId%3D") {
 		t.Errorf("%s %q, want a tester error naming the escaped query", r.Outcome, r.Error)

@@ -129,7 +129,7 @@ func within(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
 // was stored.
 func TestLiveSweepAgainstSimnet(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) { liveSweepAgainstSimnet(t, nil) })
-	t.Run("mediamtx", func(t *testing.T) { liveSweepAgainstSimnet(t, realMediaMTX(t, hookDocumented, "")) })
+	t.Run("mediamtx", func(t *testing.T) { liveSweepAgainstSimnet(t, realMediaMTX(t, hookDocumented, shippedCredentials)) })
 }
 
 func liveSweepAgainstSimnet(t *testing.T, start mediaStarter) {

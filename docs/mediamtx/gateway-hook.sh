@@ -4,7 +4,9 @@
 # 1.18.1 and later put $MTX_QUERY URL-escaped into the environment
 # (pipeline%3Dstreamdiffusion%26streamId%3D…); the gateway then finds no
 # pipeline, streamId, orchestrator pin or params. This undoes the escaping
-# (and leaves a query that still has its "=" alone: older MediaMTX).
+# (and leaves a query that still has its "=" alone: older MediaMTX), and
+# drops user and pass, MediaMTX's credentials, which are not the
+# gateway's to see.
 #
 #   runOnAvailable: sh /etc/mediamtx/gateway-hook.sh http://gateway:5936
 #
@@ -31,6 +33,14 @@ function hex(h,   i, n) {
 	return n
 }') ;;
 esac
+query=$(printf '%s\n' "$query" | awk '{
+	n = split($0, kv, "&"); out = ""
+	for (i = 1; i <= n; i++) {
+		if (kv[i] ~ /^(user|pass)(=|$)/) continue
+		out = out (out == "" ? "" : "&") kv[i]
+	}
+	printf "%s", out
+}')
 set -- -sS -o /dev/null --max-time 60 -X POST "$gateway/live/video-to-video/$MTX_PATH/start" \
 	-F "source_id=$MTX_SOURCE_ID" -F "source_type=$MTX_SOURCE_TYPE" --form-string "query=$query"
 if [ -n "${LIVE_RTMP_BASE:-}" ]; then
