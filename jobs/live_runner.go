@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
-	"jobtester/livemetrics"
 	"jobtester/media/analyzer"
 	"jobtester/media/live"
 	"jobtester/models"
@@ -183,58 +181,6 @@ type liveTest struct {
 	// unknown).
 	readyWG           sync.WaitGroup
 	inReady, outReady time.Time
-}
-
-// askReady learns, in the background, when the media server marked the
-// input ready (the start hook went to the gateway) and when it received
-// the output's first keyframe.
-func (lt *liveTest) askReady(ctx context.Context) {
-	lt.readyWG.Go(func() {
-		// Read only after readyWG.Wait.
-		if t, ok := lt.media.ReadyTime(ctx, lt.stream); ok {
-			lt.inReady = t
-		}
-		if t, ok := lt.media.ReadyTime(ctx, lt.stream+"-out"); ok {
-			lt.outReady = t
-		}
-	})
-}
-
-// startupFromGateway measures the startup latency as the gateway sees it:
-// from when it began sending the stream to the orchestrator to when the
-// first output frame was produced (the output's own timestamps,
-// analyzer.Report.OutputStart). So neither the media server's own delays
-// (MediaMTX marks a path ready some two seconds after its publisher began,
-// once for the input and once for the output, and its hook is a process
-// to spawn) nor the reader's join and decode count. The start is the
-// runner's start_time in the gateway's /status, taken only between the
-// input's readyTime (when the media server handed the stream on) and the
-// output start, so that neither a skewed clock nor a lying orchestrator
-// moves it out of what the media server saw; without it the input's
-// readyTime, without that the publish start. join is how much later than
-// the embedded server our reader got the first frame: its own delay,
-// which with the embedded server's GOP cache comes as a burst.
-func (lt *liveTest) startupFromGateway() (join time.Duration) {
-	lt.readyWG.Wait()
-	rep := lt.rep
-	first := rep.Metrics.FirstArrival
-	from, out := rep.PublishStart, rep.Metrics.OutputStart
-	between := func(t time.Time) bool { return t.After(from) && (out.IsZero() || t.Before(out)) }
-	if between(lt.inReady) {
-		from = lt.inReady
-	}
-	rep.InputReady = from
-	if st := rep.Status.StartTime; between(st) {
-		from = st
-	}
-	rep.StartFrom = from
-	if !out.IsZero() && !out.Before(from) {
-		rep.Metrics.StartupLatencyMS = livemetrics.Millis(out.Sub(from))
-	}
-	if lt.media.Embedded() == nil || lt.outReady.IsZero() || !lt.outReady.Before(first) {
-		return 0
-	}
-	return first.Sub(lt.outReady)
 }
 
 func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
@@ -485,29 +431,6 @@ func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
 	// minute of missing output.
 	lt.rep.Verdict = scoring.Live(liveMeasure(lt.rep))
 	return lt.finish(models.OutcomeFail, msg)
-}
-
-// queryLost names the setup fault of a test without output whose stream
-// the gateway answered about but never knew: the start hook did not hand
-// it our query, so it saw no streamId (nor pipeline, pin or params) and
-// dropped the stream, which would otherwise read as "no capacity". The
-// usual cause is MediaMTX 1.18.1 and later, which URL-escapes $MTX_QUERY
-// for its hooks; docs/mediamtx/ has a hook that passes it intact. "" when
-// the gateway knew the stream or never answered.
-func (lt *liveTest) queryLost(gw gatewayView) string {
-	if !gw.answered || lt.rep.Status.Seen {
-		return ""
-	}
-	return fmt.Sprintf("the gateway never knew stream id %s: the media server's start hook did not pass the query "+
-		"(MediaMTX 1.18.1 and later send $MTX_QUERY URL-escaped, e.g. %s; use the hook in docs/mediamtx/)",
-		lt.stream, url.QueryEscape(truncate(lt.rep.Query, 40))+"…")
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
 
 func isClosed(ch chan struct{}) bool {
