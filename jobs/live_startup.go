@@ -27,7 +27,8 @@ func (lt *liveTest) askReady(ctx context.Context) {
 // startupFromGateway measures the startup latency as the gateway sees it:
 // from when it began sending the stream to the orchestrator to when the
 // first output frame was produced (the output's own timestamps,
-// analyzer.Report.OutputStart). So neither the media server's own delays
+// analyzer.Report.OutputStart; with the embedded server, its own record of
+// the first output keyframe). So neither the media server's own delays
 // (MediaMTX marks a path ready some two seconds after its publisher began,
 // once for the input and once for the output, and its hook is a process
 // to spawn) nor the reader's join and decode count. The start is the
@@ -43,6 +44,13 @@ func (lt *liveTest) startupFromGateway() (join time.Duration) {
 	rep := lt.rep
 	first := rep.Metrics.FirstArrival
 	from, out := rep.PublishStart, rep.Metrics.OutputStart
+	if lt.media.Embedded() != nil && !lt.outReady.IsZero() && lt.outReady.After(from) && !lt.outReady.After(first) {
+		// Our own server says when the first output keyframe reached it:
+		// better than the timestamps, which run ahead of the wall clock
+		// when the model caught up on a burst at its start (the GOP cache
+		// it read the input from).
+		out = lt.outReady
+	}
 	between := func(t time.Time) bool { return t.After(from) && (out.IsZero() || t.Before(out)) }
 	if between(lt.inReady) {
 		from = lt.inReady
