@@ -407,9 +407,6 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 // capacity, the gateway or our media server, or else the orchestrator.
 func (lt *liveTest) noOutput(ctx context.Context, gw gatewayView) Result {
 	snap := lt.rep.Status
-	if msg := lt.queryLost(gw); msg != "" {
-		return lt.finish(models.OutcomeTesterError, msg)
-	}
 	if isUnavailableText(snap.StatusError) {
 		return lt.finish(models.OutcomeUnavailable, "the gateway found no orchestrator for the stream: "+snap.StatusError)
 	}

@@ -69,8 +69,9 @@ func (lt *liveTest) startupFromGateway() (join time.Duration) {
 	return first.Sub(lt.outReady)
 }
 
-// queryLost names the setup fault of a test without output whose stream
-// the gateway answered about but never knew: the start hook did not hand
+// queryLost names the setup fault of a test whose publisher the gateway
+// dropped before any output while it answered /status but never knew the
+// stream (go-livepeer keeps a failed stream's status with its error): the start hook did not hand
 // it our query, so it saw no streamId (nor pipeline, pin or params) and
 // dropped the stream, which would otherwise read as "no capacity". The
 // usual cause is MediaMTX 1.18.1 and later, which URL-escapes $MTX_QUERY
