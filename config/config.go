@@ -117,6 +117,7 @@ type Live struct {
 	MediaServer            string
 	RTMPAddr               string
 	MediaAPIAddr           string
+	MediaAPIURL            string
 	MediaAllowIPs          string
 	LiveDuration           time.Duration
 	LiveFirstOutputTimeout time.Duration

@@ -56,7 +56,9 @@ func TestLiveErrorsNameTheSetting(t *testing.T) {
 		{[]string{"--live-concurrency", "65"}, "setting live_concurrency"},
 		{[]string{"--media-server", "http://mtx:1935"}, "setting media_server"},
 		{[]string{"--media-server", "rtmp://mtx:1935/live"}, "setting media_server"},
-		{[]string{"--media-server", "rtmp://mtx:1935?x=1"}, "setting media_server"},
+		{[]string{"--media-server", "rtmp://mtx:1935?streamId=1"}, "setting media_server: the query may not set \"streamId\""},
+		{[]string{"--media-server", "rtmp://mtx:1935?a=%zz"}, "setting media_server: bad query"},
+		{[]string{"--media-api-url", "mtx:9997"}, "setting media_api_url"},
 		{[]string{"--rtmp-addr", "1935"}, "setting rtmp_addr"},
 		{[]string{"--media-api-addr", "9997"}, "setting media_api_addr"},
 		{[]string{"--media-allow-ips", "10.0.0.300"}, "setting media_allow_ips"},
@@ -72,6 +74,11 @@ func TestLiveErrorsNameTheSetting(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want it to mention %q", c.args, err, c.want)
 		}
+	}
+	// MediaMTX's credentials in the query.
+	if c, _, err := load("serve", []string{"--media-server", "rtmp://mtx:1935?user=u&pass=p", "--media-api-url", "http://mtx:9998"}, env(nil)); err != nil ||
+		c.MediaServer != "rtmp://mtx:1935?user=u&pass=p" || c.MediaAPIURL != "http://mtx:9998" {
+		t.Fatalf("query credentials: %v %+v", err, c)
 	}
 	// The media API may be turned off.
 	if _, _, err := load("serve", []string{"--media-api-addr", ""}, env(nil)); err != nil {

@@ -211,8 +211,23 @@ func (c *Config) validateLive() error {
 	}
 	if c.MediaServer != "embedded" {
 		u, err := url.Parse(c.MediaServer)
-		if err != nil || u.Scheme != "rtmp" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-			return fmt.Errorf("setting media_server: must be \"embedded\" or an RTMP base URL such as rtmp://mediamtx:1935 (no path or query)")
+		if err != nil || u.Scheme != "rtmp" || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("setting media_server: must be \"embedded\" or an RTMP base URL such as rtmp://mediamtx:1935?user=u&pass=p (no path)")
+		}
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return fmt.Errorf("setting media_server: bad query: %w", err)
+		}
+		for _, k := range []string{"pipeline", "streamId", "orchestrator", "params"} {
+			if q.Has(k) {
+				return fmt.Errorf("setting media_server: the query may not set %q, which every live test sets", k)
+			}
+		}
+	}
+	if c.MediaAPIURL != "" {
+		u, err := url.Parse(c.MediaAPIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("setting media_api_url: must be an http(s):// URL such as http://mediamtx:9997")
 		}
 	}
 	if _, _, err := net.SplitHostPort(c.RTMPAddr); err != nil {

@@ -27,6 +27,14 @@ type LiveReport struct {
 	// PublishStart is when the first input frame was handed to the media
 	// server: the start of the startup latency.
 	PublishStart time.Time
+	// InputReady is when the media server handed the stream to the
+	// gateway (the input's readyTime): where the startup latency starts,
+	// PublishStart when the server does not say.
+	InputReady time.Time
+	// StartFrom is where the startup latency starts: the gateway's start
+	// of the stream (its /status start_time) when it said, else
+	// InputReady.
+	StartFrom time.Time
 	// InputFPS is the rate the signal was actually sent at: below
 	// SignalFPS when the tester's own publisher fell behind (a busy
 	// machine), which is no fault of the orchestrator. 0 if unknown.
@@ -50,6 +58,9 @@ type LiveReport struct {
 type LiveStatusSnapshot struct {
 	Seen bool // at least one status answer was read
 	livemetrics.Status
+	// StartTime is the runner's start_time: when the orchestrator took the
+	// stream and the gateway began sending it input (zero if not said).
+	StartTime time.Time
 }
 
 // liveMeasure turns the analyzer's report into the scoring formula's input.

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"jobtester/livemetrics"
 	"jobtester/media/analyzer"
 	"jobtester/media/live"
 	"jobtester/models"
@@ -177,37 +176,11 @@ type liveTest struct {
 	// outputSeen closes at the first output frame: until then a gateway
 	// that says "no capacity" or drops the publisher ends the test early.
 	outputSeen chan struct{}
-	// outReady is when the media server received the output's first
-	// keyframe, asked at the first output frame (zero if unknown).
-	readyWG  sync.WaitGroup
-	outReady time.Time
-}
-
-// askOutputReady learns, in the background, when the media server
-// received the output's first keyframe.
-func (lt *liveTest) askOutputReady(ctx context.Context, path string) {
-	lt.readyWG.Go(func() {
-		if t, ok := lt.media.ReadyTime(ctx, path); ok {
-			lt.outReady = t // read only after readyWG.Wait
-		}
-	})
-}
-
-// startupFromServer measures the startup latency to when our media server
-// received the first output keyframe, when it knows: the reader's first
-// frame comes after its own play, retries and decode, which a busy tester
-// slows (it once added 120 ms). The reader's time stays when the server's
-// is not between the publish start and it. join is how much later the
-// reader got the first frame: its own delay.
-func (lt *liveTest) startupFromServer() (join time.Duration) {
-	lt.readyWG.Wait()
-	rep := lt.rep
-	ready, first := lt.outReady, rep.PublishStart.Add(rep.Metrics.StartupLatency())
-	if ready.IsZero() || ready.Before(rep.PublishStart) || !ready.Before(first) {
-		return 0
-	}
-	rep.Metrics.StartupLatencyMS = livemetrics.Millis(ready.Sub(rep.PublishStart))
-	return first.Sub(ready)
+	// inReady and outReady are when the media server marked the input
+	// and the output ready, asked at the first output frame (zero if
+	// unknown).
+	readyWG           sync.WaitGroup
+	inReady, outReady time.Time
 }
 
 func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
@@ -225,6 +198,9 @@ func (r *LiveRunner) newLiveTest(t Target, attempt int) *liveTest {
 // finish classifies the test as o, for the reason msg.
 func (lt *liveTest) finish(o models.Outcome, msg string) Result {
 	res := &lt.res
+	if lt.media != nil {
+		msg = lt.media.Redact(msg) // an error may quote a URL with the credentials
+	}
 	res.Outcome, res.Error, res.FinishedAt = o, cleanText(msg), time.Now()
 	if res.RoundTrip == 0 && o != models.OutcomeTesterError {
 		// No output: the compatible record's round-trip time is the
@@ -275,6 +251,9 @@ func (lt *liveTest) publish(ctx, testCtx, pubCtx context.Context) string {
 		if ctx.Err() != nil {
 			return "test cancelled: the sweep was stopped"
 		}
+		if lt.media.HasCredentials() {
+			return fmt.Sprintf("could not publish the test signal to the media server (authentication failed? it may refuse the credentials in media_server): %v", orNil(err))
+		}
 		return fmt.Sprintf("could not publish the test signal to the media server: %v", orNil(err))
 	case <-testCtx.Done():
 		if ctx.Err() != nil {
@@ -302,7 +281,7 @@ func (lt *liveTest) analyze(ctx context.Context) <-chan anaResult {
 			Signal: lt.sig, Sent: lt.sent.get, FirstFrameTimeout: lt.cfg.FirstOutputTimeout, Duration: lt.cfg.Duration,
 			FreezeThreshold: lt.cfg.FreezeThreshold, OnFirstFrame: func(time.Time) {
 				close(lt.outputSeen)
-				lt.askOutputReady(ctx, lt.stream+"-out")
+				lt.askReady(ctx)
 			}}
 		if p := lt.r.Previews; p != nil {
 			opt.OnFrame = func(img *image.YCbCr, at time.Time) { p.Frame(lt.stream, img, at) }
@@ -364,7 +343,7 @@ type gatewayView struct {
 func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Result {
 	rep, ana, snap := lt.rep, w.ana, lt.rep.Status
 	rep.Metrics = ana.rep
-	join := lt.startupFromServer()
+	join := lt.startupFromGateway()
 	rep.InputFPS = lt.sent.pace()
 	rep.Tester = testerView(rep, lt.sent)
 	rep.Tester.ReaderJoin = join.Seconds()
@@ -377,6 +356,9 @@ func (lt *liveTest) classify(ctx context.Context, w waited, gw gatewayView) Resu
 	case w.gaveUp != "":
 		if err := lt.media.Check(ctx); err != nil {
 			return lt.finish(models.OutcomeTesterError, "media server unreachable: "+err.Error())
+		}
+		if msg := lt.queryLost(gw); msg != "" {
+			return lt.finish(models.OutcomeTesterError, msg)
 		}
 		gaveUp := w.gaveUp
 		if snap.StatusError != "" && !strings.Contains(gaveUp, snap.StatusError) {

@@ -154,12 +154,38 @@ func TestLiveRunnerClassifiesWhatWentWrong(t *testing.T) {
 				resp.Body.Close()
 			}
 		}
+		// The gateway knows the stream (go-livepeer keeps a failed
+		// stream's status).
+		g.status = func(w http.ResponseWriter, id string) {
+			_, _ = w.Write([]byte(`{"type":"status","stream_id":"` + id + `","state":"OFFLINE"}`))
+		}
 		res := r.Run(context.Background(), liveTarget, 1)
 		if res.Outcome != models.OutcomeUnavailable || !strings.Contains(res.Error, "dropped the stream before any output") {
 			t.Fatalf("%s %q", res.Outcome, res.Error)
 		}
 	})
 
+}
+
+// TestLiveRunnerBlamesALostQueryOnTheHook: the gateway drops the publisher
+// of a stream it never knew (its /status never has the stream id): the
+// media server's hook lost the query (MediaMTX's escaped $MTX_QUERY), a
+// tester error naming it, not "unavailable" against the node.
+func TestLiveRunnerBlamesALostQueryOnTheHook(t *testing.T) {
+	t.Parallel()
+	g := newFakeLiveGateway(t)
+	r, media := runnerFor(t, g.srv.URL)
+	r.Config.FirstOutputTimeout = 30 * time.Second
+	g.onStart = func(sourceID string) {
+		resp, err := http.Post("http://"+media.Embedded().APIAddr()+"/v3/rtmpconns/kick/"+sourceID, "", nil)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}
+	res := r.Run(context.Background(), liveTarget, 1)
+	if res.Outcome != models.OutcomeTesterError || !strings.Contains(res.Error, "URL-escaped") {
+		t.Fatalf("%s %q", res.Outcome, res.Error)
+	}
 }
 
 // TestLiveRunnerOwnsItsOwnFailures: what goes wrong on the tester's side

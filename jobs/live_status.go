@@ -42,6 +42,9 @@ func (w *statusWatch) record(snap LiveStatusSnapshot, found bool, err error) {
 	if !found {
 		return
 	}
+	if snap.StartTime.IsZero() {
+		snap.StartTime = w.snap.StartTime // a later answer without it keeps the one seen
+	}
 	w.snap = snap
 	w.snap.Seen = true
 	if snap.StatusError != "" && w.firstErr == "" {
@@ -96,7 +99,8 @@ func (g gatewayStatus) LiveStatus(ctx context.Context, streamID string) (LiveSta
 		return LiveStatusSnapshot{}, false, err
 	}
 	snap := LiveStatusSnapshot{Status: livemetrics.Status{StatusState: s.State, StatusInputFPS: s.InputFPS,
-		StatusInferenceFPS: s.InferenceFPS, StatusOrchestrator: s.OrchestratorURL, StatusError: s.GatewayError}}
+		StatusInferenceFPS: s.InferenceFPS, StatusOrchestrator: s.OrchestratorURL, StatusError: s.GatewayError},
+		StartTime: s.StartTime}
 	if snap.StatusError == "" && s.LastError != "" {
 		snap.StatusError = "runner: " + s.LastError
 	}

@@ -145,3 +145,12 @@ if $want_test; then
 		fi
 	fi
 fi
+
+# A real MediaMTX for the live tests that run through it (jobs: the live
+# sweep, escaped query, credentials): built from its Go module at a pinned
+# version by scripts/build-mediamtx.sh and cached, so only the first run
+# pays (a few minutes of go build). JOBTESTER_TEST_MEDIAMTX names another
+# binary, or "off" skips those tests; unset, they use the cached build.
+if $want_test && [[ -z ${JOBTESTER_TEST_MEDIAMTX:-} ]]; then
+	scripts/build-mediamtx.sh
+fi

@@ -364,7 +364,10 @@ func (g *gateway) kickPublisher(ctx context.Context, s *liveStream) bool {
 		kind = "webrtcsessions"
 	}
 	u := "http://" + net.JoinHostPort(s.caller, strconv.Itoa(port)) + "/v3/" + kind + "/kick/" + url.PathEscape(s.sourceID)
-	ctx, cancel := context.WithTimeout(ctx, liveKickTimeout)
+	// Not cancelled with the hook's request: MediaMTX kills a running hook
+	// command when the path goes away, which the kick itself causes, and
+	// the kick must still count.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), liveKickTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
 	if err != nil {

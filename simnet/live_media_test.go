@@ -225,7 +225,7 @@ func TestLiveStreamThroughThePinnedOrchestrator(t *testing.T) {
 	if tr.Query != query || tr.Params != params || tr.Pipeline != "streamdiffusion" || tr.StreamID != "fox-1" || tr.OrchestratorPin != painter.ServiceURI {
 		t.Errorf("gateway saw query %q (params %q, pin %q); sent %q", tr.Query, tr.Params, tr.OrchestratorPin, query)
 	}
-	if tr.SourceType != "rtmpconn" || tr.SourceID == "" || tr.Orchestrator != painter.Address || tr.FirstOutput == nil || tr.Profile == nil || tr.Profile.StartupDelayMS != 300 {
+	if tr.SourceType != "rtmpConn" || tr.SourceID == "" || tr.Orchestrator != painter.Address || tr.FirstOutput == nil || tr.Profile == nil || tr.Profile.StartupDelayMS != 300 {
 		t.Errorf("truth %+v", tr)
 	}
 	if want := r.url("fox-out", ""); tr.OutputURL != want {

@@ -90,7 +90,7 @@ func buildLive(ctx context.Context, cfg *config.Config, lanes []*jobs.Lane, log 
 	// Started at the first live test: a network without live models never
 	// has the RTMP port bound.
 	newMedia := func() (*jobs.Media, error) {
-		m, err := jobs.StartMedia(ctx, jobs.MediaConfig{Server: cfg.MediaServer, RTMPAddr: cfg.RTMPAddr,
+		m, err := jobs.StartMedia(ctx, jobs.MediaConfig{Server: cfg.MediaServer, APIURL: cfg.MediaAPIURL, RTMPAddr: cfg.RTMPAddr,
 			APIAddr: cfg.MediaAPIAddr, Allow: allow, GatewayURL: lane.Client.HTTPURL, Logger: log})
 		if err != nil {
 			log.Error("live tests cannot run: the media server did not start", "err", err)

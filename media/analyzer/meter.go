@@ -45,6 +45,7 @@ type Meter struct {
 
 	frames         int
 	first, last    time.Time
+	outStart       time.Time // the earliest arrival less its timestamp: when the stream's time zero was produced
 	minPTS, maxPTS time.Duration
 	width, height  int
 
@@ -143,6 +144,9 @@ func (m *Meter) Feed(img *image.YCbCr, arrived time.Time, pts time.Duration) {
 	m.frames++
 	m.liveFrames++
 	m.last, m.lastPTS = arrived, pts
+	if at := arrived.Add(-pts); pts >= 0 && (m.outStart.IsZero() || at.Before(m.outStart)) {
+		m.outStart = at
+	}
 	m.countWindow(arrived)
 
 	same := m.havePrev && s.meanDiff < sameMeanDiff && s.bigDiffs*sameBigShare <= s.n
@@ -211,6 +215,7 @@ func (m *Meter) Report() Report {
 		r.StartupLatencyMS = livemetrics.Millis(m.first.Sub(m.opt.PublishStart))
 	}
 	r.CatchUpFrames = m.catchUp
+	r.OutputStart, r.FirstArrival = m.outputStart(), m.first
 	m.rates(&r.Metrics, end)
 	m.latencies(&r.Metrics)
 	m.freezes(&r.Metrics, end)
@@ -225,4 +230,24 @@ func (m *Meter) Report() Report {
 		r.Reader.Busy = float64(m.holdSum) / float64(obs)
 	}
 	return r
+}
+
+// outputStart is when the output's first frame was produced, by the
+// stream's own timestamps: each frame arrives no earlier than that time
+// plus its timestamp, so the earliest arrival less its timestamp bounds
+// it from above, whatever the reader missed by joining late (a media
+// server that starts readers at the next keyframe, or marks a path ready
+// seconds after its publisher began) and whatever bursts delayed. Never
+// before the publish start (a stream stamped from a later zero cannot
+// claim an earlier start), never after the first frame arrived; zero when
+// unknown.
+func (m *Meter) outputStart() time.Time {
+	t := m.outStart
+	if t.IsZero() || t.After(m.first) {
+		return m.first
+	}
+	if ps := m.opt.PublishStart; !ps.IsZero() && t.Before(ps) {
+		return ps
+	}
+	return t
 }

@@ -71,6 +71,12 @@ const (
 type Report struct {
 	livemetrics.Metrics
 	Thumbnail []byte
+	// OutputStart is when the output's first frame was produced, read
+	// from the stream's timestamps (Meter.outputStart); zero without
+	// frames. Not stored: jobs turns it into the startup latency.
+	OutputStart time.Time
+	// FirstArrival is when the first output frame reached the reader.
+	FirstArrival time.Time
 	// Reader is how the tester's own reading kept up: not stored, but a
 	// test the tester could not measure is void (jobs, docs/live.md).
 	Reader ReaderLoad

@@ -80,8 +80,15 @@ type apiList[T any] struct {
 	Items     []T `json:"items"`
 }
 
+// apiError is MediaMTX's error body.
 type apiError struct {
-	Error string `json:"error"`
+	Status string `json:"status"` // "error"
+	Error  string `json:"error"`
+}
+
+// apiOK is MediaMTX's answer to an action such as a kick.
+type apiOK struct {
+	Status string `json:"status"` // "ok"
 }
 
 func (s *Server) apiHandler() http.Handler {
@@ -126,7 +133,7 @@ func writeAPIJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeAPIError(w http.ResponseWriter, status int, msg string) {
-	writeAPIJSON(w, status, apiError{Error: msg})
+	writeAPIJSON(w, status, apiError{Status: "error", Error: msg})
 }
 
 // paginate applies MediaMTX's ?page=&itemsPerPage= (defaults 0 and 100).
@@ -192,8 +199,13 @@ func (s *Server) handleConnsList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConnsGet(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !isUUID(id) {
+		writeAPIError(w, http.StatusBadRequest, "invalid connection ID")
+		return
+	}
 	s.mu.Lock()
-	c := s.conns[r.PathValue("id")]
+	c := s.conns[id]
 	s.mu.Unlock()
 	if c == nil {
 		writeAPIError(w, http.StatusNotFound, "connection not found")
@@ -203,15 +215,47 @@ func (s *Server) handleConnsGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConnsKick(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !isUUID(id) {
+		writeAPIError(w, http.StatusBadRequest, "invalid connection ID")
+		return
+	}
 	s.mu.Lock()
-	c := s.conns[r.PathValue("id")]
+	c := s.conns[id]
 	s.mu.Unlock()
 	if c == nil {
 		writeAPIError(w, http.StatusNotFound, "connection not found")
 		return
 	}
 	c.kick()
-	w.WriteHeader(http.StatusOK)
+	writeAPIJSON(w, http.StatusOK, apiOK{Status: "ok"})
+}
+
+// isUUID says whether id has a UUID's form (8-4-4-4-12 hex digits), the
+// only connection ids MediaMTX accepts; anything else is a 400 there.
+func isUUID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i, c := range id {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'):
+			return false
+		}
+	}
+	return true
+}
+
+// h264Level is level_idc as MediaMTX writes it: "3" for 30, "3.1" for 31.
+func h264Level(idc int) string {
+	if idc%10 == 0 {
+		return strconv.Itoa(idc / 10)
+	}
+	return fmt.Sprintf("%d.%d", idc/10, idc%10)
 }
 
 func (s *Server) apiConns() []apiRTMPConn {
@@ -295,7 +339,7 @@ func (p *path) apiItem() apiPath {
 			Width:   p.params.sp.Width(),
 			Height:  p.params.sp.Height(),
 			Profile: h264ProfileName(p.params.sp.ProfileIdc),
-			Level:   fmt.Sprintf("%d.%d", p.params.sp.LevelIdc/10, p.params.sp.LevelIdc%10),
+			Level:   h264Level(int(p.params.sp.LevelIdc)),
 		}})
 	}
 	if a := p.params.aac; a != nil {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -58,8 +59,9 @@ func TestAPIListsGetsAndKicksWithMediaMTXShapes(t *testing.T) {
 
 	// Kicking the publisher ends the publication: its connection, the
 	// path and the readers.
-	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/"+pubs[0].ID), "", "", nil); st != 200 {
-		t.Fatalf("kick: status %d", st)
+	var ok map[string]any
+	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/"+pubs[0].ID), "", "", &ok); st != 200 || len(ok) != 1 || ok["status"] != "ok" {
+		t.Fatalf("kick: status %d %v, want 200 {\"status\":\"ok\"}", st, ok)
 	}
 	if err := r.ended(t); !isHangUp(err) {
 		t.Errorf("reader ended with %v, want the server to hang up", err)
@@ -153,13 +155,24 @@ func checkPagesAndErrors(t *testing.T, s *Server) {
 	}
 	for _, u := range []string{"/v3/paths/get/nope", "/v3/rtmpconns/get/00000000-0000-4000-8000-000000000000", "/v3/nothing"} {
 		var e apiError
-		if st := apiCall(t, "GET", apiURL(s, u), "", "", &e); st != 404 || e.Error == "" {
-			t.Errorf("GET %s: status %d, error %q; want 404 with an error", u, st, e.Error)
+		if st := apiCall(t, "GET", apiURL(s, u), "", "", &e); st != 404 || e.Error == "" || e.Status != "error" {
+			t.Errorf("GET %s: status %d, %+v; want 404 with an error", u, st, e)
 		}
 	}
 	var e apiError
-	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/nope"), "", "", &e); st != 404 || e.Error == "" {
-		t.Errorf("kick unknown: status %d, error %q", st, e.Error)
+	if st := apiCall(t, "POST", apiURL(s, "/v3/rtmpconns/kick/00000000-0000-4000-8000-000000000000"), "", "", &e); st != 404 || e.Error == "" || e.Status != "error" {
+		t.Errorf("kick unknown: status %d, %+v", st, e)
+	}
+	// MediaMTX takes only UUIDs as connection ids: anything else is a 400.
+	for _, u := range []string{"/v3/rtmpconns/get/nope", "/v3/rtmpconns/kick/00000000-0000-4000-8000-00000000000g"} {
+		method := "GET"
+		if strings.Contains(u, "kick") {
+			method = "POST"
+		}
+		var e apiError
+		if st := apiCall(t, method, apiURL(s, u), "", "", &e); st != 400 || e.Status != "error" || e.Error == "" {
+			t.Errorf("%s %s: status %d, %+v; want 400", method, u, st, e)
+		}
 	}
 }
 
@@ -235,5 +248,13 @@ func TestUsersTable(t *testing.T) {
 	}
 	if n := us.named(remote); len(n) != 2 {
 		t.Errorf("named users from anywhere = %d, want 2", len(n))
+	}
+}
+
+func TestH264LevelAsMediaMTXWritesIt(t *testing.T) {
+	for idc, want := range map[int]string{30: "3", 31: "3.1", 9: "0.9", 40: "4", 52: "5.2"} {
+		if got := h264Level(idc); got != want {
+			t.Errorf("h264Level(%d) = %q, want %q", idc, got, want)
+		}
 	}
 }

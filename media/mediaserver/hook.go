@@ -13,12 +13,10 @@ import (
 )
 
 // wantsHook says whether a path that became ready is announced to the
-// gateway. The gateway publishes its output as <stream>-out to this server;
-// announcing that would ask it to process its own output (go-livepeer
-// ignores such calls too: docs/livepeer.md, "Live video through the
-// gateway").
-func (s *Server) wantsHook(name string) bool {
-	return s.cfg.GatewayURL != "" && !strings.HasSuffix(name, "-out")
+// gateway: every path, the gateway's own <stream>-out output included, as
+// MediaMTX's runOnReady does (go-livepeer ignores the -out calls).
+func (s *Server) wantsHook(string) bool {
+	return s.cfg.GatewayURL != ""
 }
 
 // sendStartHook is MediaMTX's runOnReady of go-livepeer's box:
@@ -35,7 +33,7 @@ func (s *Server) sendStartHook(name, query, sourceID string) {
 	target := strings.TrimRight(s.cfg.GatewayURL, "/") + "/live/video-to-video/" + name + "/start"
 	log := s.log.With("path", name, "url", target)
 
-	fields := [][2]string{{"source_id", sourceID}, {"source_type", "rtmpconn"}, {"query", query}}
+	fields := [][2]string{{"source_id", sourceID}, {"source_type", "rtmpConn"}, {"query", query}}
 	if u := s.rtmpURLForGateway(ctx, name); u != "" {
 		fields = append(fields, [2]string{"rtmp_url", u})
 	}
