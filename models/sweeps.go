@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Sweep is a row of sweeps: one pass over the orchestrators, with its
@@ -22,6 +24,10 @@ type Sweep struct {
 	Unavailable  int        `json:"unavailable"`
 	TesterErrors int        `json:"tester_errors"`
 	Error        string     `json:"error"`
+	// Instance is the instance that runs (or last ran) the sweep; a
+	// takeover changes it, with LeaseToken, the lease it holds.
+	Instance   string `json:"instance"`
+	LeaseToken int64  `json:"lease_token"`
 }
 
 // Sweep statuses.
@@ -44,11 +50,19 @@ func (s *Store) CreateSweep(ctx context.Context, sw *Sweep) error {
 
 // UpdateSweep writes a sweep's counts and status.
 func (s *Store) UpdateSweep(ctx context.Context, sw *Sweep) error {
-	err := s.db.WithContext(ctx).Model(&Sweep{}).Where("id = ?", sw.ID).Updates(map[string]any{
-		"status": sw.Status, "finished_at": sw.FinishedAt, "lanes": sw.Lanes, "expected": sw.Expected,
-		"passed": sw.Passed, "failed": sw.Failed, "unavailable": sw.Unavailable,
-		"tester_errors": sw.TesterErrors, "error": sw.Error,
-	}).Error
+	return s.UpdateSweepFenced(ctx, nil, sw)
+}
+
+// UpdateSweepFenced writes a sweep's counts, status and instance if the
+// fence f holds (nil: always); ErrFenced if it does not.
+func (s *Store) UpdateSweepFenced(ctx context.Context, f *Fence, sw *Sweep) error {
+	err := s.fenced(ctx, f, func(tx *gorm.DB) error {
+		return tx.Model(&Sweep{}).Where("id = ?", sw.ID).Updates(map[string]any{
+			"status": sw.Status, "finished_at": sw.FinishedAt, "lanes": sw.Lanes, "expected": sw.Expected,
+			"passed": sw.Passed, "failed": sw.Failed, "unavailable": sw.Unavailable,
+			"tester_errors": sw.TesterErrors, "error": sw.Error, "instance": sw.Instance, "lease_token": sw.LeaseToken,
+		}).Error
+	})
 	if err != nil {
 		return fmt.Errorf("update sweep %d: %w", sw.ID, err)
 	}

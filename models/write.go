@@ -21,6 +21,9 @@ type NewResult struct {
 	ReceivedAt time.Time // zero: now
 	SweepID    int64     // our own tests: the sweep (0: none)
 	HTTPStatus int       // our own tests: the gateway's answer (0: none)
+	// Attempt, for a sweep's planned test, fences the write and records
+	// the attempt in the same transaction (nil: a plain result).
+	Attempt *SweepAttempt
 }
 
 type writeRequest struct {
@@ -47,6 +50,9 @@ var ErrClosed = errors.New("store is closed")
 // Concurrent callers are grouped into shared transactions (group commit),
 // which is what lets ingest keep up with many testers at once.
 func (s *Store) Insert(ctx context.Context, results ...NewResult) error {
+	if len(results) > 0 && results[0].Attempt != nil {
+		return s.insertAttempts(ctx, results)
+	}
 	rows := make([]Result, 0, len(results))
 	for i := range results {
 		row, err := s.toRow(&results[i])

@@ -1,0 +1,49 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ClaimOrchestrator marks addr busy for holder until now+hold, so that no
+// other instance tests it meanwhile, if it is neither busy nor within its
+// min_gap at now. When it is not claimed, freeAt is when its gap ends if
+// that is known (zero while another test holds it).
+func (s *Store) ClaimOrchestrator(ctx context.Context, addr, holder string, hold time.Duration, now time.Time) (ok bool, freeAt time.Time, err error) {
+	nowMs := now.UnixMilli()
+	var claimed []string
+	err = s.db.WithContext(ctx).Raw(`INSERT INTO orchestrator_slots (orchestrator, holder, busy_until_ms, free_at_ms)
+		VALUES (?, ?, ?, 0)
+		ON CONFLICT (orchestrator) DO UPDATE SET holder = excluded.holder, busy_until_ms = excluded.busy_until_ms
+		WHERE orchestrator_slots.busy_until_ms <= ? AND orchestrator_slots.free_at_ms <= ?
+		RETURNING orchestrator`, addr, holder, now.Add(hold).UnixMilli(), nowMs, nowMs).Scan(&claimed).Error
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("claim orchestrator %s: %w", addr, err)
+	}
+	if len(claimed) == 1 {
+		return true, time.Time{}, nil
+	}
+	var slot struct{ BusyUntilMs, FreeAtMs int64 }
+	err = s.db.WithContext(ctx).Raw(`SELECT busy_until_ms, free_at_ms FROM orchestrator_slots WHERE orchestrator = ?`, addr).
+		Scan(&slot).Error
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("read the slot of orchestrator %s: %w", addr, err)
+	}
+	if slot.BusyUntilMs <= nowMs {
+		freeAt = time.UnixMilli(slot.FreeAtMs)
+	}
+	return false, freeAt, nil
+}
+
+// ReleaseOrchestrator ends holder's test of addr at now: it is free again
+// after gap. A claim that already expired (and may be another's) is left.
+func (s *Store) ReleaseOrchestrator(ctx context.Context, addr, holder string, gap time.Duration, now time.Time) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE orchestrator_slots SET holder = '', busy_until_ms = 0, free_at_ms = ?
+		WHERE orchestrator = ? AND holder = ? AND busy_until_ms > ?`,
+		now.Add(gap).UnixMilli(), addr, holder, now.UnixMilli()).Error
+	if err != nil {
+		return fmt.Errorf("release orchestrator %s: %w", addr, err)
+	}
+	return nil
+}
