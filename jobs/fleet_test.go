@@ -176,6 +176,13 @@ func checkTakenOver(t *testing.T, st *models.Store, nw *simnet.Network, id int64
 	if len(results) != len(tasks) {
 		t.Errorf("%d results stored for %d planned tests: a test was lost or stored twice", len(results), len(tasks))
 	}
+	byInstance := map[string]int{}
+	for _, r := range results {
+		byInstance[r.Instance]++
+	}
+	if byInstance["a"] != before || byInstance["b"] != len(tasks)-before {
+		t.Errorf("results by instance %v; want %d by a, the rest by b", byInstance, before)
+	}
 	runs := map[[3]string]int{}
 	for _, r := range nw.Requests() {
 		runs[[3]string{r.Orchestrator, r.Pipeline, r.Model}]++

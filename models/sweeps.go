@@ -86,8 +86,9 @@ func (s *Store) GetSweep(ctx context.Context, id int64) (Sweep, error) {
 // SweepResults returns the results a sweep stored, in the order they ran.
 func (s *Store) SweepResults(ctx context.Context, id int64) ([]RawResult, error) {
 	var rows []RawResult
-	err := s.db.WithContext(ctx).Table("results re").Select(`r.name AS region, re.*`).
-		Joins(`JOIN regions r ON r.id = re.region_id`).Where(`re.sweep_id = ?`, id).
+	err := s.db.WithContext(ctx).Table("results re").Select(`r.name AS region, re.*, COALESCE(st.instance, '') AS instance`).
+		Joins(`JOIN regions r ON r.id = re.region_id`).
+		Joins(`LEFT JOIN sweep_tasks st ON st.result_id = re.id`).Where(`re.sweep_id = ?`, id).
 		Order(`re.id`).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("results of sweep %d: %w", id, err)

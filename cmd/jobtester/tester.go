@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"jobtester/config"
 	"jobtester/ingest"
@@ -17,9 +18,9 @@ import (
 )
 
 // buildTester wires the tester from the configuration; nil when no gateway
-// is configured (the instance then only serves the leaderboard).
+// is configured or tester is false (the instance then only serves).
 func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log *slog.Logger) (*jobs.Tester, error) {
-	if len(cfg.Gateways) == 0 {
+	if len(cfg.Gateways) == 0 || !cfg.RunTests {
 		return nil, nil
 	}
 	regions, err := st.Regions(ctx)
@@ -61,6 +62,9 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		IngestKey: "jobtester",
 		Sampling:  samplingOf(cfg, st),
 		Log:       log,
+		// The region's sweeps are shared with every instance of the region
+		// on the database; on SQLite this instance is trivially the holder.
+		Fleet: &jobs.Fleet{Store: st, Instance: cfg.Instance, LeaseTTL: cfg.LeaseTTL, Hold: claimHold(cfg)},
 	}
 	if cfg.ForwardURL != "" {
 		t.Forwarder = &jobs.Forwarder{URL: cfg.ForwardURL, Secret: cfg.ForwardSecret, Log: log}
@@ -72,6 +76,13 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		t.LiveConcurrency = cfg.LiveConcurrency
 	}
 	return t, nil
+}
+
+// claimHold is how long an orchestrator claimed for a test stays busy if
+// this instance dies during the test: longer than any test can take.
+func claimHold(cfg *config.Config) time.Duration {
+	longest := max(cfg.JobTimeout, cfg.LiveFirstOutputTimeout+cfg.LiveDuration)
+	return longest + time.Minute
 }
 
 // buildLive starts the media server (the embedded one stops with ctx) and
