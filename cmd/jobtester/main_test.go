@@ -211,7 +211,6 @@ func TestRunOnceAgainstSimnet(t *testing.T) {
 	}
 }
 
-
 // TestDemoStopsMidSweepWithoutLosingResults starts the demo, stops it while
 // its first sweep runs, and checks the sweep was left running for the next
 // lease holder, its lease released, with every attempt it ran stored and
