@@ -23,8 +23,8 @@ type FleetStore interface {
 	SweepTasks(ctx context.Context, sweepID int64) ([]models.SweepTask, error)
 	UnfinishedSweep(ctx context.Context, region string) (models.Sweep, error)
 	UpdateSweepFenced(ctx context.Context, f *models.Fence, sw *models.Sweep) error
-	ClaimOrchestrator(ctx context.Context, addr, holder string, hold time.Duration, now time.Time) (bool, time.Time, error)
-	ReleaseOrchestrator(ctx context.Context, addr, holder string, gap time.Duration, now time.Time) error
+	ClaimOrchestrator(ctx context.Context, addr, holder string, until, now time.Time) (bool, time.Time, error)
+	ReleaseOrchestrator(ctx context.Context, addr, holder string, until, freeAt time.Time) error
 }
 
 var _ FleetStore = (*models.Store)(nil)
@@ -233,35 +233,52 @@ func (f *Fleet) resumePlan(ctx context.Context, sweepID int64) ([]Target, Report
 }
 
 // claim is Workers.Claim: the orchestrator is taken in the database for
-// the test, or the time to try it again is returned.
-func (f *Fleet) claim(ctx context.Context, t Target, log *slog.Logger) (bool, time.Time) {
+// the test and its release returned, or the time to try it again.
+func (f *Fleet) claim(ctx context.Context, t Target, gap time.Duration, log *slog.Logger) (func(), time.Time) {
 	now := f.now()
+	until := now.Add(f.hold())
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	ok, freeAt, err := f.Store.ClaimOrchestrator(cctx, t.Orchestrator, f.Instance, f.hold(), now)
+	ok, freeAt, err := f.Store.ClaimOrchestrator(cctx, t.Orchestrator, f.Instance, until, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Warn("could not claim an orchestrator for a test; trying later", "orchestrator", t.Orchestrator, "err", err)
 		}
-		return false, now.Add(f.poll())
+		return nil, now.Add(f.poll())
 	}
-	if ok {
-		return true, time.Time{}
+	if !ok {
+		if retry := now.Add(f.poll()); freeAt.Before(retry) {
+			freeAt = retry
+		}
+		return nil, freeAt
 	}
-	if retry := now.Add(f.poll()); freeAt.Before(retry) {
-		freeAt = retry
-	}
-	return false, freeAt
+	return func() { f.release(t, until, gap, log) }, time.Time{}
 }
 
-// release is Workers.Release: the orchestrator is free after gap.
-func (f *Fleet) release(t Target, gap time.Duration, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := f.Store.ReleaseOrchestrator(ctx, t.Orchestrator, f.Instance, gap, f.now()); err != nil {
-		log.Warn("could not release an orchestrator; its claim runs out by itself", "orchestrator", t.Orchestrator, "err", err)
+// release ends the claim made with until: the orchestrator is free after
+// gap. A database that does not answer is tried again for a while (the
+// claim names itself, so a late release frees nothing else); after that
+// the claim runs out by itself at until.
+func (f *Fleet) release(t Target, until time.Time, gap time.Duration, log *slog.Logger) {
+	freeAt := f.now().Add(gap)
+	deadline := time.Now().Add(releaseRetryFor)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := f.Store.ReleaseOrchestrator(ctx, t.Orchestrator, f.Instance, until, freeAt)
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			log.Warn("could not release an orchestrator; its claim runs out by itself", "orchestrator", t.Orchestrator,
+				"until", until, "err", err)
+			return
+		}
+		time.Sleep(time.Second)
 	}
 }
+
+const releaseRetryFor = time.Minute
 
 // storeRefused reports whether err means a result must not be tried again:
 // fenced (the lease is another's) or already stored.

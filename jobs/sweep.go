@@ -94,10 +94,9 @@ type Workers struct {
 	LiveLane *Lane
 	// Claim, when set, is asked before each test whether its orchestrator
 	// may be tested now (no other instance is testing it, its gap is
-	// over); if not, the orchestrator waits until retryAt. Release follows
-	// every test Claim allowed.
-	Claim   func(ctx context.Context, t Target) (ok bool, retryAt time.Time)
-	Release func(t Target)
+	// over). If so it returns the release to call when the test ends; if
+	// not (nil), the orchestrator waits until retryAt.
+	Claim func(ctx context.Context, t Target) (release func(), retryAt time.Time)
 }
 
 type task struct {
@@ -358,16 +357,16 @@ func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, on
 			if t == nil {
 				return
 			}
+			release := func() {}
 			if w.Claim != nil {
-				if ok, at := w.Claim(ctx, t.target); !ok {
+				var at time.Time
+				if release, at = w.Claim(ctx, t.target); release == nil {
 					d.putBack(o, t, at)
 					continue
 				}
 			}
 			res := run(t)
-			if w.Release != nil {
-				w.Release(t.target)
-			}
+			release()
 			res.Target, res.Lane, res.Attempt = t.target, lane, t.attempt
 			retry := res.Outcome == models.OutcomeUnavailable && t.attempt <= fair.Retries && ctx.Err() == nil
 			if onResult != nil {

@@ -189,8 +189,9 @@ func (t *Tester) runTargets(ctx context.Context, sw models.Sweep, targets []Targ
 		workers.LiveSlots, workers.Live, workers.LiveLane = t.LiveConcurrency, t.Live.Run, t.Live.Lane
 	}
 	if f := t.Fleet; f != nil {
-		workers.Claim = func(ctx context.Context, tg Target) (bool, time.Time) { return f.claim(ctx, tg, t.Log) }
-		workers.Release = func(tg Target) { f.release(tg, t.Fairness.MinGap, t.Log) }
+		workers.Claim = func(ctx context.Context, tg Target) (func(), time.Time) {
+			return f.claim(ctx, tg, t.Fairness.MinGap, t.Log)
+		}
 	}
 	book := newConsensusBook(targets)
 	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) { t.record(ctx, sw, r, onResult, book) })

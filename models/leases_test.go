@@ -115,28 +115,38 @@ func TestOrchestratorSlots(t *testing.T) {
 		now := time.Date(2026, 12, 5, 3, 0, 0, 0, time.UTC)
 		const hold, gap = time.Minute, 30 * time.Second
 		o := addr(7)
-		if ok, _, err := a.ClaimOrchestrator(ctx, o, "a", hold, now); err != nil || !ok {
+		claim := func(st *models.Store, holder string, at time.Time) (bool, time.Time, error) {
+			return st.ClaimOrchestrator(ctx, o, holder, at.Add(hold), at)
+		}
+		if ok, _, err := claim(a, "a", now); err != nil || !ok {
 			t.Fatalf("first claim = %v, %v", ok, err)
 		}
-		if ok, free, err := b.ClaimOrchestrator(ctx, o, "b", hold, now.Add(time.Second)); err != nil || ok || !free.IsZero() {
+		if ok, free, err := claim(b, "b", now.Add(time.Second)); err != nil || ok || !free.IsZero() {
 			t.Fatalf("claim of a busy orchestrator = %v, %v, %v", ok, free, err)
 		}
 		end := now.Add(10 * time.Second)
-		if err := a.ReleaseOrchestrator(ctx, o, "a", gap, end); err != nil {
+		// A release naming another claim (a late retry) frees nothing.
+		if err := a.ReleaseOrchestrator(ctx, o, "a", now.Add(time.Millisecond).Add(hold), end); err != nil {
 			t.Fatal(err)
 		}
-		ok, free, err := b.ClaimOrchestrator(ctx, o, "b", hold, end.Add(gap-time.Second))
+		if ok, _, err := claim(b, "b", end); err != nil || ok {
+			t.Fatalf("claim after a release of another claim = %v, %v", ok, err)
+		}
+		if err := a.ReleaseOrchestrator(ctx, o, "a", now.Add(hold), end.Add(gap)); err != nil {
+			t.Fatal(err)
+		}
+		ok, free, err := claim(b, "b", end.Add(gap-time.Second))
 		if err != nil || ok || !free.Equal(end.Add(gap)) {
 			t.Fatalf("claim within the gap = %v, %v, %v; want free at %v", ok, free, err, end.Add(gap))
 		}
-		if ok, _, err := b.ClaimOrchestrator(ctx, o, "b", hold, end.Add(gap)); err != nil || !ok {
+		if ok, _, err := claim(b, "b", end.Add(gap)); err != nil || !ok {
 			t.Fatalf("claim after the gap = %v, %v", ok, err)
 		}
 		// b dies holding it: the claim lapses after hold.
-		if ok, _, err := a.ClaimOrchestrator(ctx, o, "a", hold, end.Add(gap+hold-time.Second)); err != nil || ok {
+		if ok, _, err := claim(a, "a", end.Add(gap+hold-time.Second)); err != nil || ok {
 			t.Fatalf("claim of another's live claim = %v, %v", ok, err)
 		}
-		if ok, _, err := a.ClaimOrchestrator(ctx, o, "a", hold, end.Add(gap+hold)); err != nil || !ok {
+		if ok, _, err := claim(a, "a", end.Add(gap+hold)); err != nil || !ok {
 			t.Fatalf("claim after an abandoned one lapsed = %v, %v", ok, err)
 		}
 	})

@@ -6,18 +6,19 @@ import (
 	"time"
 )
 
-// ClaimOrchestrator marks addr busy for holder until now+hold, so that no
+// ClaimOrchestrator marks addr busy for holder until until, so that no
 // other instance tests it meanwhile, if it is neither busy nor within its
 // min_gap at now. When it is not claimed, freeAt is when its gap ends if
-// that is known (zero while another test holds it).
-func (s *Store) ClaimOrchestrator(ctx context.Context, addr, holder string, hold time.Duration, now time.Time) (ok bool, freeAt time.Time, err error) {
+// that is known (zero while another test holds it). until also names the
+// claim: ReleaseOrchestrator ends only the claim it is given.
+func (s *Store) ClaimOrchestrator(ctx context.Context, addr, holder string, until, now time.Time) (ok bool, freeAt time.Time, err error) {
 	nowMs := now.UnixMilli()
 	var claimed []string
 	err = s.db.WithContext(ctx).Raw(`INSERT INTO orchestrator_slots (orchestrator, holder, busy_until_ms, free_at_ms)
 		VALUES (?, ?, ?, 0)
 		ON CONFLICT (orchestrator) DO UPDATE SET holder = excluded.holder, busy_until_ms = excluded.busy_until_ms
 		WHERE orchestrator_slots.busy_until_ms <= ? AND orchestrator_slots.free_at_ms <= ?
-		RETURNING orchestrator`, addr, holder, now.Add(hold).UnixMilli(), nowMs, nowMs).Scan(&claimed).Error
+		RETURNING orchestrator`, addr, holder, until.UnixMilli(), nowMs, nowMs).Scan(&claimed).Error
 	if err != nil {
 		return false, time.Time{}, fmt.Errorf("claim orchestrator %s: %w", addr, err)
 	}
@@ -36,12 +37,14 @@ func (s *Store) ClaimOrchestrator(ctx context.Context, addr, holder string, hold
 	return false, freeAt, nil
 }
 
-// ReleaseOrchestrator ends holder's test of addr at now: it is free again
-// after gap. A claim that already expired (and may be another's) is left.
-func (s *Store) ReleaseOrchestrator(ctx context.Context, addr, holder string, gap time.Duration, now time.Time) error {
+// ReleaseOrchestrator ends holder's claim of addr made with until: it is
+// free again at freeAt (the test's end plus min_gap). Any other claim (a
+// later one, or another holder's after this one lapsed) is left as it is,
+// so a release retried late cannot free a test that runs.
+func (s *Store) ReleaseOrchestrator(ctx context.Context, addr, holder string, until, freeAt time.Time) error {
 	err := s.db.WithContext(ctx).Exec(`UPDATE orchestrator_slots SET holder = '', busy_until_ms = 0, free_at_ms = ?
-		WHERE orchestrator = ? AND holder = ? AND busy_until_ms > ?`,
-		now.Add(gap).UnixMilli(), addr, holder, now.UnixMilli()).Error
+		WHERE orchestrator = ? AND holder = ? AND busy_until_ms = ?`,
+		freeAt.UnixMilli(), addr, holder, until.UnixMilli()).Error
 	if err != nil {
 		return fmt.Errorf("release orchestrator %s: %w", addr, err)
 	}
