@@ -24,6 +24,7 @@ type FleetStore interface {
 	UnfinishedSweep(ctx context.Context, region string) (models.Sweep, error)
 	UpdateSweepFenced(ctx context.Context, f *models.Fence, sw *models.Sweep) error
 	ClaimOrchestrator(ctx context.Context, addr, holder string, until, now time.Time) (bool, time.Time, error)
+	ExtendOrchestrator(ctx context.Context, addr, holder string, until, newUntil time.Time) (bool, error)
 	ReleaseOrchestrator(ctx context.Context, addr, holder string, until, freeAt time.Time) error
 }
 
@@ -34,16 +35,14 @@ var _ FleetStore = (*models.Store)(nil)
 // sweeps, the plan of a sweep is stored so that another instance can take
 // it over where it stopped, every result is fenced by the lease, and an
 // orchestrator is claimed in the database for each test, so that one test
-// per orchestrator at a time and min_gap hold across the fleet.
+// per orchestrator at a time and min_gap hold across the fleet. Claims
+// are heartbeated like the lease, with the same TTL.
 type Fleet struct {
 	Store    FleetStore
 	Instance string // this instance's name: the lease holder
 	// LeaseTTL is how long a lease outlives its holder's last heartbeat:
 	// the longest a dead holder's sweep waits to be taken over. Default 30 s.
 	LeaseTTL time.Duration
-	// Hold bounds a claim of an orchestrator whose holder never releases
-	// it (it died during the test): longer than any test. Default 5 min.
-	Hold time.Duration
 	// Poll is how often a busy orchestrator is tried again and how often
 	// an unfinished sweep without a holder is looked for. Default 2 s.
 	Poll time.Duration
@@ -58,7 +57,6 @@ func (f *Fleet) now() time.Time {
 }
 
 func (f *Fleet) ttl() time.Duration  { return orDuration(f.LeaseTTL, 30*time.Second) }
-func (f *Fleet) hold() time.Duration { return orDuration(f.Hold, 5*time.Minute) }
 func (f *Fleet) poll() time.Duration { return orDuration(f.Poll, 2*time.Second) }
 
 func orDuration(d, def time.Duration) time.Duration {
@@ -233,13 +231,15 @@ func (f *Fleet) resumePlan(ctx context.Context, sweepID int64) ([]Target, Report
 }
 
 // claim is Workers.Claim: the orchestrator is taken in the database for
-// the test and its release returned, or the time to try it again.
+// the test, for one lease TTL at a time, extended every third of it while
+// the test runs (so a dead instance's claim lapses after a TTL, not after
+// the longest test), and the release returned; or the time to try again.
 func (f *Fleet) claim(ctx context.Context, t Target, gap time.Duration, log *slog.Logger) (func(), time.Time) {
 	now := f.now()
-	until := now.Add(f.hold())
+	c := &orchClaim{fleet: f, addr: t.Orchestrator, until: now.Add(f.ttl()), stop: make(chan struct{}), log: log}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	ok, freeAt, err := f.Store.ClaimOrchestrator(cctx, t.Orchestrator, f.Instance, until, now)
+	ok, freeAt, err := f.Store.ClaimOrchestrator(cctx, t.Orchestrator, f.Instance, c.until, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Warn("could not claim an orchestrator for a test; trying later", "orchestrator", t.Orchestrator, "err", err)
@@ -252,26 +252,66 @@ func (f *Fleet) claim(ctx context.Context, t Target, gap time.Duration, log *slo
 		}
 		return nil, freeAt
 	}
-	return func() { f.release(t, until, gap, log) }, time.Time{}
+	c.wg.Add(1)
+	go c.keep()
+	return func() { close(c.stop); c.wg.Wait(); c.release(gap) }, time.Time{}
 }
 
-// release ends the claim made with until: the orchestrator is free after
-// gap. A database that does not answer is tried again for a while (the
-// claim names itself, so a late release frees nothing else); after that
-// the claim runs out by itself at until.
-func (f *Fleet) release(t Target, until time.Time, gap time.Duration, log *slog.Logger) {
+// orchClaim is one claim of an orchestrator while its test runs.
+type orchClaim struct {
+	fleet *Fleet
+	addr  string
+	until time.Time // the claim's current expiry, which also names it
+	stop  chan struct{}
+	wg    sync.WaitGroup
+	log   *slog.Logger
+}
+
+func (c *orchClaim) keep() {
+	defer c.wg.Done()
+	f := c.fleet
+	tick := time.NewTicker(f.ttl() / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-tick.C:
+		}
+		next := f.now().Add(f.ttl())
+		ctx, cancel := context.WithTimeout(context.Background(), f.ttl()/3)
+		ok, err := f.Store.ExtendOrchestrator(ctx, c.addr, f.Instance, c.until, next)
+		cancel()
+		switch {
+		case err != nil:
+			c.log.Warn("could not extend an orchestrator's claim; retrying", "orchestrator", c.addr, "err", err)
+		case !ok:
+			c.log.Warn("an orchestrator's claim lapsed while its test ran", "orchestrator", c.addr)
+			return
+		default:
+			c.until = next
+		}
+	}
+}
+
+// release ends the claim: the orchestrator is free after gap. A database
+// that does not answer is tried again for a while (the claim names itself,
+// so a late release frees nothing else); after that the claim lapses by
+// itself.
+func (c *orchClaim) release(gap time.Duration) {
+	f := c.fleet
 	freeAt := f.now().Add(gap)
 	deadline := time.Now().Add(releaseRetryFor)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err := f.Store.ReleaseOrchestrator(ctx, t.Orchestrator, f.Instance, until, freeAt)
+		err := f.Store.ReleaseOrchestrator(ctx, c.addr, f.Instance, c.until, freeAt)
 		cancel()
 		if err == nil {
 			return
 		}
 		if time.Now().After(deadline) {
-			log.Warn("could not release an orchestrator; its claim runs out by itself", "orchestrator", t.Orchestrator,
-				"until", until, "err", err)
+			c.log.Warn("could not release an orchestrator; its claim lapses by itself", "orchestrator", c.addr,
+				"until", c.until, "err", err)
 			return
 		}
 		time.Sleep(time.Second)

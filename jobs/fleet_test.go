@@ -64,7 +64,7 @@ func (fn *fleetNet) tester(st *models.Store, gateway int, instance, region strin
 		Discovery: &jobs.Discovery{Gateway: lanes[0].Client, Capabilities: lanes[0].Client, Webhook: lanes[0].Webhook},
 		Runner:    &jobs.AIRunner{JobTimeout: time.Minute},
 		Fairness:  fair, Region: region, IngestKey: "test", Log: quiet,
-		Fleet: &jobs.Fleet{Store: st, Instance: instance, LeaseTTL: 3 * time.Second, Hold: 2 * time.Minute,
+		Fleet: &jobs.Fleet{Store: st, Instance: instance, LeaseTTL: 3 * time.Second,
 			Poll: 50 * time.Millisecond, Now: now},
 	}
 }

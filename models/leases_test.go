@@ -142,6 +142,18 @@ func TestOrchestratorSlots(t *testing.T) {
 		if ok, _, err := claim(b, "b", end.Add(gap)); err != nil || !ok {
 			t.Fatalf("claim after the gap = %v, %v", ok, err)
 		}
+		// b's test runs on: its heartbeat keeps the claim past hold.
+		until := end.Add(gap).Add(hold)
+		if ok, err := b.ExtendOrchestrator(ctx, o, "b", until, until.Add(hold)); err != nil || !ok {
+			t.Fatalf("extend = %v, %v", ok, err)
+		}
+		if ok, _, err := claim(a, "a", until); err != nil || ok {
+			t.Fatalf("claim of an extended claim = %v, %v", ok, err)
+		}
+		if ok, err := b.ExtendOrchestrator(ctx, o, "b", until, until.Add(2*hold)); err != nil || ok {
+			t.Fatalf("extend of a claim already moved on = %v, %v", ok, err)
+		}
+		end = until.Add(hold).Add(-gap - hold) // the claim now lapses at end+gap+hold
 		// b dies holding it: the claim lapses after hold.
 		if ok, _, err := claim(a, "a", end.Add(gap+hold-time.Second)); err != nil || ok {
 			t.Fatalf("claim of another's live claim = %v, %v", ok, err)

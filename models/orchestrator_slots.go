@@ -50,3 +50,17 @@ func (s *Store) ReleaseOrchestrator(ctx context.Context, addr, holder string, un
 	}
 	return nil
 }
+
+// ExtendOrchestrator moves holder's claim of addr made with until (or last
+// extended to it) on to newUntil: the heartbeat of a test that runs. false
+// (no error) means the claim is no longer there: it lapsed, and another
+// may hold the orchestrator.
+func (s *Store) ExtendOrchestrator(ctx context.Context, addr, holder string, until, newUntil time.Time) (bool, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE orchestrator_slots SET busy_until_ms = ?
+		WHERE orchestrator = ? AND holder = ? AND busy_until_ms = ?`,
+		newUntil.UnixMilli(), addr, holder, until.UnixMilli())
+	if res.Error != nil {
+		return false, fmt.Errorf("extend the claim of orchestrator %s: %w", addr, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"jobtester/config"
 	"jobtester/ingest"
@@ -64,7 +63,7 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		Log:       log,
 		// The region's sweeps are shared with every instance of the region
 		// on the database; on SQLite this instance is trivially the holder.
-		Fleet: &jobs.Fleet{Store: st, Instance: cfg.Instance, LeaseTTL: cfg.LeaseTTL, Hold: claimHold(cfg)},
+		Fleet: &jobs.Fleet{Store: st, Instance: cfg.Instance, LeaseTTL: cfg.LeaseTTL},
 	}
 	if cfg.ForwardURL != "" {
 		t.Forwarder = &jobs.Forwarder{URL: cfg.ForwardURL, Secret: cfg.ForwardSecret, Log: log}
@@ -76,13 +75,6 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		t.LiveConcurrency = cfg.LiveConcurrency
 	}
 	return t, nil
-}
-
-// claimHold is how long an orchestrator claimed for a test stays busy if
-// this instance dies during the test: longer than any test can take.
-func claimHold(cfg *config.Config) time.Duration {
-	longest := max(cfg.JobTimeout, cfg.LiveFirstOutputTimeout+cfg.LiveDuration)
-	return longest + time.Minute
 }
 
 // buildLive starts the media server (the embedded one stops with ctx) and
