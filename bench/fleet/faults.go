@@ -22,6 +22,7 @@ type measured struct {
 	forwardable       int // results to forward (pass and fail)
 	atCentral         int
 	lost, duplicated  int
+	lostBy            map[string]int
 	overlaps, gapMiss int
 	orchestrators     int
 	sweepsDone        map[string]int

@@ -22,8 +22,10 @@ r AS (SELECT sweep_id, orchestrator, pipeline, model, COUNT(*) AS n FROM results
 SELECT COALESCE(SUM(GREATEST(r.n - COALESCE(t.attempts, 0), 0)), 0)
 FROM r LEFT JOIN t USING (sweep_id, orchestrator, pipeline, model)`
 
-const resultKeysSQL = `SELECT g.name, re.orchestrator, re.pipeline, re.model, re.timestamp, re.round_trip_time
-FROM results re JOIN regions g ON g.id = re.region_id`
+// resultKeysSQL reads what a forwarded copy keeps of each result, and
+// (on the fleet's side) which instance stored it.
+const resultKeysSQL = `SELECT g.name, re.orchestrator, re.pipeline, re.model, re.timestamp, re.round_trip_time, %s
+FROM results re JOIN regions g ON g.id = re.region_id %s`
 
 func (f *fleet) measure(ctx context.Context, m *measured) error {
 	var err error
@@ -36,18 +38,23 @@ func (f *fleet) measure(ctx context.Context, m *measured) error {
 	if m.storedTwice, err = f.count(ctx, storedTwiceSQL); err != nil {
 		return err
 	}
-	fleetKeys, err := resultKeys(ctx, f.db, ` WHERE re.sweep_id IS NOT NULL AND re.outcome IN ('pass', 'fail')`)
+	fleetKeys, storedBy, err := resultKeys(ctx, f.db, fmt.Sprintf(resultKeysSQL, "COALESCE(st.instance, '')",
+		`LEFT JOIN sweep_tasks st ON st.result_id = re.id WHERE re.sweep_id IS NOT NULL AND re.outcome IN ('pass', 'fail')`))
 	if err != nil {
 		return err
 	}
 	f.centralI.stop(time.Minute) // nothing more arrives
-	centralKeys, err := resultKeys(ctx, f.central, "")
+	centralKeys, _, err := resultKeys(ctx, f.central, fmt.Sprintf(resultKeysSQL, "''", ""))
 	if err != nil {
 		return err
 	}
+	m.lostBy = map[string]int{}
 	for k, n := range fleetKeys {
 		m.forwardable += n
-		m.lost += max(0, n-centralKeys[k])
+		if lost := max(0, n-centralKeys[k]); lost > 0 {
+			m.lost += lost
+			m.lostBy[storedBy[k]] += lost
+		}
 	}
 	for k, n := range centralKeys {
 		m.atCentral += n
@@ -71,26 +78,29 @@ func (f *fleet) measure(ctx context.Context, m *measured) error {
 	return rows.Err()
 }
 
-// resultKeys counts results by what a forwarded copy keeps of them.
-func resultKeys(ctx context.Context, db *sql.DB, where string) (map[string]int, error) {
+// resultKeys counts results by what a forwarded copy keeps of them, and
+// says which instance stored each.
+func resultKeys(ctx context.Context, db *sql.DB, q string) (map[string]int, map[string]string, error) {
 	qctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	rows, err := db.QueryContext(qctx, resultKeysSQL+where)
+	rows, err := db.QueryContext(qctx, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out, by := map[string]int{}, map[string]string{}
 	for rows.Next() {
-		var region, orch, pipeline, model string
+		var region, orch, pipeline, model, instance string
 		var ts int64
 		var rtt float64
-		if err := rows.Scan(&region, &orch, &pipeline, &model, &ts, &rtt); err != nil {
-			return nil, err
+		if err := rows.Scan(&region, &orch, &pipeline, &model, &ts, &rtt, &instance); err != nil {
+			return nil, nil, err
 		}
-		out[fmt.Sprintf("%s|%s|%s|%s|%d|%.6f", region, orch, pipeline, model, ts, rtt)]++
+		k := fmt.Sprintf("%s|%s|%s|%s|%d|%.6f", region, orch, pipeline, model, ts, rtt)
+		out[k]++
+		by[k] = instance
 	}
-	return out, rows.Err()
+	return out, by, rows.Err()
 }
 
 // requestLog reads simnet's log: how many jobs the testers sent, and
@@ -142,7 +152,7 @@ func (m *measured) print(w io.Writer, o options, took time.Duration, load0, load
 	row("orchestrators tested by two instances at once", fmt.Sprintf("%d (of %d orchestrators)", m.overlaps, m.orchestrators), "0")
 	row("tests closer than min_gap on one orchestrator", fmt.Sprint(m.gapMiss), "0")
 	row("results to forward (pass, fail) / at the central", fmt.Sprintf("%d / %d", m.forwardable, m.atCentral), "equal")
-	row("lost on the way to the central", fmt.Sprint(m.lost), "0")
+	row("lost on the way to the central (by the instance that stored them)", fmt.Sprintf("%d %v", m.lost, m.lostBy), "0")
 	row("duplicated at the central", fmt.Sprint(m.duplicated), "0")
 	row(fmt.Sprintf("takeover after kill -9 of %s (by %s)", m.killed, m.takenBy), m.takeover.Round(time.Millisecond).String(),
 		fmt.Sprintf("≤ lease_ttl %s + one test", o.leaseTTL))
