@@ -163,3 +163,35 @@ func TestOrchestratorSlots(t *testing.T) {
 		}
 	})
 }
+
+// TestPrunePlans checks that retention deletes the plans of finished old
+// sweeps and keeps the plan of one still running (a takeover needs it).
+func TestPrunePlans(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		st := dbtest.Open(t, dialect, models.Options{})
+		var ids []int64
+		for _, status := range []string{models.SweepDone, models.SweepRunning} {
+			sw := models.Sweep{Region: "GLOBAL", StartedBy: "test"}
+			if err := st.CreateSweep(ctx, &sw); err != nil {
+				t.Fatal(err)
+			}
+			sw.Status = status
+			if err := st.UpdateSweep(ctx, &sw); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddSweepTasks(ctx, nil, []models.SweepTask{{SweepID: sw.ID, Orchestrator: addr(1), Target: "{}"}}); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, sw.ID)
+		}
+		if _, _, err := st.Prune(ctx, time.Now().Add(time.Hour), time.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []int{0, 1} {
+			if got, err := st.SweepTasks(ctx, ids[i]); err != nil || len(got) != want {
+				t.Errorf("sweep %d: %d tasks left (%v); want %d", ids[i], len(got), err, want)
+			}
+		}
+	})
+}
