@@ -24,6 +24,7 @@ type Config struct {
 // Server is the HTTP server and the process around it.
 type Server struct {
 	Addr            string
+	Instance        string // "" until Load names it (InstanceName)
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
@@ -61,6 +62,8 @@ type IngestKey struct {
 // Tester is this instance's own tests: where it stands, which gateways it
 // drives, when, and where its results are forwarded.
 type Tester struct {
+	RunTests           bool // false: an API-only instance
+	LeaseTTL           time.Duration
 	Region             string
 	Gateways           []Gateway
 	WebhookBaseURL     string

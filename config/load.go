@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -58,6 +60,9 @@ func LoadWithDefaults(name string, args []string, getenv func(string) string, de
 	})
 	if setErr != nil {
 		return nil, nil, setErr
+	}
+	if c.Instance == "" {
+		c.Instance = defaultInstance()
 	}
 	if err := c.Validate(); err != nil {
 		return nil, nil, err
@@ -118,4 +123,21 @@ func lookup(key string) (Setting, bool) {
 		}
 	}
 	return Setting{}, false
+}
+
+// defaultInstance names an instance whose configuration does not: its host
+// name (a container's is its id) and a random suffix, so that two
+// instances on one host, or one restarted, are never taken for each other.
+func defaultInstance() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "jobtester"
+	}
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	name := host + "-" + hex.EncodeToString(b[:])
+	if len(name) > 128 {
+		name = name[len(name)-128:]
+	}
+	return name
 }

@@ -50,6 +50,9 @@ var Settings = []Setting{
 	{"retention", "2160h", "how long raw results (payloads, inputs, errors) are kept", duration(func(c *Config) *time.Duration { return &c.Retention })},
 	{"idempotency_window", "24h", "how long a post_stats Idempotency-Key, or a legacy post's body hash, makes a retry or replay of it answer 200 without storing it again (keys are pruned hourly after that)", duration(func(c *Config) *time.Duration { return &c.IdempotencyWindow })},
 	{"rollup_retention", "9600h", "how long hourly rollups (the long-range history) are kept", duration(func(c *Config) *time.Duration { return &c.RollupRetention })},
+	{"instance", "", "this instance's name in logs, sweeps, their tests and the region's lease (unique in the fleet); empty: the host name and a random suffix", str(func(c *Config) *string { return &c.Instance })},
+	{"tester", "true", "false: an API-only instance: it serves the API and pages but never takes a region's lease nor runs a test (docs/deployment.md)", boolSetting(func(c *Config) *bool { return &c.RunTests })},
+	{"lease_ttl", "30s", "how long a region's sweep lease outlives its holder's last heartbeat: the longest a dead holder's sweep waits before another instance of the region takes it over", duration(func(c *Config) *time.Duration { return &c.LeaseTTL })},
 	{"region", "GLOBAL", "AI region this tester's own results are stored under (must be a region of type ai)", str(func(c *Config) *string { return &c.Region })},
 	{"gateways", "", "gateways to test through, one lane each: name=cli_url|http_url,… (in a file: a list of {name, cli_url, http_url})", func(c *Config, v string) error {
 		gws, err := parseGateways(v)

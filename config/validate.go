@@ -54,6 +54,12 @@ func (c *Config) Validate() error {
 	if c.RollupHorizon > c.RollupRetention {
 		return fmt.Errorf("setting rollup_horizon: %s is longer than rollup_retention %s", c.RollupHorizon, c.RollupRetention)
 	}
+	if len(c.Instance) > 128 || strings.ContainsAny(c.Instance, " \t\r\n") {
+		return fmt.Errorf("setting instance: %q must be at most 128 characters, without spaces", c.Instance)
+	}
+	if c.LeaseTTL < 3*time.Second {
+		return fmt.Errorf("setting lease_ttl: %s is too short (at least 3s: it is heartbeated every third of it)", c.LeaseTTL)
+	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("setting shutdown_timeout: must be positive")
 	}

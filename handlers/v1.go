@@ -218,6 +218,7 @@ type testJSON struct {
 	HTTPStatus    int     `json:"http_status"`
 	Error         string  `json:"error"`
 	ReceivedAt    any     `json:"received_at"`
+	Instance      string  `json:"instance"` // who stored it ("": before fleets, or a retried attempt)
 }
 
 func (s *server) getSweep(c echo.Context) error {
@@ -242,7 +243,7 @@ func (s *server) getSweep(c echo.Context) error {
 			msg = st.Errors[0].Message
 		}
 		tests = append(tests, testJSON{st.Orchestrator, st.Region, st.Pipeline, st.Model, string(rows[i].Outcome),
-			st.RoundTripTime, rows[i].HTTPStatus, msg, rows[i].ReceivedAt})
+			st.RoundTripTime, rows[i].HTTPStatus, msg, rows[i].ReceivedAt, rows[i].Instance})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"sweep": sw, "tests": tests})
 }

@@ -209,7 +209,7 @@ func TestStoreKeepsTheEvidenceOfAFlaggedTest(t *testing.T) {
 	group := judgeConsensus([]Result{probeResult(t, "0x00000000000000000000000000000000000000a1", 1, models.OutcomePass),
 		probeResult(t, "0x00000000000000000000000000000000000000a2", 1, models.OutcomePass), probeResult(t, "0x00000000000000000000000000000000000000a3", 3, models.OutcomePass)})
 	for _, r := range group {
-		tester.store(context.Background(), 0, r)
+		tester.store(context.Background(), 0, r, true)
 	}
 	got, err := st.Verifications(context.Background(), models.VerificationFilter{})
 	if err != nil || len(got) != 1 || got[0].Orchestrator != group[2].Orchestrator || got[0].Kind != "outlier" || !got[0].HasConsensusThumbnail {

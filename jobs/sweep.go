@@ -26,6 +26,8 @@ type Target struct {
 	// Probe, when set, makes this test one of its sweep's consensus probes
 	// for the model (consensus.go); its InputSeed is the group's.
 	Probe *Probe
+
+	task *plannedTask // its row in the sweep's stored plan (fleet.go); nil: none
 }
 
 // IsLive reports whether the target is a live video test (capability 35),
@@ -90,6 +92,11 @@ type Workers struct {
 	// of the lanes). Its webhook lists the live tests' orchestrators while
 	// they run, so it takes batch tests only once no live test is left.
 	LiveLane *Lane
+	// Claim, when set, is asked before each test whether its orchestrator
+	// may be tested now (no other instance is testing it, its gap is
+	// over). If so it returns the release to call when the test ends; if
+	// not (nil), the orchestrator waits until retryAt.
+	Claim func(ctx context.Context, t Target) (release func(), retryAt time.Time)
 }
 
 type task struct {
@@ -169,7 +176,11 @@ func newDispatcher(targets []Target, liveSlots bool, now func() time.Time) *disp
 			byAddr[t.Orchestrator] = q
 			d.orchs = append(d.orchs, q)
 		}
-		q.pending = append(q.pending, &task{target: t, live: liveSlots && t.IsLive(), attempt: 1})
+		first := 1
+		if t.task != nil {
+			first += t.task.stored // a sweep taken over goes on from its stored attempts
+		}
+		q.pending = append(q.pending, &task{target: t, live: liveSlots && t.IsLive(), attempt: first})
 	}
 	// A stable order, so that ties are broken the same way every sweep.
 	sort.Slice(d.orchs, func(i, j int) bool { return d.orchs[i].addr < d.orchs[j].addr })
@@ -249,6 +260,19 @@ func (d *dispatcher) done(o *orchQueue, t *task, retry bool, gap, retryAfter tim
 	if retry {
 		o.pending = append(o.pending, &task{target: t.target, live: t.live, attempt: t.attempt + 1, notBefore: now.Add(retryAfter)})
 	}
+	d.notify()
+}
+
+// putBack returns a task whose orchestrator could not be claimed: it and
+// the orchestrator's other tasks wait until at.
+func (d *dispatcher) putBack(o *orchQueue, t *task, at time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o.busy = false
+	if at.After(o.nextFree) {
+		o.nextFree = at
+	}
+	o.pending = append([]*task{t}, o.pending...)
 	d.notify()
 }
 
@@ -333,7 +357,16 @@ func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, on
 			if t == nil {
 				return
 			}
+			release := func() {}
+			if w.Claim != nil {
+				var at time.Time
+				if release, at = w.Claim(ctx, t.target); release == nil {
+					d.putBack(o, t, at)
+					continue
+				}
+			}
 			res := run(t)
+			release()
 			res.Target, res.Lane, res.Attempt = t.target, lane, t.attempt
 			retry := res.Outcome == models.OutcomeUnavailable && t.attempt <= fair.Retries && ctx.Err() == nil
 			if onResult != nil {

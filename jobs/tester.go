@@ -54,12 +54,16 @@ type Tester struct {
 	Definitions DefinitionSource
 	// Sampling spends the batch tests (plan.go); nil: every target once.
 	Sampling *Sampling
-	Log      *slog.Logger
+	// Fleet shares the region's sweeps with the other instances on the
+	// database (fleet.go); nil: this tester runs its sweeps alone.
+	Fleet *Fleet
+	Log   *slog.Logger
 
 	mu       sync.Mutex
 	running  bool
 	progress Progress
 	bg       sync.WaitGroup // sweeps started with Start
+	held     *heldLease     // the region's lease, while a fleet sweep runs
 }
 
 // Wait blocks until every sweep started with Start has finished and stored
@@ -129,8 +133,18 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 		t.progress.Running = false
 		t.mu.Unlock()
 	}()
+	if t.Fleet != nil {
+		return t.runFleet(ctx, startedBy, opts, onPlan, onResult)
+	}
+	return t.runNew(ctx, startedBy, opts, onPlan, onResult)
+}
 
-	sw := models.Sweep{Region: t.Region, StartedBy: startedBy, Lanes: len(t.Lanes)}
+// runNew plans and runs a new sweep.
+func (t *Tester) runNew(ctx context.Context, startedBy string, opts SweepOptions, onPlan func(targets []Target), onResult func(Result)) (models.Sweep, Report, error) {
+	sw := models.Sweep{Region: t.Region, StartedBy: startedBy, Lanes: len(t.Lanes), Instance: t.instance()}
+	if h := t.lease(); h != nil {
+		sw.LeaseToken = h.token
+	}
 	if err := t.Store.CreateSweep(ctx, &sw); err != nil {
 		return sw, Report{}, err
 	}
@@ -143,7 +157,7 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	fail := func(err error) (models.Sweep, Report, error) {
 		now := time.Now().UTC()
 		sw.Status, sw.FinishedAt, sw.Error = models.SweepFailed, &now, err.Error()
-		if uerr := t.Store.UpdateSweep(context.WithoutCancel(ctx), &sw); uerr != nil {
+		if uerr := t.updateSweep(context.WithoutCancel(ctx), &sw); uerr != nil {
 			t.Log.Error("could not record the failed sweep", "sweep", sw.ID, "err", uerr)
 		}
 		return sw, Report{}, err
@@ -153,7 +167,12 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	if err != nil {
 		return fail(err)
 	}
-	if err := t.Store.UpdateSweep(ctx, &sw); err != nil {
+	if h := t.lease(); h != nil {
+		if err := t.Fleet.persistPlan(ctx, h, sw.ID, targets); err != nil {
+			return fail(err)
+		}
+	}
+	if err := t.updateSweep(ctx, &sw); err != nil {
 		return fail(err)
 	}
 	t.Log.Info("sweep started", "sweep", sw.ID, "tests", len(targets), "orchestrators_skipped", skipped, "lanes", len(t.Lanes))
@@ -163,10 +182,21 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 	t.mu.Lock()
 	t.progress.Expected = len(targets)
 	t.mu.Unlock()
+	rep := t.runTargets(ctx, sw, targets, onResult)
+	return t.finishSweep(ctx, sw, rep)
+}
 
+// runTargets tests the targets of sweep sw on the lanes and live slots and
+// stores every attempt; the consensus probes are judged at the end.
+func (t *Tester) runTargets(ctx context.Context, sw models.Sweep, targets []Target, onResult func(Result)) Report {
 	workers := Workers{Lanes: t.Lanes, Batch: t.Runner.Run}
 	if t.liveOn() {
 		workers.LiveSlots, workers.Live, workers.LiveLane = t.LiveConcurrency, t.Live.Run, t.Live.Lane
+	}
+	if f := t.Fleet; f != nil {
+		workers.Claim = func(ctx context.Context, tg Target) (func(), time.Time) {
+			return f.claim(ctx, tg, t.Fairness.MinGap, t.Log)
+		}
 	}
 	book := newConsensusBook(targets)
 	rep := SweepOn(ctx, workers, targets, t.Fairness, func(r Result) { t.record(ctx, sw, r, onResult, book) })
@@ -174,7 +204,7 @@ func (t *Tester) run(ctx context.Context, startedBy string, opts SweepOptions, o
 		t.recordJudged(ctx, sw, group, onResult)
 	}
 	rep.amend(book.judged())
-	return t.finishSweep(ctx, sw, rep)
+	return rep
 }
 
 func (t *Tester) liveOn() bool { return t.Live != nil && t.LiveConcurrency > 0 }
@@ -270,7 +300,7 @@ func (t *Tester) recordJudged(ctx context.Context, sw models.Sweep, group []Resu
 }
 
 func (t *Tester) recordOne(ctx context.Context, sw models.Sweep, r Result, onResult func(Result), retried bool) {
-	t.store(ctx, sw.ID, r)
+	t.store(ctx, sw.ID, r, !retried)
 	if onResult != nil {
 		onResult(r)
 	}
@@ -288,7 +318,7 @@ func (t *Tester) recordOne(ctx context.Context, sw models.Sweep, r Result, onRes
 	}
 	t.mu.Unlock()
 	if snapshot != nil {
-		if err := t.Store.UpdateSweep(context.WithoutCancel(ctx), snapshot); err != nil {
+		if err := t.updateSweep(context.WithoutCancel(ctx), snapshot); err != nil {
 			t.Log.Warn("could not record sweep progress", "sweep", sw.ID, "err", err)
 		}
 	}
@@ -301,9 +331,16 @@ func (t *Tester) finishSweep(ctx context.Context, sw models.Sweep, rep Report) (
 	sw.Passed, sw.Failed, sw.Unavailable, sw.TesterErrors = rep.Passed, rep.Failed, rep.Unavailable, rep.TesterErrors
 	sw.Status = models.SweepDone
 	if ctx.Err() != nil {
+		if t.lease() != nil {
+			// Stopped (shutdown, or the lease lost): the sweep stays running
+			// for the next holder to finish from its stored plan.
+			t.Log.Info("sweep stopped before the end; left for the region's next lease holder", "sweep", sw.ID,
+				"done", rep.Done(), "expected", rep.Expected)
+			return sw, rep, nil
+		}
 		sw.Status, sw.Error = models.SweepCancelled, "stopped before the end: "+ctx.Err().Error()
 	}
-	if err := t.Store.UpdateSweep(context.WithoutCancel(ctx), &sw); err != nil {
+	if err := t.updateSweep(context.WithoutCancel(ctx), &sw); err != nil {
 		return sw, rep, err
 	}
 	t.Log.Info("sweep finished", "sweep", sw.ID, "status", sw.Status, "expected", rep.Expected, "passed", rep.Passed,
@@ -313,7 +350,7 @@ func (t *Tester) finishSweep(ctx context.Context, sw models.Sweep, rep Report) (
 
 // store keeps one attempt, retrying while the database is away: a result
 // is only lost if the database stays unreachable for storeRetryFor.
-func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
+func (t *Tester) store(ctx context.Context, sweepID int64, r Result, final bool) {
 	stats := ResultStats(t.Region, r)
 	if r.Live != nil {
 		stats = liveStats(t.Region, r)
@@ -327,6 +364,7 @@ func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
 	delay := 200 * time.Millisecond
 	deadline := time.Now().Add(storeRetryFor)
 	for {
+		nr.Attempt = t.attemptOf(r, final) // its fence is checked at the time of each try
 		var err error
 		switch {
 		case r.Live != nil:
@@ -340,6 +378,11 @@ func (t *Tester) store(ctx context.Context, sweepID int64, r Result) {
 		}
 		if err == nil {
 			break
+		}
+		if storeRefused(err) {
+			t.Log.Warn("result not stored: its sweep's lease is another's, or it is stored already", "orchestrator", r.Orchestrator,
+				"pipeline", r.Capability.Pipeline, "err", err)
+			return
 		}
 		if errors.Is(err, models.ErrInvalidRegion) || time.Now().After(deadline) {
 			t.Log.Error("result not stored", "orchestrator", r.Orchestrator, "pipeline", r.Capability.Pipeline, "err", err)

@@ -13,7 +13,8 @@ type SweepOptions struct {
 	// what the orchestrator advertises and where it is mapped.
 	Orchestrator string
 
-	created func(sweepID int64) // called once the sweep row exists
+	created    func(sweepID int64) // called once the sweep row exists
+	resumeOnly bool                // a takeover: finish an unfinished sweep, never plan a new one
 }
 
 // narrow keeps the targets of opts.Orchestrator; when none is left it says

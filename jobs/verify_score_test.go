@@ -35,7 +35,7 @@ func TestExplorerScoreCountsAFlaggedTestAsAFailure(t *testing.T) {
 	}
 	for _, r := range []Result{result(honest, nil), result(honest, nil), result(flagged, nil),
 		result(flagged, &verify.Flag{Kind: verify.KindOutlier, Detail: "correlates at 0.10"})} {
-		tester.store(context.Background(), 0, r)
+		tester.store(context.Background(), 0, r, true)
 	}
 	scores, err := leaderboard.Aggregated(context.Background(), st, models.Filter{Pipeline: "Text to image", Model: "m"},
 		models.Window{Since: now.Add(-time.Hour), Until: now.Add(time.Hour)})

@@ -16,7 +16,10 @@
 //	answer hashes          answer_hashes.go     AnswerHashes, SaveAnswerHash
 //	discovery              discovery.go         SaveDiscovery, Orchestrators, Orchestrator, Capabilities, AdvertisedBy
 //	chain reads            activity.go          SaveChainOrchestrators, ChainOrchestrator, ChainOrchestrators
-//	sweeps                 sweeps.go            CreateSweep, UpdateSweep, Sweeps, GetSweep, SweepResults
+//	sweeps                 sweeps.go            CreateSweep, UpdateSweep, UpdateSweepFenced, Sweeps, GetSweep, SweepResults
+//	fleet: leases          leases.go            AcquireLease, RenewLease, ReleaseLease, GetLease; Fence
+//	fleet: sweep plans     sweep_tasks.go       AddSweepTasks, SweepTasks, UnfinishedSweep; SweepAttempt (fenced writes)
+//	fleet: fairness        orchestrator_slots.go ClaimOrchestrator, ExtendOrchestrator, ReleaseOrchestrator
 //	reconciliation         reconciliation.go    Reconciliation (discovery, mappings and recent sweeps)
 //	URI mappings           mappings.go          Mappings, Mapping, MappingsOf, SaveMappingAudited, DeleteMappingAudited
 //	admin users, sessions  admin_users.go       AdminUser, AdminUserCount, CreateAdminUser, SetAdminPassword, CreateSession, Session, TouchSession, DeleteSession, DeleteExpiredSessions

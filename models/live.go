@@ -76,29 +76,7 @@ func (s *Store) InsertLive(ctx context.Context, nr NewResult, lr *LiveResult) er
 		id := nr.SweepID
 		lr.SweepID = &id
 	}
-	deltas := rollupDeltas([]Result{row})
-	var updated []Rollup
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var id int64
-		err := tx.Raw(`INSERT INTO results (`+resultColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
-			row.ReceivedAt, row.Orchestrator, row.RegionID, row.Pipeline, row.Model, string(row.Outcome),
-			row.IngestKey, row.SuccessRate, row.RoundTripTime, row.Errors, row.Timestamp, row.SegDuration,
-			row.SegmentsSent, row.SegmentsReceived, row.UploadTime, row.DownloadTime, row.TranscodeTime,
-			row.ModelIsWarm, row.InputParameters, row.ResponsePayload, row.SweepID, row.HTTPStatus).Scan(&id).Error
-		if err != nil {
-			return fmt.Errorf("insert the compatible result: %w", err)
-		}
-		for _, d := range deltas {
-			rows, err := tx.Raw(upsertOne(s.dialect.nowMillis), d.args()...).Rows()
-			if err != nil {
-				return fmt.Errorf("update rollups: %w", err)
-			}
-			got, err := scanRollups(rows)
-			if err != nil {
-				return err
-			}
-			updated = append(updated, got...)
-		}
+	err = s.insertWithResult(ctx, row, nr.Attempt, func(tx *gorm.DB, id int64) error {
 		lr.ID, lr.ResultID = 0, id
 		if err := tx.Create(lr).Error; err != nil {
 			return fmt.Errorf("insert the live result: %w", err)
@@ -107,9 +85,6 @@ func (s *Store) InsertLive(ctx context.Context, nr NewResult, lr *LiveResult) er
 	})
 	if err != nil {
 		return fmt.Errorf("store live result of %s: %w", lr.Orchestrator, err)
-	}
-	for i := range updated {
-		s.index.Set(updated[i].key(), updated[i].bucket())
 	}
 	return nil
 }

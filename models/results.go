@@ -69,6 +69,9 @@ type Result struct {
 type RawResult struct {
 	Region string
 	Result
+	// Instance is the instance that stored the result as the last attempt
+	// of its sweep's test (SweepResults only; "" otherwise).
+	Instance string `json:"-"`
 }
 
 // Stats rebuilds the posted payload.

@@ -26,7 +26,14 @@ func (s *Store) Prune(ctx context.Context, resultsBefore, rollupsBefore time.Tim
 	// every instance answers from the same data.
 	s.rtts.prune(resultsBefore.Truncate(time.Hour).Unix() + 3600)
 	s.edges.prune(resultsBefore.Truncate(time.Hour).Unix() + 3600)
-	res := s.db.WithContext(ctx).Exec(`DELETE FROM rollups WHERE bucket < ?`, rollupsBefore.UTC())
+	// The plans of sweeps as old as the results pruned go with them, but
+	// never a plan still to be finished by a takeover.
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM sweep_tasks WHERE sweep_id IN
+		(SELECT id FROM sweeps WHERE started_at < ? AND status <> ?)`, resultsBefore.UTC(), SweepRunning)
+	if res.Error != nil {
+		return results, rollups, fmt.Errorf("prune the plans of old sweeps: %w", res.Error)
+	}
+	res = s.db.WithContext(ctx).Exec(`DELETE FROM rollups WHERE bucket < ?`, rollupsBefore.UTC())
 	if res.Error != nil {
 		return results, rollups, fmt.Errorf("prune rollups: %w", res.Error)
 	}

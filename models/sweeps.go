@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Sweep is a row of sweeps: one pass over the orchestrators, with its
@@ -22,6 +24,10 @@ type Sweep struct {
 	Unavailable  int        `json:"unavailable"`
 	TesterErrors int        `json:"tester_errors"`
 	Error        string     `json:"error"`
+	// Instance is the instance that runs (or last ran) the sweep; a
+	// takeover changes it, with LeaseToken, the lease it holds.
+	Instance   string `json:"instance"`
+	LeaseToken int64  `json:"lease_token"`
 }
 
 // Sweep statuses.
@@ -44,11 +50,19 @@ func (s *Store) CreateSweep(ctx context.Context, sw *Sweep) error {
 
 // UpdateSweep writes a sweep's counts and status.
 func (s *Store) UpdateSweep(ctx context.Context, sw *Sweep) error {
-	err := s.db.WithContext(ctx).Model(&Sweep{}).Where("id = ?", sw.ID).Updates(map[string]any{
-		"status": sw.Status, "finished_at": sw.FinishedAt, "lanes": sw.Lanes, "expected": sw.Expected,
-		"passed": sw.Passed, "failed": sw.Failed, "unavailable": sw.Unavailable,
-		"tester_errors": sw.TesterErrors, "error": sw.Error,
-	}).Error
+	return s.UpdateSweepFenced(ctx, nil, sw)
+}
+
+// UpdateSweepFenced writes a sweep's counts, status and instance if the
+// fence f holds (nil: always); ErrFenced if it does not.
+func (s *Store) UpdateSweepFenced(ctx context.Context, f *Fence, sw *Sweep) error {
+	err := s.fenced(ctx, f, func(tx *gorm.DB) error {
+		return tx.Model(&Sweep{}).Where("id = ?", sw.ID).Updates(map[string]any{
+			"status": sw.Status, "finished_at": sw.FinishedAt, "lanes": sw.Lanes, "expected": sw.Expected,
+			"passed": sw.Passed, "failed": sw.Failed, "unavailable": sw.Unavailable,
+			"tester_errors": sw.TesterErrors, "error": sw.Error, "instance": sw.Instance, "lease_token": sw.LeaseToken,
+		}).Error
+	})
 	if err != nil {
 		return fmt.Errorf("update sweep %d: %w", sw.ID, err)
 	}
@@ -72,8 +86,9 @@ func (s *Store) GetSweep(ctx context.Context, id int64) (Sweep, error) {
 // SweepResults returns the results a sweep stored, in the order they ran.
 func (s *Store) SweepResults(ctx context.Context, id int64) ([]RawResult, error) {
 	var rows []RawResult
-	err := s.db.WithContext(ctx).Table("results re").Select(`r.name AS region, re.*`).
-		Joins(`JOIN regions r ON r.id = re.region_id`).Where(`re.sweep_id = ?`, id).
+	err := s.db.WithContext(ctx).Table("results re").Select(`r.name AS region, re.*, COALESCE(st.instance, '') AS instance`).
+		Joins(`JOIN regions r ON r.id = re.region_id`).
+		Joins(`LEFT JOIN sweep_tasks st ON st.result_id = re.id`).Where(`re.sweep_id = ?`, id).
 		Order(`re.id`).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("results of sweep %d: %w", id, err)

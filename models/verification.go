@@ -81,7 +81,7 @@ func (s *Store) InsertVerified(ctx context.Context, nr NewResult, v *Verificatio
 		id := nr.SweepID
 		v.SweepID = &id
 	}
-	err = s.insertWithResult(ctx, row, func(tx *gorm.DB, resultID int64) error {
+	err = s.insertWithResult(ctx, row, nr.Attempt, func(tx *gorm.DB, resultID int64) error {
 		v.ID, v.ResultID = 0, resultID
 		if err := tx.Create(v).Error; err != nil {
 			return fmt.Errorf("insert the evidence: %w", err)
@@ -98,8 +98,9 @@ func (s *Store) InsertVerified(ctx context.Context, nr NewResult, v *Verificatio
 // insertWithResult inserts one result and its rollup deltas, then runs
 // also with the new result's id, all in one transaction; the rollup index
 // follows once it commits. It bypasses the group-commit writer because the
-// caller needs the id; flagged tests are rare.
-func (s *Store) insertWithResult(ctx context.Context, row Result, also func(tx *gorm.DB, resultID int64) error) error {
+// caller needs the id; flagged tests are rare. A sweep's attempt (a not
+// nil) is fenced and recorded in the same transaction.
+func (s *Store) insertWithResult(ctx context.Context, row Result, a *SweepAttempt, also func(tx *gorm.DB, resultID int64) error) error {
 	deltas := rollupDeltas([]Result{row})
 	var updated []Rollup
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -123,10 +124,15 @@ func (s *Store) insertWithResult(ctx context.Context, row Result, also func(tx *
 			}
 			updated = append(updated, got...)
 		}
+		if a != nil {
+			if err := s.recordAttempt(tx, a, id, row.Outcome); err != nil {
+				return err
+			}
+		}
 		return also(tx, id)
 	})
 	if err != nil {
-		return err
+		return notStored(err)
 	}
 	for i := range updated {
 		s.index.Set(updated[i].key(), updated[i].bucket())

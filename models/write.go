@@ -27,6 +27,11 @@ type NewResult struct {
 	// Forward also queues the result in the outbox, in the same
 	// transaction, for the drainer to post to the central leaderboard.
 	Forward bool
+	// Attempt, for a sweep's planned test, fences the write and records
+	// the attempt in the same transaction (nil: a plain result). The
+	// attempt record makes it exactly-once: a replayed attempt is
+	// ErrAttemptStored.
+	Attempt *SweepAttempt
 }
 
 // rowExtra is what a row of a batch carries beside its columns.
@@ -65,6 +70,9 @@ var ErrClosed = errors.New("store is closed")
 // with another body makes it return ErrIdempotencyConflict (the results
 // with other keys in the same call are stored all the same).
 func (s *Store) Insert(ctx context.Context, results ...NewResult) error {
+	if len(results) > 0 && results[0].Attempt != nil {
+		return s.insertAttempts(ctx, results)
+	}
 	_, err := s.insert(ctx, results)
 	return err
 }

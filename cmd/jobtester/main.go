@@ -98,10 +98,11 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	// Every line names the instance: a fleet's logs are read side by side.
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(slog.NewJSONHandler(w, opts)).With("instance", cfg.Instance)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(w, opts)).With("instance", cfg.Instance)
 }
 
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger, migrate bool) (*models.Store, error) {

@@ -212,8 +212,9 @@ func TestRunOnceAgainstSimnet(t *testing.T) {
 }
 
 // TestDemoStopsMidSweepWithoutLosingResults starts the demo, stops it while
-// its first sweep runs, and checks the sweep was closed as cancelled with
-// every attempt it ran stored.
+// its first sweep runs, and checks the sweep was left running for the next
+// lease holder, its lease released, with every attempt it ran stored and
+// recorded in its plan.
 func TestDemoStopsMidSweepWithoutLosingResults(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "demo.db")
 	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath}, func(string) string { return "" }, demoDefaults)
@@ -257,12 +258,26 @@ func TestDemoStopsMidSweepWithoutLosingResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sw.Status != models.SweepCancelled || sw.FinishedAt == nil {
-		t.Fatalf("sweep after shutdown: %+v", sw)
+	// A stopped sweep stays running, its lease released, for the region's
+	// next holder (this instance when it comes back) to finish.
+	if sw.Status != models.SweepRunning || sw.FinishedAt != nil || sw.Instance == "" {
+		t.Fatalf("sweep after shutdown: %+v; want running, left to the next holder", sw)
+	}
+	if l, err := st.GetLease(context.Background(), "sweep:"+sw.Region); err != nil || l.ExpiresMs != 0 || l.Holder != sw.Instance {
+		t.Fatalf("lease after shutdown: %+v, %v; want released by %s", l, err, sw.Instance)
 	}
 	results, err := st.SweepResults(context.Background(), 1)
 	if err != nil || len(results) < 3 {
 		t.Fatalf("%d results stored (%v)", len(results), err)
+	}
+	tasks, err := st.SweepTasks(context.Background(), 1)
+	attempts := 0
+	for _, task := range tasks {
+		attempts += task.Attempts
+	}
+	if err != nil || len(tasks) != sw.Expected || attempts != len(results) {
+		t.Fatalf("plan after shutdown: %d tasks of %d expected, %d attempts for %d results (%v)",
+			len(tasks), sw.Expected, attempts, len(results), err)
 	}
 	if strings.Contains(logs.String(), "result not stored") {
 		t.Fatalf("a result was lost:\n%s", logs)

@@ -65,6 +65,9 @@ func runOnce(ctx context.Context, cfg *config.Config, flags runFlags, log *slog.
 	if len(cfg.Gateways) == 0 {
 		return errors.New("setting gateways: run needs at least one gateway")
 	}
+	if !cfg.RunTests {
+		return errors.New("setting tester: run tests, and tester is false (an API-only instance)")
+	}
 	st, err := startStore(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -157,6 +157,9 @@ func (in *instance) logServing(addr string) {
 	in.log.Info("serving", "addr", addr, "db", models.RedactDSN(in.cfg.DB), "dialect", in.st.Dialect(),
 		"ingest_keys", in.ring.Len(), "window", in.cfg.Window, "version", version)
 	if in.tester == nil {
+		if !in.cfg.RunTests {
+			in.log.Info("API-only instance (tester: false): it serves, and never takes a region's lease nor runs a test")
+		}
 		return
 	}
 	base := webhookBase(in.cfg, addr)
@@ -183,6 +186,11 @@ func (in *instance) startBackground(sweepAtStart bool) *sync.WaitGroup {
 	if in.tester != nil && in.tester.Outbox != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); in.tester.Outbox.Run(in.sweepCtx) }()
+	}
+	if in.tester != nil {
+		// Finishes the region's sweep that an instance stopped or died in.
+		wg.Add(1)
+		go func() { defer wg.Done(); in.tester.Watch(in.sweepCtx) }()
 	}
 	if in.ops.Scheduler != nil {
 		wg.Add(1)

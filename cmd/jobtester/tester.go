@@ -17,9 +17,9 @@ import (
 )
 
 // buildTester wires the tester from the configuration; nil when no gateway
-// is configured (the instance then only serves the leaderboard).
+// is configured or tester is false (the instance then only serves).
 func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log *slog.Logger) (*jobs.Tester, error) {
-	if len(cfg.Gateways) == 0 {
+	if len(cfg.Gateways) == 0 || !cfg.RunTests {
 		return nil, nil
 	}
 	regions, err := st.Regions(ctx)
@@ -61,6 +61,9 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 		IngestKey: "jobtester",
 		Sampling:  samplingOf(cfg, st),
 		Log:       log,
+		// The region's sweeps are shared with every instance of the region
+		// on the database; on SQLite this instance is trivially the holder.
+		Fleet: &jobs.Fleet{Store: st, Instance: cfg.Instance, LeaseTTL: cfg.LeaseTTL},
 	}
 	if cfg.ForwardURL != "" {
 		t.Outbox = jobs.NewOutbox(st, cfg.ForwardURL, cfg.ForwardSecret, log)
