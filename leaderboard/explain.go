@@ -36,8 +36,10 @@ var _ ExplainStore = (*models.Store)(nil)
 // Explain scores every AI series of orch with attempts in score v2's memory,
 // each against every node of its pipeline and model in its job type, and
 // adds its last failures. Series come busiest first (by decayed tests).
-func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time) ([]Explanation, error) {
-	mine, err := st.History(ctx, models.Filter{Orchestrator: orch}, models.Window{Since: now.Add(-V2Memory), Until: now}, time.Hour)
+// cache (nil: none) keeps score v2's work between calls.
+func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, cache *V2Cache) ([]Explanation, error) {
+	w, _ := v2Window(now)
+	mine, err := st.History(ctx, models.Filter{Orchestrator: orch}, w, time.Hour)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +53,7 @@ func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time) (
 	var out []Explanation
 	for j := range jobs {
 		f := models.Filter{JobType: j[0], Pipeline: j[1], Model: j[2]}
-		v2, err := readV2(ctx, st, f, now, true)
+		v2, err := readV2(ctx, st, f, now, true, cache)
 		if err != nil {
 			return nil, err
 		}

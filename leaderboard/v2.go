@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"sort"
 	"time"
 
 	"jobtester/ingest"
@@ -66,15 +67,60 @@ type v2Key struct {
 	Orchestrator, Region, Pipeline, Model string
 }
 
+func (a v2Key) less(b v2Key) bool {
+	if a.Orchestrator != b.Orchestrator {
+		return a.Orchestrator < b.Orchestrator
+	}
+	if a.Region != b.Region {
+		return a.Region < b.Region
+	}
+	if a.Pipeline != b.Pipeline {
+		return a.Pipeline < b.Pipeline
+	}
+	return a.Model < b.Model
+}
+
 // readV2 scores, at at, every series f selects, with regions apart
 // (byRegion) or added up per orchestrator. Each series is judged against
 // the population of every node of its pipeline and model that f selects.
-func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool) (map[v2Key]V2, error) {
+//
+// v2 is scored as of the end of the hour that holds at (v2Hours): ages
+// are whole hours, so a series' summary depends on its hourly totals
+// alone and cache (nil: none) can keep it until one of them changes. The
+// results read are those received before at.
+func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool, cache *V2Cache) (map[v2Key]V2, error) {
 	if f.JobType == ingest.JobTypeTranscoding {
 		return nil, nil // see ErrV2Transcoding
 	}
-	at = at.UTC()
-	hs, err := st.History(ctx, f, models.Window{Since: at.Add(-V2Memory), Until: at}, time.Hour)
+	hours, err := v2Hours(ctx, st, f, at, byRegion)
+	if err != nil {
+		return nil, err
+	}
+	// One population per pipeline and model, its series in a fixed order
+	// so that the population's sums come out the same bit for bit on
+	// every read (cached or not).
+	byModel := map[[2]string][]v2Key{}
+	for k := range hours {
+		m := [2]string{k.Pipeline, k.Model}
+		byModel[m] = append(byModel[m], k)
+	}
+	out := make(map[v2Key]V2, len(hours))
+	for m, keys := range byModel {
+		sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+		scope := v2Scope{f: f, byRegion: byRegion, pipeline: m[0], model: m[1]}
+		for k, v := range cache.scoreModel(scope, keys, hours) {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// v2Hours reads the hours of v2's memory before at, per series: the
+// V2Memory hours that end with the hour holding at, aged from that hour's
+// end.
+func v2Hours(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool) (map[v2Key][]scoring.V2Hour, error) {
+	w, end := v2Window(at)
+	hs, err := st.History(ctx, f, w, time.Hour)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +134,7 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 		if acc == nil {
 			acc = make([]scoring.V2Hour, len(h.Points))
 			for i, p := range h.Points {
-				acc[i].Age = at.Sub(p.Start).Hours()
+				acc[i].Age = end.Sub(p.Start).Hours()
 			}
 		}
 		for i, p := range h.Points {
@@ -99,25 +145,31 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 		}
 		hours[k] = acc
 	}
+	return hours, nil
+}
+
+// v2Window is the window of v2's memory when scored at at, and the end of
+// the hour holding at, which its hours' ages are measured from.
+func v2Window(at time.Time) (models.Window, time.Time) {
+	at = at.UTC()
+	end := at.Truncate(time.Hour)
+	if end.Before(at) {
+		end = end.Add(time.Hour)
+	}
+	return models.Window{Since: end.Add(-V2Memory), Until: at}, end
+}
+
+// scoreV2Model scores the series of one pipeline and model (keys, in
+// order) from their summaries, against the population pooled from them
+// all.
+func scoreV2Model(keys []v2Key, sums []scoring.V2Summary) (scoring.V2Population, map[v2Key]V2) {
 	params := scoring.DefaultV2()
-	sums := make(map[v2Key]scoring.V2Summary, len(hours))
-	byModel := map[[2]string][]scoring.V2Summary{}
-	for k, hs := range hours {
-		s := scoring.SummarizeV2(hs, params)
-		sums[k] = s
-		m := [2]string{k.Pipeline, k.Model}
-		byModel[m] = append(byModel[m], s)
+	pop := scoring.PoolV2(sums)
+	out := make(map[v2Key]V2, len(keys))
+	for i, k := range keys {
+		out[k] = v2Of(scoring.ScoreV2(sums[i], pop, params), sums[i], pop)
 	}
-	pops := make(map[[2]string]scoring.V2Population, len(byModel))
-	for m, ss := range byModel {
-		pops[m] = scoring.PoolV2(ss)
-	}
-	out := make(map[v2Key]V2, len(sums))
-	for k, s := range sums {
-		pop := pops[[2]string{k.Pipeline, k.Model}]
-		out[k] = v2Of(scoring.ScoreV2(s, pop, params), s, pop)
-	}
-	return out, nil
+	return pop, out
 }
 
 func v2Of(v scoring.V2Score, s scoring.V2Summary, pop scoring.V2Population) V2 {
@@ -139,11 +191,12 @@ func v2Of(v scoring.V2Score, s scoring.V2Summary, pop scoring.V2Population) V2 {
 // latency part, score v2's score. As in Aggregated, the population is
 // every orchestrator's (f's orchestrator is applied after scoring), and
 // with job type ai and no pipeline each orchestrator and region gets its
-// best-scoring pipeline and model.
+// best-scoring pipeline and model. cache (nil: none) keeps v2's work
+// between calls.
 func AggregatedV2(ctx context.Context, st interface {
 	Store
 	V2Store
-}, f models.Filter, w models.Window) (Scores, error) {
+}, f models.Filter, w models.Window, cache *V2Cache) (Scores, error) {
 	if f.Pipeline != "" {
 		f.JobType = ingest.JobTypeAI
 	}
@@ -156,7 +209,7 @@ func AggregatedV2(ctx context.Context, st interface {
 	}
 	all := f
 	all.Orchestrator = ""
-	v2, err := readV2(ctx, st, all, w.Until, true)
+	v2, err := readV2(ctx, st, all, w.Until, true, cache)
 	if err != nil {
 		return nil, err
 	}
