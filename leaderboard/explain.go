@@ -7,6 +7,7 @@ import (
 
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/rollup"
 )
 
 // Explanation is what the orchestrator page says of one of its series'
@@ -39,16 +40,15 @@ var _ ExplainStore = (*models.Store)(nil)
 // cache (nil: none) keeps score v2's work between calls.
 func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, cache *V2Cache) ([]Explanation, error) {
 	w, _ := v2Window(now)
-	mine, err := st.History(ctx, models.Filter{Orchestrator: orch}, w, time.Hour)
-	if err != nil {
-		return nil, err
-	}
 	// One read per pipeline and model (the population), all regions.
 	jobs := map[[3]string]bool{}
-	for _, h := range mine {
-		if h.JobType != ingest.JobTypeTranscoding { // ErrV2Transcoding
-			jobs[[3]string{h.JobType, h.Pipeline, h.Model}] = true
+	err := st.HourlyTotals(ctx, models.Filter{Orchestrator: orch}, w, func(r models.Region, k rollup.Key, _ int64, _ rollup.Totals) {
+		if r.JobType != ingest.JobTypeTranscoding { // ErrV2Transcoding
+			jobs[[3]string{r.JobType, k.Pipeline, k.Model}] = true
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	var out []Explanation
 	for j := range jobs {

@@ -9,6 +9,7 @@ import (
 
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/rollup"
 	"jobtester/scoring"
 )
 
@@ -30,7 +31,7 @@ const V2Memory = 7 * 24 * time.Hour
 // V2Store is what score v2 reads: hourly totals, unavailable attempts
 // included.
 type V2Store interface {
-	History(ctx context.Context, f models.Filter, w models.Window, step time.Duration) ([]models.SeriesHistory, error)
+	HourlyTotals(ctx context.Context, f models.Filter, w models.Window, fn func(r models.Region, k rollup.Key, hour int64, t rollup.Totals)) error
 }
 
 var _ V2Store = (*models.Store)(nil)
@@ -117,35 +118,51 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 
 // v2Hours reads the hours of v2's memory before at, per series: the
 // V2Memory hours that end with the hour holding at, aged from that hour's
-// end.
+// end, oldest first. Hours without attempts are left out (v2 reads them
+// as nothing).
 func v2Hours(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool) (map[v2Key][]scoring.V2Hour, error) {
 	w, end := v2Window(at)
-	hs, err := st.History(ctx, f, w, time.Hour)
+	from := w.Since.Unix()
+	type acc struct {
+		hours []scoring.V2Hour
+		at    []int16 // per hour of the memory: 1 + its index in hours, 0 for none
+	}
+	series := map[v2Key]*acc{}
+	err := st.HourlyTotals(ctx, f, w, func(r models.Region, rk rollup.Key, hour int64, t rollup.Totals) {
+		k := v2Key{Orchestrator: rk.Orchestrator, Pipeline: rk.Pipeline, Model: rk.Model}
+		if byRegion {
+			k.Region = r.Name
+		}
+		a := series[k]
+		if a == nil {
+			a = &acc{at: make([]int16, V2Memory/time.Hour)}
+			series[k] = a
+		}
+		i := (hour - from) / 3600
+		if i < 0 || i >= int64(len(a.at)) {
+			return // not in the memory (History's window ends there too)
+		}
+		if a.at[i] == 0 {
+			a.hours = append(a.hours, scoring.V2Hour{Age: float64(end.Unix()-hour) / 3600})
+			a.at[i] = int16(len(a.hours))
+		}
+		h := &a.hours[a.at[i]-1]
+		h.Passed += t.Passed
+		h.Failed += t.Results - t.Passed
+		h.Unavailable += t.Unavailable
+		h.SumPassedRTT += t.SumPassedRoundTripTime
+	})
 	if err != nil {
 		return nil, err
 	}
-	hours := map[v2Key][]scoring.V2Hour{}
-	for _, h := range hs {
-		k := v2Key{Orchestrator: h.Orchestrator, Pipeline: h.Pipeline, Model: h.Model}
-		if byRegion {
-			k.Region = h.Region
-		}
-		acc := hours[k]
-		if acc == nil {
-			acc = make([]scoring.V2Hour, len(h.Points))
-			for i, p := range h.Points {
-				acc[i].Age = end.Sub(p.Start).Hours()
-			}
-		}
-		for i, p := range h.Points {
-			acc[i].Passed += p.Passed
-			acc[i].Failed += p.Results - p.Passed
-			acc[i].Unavailable += p.Unavailable
-			acc[i].SumPassedRTT += p.SumPassedRoundTripTime
-		}
-		hours[k] = acc
+	out := make(map[v2Key][]scoring.V2Hour, len(series))
+	for k, a := range series {
+		// One order whatever order the store gave the hours in, so the
+		// same hours always add up and hash the same.
+		sort.Slice(a.hours, func(i, j int) bool { return a.hours[i].Age > a.hours[j].Age })
+		out[k] = a.hours
 	}
-	return hours, nil
+	return out, nil
 }
 
 // v2Window is the window of v2's memory when scored at at, and the end of

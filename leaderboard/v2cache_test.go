@@ -1,6 +1,7 @@
 package leaderboard_test
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -12,18 +13,20 @@ import (
 	"jobtester/models"
 )
 
-// v2Writer writes random AI results of 8 orchestrators, 2 regions and 2
-// models, so that each read has several series per population.
+// v2Writer writes random AI results of orchs orchestrators (8 when 0), 2
+// regions and 2 models, so that each read has several series per
+// population.
 type v2Writer struct {
-	r   *rand.Rand
-	now time.Time
+	r     *rand.Rand
+	now   time.Time
+	orchs int
 }
 
 func (w *v2Writer) results(n int, from, to time.Duration) []models.NewResult {
 	models2 := []string{sdxl, "stabilityai/sd-turbo"}
 	out := make([]models.NewResult, 0, n)
 	for range n {
-		o := 1 + w.r.IntN(8)
+		o := 1 + w.r.IntN(cmp.Or(w.orchs, 8))
 		ago := from + time.Duration(w.r.Int64N(int64(to-from)))
 		at := w.now.Add(-ago)
 		s := ingest.Stats{Region: []string{"FRA", "LAX"}[w.r.IntN(2)], Orchestrator: addr(o), Pipeline: t2i,
@@ -33,7 +36,7 @@ func (w *v2Writer) results(n int, from, to time.Duration) []models.NewResult {
 		switch x := w.r.Float64(); {
 		case x < 0.1:
 			nr.Outcome = models.OutcomeUnavailable
-		case x < 0.7+0.03*float64(o):
+		case x < 0.7+0.03*float64(o%8):
 			nr.Stats.SuccessRate = 1
 		}
 		out = append(out, nr)
