@@ -1,10 +1,12 @@
 package leaderboard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"jobtester/ingest"
@@ -68,19 +70,6 @@ type v2Key struct {
 	Orchestrator, Region, Pipeline, Model string
 }
 
-func (a v2Key) less(b v2Key) bool {
-	if a.Orchestrator != b.Orchestrator {
-		return a.Orchestrator < b.Orchestrator
-	}
-	if a.Region != b.Region {
-		return a.Region < b.Region
-	}
-	if a.Pipeline != b.Pipeline {
-		return a.Pipeline < b.Pipeline
-	}
-	return a.Model < b.Model
-}
-
 // readV2 scores, at at, every series f selects, with regions apart
 // (byRegion) or added up per orchestrator. Each series is judged against
 // the population of every node of its pipeline and model that f selects.
@@ -107,7 +96,11 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 	}
 	out := make(map[v2Key]V2, len(hours))
 	for m, keys := range byModel {
-		sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+		// One model's keys differ only in orchestrator and region.
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			return cmp.Or(strings.Compare(a.Orchestrator, b.Orchestrator), strings.Compare(a.Region, b.Region)) < 0
+		})
 		scope := v2Scope{f: f, byRegion: byRegion, pipeline: m[0], model: m[1]}
 		for k, v := range cache.scoreModel(scope, keys, hours) {
 			out[k] = v
