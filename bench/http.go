@@ -229,6 +229,8 @@ func explorerCalls(nw *network, now func() time.Time) []call {
 	return []call{
 		{"aggregated_stats (transcoding)", "/api/aggregated_stats", wantOrchs(len(nw.orchs))},
 		{"aggregated_stats pipeline+model (AI)", "/api/aggregated_stats?" + pm, wantOrchs(nPair)},
+		// Score v2 (docs/scoring.md): the same shape, scored over v2's week.
+		{"aggregated_stats pipeline+model score=v2 (AI)", "/api/aggregated_stats?score=v2&" + pm, wantOrchs(nPair)},
 		{"aggregated_stats orchestrator", "/api/aggregated_stats?orchestrator=" + orch, func(b []byte) error {
 			if err := wantOrchs(1)(b); err != nil {
 				return err

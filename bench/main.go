@@ -194,7 +194,7 @@ func codeVersion(ctx context.Context) string {
 		"models", "rollup", "leaderboard", "handlers", "ingest", "scoring", "migrations").Output()
 	if err == nil {
 		var dirty []string
-		for _, line := range strings.Split(strings.TrimSpace(string(st)), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(string(st), "\n"), "\n") {
 			if len(line) > 3 && !strings.HasSuffix(line, "_test.go") {
 				dirty = append(dirty, strings.TrimSpace(line[3:]))
 			}

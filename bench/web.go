@@ -63,6 +63,20 @@ func dashboardCalls(nw *network, now func() time.Time) []call {
 		}},
 		{"page: leaderboard (transcoding, 24 h)", "/", rows(len(nw.orchs))},
 		{"page: leaderboard (AI pipeline+model, 7 d)", "/?window=7d&job=" + job, rows(nPair)},
+		{"/api/v1/leaderboard (AI pipeline+model, 24 h, with v2)", "/api/v1/leaderboard?job=" + job, func(b []byte) error {
+			var lb struct {
+				Rows []struct {
+					V2 *struct{ Score float64 } `json:"v2"`
+				} `json:"rows"`
+			}
+			if err := json.Unmarshal(b, &lb); err != nil {
+				return err
+			}
+			if len(lb.Rows) < nPair || lb.Rows[0].V2 == nil {
+				return fmt.Errorf("%d rows (want at least %d), the first without v2: %s", len(lb.Rows), nPair, clip(b))
+			}
+			return nil
+		}},
 		{"page: orchestrator (7 d, 25 results)", "/orchestrators/" + orch, func(b []byte) error {
 			if !bytes.Contains(b, []byte(`id="results-table"`)) || !bytes.Contains(b, []byte(`data-history=`)) {
 				return fmt.Errorf("orchestrator page lacks results or charts: %s", clip(b))

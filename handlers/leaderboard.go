@@ -97,7 +97,7 @@ func (s *server) aggregatedStats(c echo.Context) error {
 	case "":
 		scores, err = leaderboard.Aggregated(c.Request().Context(), s.Store, f, w)
 	case "v2":
-		scores, err = leaderboard.AggregatedV2(c.Request().Context(), s.Store, f, w)
+		scores, err = leaderboard.AggregatedV2(c.Request().Context(), s.Store, f, w, s.v2)
 		if errors.Is(err, leaderboard.ErrV2Transcoding) {
 			return badRequest(err.Error() + ": name a pipeline and model, or job_type=ai")
 		}

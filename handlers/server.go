@@ -16,6 +16,7 @@ import (
 
 	"jobtester/control"
 	"jobtester/ingest"
+	"jobtester/leaderboard"
 )
 
 // Deps are what the handlers need; main wires them.
@@ -52,6 +53,8 @@ type Deps struct {
 type server struct {
 	Deps
 	metrics *metrics
+	// v2 keeps score v2's work between reads (leaderboard.V2Cache).
+	v2 *leaderboard.V2Cache
 }
 
 // New builds the echo instance with every route.
@@ -72,7 +75,7 @@ func New(d Deps) *echo.Echo {
 	if d.Control == nil {
 		d.Control = &control.Ops{Store: d.Store, Keys: d.Keys, Log: d.Logger, Now: d.Now}
 	}
-	s := &server{Deps: d, metrics: newMetrics(d.Registry, d.Store)}
+	s := &server{Deps: d, metrics: newMetrics(d.Registry, d.Store), v2: leaderboard.NewV2Cache()}
 
 	e := echo.New()
 	e.HideBanner = true

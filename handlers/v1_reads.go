@@ -52,7 +52,7 @@ func (s *server) v1Leaderboard(ctx context.Context, c echo.Context) (any, error)
 	if err != nil {
 		return nil, badRequest(err.Error())
 	}
-	lb, err := leaderboard.Build(ctx, s.Store, q, s.Now())
+	lb, err := leaderboard.Build(ctx, s.Store, q, s.Now(), s.v2)
 	if err != nil {
 		return nil, err
 	}

@@ -35,9 +35,13 @@ func v2Fixture(r *rand.Rand) []stored {
 }
 
 // expectedV2 scores the fixture straight from its rows: each series' hours
-// (regions apart, or added up when byRegion is false), the model's
-// population, score v2.
+// (regions apart, or added up when byRegion is false), each aged from the
+// end of the hour holding now, the model's population, score v2.
 func expectedV2(rs []stored, now time.Time, byRegion bool) map[[2]string]scoring.V2Score {
+	end := now.Truncate(time.Hour)
+	if end.Before(now) {
+		end = end.Add(time.Hour)
+	}
 	hours := map[[2]string]map[int64]*scoring.V2Hour{}
 	for _, r := range rs {
 		k := [2]string{orch(r.orch), r.region}
@@ -50,7 +54,7 @@ func expectedV2(rs []stored, now time.Time, byRegion bool) map[[2]string]scoring
 		start := now.Add(-r.ago).Truncate(time.Hour)
 		h := hours[k][start.Unix()]
 		if h == nil {
-			h = &scoring.V2Hour{Age: now.Sub(start).Hours()}
+			h = &scoring.V2Hour{Age: end.Sub(start).Hours()}
 			hours[k][start.Unix()] = h
 		}
 		switch {

@@ -7,6 +7,7 @@ import (
 
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/rollup"
 )
 
 // Explanation is what the orchestrator page says of one of its series'
@@ -36,22 +37,23 @@ var _ ExplainStore = (*models.Store)(nil)
 // Explain scores every AI series of orch with attempts in score v2's memory,
 // each against every node of its pipeline and model in its job type, and
 // adds its last failures. Series come busiest first (by decayed tests).
-func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time) ([]Explanation, error) {
-	mine, err := st.History(ctx, models.Filter{Orchestrator: orch}, models.Window{Since: now.Add(-V2Memory), Until: now}, time.Hour)
-	if err != nil {
-		return nil, err
-	}
+// cache (nil: none) keeps score v2's work between calls.
+func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, cache *V2Cache) ([]Explanation, error) {
+	w, _ := v2Window(now)
 	// One read per pipeline and model (the population), all regions.
 	jobs := map[[3]string]bool{}
-	for _, h := range mine {
-		if h.JobType != ingest.JobTypeTranscoding { // ErrV2Transcoding
-			jobs[[3]string{h.JobType, h.Pipeline, h.Model}] = true
+	err := st.HourlyTotals(ctx, models.Filter{Orchestrator: orch}, w, func(r models.Region, k rollup.Key, _ int64, _ rollup.Totals) {
+		if r.JobType != ingest.JobTypeTranscoding { // ErrV2Transcoding
+			jobs[[3]string{r.JobType, k.Pipeline, k.Model}] = true
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	var out []Explanation
 	for j := range jobs {
 		f := models.Filter{JobType: j[0], Pipeline: j[1], Model: j[2]}
-		v2, err := readV2(ctx, st, f, now, true)
+		v2, err := readV2(ctx, st, f, now, true, cache)
 		if err != nil {
 			return nil, err
 		}

@@ -81,8 +81,9 @@ func (l *Table) JobLabel() string {
 }
 
 // Build reads what the query shows at now: one row per orchestrator tested
-// or advertising the job, sorted as the query asks.
-func Build(ctx context.Context, st TableStore, q Query, now time.Time) (*Table, error) {
+// or advertising the job, sorted as the query asks. v2 (nil: none) keeps
+// score v2's work between calls.
+func Build(ctx context.Context, st TableStore, q Query, now time.Time, v2 *V2Cache) (*Table, error) {
 	now = now.UTC()
 	win := models.Window{Since: now.Add(-q.window()), Until: now}
 	lb := &Table{Query: q, Since: win.Since, Until: win.Until}
@@ -110,7 +111,7 @@ func Build(ctx context.Context, st TableStore, q Query, now time.Time) (*Table, 
 			return nil, err
 		}
 	}
-	if err := lb.addV2(ctx, st, now); err != nil {
+	if err := lb.addV2(ctx, st, now, v2); err != nil {
 		return nil, err
 	}
 	sortRows(lb.Rows, lb.Query.Sort, lb.Query.Desc)
@@ -241,10 +242,10 @@ func (lb *Table) addLiveScores(ctx context.Context, st TableStore, win models.Wi
 // addV2 fills score v2 of every row: one per orchestrator, its regions'
 // hours added up when the table shows all regions, judged against every
 // node of the job the table shows.
-func (lb *Table) addV2(ctx context.Context, st TableStore, now time.Time) error {
+func (lb *Table) addV2(ctx context.Context, st TableStore, now time.Time, cache *V2Cache) error {
 	q := lb.Query
 	f := models.Filter{JobType: q.JobType(), Pipeline: q.Pipeline, Model: q.Model, Region: q.Region}
-	v2, err := readV2(ctx, st, f, now, false)
+	v2, err := readV2(ctx, st, f, now, false, cache)
 	if err != nil {
 		return err
 	}

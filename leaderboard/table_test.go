@@ -65,7 +65,7 @@ func TestBuildAgreesWithTheExplorersScores(t *testing.T) {
 				{Window: "24h", Sort: leaderboard.SortScore, Desc: true, Region: "FRA"},
 				{Window: "24h", Sort: leaderboard.SortScore, Desc: true, Region: "FRA", Pipeline: t2i, Model: sdxl},
 			} {
-				lb, err := leaderboard.Build(t.Context(), st, q, now)
+				lb, err := leaderboard.Build(t.Context(), st, q, now, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -106,7 +106,7 @@ func TestBuildPicksTheBusiestJobAndListsAdvertisersWithoutData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb, err := leaderboard.Build(t.Context(), st, q, now)
+	lb, err := leaderboard.Build(t.Context(), st, q, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestBuildAddsRegionsUpAndSortsNoDataLast(t *testing.T) {
 	now := time.Now().UTC()
 	st := seed(t, "sqlite", now)
 	q := leaderboard.Query{Window: "24h", Sort: leaderboard.SortLatency}
-	lb, err := leaderboard.Build(t.Context(), st, q, now)
+	lb, err := leaderboard.Build(t.Context(), st, q, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,17 @@
 package leaderboard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
+	"sort"
+	"strings"
 	"time"
 
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/rollup"
 	"jobtester/scoring"
 )
 
@@ -29,7 +33,7 @@ const V2Memory = 7 * 24 * time.Hour
 // V2Store is what score v2 reads: hourly totals, unavailable attempts
 // included.
 type V2Store interface {
-	History(ctx context.Context, f models.Filter, w models.Window, step time.Duration) ([]models.SeriesHistory, error)
+	HourlyTotals(ctx context.Context, f models.Filter, w models.Window, fn func(r models.Region, k rollup.Key, hour int64, t rollup.Totals)) error
 }
 
 var _ V2Store = (*models.Store)(nil)
@@ -69,55 +73,113 @@ type v2Key struct {
 // readV2 scores, at at, every series f selects, with regions apart
 // (byRegion) or added up per orchestrator. Each series is judged against
 // the population of every node of its pipeline and model that f selects.
-func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool) (map[v2Key]V2, error) {
+//
+// v2 is scored as of the end of the hour that holds at (v2Hours): ages
+// are whole hours, so a series' summary depends on its hourly totals
+// alone and cache (nil: none) can keep it until one of them changes. The
+// results read are those received before at.
+func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool, cache *V2Cache) (map[v2Key]V2, error) {
 	if f.JobType == ingest.JobTypeTranscoding {
 		return nil, nil // see ErrV2Transcoding
 	}
-	at = at.UTC()
-	hs, err := st.History(ctx, f, models.Window{Since: at.Add(-V2Memory), Until: at}, time.Hour)
+	hours, err := v2Hours(ctx, st, f, at, byRegion)
 	if err != nil {
 		return nil, err
 	}
-	hours := map[v2Key][]scoring.V2Hour{}
-	for _, h := range hs {
-		k := v2Key{Orchestrator: h.Orchestrator, Pipeline: h.Pipeline, Model: h.Model}
-		if byRegion {
-			k.Region = h.Region
-		}
-		acc := hours[k]
-		if acc == nil {
-			acc = make([]scoring.V2Hour, len(h.Points))
-			for i, p := range h.Points {
-				acc[i].Age = at.Sub(p.Start).Hours()
-			}
-		}
-		for i, p := range h.Points {
-			acc[i].Passed += p.Passed
-			acc[i].Failed += p.Results - p.Passed
-			acc[i].Unavailable += p.Unavailable
-			acc[i].SumPassedRTT += p.SumPassedRoundTripTime
-		}
-		hours[k] = acc
-	}
-	params := scoring.DefaultV2()
-	sums := make(map[v2Key]scoring.V2Summary, len(hours))
-	byModel := map[[2]string][]scoring.V2Summary{}
-	for k, hs := range hours {
-		s := scoring.SummarizeV2(hs, params)
-		sums[k] = s
+	// One population per pipeline and model, its series in a fixed order
+	// so that the population's sums come out the same bit for bit on
+	// every read (cached or not).
+	byModel := map[[2]string][]v2Key{}
+	for k := range hours {
 		m := [2]string{k.Pipeline, k.Model}
-		byModel[m] = append(byModel[m], s)
+		byModel[m] = append(byModel[m], k)
 	}
-	pops := make(map[[2]string]scoring.V2Population, len(byModel))
-	for m, ss := range byModel {
-		pops[m] = scoring.PoolV2(ss)
-	}
-	out := make(map[v2Key]V2, len(sums))
-	for k, s := range sums {
-		pop := pops[[2]string{k.Pipeline, k.Model}]
-		out[k] = v2Of(scoring.ScoreV2(s, pop, params), s, pop)
+	out := make(map[v2Key]V2, len(hours))
+	for m, keys := range byModel {
+		// One model's keys differ only in orchestrator and region.
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			return cmp.Or(strings.Compare(a.Orchestrator, b.Orchestrator), strings.Compare(a.Region, b.Region)) < 0
+		})
+		scope := v2Scope{f: f, byRegion: byRegion, pipeline: m[0], model: m[1]}
+		for k, v := range cache.scoreModel(scope, keys, hours) {
+			out[k] = v
+		}
 	}
 	return out, nil
+}
+
+// v2Hours reads the hours of v2's memory before at, per series: the
+// V2Memory hours that end with the hour holding at, aged from that hour's
+// end, oldest first. Hours without attempts are left out (v2 reads them
+// as nothing).
+func v2Hours(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRegion bool) (map[v2Key][]scoring.V2Hour, error) {
+	w, end := v2Window(at)
+	from := w.Since.Unix()
+	type acc struct {
+		hours []scoring.V2Hour
+		at    []int16 // per hour of the memory: 1 + its index in hours, 0 for none
+	}
+	series := map[v2Key]*acc{}
+	err := st.HourlyTotals(ctx, f, w, func(r models.Region, rk rollup.Key, hour int64, t rollup.Totals) {
+		k := v2Key{Orchestrator: rk.Orchestrator, Pipeline: rk.Pipeline, Model: rk.Model}
+		if byRegion {
+			k.Region = r.Name
+		}
+		a := series[k]
+		if a == nil {
+			a = &acc{at: make([]int16, V2Memory/time.Hour)}
+			series[k] = a
+		}
+		i := (hour - from) / 3600
+		if i < 0 || i >= int64(len(a.at)) {
+			return // not in the memory (History's window ends there too)
+		}
+		if a.at[i] == 0 {
+			a.hours = append(a.hours, scoring.V2Hour{Age: float64(end.Unix()-hour) / 3600})
+			a.at[i] = int16(len(a.hours))
+		}
+		h := &a.hours[a.at[i]-1]
+		h.Passed += t.Passed
+		h.Failed += t.Results - t.Passed
+		h.Unavailable += t.Unavailable
+		h.SumPassedRTT += t.SumPassedRoundTripTime
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[v2Key][]scoring.V2Hour, len(series))
+	for k, a := range series {
+		// One order whatever order the store gave the hours in, so the
+		// same hours always add up and hash the same.
+		sort.Slice(a.hours, func(i, j int) bool { return a.hours[i].Age > a.hours[j].Age })
+		out[k] = a.hours
+	}
+	return out, nil
+}
+
+// v2Window is the window of v2's memory when scored at at, and the end of
+// the hour holding at, which its hours' ages are measured from.
+func v2Window(at time.Time) (models.Window, time.Time) {
+	at = at.UTC()
+	end := at.Truncate(time.Hour)
+	if end.Before(at) {
+		end = end.Add(time.Hour)
+	}
+	return models.Window{Since: end.Add(-V2Memory), Until: at}, end
+}
+
+// scoreV2Model scores the series of one pipeline and model (keys, in
+// order) from their summaries, against the population pooled from them
+// all.
+func scoreV2Model(keys []v2Key, sums []scoring.V2Summary) (scoring.V2Population, map[v2Key]V2) {
+	params := scoring.DefaultV2()
+	pop := scoring.PoolV2(sums)
+	out := make(map[v2Key]V2, len(keys))
+	for i, k := range keys {
+		out[k] = v2Of(scoring.ScoreV2(sums[i], pop, params), sums[i], pop)
+	}
+	return pop, out
 }
 
 func v2Of(v scoring.V2Score, s scoring.V2Summary, pop scoring.V2Population) V2 {
@@ -139,11 +201,12 @@ func v2Of(v scoring.V2Score, s scoring.V2Summary, pop scoring.V2Population) V2 {
 // latency part, score v2's score. As in Aggregated, the population is
 // every orchestrator's (f's orchestrator is applied after scoring), and
 // with job type ai and no pipeline each orchestrator and region gets its
-// best-scoring pipeline and model.
+// best-scoring pipeline and model. cache (nil: none) keeps v2's work
+// between calls.
 func AggregatedV2(ctx context.Context, st interface {
 	Store
 	V2Store
-}, f models.Filter, w models.Window) (Scores, error) {
+}, f models.Filter, w models.Window, cache *V2Cache) (Scores, error) {
 	if f.Pipeline != "" {
 		f.JobType = ingest.JobTypeAI
 	}
@@ -156,7 +219,7 @@ func AggregatedV2(ctx context.Context, st interface {
 	}
 	all := f
 	all.Orchestrator = ""
-	v2, err := readV2(ctx, st, all, w.Until, true)
+	v2, err := readV2(ctx, st, all, w.Until, true, cache)
 	if err != nil {
 		return nil, err
 	}

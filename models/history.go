@@ -77,6 +77,19 @@ func (s *Store) History(ctx context.Context, f Filter, w Window, step time.Durat
 	return out, nil
 }
 
+// HourlyTotals calls fn once for every hour of every series matching f
+// with attempts in the window, with the series' region and the hour's
+// start (Unix seconds): History's totals without a point for every empty
+// hour, for readers that only want the hours with data (score v2 reads a
+// week of them per model on every call).
+func (s *Store) HourlyTotals(ctx context.Context, f Filter, w Window, fn func(r Region, k rollup.Key, hour int64, t rollup.Totals)) error {
+	var regions map[int64]Region
+	return s.eachStep(ctx, f, w, time.Hour, func(_ int, regs map[int64]Region) { regions = regs },
+		func(k rollup.Key, i int, t rollup.Totals, from, stepSec int64) {
+			fn(regions[k.RegionID], k, from+int64(i)*stepSec, t)
+		})
+}
+
 // HistoryByOrchestrator is History with each orchestrator's series (its
 // regions, pipelines and models matching f) added up: what a leaderboard's
 // sparklines need, without a point list per series.

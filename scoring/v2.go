@@ -46,12 +46,20 @@ type V2Params struct {
 	ChangeG            float64 // likelihood-ratio statistic that cuts the memory
 	UnavailableExcused float64 // share of attempts that may be unavailable at no cost
 	Z                  float64 // normal quantile of the interval (1.645: 90 %)
+	// ChangeWiden is the change statistic (V2Summary.Change) from which
+	// the success interval also takes in the last RecentHours' own Wilson
+	// interval: the recent tests disagree with the memory, but not yet
+	// enough to cut it, so the truth may be either. 0: never. The default,
+	// 2.71, is the 90 % point of χ² with one degree of freedom: a change
+	// at least as likely as the 10 % a 90 % interval leaves out. The same
+	// threshold widens the latency's interval by LatencyChange.
+	ChangeWiden float64
 }
 
 // DefaultV2 returns the parameters the evaluation settled on.
 func DefaultV2() V2Params {
 	return V2Params{HalfLife: 168, LatencyHalfLife: 168, PriorTests: 4, ChangeG: 12,
-		UnavailableExcused: 0.5, Z: 1.645}
+		UnavailableExcused: 0.5, Z: 1.645, ChangeWiden: 2.71}
 }
 
 // V2Summary is what one series' hours say on their own, before it is
@@ -67,6 +75,13 @@ type V2Summary struct {
 	// kept after cutting at changes with a statistic ≥ ChangeG (0: none).
 	Change    float64
 	ChangeAge float64
+	// RecentPasses and RecentTests count (not decayed) the passes and
+	// scored tests of the last RecentHours.
+	RecentPasses, RecentTests float64
+	// RecentLatency is the typical latency of the last RecentHours (0:
+	// none); LatencyChange how far it is from Latency: ((log recent −
+	// log typical)/σ)²·n, n the recent hours' effective samples.
+	RecentLatency, LatencyChange float64
 	// Latency is the typical round trip of successful tests (seconds), 0
 	// with none; LogLatencySE its standard error on the log scale.
 	Latency      float64
@@ -117,6 +132,10 @@ func SummarizeV2(hours []V2Hour, p V2Params) V2Summary {
 		s.ChangeAge = hs[cut-1].Age
 	}
 	for i, h := range hs {
+		if h.Age <= RecentHours {
+			s.RecentPasses += float64(max(h.Passed, 0))
+			s.RecentTests += float64(max(h.Passed, 0) + max(h.Failed, 0))
+		}
 		w := decay(h.Age, p.HalfLife)
 		if i < cut {
 			s.Passes += w * float64(max(h.Passed, 0))
@@ -126,6 +145,17 @@ func SummarizeV2(hours []V2Hour, p V2Params) V2Summary {
 		s.Attempts += w * float64(max(h.Passed, 0)+max(h.Failed, 0)+max(h.Unavailable, 0))
 	}
 	s.Latency, s.LogLatencySE = typicalLatency(hs, p.LatencyHalfLife)
+	if s.Latency > 0 {
+		// The last hours' typical latency, and how far it sits from the
+		// memory's in the memory's spread (a z statistic, squared).
+		_, sigma, _ := logLatency(hs, p.LatencyHalfLife, math.Inf(1))
+		rec, _, n := logLatency(hs, 0, RecentHours)
+		if n > 0 {
+			s.RecentLatency = math.Exp(rec)
+			d := (rec - math.Log(s.Latency)) / sigma
+			s.LatencyChange = d * d * n
+		}
+	}
 	return s
 }
 
@@ -195,18 +225,29 @@ func decay(age, halfLife float64) float64 {
 // tests (weight: passes × decay) and its standard error. A lone sample gets
 // a wide error (σ = 0.5 on the log scale) since its spread is unknown.
 func typicalLatency(hs []V2Hour, halfLife float64) (float64, float64) {
+	med, sigma, nEff := logLatency(hs, halfLife, math.Inf(1))
+	if nEff == 0 {
+		return 0, 0
+	}
+	return math.Exp(med), 1.2533 * sigma / math.Sqrt(nEff)
+}
+
+// logLatency is the weighted median of the log hourly means of passed
+// tests no older than within hours, their spread σ (0.5 below 3 effective
+// samples) and the effective number of samples (0: none).
+func logLatency(hs []V2Hour, halfLife, within float64) (med, sigma, nEff float64) {
 	var vals, ws []float64
 	for _, h := range hs {
-		if h.Passed <= 0 || !(h.SumPassedRTT > 0) || !finite(h.SumPassedRTT) {
+		if h.Passed <= 0 || !(h.SumPassedRTT > 0) || !finite(h.SumPassedRTT) || h.Age > within {
 			continue
 		}
 		vals = append(vals, math.Log(h.SumPassedRTT/float64(h.Passed)))
 		ws = append(ws, float64(h.Passed)*decay(h.Age, halfLife))
 	}
 	if len(vals) == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
-	med := weightedMedian(vals, ws)
+	med = weightedMedian(vals, ws)
 	dev := make([]float64, len(vals))
 	var sw, sw2 float64
 	for i, v := range vals {
@@ -214,12 +255,12 @@ func typicalLatency(hs []V2Hour, halfLife float64) (float64, float64) {
 		sw += ws[i]
 		sw2 += ws[i] * ws[i]
 	}
-	nEff := sw * sw / sw2
-	sigma := 0.5
+	nEff = sw * sw / sw2
+	sigma = 0.5
 	if nEff >= 3 {
 		sigma = math.Max(1.4826*weightedMedian(dev, ws), 0.05)
 	}
-	return math.Exp(med), 1.2533 * sigma / math.Sqrt(nEff)
+	return med, sigma, nEff
 }
 
 // weightedMedian is the value where the cumulative weight first reaches

@@ -38,7 +38,11 @@ func PoolV2(sums []V2Summary) V2Population {
 //
 // The interval combines, in quadrature, the interval of p (the posterior's
 // central 90 % at z 1.645; by hand: Wilson over tests + k) and the
-// latency's interval exp(log m ± z·se); A and M are taken as known.
+// latency's interval exp(log m ± z·se); A and M are taken as known. When
+// the last hours disagree with the memory (Change ≥ ChangeWiden), the
+// interval of p also takes in the recent tests' own Wilson interval, and
+// when their latency does (LatencyChange ≥ ChangeWiden), the latency's
+// interval takes in theirs.
 func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 	mu := unit(pop.SuccessRate)
 	k := math.Max(p.PriorTests, 0)
@@ -54,6 +58,10 @@ func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 	default:
 		out.SuccessRate, out.SuccessLow, out.SuccessHigh = mu, 0, 1
 	}
+	if p.ChangeWiden > 0 && s.Change >= p.ChangeWiden && s.RecentTests > 0 {
+		lo, hi := wilsonBounds(math.Max(s.RecentPasses, 0)/s.RecentTests, s.RecentTests, p.Z)
+		out.SuccessLow, out.SuccessHigh = math.Min(out.SuccessLow, lo), math.Max(out.SuccessHigh, hi)
+	}
 	if s.Attempts > 0 {
 		out.UnavailableShare = unit(s.Unavailable / s.Attempts)
 	}
@@ -67,6 +75,10 @@ func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 		out.LatencyRatio = s.Latency / pop.Latency
 		spread := math.Exp(p.Z * math.Max(s.LogLatencySE, 0))
 		L, Llo, Lhi = lat(out.LatencyRatio), lat(out.LatencyRatio*spread), lat(out.LatencyRatio/spread)
+		if p.ChangeWiden > 0 && s.LatencyChange >= p.ChangeWiden && s.RecentLatency > 0 {
+			r := lat(s.RecentLatency / pop.Latency)
+			Llo, Lhi = math.Min(Llo, r), math.Max(Lhi, r)
+		}
 	} else {
 		// Unknown latency: the model's typical, anywhere from twice as
 		// fast to twice as slow.

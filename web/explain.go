@@ -14,7 +14,7 @@ import (
 // explain fills v.Explain. A failure to read it leaves the rest of the page
 // intact.
 func (s *site) explain(ctx context.Context, v *OrchestratorView) {
-	ex, err := leaderboard.Explain(ctx, s.Store, v.Address, s.Now().UTC())
+	ex, err := leaderboard.Explain(ctx, s.Store, v.Address, s.Now().UTC(), s.v2)
 	if err != nil {
 		v.ExplainError = "the explanation could not be read"
 		s.Logger.Warn("score explanation unreadable", "orchestrator", v.Address, "err", err)

@@ -21,7 +21,7 @@ func (s *site) leaderboardPage(c echo.Context) error {
 	}
 	ctx, cancel := timeout(c)
 	defer cancel()
-	lb, err := leaderboard.Build(ctx, s.Store, q, s.Now())
+	lb, err := leaderboard.Build(ctx, s.Store, q, s.Now(), s.v2)
 	if err != nil {
 		return err
 	}

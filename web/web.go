@@ -42,6 +42,8 @@ type Deps struct {
 
 type site struct {
 	Deps
+	// v2 keeps score v2's work between page views (leaderboard.V2Cache).
+	v2 *leaderboard.V2Cache
 }
 
 // Register adds the public pages and /static/ to e. The /api/v1 reads
@@ -53,7 +55,7 @@ func Register(e *echo.Echo, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &site{Deps: d}
+	s := &site{Deps: d, v2: leaderboard.NewV2Cache()}
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}

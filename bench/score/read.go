@@ -126,7 +126,11 @@ func (s *sim) readV2(ctx context.Context, f models.Filter, end time.Time, h int,
 		}
 		v := scoring.ScoreV2(sums[j], pop, p)
 		o := obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
-		s.run.scores[mV2][i][h], s.v2[i], s.succ[i], s.changes[i] = o, o, v.SuccessRate, sums[j].Change
+		// The policy plans by the interval of the evidence, as jobs'
+		// planner does (planV2Params).
+		pv := scoring.ScoreV2(sums[j], pop, planParams(p))
+		s.run.scores[mV2][i][h], s.succ[i], s.changes[i] = o, v.SuccessRate, sums[j].Change
+		s.v2[i] = obs{float32(pv.Score), float32(pv.Low), float32(pv.High), float32(pv.SuccessLow), float32(pv.SuccessHigh)}
 		b := scoring.ScoreV2(sums[j], beta, p)
 		s.run.scores[mBeta][i][h] = obs{float32(b.Score), float32(b.Low), float32(b.High), float32(b.SuccessLow), float32(b.SuccessHigh)}
 		// The oracles: one knows the true success rate and estimates the
@@ -138,6 +142,14 @@ func (s *sim) readV2(ctx context.Context, f models.Filter, end time.Time, h int,
 		s.run.scores[mRest][i][h] = point(trueScore(s.tr.Avail[i], v.SuccessRate, s.tr.Ratio[i][h]))
 	}
 	return nil
+}
+
+// planParams are v2's parameters as the sampling policy reads them: the
+// interval without the widening for a change not yet cut (ChangeWiden),
+// as jobs' planner reads it.
+func planParams(p scoring.V2Params) scoring.V2Params {
+	p.ChangeWiden = 0
+	return p
 }
 
 // trueScore is the truth's formula: A·(0.65·p + 0.35·0.8^ratio), 0 when p is.
