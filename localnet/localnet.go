@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,8 +122,16 @@ func Start(ctx context.Context, opts Options) (_ *Net, err error) {
 		}
 		n.Orchestrators = append(n.Orchestrators, o)
 	}
-	for _, o := range n.Orchestrators {
-		if err := waitReady(ctx, o.proc, o.CLIURL+"/status", opts.Ready); err != nil {
+	for i := range n.Orchestrators {
+		o := &n.Orchestrators[i]
+		err := waitReady(ctx, o.proc, o.CLIURL+"/status", opts.Ready)
+		for try := 1; errors.Is(err, errPortTaken) && try < portTries; try++ {
+			if *o, err = n.startOrchestrator(opts.Binary, o.Runner); err != nil {
+				return nil, err
+			}
+			err = waitReady(ctx, o.proc, o.CLIURL+"/status", opts.Ready)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -139,15 +148,21 @@ func Start(ctx context.Context, opts Options) (_ *Net, err error) {
 // gateway reads its webhook once at start and caches the list for a minute
 // (docs/livepeer.md): a webhook should list its orchestrator before this.
 func (n *Net) StartGateway(ctx context.Context, g GatewayOptions) (Gateway, error) {
-	gw, err := n.startGateway(n.opts.Binary, g, n.opts.RetryTimeout)
-	if err != nil {
-		return Gateway{}, err
+	for try := 1; ; try++ {
+		gw, err := n.startGateway(n.opts.Binary, g, n.opts.RetryTimeout)
+		if err != nil {
+			return Gateway{}, err
+		}
+		err = waitReady(ctx, gw.proc, gw.CLIURL+"/status", n.opts.Ready)
+		if err == nil {
+			n.Gateways = append(n.Gateways, gw)
+			return gw, nil
+		}
+		gw.proc.stop()
+		if !errors.Is(err, errPortTaken) || try >= portTries {
+			return Gateway{}, err
+		}
 	}
-	n.Gateways = append(n.Gateways, gw)
-	if err := waitReady(ctx, gw.proc, gw.CLIURL+"/status", n.opts.Ready); err != nil {
-		return Gateway{}, err
-	}
-	return gw, nil
 }
 
 // aiModel is one entry of an -aiModels file with an external runner.
@@ -232,8 +247,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// errPortTaken: a node exited because another process bound one of its
+// ports between freePorts and the node's own bind (tests run in parallel).
+// Start then starts it again on new ports, up to portTries times.
+var errPortTaken = errors.New("a port was taken before the node bound it")
+
+const portTries = 3
+
 // freePorts asks the kernel for free ports. Another process may take one
-// before the node binds it; the node then exits and Start reports it.
+// before the node binds it; the node then exits (errPortTaken).
 func freePorts(k int) ([]int, error) {
 	var lns []net.Listener
 	defer func() {
@@ -271,7 +293,11 @@ func waitReady(ctx context.Context, p *process, url string, within time.Duration
 		}
 		select {
 		case <-p.exited:
-			return fmt.Errorf("localnet: %s exited before it was ready: %v; log tail:\n%s", p.name, p.err, p.Tail(2000))
+			tail := p.Tail(2000)
+			if strings.Contains(tail, "address already in use") {
+				return fmt.Errorf("localnet: %s: %w; log tail:\n%s", p.name, errPortTaken, tail)
+			}
+			return fmt.Errorf("localnet: %s exited before it was ready: %v; log tail:\n%s", p.name, p.err, tail)
 		case <-ctx.Done():
 			return fmt.Errorf("localnet: %s not ready at %s within %s; log tail:\n%s", p.name, url, within, p.Tail(2000))
 		case <-tick.C:
