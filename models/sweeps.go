@@ -22,6 +22,9 @@ type Sweep struct {
 	Unavailable  int        `json:"unavailable"`
 	TesterErrors int        `json:"tester_errors"`
 	Error        string     `json:"error"`
+	// Simulated marks a sweep of the demo's simulated past: its results
+	// were produced from simnet's profiles, not measured.
+	Simulated bool `json:"simulated"`
 }
 
 // Sweep statuses.
