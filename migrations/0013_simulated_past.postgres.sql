@@ -8,3 +8,7 @@ CREATE INDEX idx_sweeps_simulated ON sweeps (simulated, started_at);
 -- The admin's name for a node, shown beside its address wherever the
 -- dashboard lists it.
 ALTER TABLE uri_mappings ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+
+-- The transcoding price the gateway was quoted (wei per pixel, an exact
+-- rational as go-livepeer gives it), shown on the orchestrator page.
+ALTER TABLE orchestrators ADD COLUMN price_per_pixel TEXT NOT NULL DEFAULT '';
