@@ -67,7 +67,7 @@ func orch(name, label string, models ...ModelSpec) OrchestratorSpec {
 //
 // Healthy orchestrators never fail, so that every outcome a tester sees has
 // a cause in this table. SDXL-Lightning, the most common model on the real
-// network, is served by eleven active orchestrators of every behaviour, so
+// network, is served by twelve active orchestrators of every behaviour, so
 // that its leaderboard is long enough to compare them.
 //
 // Ten of them also run a live-video-to-video model, each with one live
