@@ -21,9 +21,9 @@ type DiscoveredOrchestrator struct {
 	// PricePerPixel is the transcoding price the gateway was quoted, in
 	// wei per pixel as an exact rational ("1200", "1841/20"); "" unknown.
 	PricePerPixel string
-	Sources      string // comma-separated: gateway, chain
-	FirstSeenAt  time.Time
-	LastSeenAt   time.Time
+	Sources       string // comma-separated: gateway, chain
+	FirstSeenAt   time.Time
+	LastSeenAt    time.Time
 }
 
 // TableName keeps the table name the migration chose.
