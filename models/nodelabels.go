@@ -61,15 +61,6 @@ func (s *Store) NodeLabels(ctx context.Context) (map[string]NodeLabel, error) {
 	return out, nil
 }
 
-// NodeLabelOf is one orchestrator's label (see NodeLabels).
-func (s *Store) NodeLabelOf(ctx context.Context, address string) (NodeLabel, error) {
-	all, err := s.NodeLabels(ctx)
-	if err != nil {
-		return NodeLabel{}, err
-	}
-	return all[address], nil
-}
-
 // URIHost is the host[:port] of a service URI, "" when it has none.
 func URIHost(uri string) string {
 	if uri == "" {
