@@ -19,6 +19,7 @@ type Config struct {
 	Chain
 	Admin
 	Live
+	Demo
 }
 
 // Server is the HTTP server and the process around it.
@@ -100,6 +101,12 @@ type Chain struct {
 	ChainReadInterval time.Duration
 	ChainActivityDays int
 	ChainBlocksPerDay int
+}
+
+// Demo is what only the demo reads: its simulated past.
+type Demo struct {
+	DemoPast      time.Duration
+	DemoPastEvery time.Duration
 }
 
 // Admin is the /api/v1 write token and the admin pages (docs/admin.md).

@@ -100,6 +100,8 @@ var Settings = []Setting{
 		return err
 	}},
 	{"live_params", "", "JSON object of pipeline params sent with every live test, merged over {\"width\":W,\"height\":H} of live_signal, e.g. {\"prompt\":\"a watercolor\"}", str(func(c *Config) *string { return &c.LiveParams })},
+	{"demo_past", "168h", "demo only: how much simulated past the demo starts with, produced from simnet's behaviour profiles and marked simulated (0: none)", duration(func(c *Config) *time.Duration { return &c.DemoPast })},
+	{"demo_past_every", "1h", "demo only: the time between the simulated past's sweeps", duration(func(c *Config) *time.Duration { return &c.DemoPastEvery })},
 	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 

@@ -39,6 +39,12 @@ func (c *Config) Validate() error {
 	if c.RollupHorizon < c.Window {
 		return fmt.Errorf("setting rollup_horizon: %s is shorter than window %s", c.RollupHorizon, c.Window)
 	}
+	if c.DemoPast < 0 || c.DemoPast > 90*24*time.Hour {
+		return fmt.Errorf("setting demo_past: %s is not between 0 and 90 days", c.DemoPast)
+	}
+	if c.DemoPast > 0 && c.DemoPastEvery < time.Minute {
+		return fmt.Errorf("setting demo_past_every: %s is shorter than a minute", c.DemoPastEvery)
+	}
 	if c.RollupSync < 0 {
 		return fmt.Errorf("setting rollup_sync: must not be negative")
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"time"
 
 	"jobtester/control"
 	"jobtester/leaderboard"
@@ -36,6 +37,7 @@ type Store interface {
 	Sweeps(ctx context.Context, limit int) ([]models.Sweep, error)
 	GetSweep(ctx context.Context, id int64) (models.Sweep, error)
 	SweepResults(ctx context.Context, id int64) ([]models.RawResult, error)
+	SimulatedUntil(ctx context.Context) (time.Time, error)
 }
 
 var _ Store = (*models.Store)(nil)

@@ -59,6 +59,9 @@ func (s *server) v1Leaderboard(ctx context.Context, c echo.Context) (any, error)
 	if lb.Rows == nil {
 		lb.Rows = []leaderboard.Row{}
 	}
+	if lb.SimulatedUntil, err = s.simulatedUntil(ctx, lb.Since); err != nil {
+		return nil, err
+	}
 	return lb, nil
 }
 
@@ -71,7 +74,23 @@ func (s *server) v1History(ctx context.Context, c echo.Context) (any, error) {
 	if errors.Is(err, models.ErrBadHistory) {
 		return nil, badRequest(err.Error())
 	}
-	return h, err
+	if err != nil {
+		return nil, err
+	}
+	if h.SimulatedUntil, err = s.simulatedUntil(ctx, h.Since); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// simulatedUntil is when the simulated past ends, nil when the window from
+// since holds none of it.
+func (s *server) simulatedUntil(ctx context.Context, since time.Time) (*time.Time, error) {
+	u, err := s.Store.SimulatedUntil(ctx)
+	if err != nil || u.IsZero() || !u.After(since) {
+		return nil, err
+	}
+	return &u, nil
 }
 
 func (s *server) v1Results(ctx context.Context, c echo.Context) (any, error) {

@@ -438,9 +438,13 @@ func discovered(found Found) ([]models.DiscoveredOrchestrator, []models.Advertis
 		if o.DelegatedStake != nil {
 			stake = o.DelegatedStake.String()
 		}
+		price := ""
+		if o.PricePerPixel != nil {
+			price = o.PricePerPixel.RatString()
+		}
 		orchs = append(orchs, models.DiscoveredOrchestrator{Address: o.Address, ServiceURI: o.ServiceURI,
 			AIServiceURI: o.AIServiceURI, Active: o.Active, Registered: o.Registered, Stake: stake,
-			Sources: joinSources(o.Sources)})
+			PricePerPixel: price, Sources: joinSources(o.Sources)})
 	}
 	var caps []models.AdvertisedCapability
 	for addr, cs := range found.Capabilities {

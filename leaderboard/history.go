@@ -52,6 +52,8 @@ type History struct {
 	Until  time.Time       `json:"until"`
 	Step   string          `json:"step"`
 	Series []HistorySeries `json:"series"`
+	// SimulatedUntil: as Table's.
+	SimulatedUntil *time.Time `json:"simulated_until,omitempty"`
 }
 
 // HistoryQuery is which series, over which window, in which steps.

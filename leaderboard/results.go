@@ -35,6 +35,9 @@ type Result struct {
 	SweepID       *int64         `json:"sweep_id"`
 	Errors        []ingest.Error `json:"errors"`
 	IngestKey     string         `json:"ingest_key"`
+	// Simulated: drawn from simnet's profiles (the demo's past), not
+	// measured.
+	Simulated bool `json:"simulated"`
 }
 
 // ErrorText is the errors of a result as one line.
@@ -70,7 +73,7 @@ func ResultOf(r *models.RawResult) Result {
 	return Result{ID: r.ID, ReceivedAt: r.ReceivedAt.UTC(), Orchestrator: r.Orchestrator, Region: r.Region,
 		Pipeline: r.Pipeline, Model: r.Model, Outcome: r.Outcome, SuccessRate: r.SuccessRate,
 		RoundTripTime: r.RoundTripTime, HTTPStatus: r.HTTPStatus, SweepID: r.SweepID, Errors: st.Errors,
-		IngestKey: r.IngestKey}
+		IngestKey: r.IngestKey, Simulated: r.Simulated}
 }
 
 // ResultsPage is the /api/v1/results answer.

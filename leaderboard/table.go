@@ -64,10 +64,13 @@ type Table struct {
 	SparkStep string    `json:"sparkline_step"`
 	// MedianRoundTripSeconds is the AI reference of the compatible score;
 	// nil for transcoding or when no test succeeded.
-	MedianRoundTripSeconds *float64        `json:"median_round_trip_seconds"`
-	Rows                   []Row           `json:"rows"`
-	Jobs                   []JobOption     `json:"-"`
-	Regions                []models.Region `json:"-"`
+	MedianRoundTripSeconds *float64 `json:"median_round_trip_seconds"`
+	// SimulatedUntil, when set, is when the demo's simulated past ends:
+	// results up to then were drawn from simnet's profiles, not measured.
+	SimulatedUntil *time.Time      `json:"simulated_until,omitempty"`
+	Rows           []Row           `json:"rows"`
+	Jobs           []JobOption     `json:"-"`
+	Regions        []models.Region `json:"-"`
 }
 
 // JobLabel names the selected job type.

@@ -18,9 +18,12 @@ type DiscoveredOrchestrator struct {
 	Active       bool
 	Registered   bool
 	Stake        string // decimal; may exceed int64
-	Sources      string // comma-separated: gateway, chain
-	FirstSeenAt  time.Time
-	LastSeenAt   time.Time
+	// PricePerPixel is the transcoding price the gateway was quoted, in
+	// wei per pixel as an exact rational ("1200", "1841/20"); "" unknown.
+	PricePerPixel string
+	Sources       string // comma-separated: gateway, chain
+	FirstSeenAt   time.Time
+	LastSeenAt    time.Time
 }
 
 // TableName keeps the table name the migration chose.
@@ -53,7 +56,7 @@ func (s *Store) SaveDiscovery(ctx context.Context, orchs []DiscoveredOrchestrato
 			err := tx.Clauses(clause.OnConflict{
 				Columns: []clause.Column{{Name: "address"}},
 				DoUpdates: clause.AssignmentColumns([]string{"service_uri", "ai_service_uri", "active", "registered",
-					"stake", "sources", "last_seen_at"}),
+					"stake", "price_per_pixel", "sources", "last_seen_at"}),
 			}).CreateInBatches(orchs, 200).Error
 			if err != nil {
 				return fmt.Errorf("save orchestrators: %w", err)

@@ -9,9 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"jobtester/ethaddr"
 )
+
+// maxDisplayName bounds an admin's name for a node: it sits in a table cell.
+const maxDisplayName = 60
 
 // Job types a service URI can serve, as URI mappings tag them.
 const (
@@ -24,13 +28,16 @@ const (
 // orchestrator serves some job types at a URI of its own choosing (live
 // video on another host than batch AI, a node not in the registries…).
 type URIMapping struct {
-	ID           int64     `json:"id"`
-	Orchestrator string    `json:"orchestrator"`
-	URI          string    `json:"uri"`
-	JobTypes     string    `json:"job_types"` // comma-separated, sorted: ai, live, transcoding
-	Note         string    `json:"note"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64  `json:"id"`
+	Orchestrator string `json:"orchestrator"`
+	URI          string `json:"uri"`
+	JobTypes     string `json:"job_types"` // comma-separated, sorted: ai, live, transcoding
+	Note         string `json:"note"`
+	// DisplayName is the admin's name for the node, shown beside its
+	// address on the dashboard ("" for none).
+	DisplayName string    `json:"display_name"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Serves reports whether the mapping is tagged with the job type.
@@ -95,6 +102,10 @@ func (m *URIMapping) Normalize() error {
 	}
 	sort.Strings(list)
 	m.JobTypes = strings.Join(list, ",")
+	m.DisplayName = strings.Join(strings.Fields(m.DisplayName), " ")
+	if utf8.RuneCountInString(m.DisplayName) > maxDisplayName {
+		return mappingError("display_name", fmt.Sprintf("display_name is longer than %d characters", maxDisplayName))
+	}
 	if len(m.Note) > 1000 {
 		return mappingError("note", "note is longer than 1000 characters")
 	}
@@ -134,7 +145,7 @@ func (s *Store) saveMapping(ctx context.Context, m *URIMapping) error {
 		return nil
 	}
 	res := db.Model(&URIMapping{}).Where("id = ?", m.ID).Updates(map[string]any{
-		"orchestrator": m.Orchestrator, "uri": m.URI, "job_types": m.JobTypes, "note": m.Note, "updated_at": now,
+		"orchestrator": m.Orchestrator, "uri": m.URI, "job_types": m.JobTypes, "note": m.Note, "display_name": m.DisplayName, "updated_at": now,
 	})
 	if res.Error != nil {
 		if isUniqueViolation(res.Error) {

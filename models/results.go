@@ -62,6 +62,7 @@ type Result struct {
 	ResponsePayload  string
 	SweepID          *int64 // our own tests: the sweep that ran it
 	HTTPStatus       int    // our own tests: the gateway's status, 0 for none
+	Simulated        bool   // produced from simnet's profiles (the demo's past)
 }
 
 // RawResult is a stored result with its region code, as /api/raw_stats

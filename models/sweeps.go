@@ -28,6 +28,9 @@ type Sweep struct {
 	// takeover changes it, with LeaseToken, the lease it holds.
 	Instance   string `json:"instance"`
 	LeaseToken int64  `json:"lease_token"`
+	// Simulated marks a sweep of the demo's simulated past: its results
+	// were produced from simnet's profiles, not measured.
+	Simulated bool `json:"simulated"`
 }
 
 // Sweep statuses.

@@ -105,11 +105,11 @@ func (s *Store) insertWithResult(ctx context.Context, row Result, a *SweepAttemp
 	var updated []Rollup
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var id int64
-		err := tx.Raw(`INSERT INTO results (`+resultColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		err := tx.Raw(`INSERT INTO results (`+resultColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 			row.ReceivedAt, row.Orchestrator, row.RegionID, row.Pipeline, row.Model, string(row.Outcome),
 			row.IngestKey, row.SuccessRate, row.RoundTripTime, row.Errors, row.Timestamp, row.SegDuration,
 			row.SegmentsSent, row.SegmentsReceived, row.UploadTime, row.DownloadTime, row.TranscodeTime,
-			row.ModelIsWarm, row.InputParameters, row.ResponsePayload, row.SweepID, row.HTTPStatus).Scan(&id).Error
+			row.ModelIsWarm, row.InputParameters, row.ResponsePayload, row.SweepID, row.HTTPStatus, row.Simulated).Scan(&id).Error
 		if err != nil {
 			return fmt.Errorf("insert the compatible result: %w", err)
 		}

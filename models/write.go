@@ -22,6 +22,9 @@ type NewResult struct {
 	ReceivedAt time.Time // zero: now
 	SweepID    int64     // our own tests: the sweep (0: none)
 	HTTPStatus int       // our own tests: the gateway's answer (0: none)
+	// Simulated marks a result produced from simnet's profiles (the demo's
+	// past), not measured.
+	Simulated bool
 	// Idempotency makes the write exactly-once (zero: none).
 	Idempotency Idempotency
 	// Forward also queues the result in the outbox, in the same
@@ -163,7 +166,7 @@ func (s *Store) toRow(r *NewResult) (Result, error) {
 		sweep = &r.SweepID
 	}
 	return Result{
-		SweepID: sweep, HTTPStatus: r.HTTPStatus,
+		SweepID: sweep, HTTPStatus: r.HTTPStatus, Simulated: r.Simulated,
 		ReceivedAt: at.UTC(), Orchestrator: ethaddr.Fold(st.Orchestrator), RegionID: region.ID,
 		Pipeline: st.Pipeline, Model: st.Model, Outcome: outcome, IngestKey: r.IngestKey,
 		SuccessRate: st.SuccessRate, RoundTripTime: st.RoundTripTime, Errors: string(errJSON),
@@ -386,7 +389,7 @@ func (s *Store) commitRows(ctx context.Context, rows []Result, extras []rowExtra
 const resultColumns = `received_at, orchestrator, region_id, pipeline, model, outcome, ingest_key,
 	success_rate, round_trip_time, errors, timestamp, seg_duration, segments_sent, segments_received,
 	upload_time, download_time, transcode_time, model_is_warm, input_parameters, response_payload,
-	sweep_id, http_status`
+	sweep_id, http_status, simulated`
 
 // ErrInvalidRegion is returned for a result whose region does not exist for
 // its job type.

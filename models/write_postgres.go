@@ -17,12 +17,12 @@ import (
 var postgresCommitSQL = `WITH ins AS (
 	INSERT INTO results (` + resultColumns + `)
 	SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20,
-		NULLIF(c21, 0), c22
+		NULLIF(c21, 0), c22, c23
 	FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
 		$7::text[], $8::float8[], $9::float8[], $10::text[], $11::bigint[], $12::float8[], $13::bigint[],
 		$14::bigint[], $15::float8[], $16::float8[], $17::float8[], $18::bool[], $19::text[], $20::text[],
-		$32::bigint[], $33::bigint[])
-		AS r(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22)
+		$32::bigint[], $33::bigint[], $35::bool[])
+		AS r(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23)
 	RETURNING 1)
 INSERT INTO rollups (` + rollupColumns + `)
 SELECT d.*, 1, ` + postgresNowMillis + ` FROM unnest($21::timestamptz[], $22::text[], $23::bigint[],
@@ -43,7 +43,7 @@ func postgresWrite(ctx context.Context, q querier, rows []Result, deltas []rollu
 // statement with a unique violation, and nothing is stored.
 var postgresKeyedSQL = `WITH keys AS (
 	INSERT INTO idempotency_keys (ingest_key, idempotency_key, body_sha256, created_at)
-	SELECT k1, k2, k3, ` + postgresNowMillis + ` FROM unnest($35::text[], $36::text[], $37::text[]) AS k(k1, k2, k3)
+	SELECT k1, k2, k3, ` + postgresNowMillis + ` FROM unnest($36::text[], $37::text[], $38::text[]) AS k(k1, k2, k3)
 	RETURNING 1),
 ` + strings.TrimPrefix(postgresCommitSQL, "WITH ")
 
@@ -69,7 +69,7 @@ func keyTaken(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "idempotency_keys_pkey"
 }
 
-// postgresArgs are the parameters $1…$34 of postgresCommitSQL: every
+// postgresArgs are the parameters $1…$35 of postgresCommitSQL: every
 // column as an array.
 func postgresArgs(rows []Result, deltas []rollupDelta) []any {
 	n := len(rows)
@@ -78,7 +78,7 @@ func postgresArgs(rows []Result, deltas []rollupDelta) []any {
 		orch, pipeline, model, outcome, key, errs, in, out = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		region, ts, sent, recv                             = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		sr, rtt, seg, up, down, tc                         = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-		warm                                               = make([]bool, n)
+		warm, simulated                                    = make([]bool, n), make([]bool, n)
 		sweep, status                                      = make([]int64, n), make([]int64, n)
 	)
 	for i := range rows {
@@ -87,7 +87,7 @@ func postgresArgs(rows []Result, deltas []rollupDelta) []any {
 		outcome[i], key[i], sr[i], rtt[i], errs[i] = string(r.Outcome), r.IngestKey, r.SuccessRate, r.RoundTripTime, r.Errors
 		ts[i], seg[i], sent[i], recv[i] = r.Timestamp, r.SegDuration, int64(r.SegmentsSent), int64(r.SegmentsReceived)
 		up[i], down[i], tc[i], warm[i], in[i], out[i] = r.UploadTime, r.DownloadTime, r.TranscodeTime, r.ModelIsWarm, r.InputParameters, r.ResponsePayload
-		status[i] = int64(r.HTTPStatus)
+		status[i], simulated[i] = int64(r.HTTPStatus), r.Simulated
 		if r.SweepID != nil {
 			sweep[i] = *r.SweepID
 		}
@@ -107,5 +107,5 @@ func postgresArgs(rows []Result, deltas []rollupDelta) []any {
 		dUnavailable[i] = d.Unavailable
 	}
 	return []any{receivedAt, orch, region, pipeline, model, outcome, key, sr, rtt, errs, ts, seg, sent, recv, up, down, tc, warm, in, out,
-		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status, dUnavailable}
+		bucket, dOrch, dRegion, dPipeline, dModel, dResults, dSR, dSeg, dRTT, dPassed, dPRTT, sweep, status, dUnavailable, simulated}
 }

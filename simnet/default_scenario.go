@@ -66,7 +66,9 @@ func orch(name, label string, models ...ModelSpec) OrchestratorSpec {
 //	 1 no AI-registry URI (orch-30)
 //
 // Healthy orchestrators never fail, so that every outcome a tester sees has
-// a cause in this table.
+// a cause in this table. SDXL-Lightning, the most common model on the real
+// network, is served by twelve active orchestrators of every behaviour, so
+// that its leaderboard is long enough to compare them.
 //
 // Ten of them also run a live-video-to-video model, each with one live
 // behaviour (see defaultLiveModels); a live model's behaviour is its own,
@@ -77,10 +79,10 @@ func DefaultScenario() Scenario {
 		Gateways: []GatewaySpec{{Name: "gateway-1"}, {Name: "gateway-2"}},
 		Orchestrators: []OrchestratorSpec{
 			orch("orch-01", "healthy", sdxlLightning, sdxlTurbo, i2iTurbo),
-			orch("orch-02", "healthy", llama, blip),
+			orch("orch-02", "healthy", llama, blip, sdxlLightning),
 			orch("orch-03", "healthy", whisper, parlerLarge),
 			orch("orch-04", "healthy", svdXT, x4Upscaler),
-			orch("orch-05", "healthy", sam2Large, blip),
+			orch("orch-05", "healthy", sam2Large, blip, sdxlLightning),
 			orch("orch-06", "healthy", flux, qwen),
 			orch("orch-07", "healthy", sdxlLightning, pix2pix),
 			orch("orch-08", "healthy", llama, unadvertised),
@@ -88,8 +90,8 @@ func DefaultScenario() Scenario {
 			orch("orch-10", "healthy", svdXT11, i2iTurbo),
 			orch("orch-11", "healthy", x4Upscaler, sdxlTurbo),
 			orch("orch-12", "healthy", sdxlLightning, llama, whisper),
-			orch("orch-13", "healthy", blip, sam2Large),
-			orch("orch-14", "healthy", parlerLarge, qwen),
+			orch("orch-13", "healthy", blip, sam2Large, sdxlLightning),
+			orch("orch-14", "healthy", parlerLarge, qwen, sdxlLightning),
 			orch("orch-15", "healthy", sdxlLightning.with(func(m *ModelSpec) { m.Capacity = 4 }), flux.with(func(m *ModelSpec) { m.Capacity = 4 })),
 			orch("orch-16", "healthy", svdXT, x4Upscaler),
 			orch("orch-17", "slow", sdxlLightning.with(slower(4, 0.6)), llama.with(slower(3, 0.5))),

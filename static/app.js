@@ -45,6 +45,10 @@
           ],
           axes: [{}, { size: 40 }],
         }, [xs, score, success], target);
+        // How many steps have a score, for people and tests reading the page.
+        var drawn = 0;
+        score.forEach(function (v) { if (v != null) drawn++; });
+        el.setAttribute('data-chart-points', String(drawn));
         el.setAttribute('data-chart-ready', String(pts.length));
       })
       .catch(function (err) {

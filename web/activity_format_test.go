@@ -33,3 +33,23 @@ func TestFmtPPMAndRound(t *testing.T) {
 		}
 	}
 }
+
+func TestFmtPricePerPixel(t *testing.T) {
+	for rat, want := range map[string]string{
+		"1200":        "1,200 wei per pixel (1.2 gwei per megapixel)",
+		"1841/20":     "92.05 wei per pixel (0.092 gwei per megapixel)",
+		"4768371":     "4,768,371 wei per pixel (4,768.371 gwei per megapixel)",
+		"2500/3":      "833.333 wei per pixel (0.833 gwei per megapixel)",
+		"0":           "0 wei per pixel (0 gwei per megapixel)",
+		"":            "",
+		"x":           "",
+		"1/0":         "",
+		"-5":          "",
+		"1200.5.5":    "",
+		"1e400000000": "",
+	} {
+		if got := fmtPricePerPixel(rat); got != want {
+			t.Errorf("fmtPricePerPixel(%q) = %q, want %q", rat, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -146,4 +147,31 @@ func sparkSummary(vals []*float64, step string) string {
 		return "No results in the sparkline's period"
 	}
 	return fmt.Sprintf("Score per %s: %d of %d steps with results, from %.2f to %.2f", step, n, len(vals), lo, hi)
+}
+
+// fmtPricePerPixel shows a transcoding price, an exact rational of wei per
+// pixel ("1200", "1841/20"), in the dashboard's one scheme: wei per pixel
+// with thousands separators and up to 3 decimals, and what a megapixel
+// costs in gwei (the same number / 1,000): "1,200 wei per pixel (1.2 gwei
+// per megapixel)". "" when unknown or not a number.
+func fmtPricePerPixel(rat string) string {
+	r, ok := new(big.Rat).SetString(rat)
+	if !ok || r.Sign() < 0 {
+		return ""
+	}
+	perMegapixel := new(big.Rat).Quo(r, big.NewRat(1000, 1)) // wei/px × 10^6 px / 10^9 wei per gwei
+	return fmtDecimal(r, 3) + " wei per pixel (" + fmtDecimal(perMegapixel, 3) + " gwei per megapixel)"
+}
+
+// fmtDecimal shows r rounded to at most prec decimals, trailing zeros
+// dropped, with thousands separators in its whole part.
+func fmtDecimal(r *big.Rat, prec int) string {
+	s := r.FloatString(prec)
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = strings.TrimRight(frac, "0")
+	s = groupDigits(whole)
+	if frac != "" {
+		s += "." + frac
+	}
+	return s
 }

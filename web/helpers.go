@@ -87,7 +87,7 @@ func discoveryStatus(o *models.DiscoveredOrchestrator) string {
 		parts = append(parts, "registered")
 	}
 	if o.Stake != "" && o.Stake != "0" {
-		parts = append(parts, "stake "+o.Stake)
+		parts = append(parts, "stake "+fmtWei(o.Stake, "LPT"))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -22,6 +22,7 @@ type Store interface {
 	leaderboard.ResultStore
 	ChainStore
 	leaderboard.OperatorStore
+	MarkStore
 	Orchestrator(ctx context.Context, address string) (models.DiscoveredOrchestrator, error)
 	MappingsOf(ctx context.Context, address string) ([]models.URIMapping, error)
 	Capabilities(ctx context.Context, address string) ([]models.AdvertisedCapability, error)
@@ -59,14 +60,18 @@ func Register(e *echo.Echo, d Deps) {
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
+	// Pages read the marks they show beside their data first (marks.go).
+	page := func(path string, h echo.HandlerFunc) {
+		get(path, func(c echo.Context) error { s.withMarks(c); return h(c) })
+	}
 	get("/static/*", static.Serve)
-	get("/", s.leaderboardPage)
-	get("/orchestrators/:address", s.orchestratorPage)
-	get("/orchestrators/:address/results", s.orchestratorResults)
-	get("/orchestrators/:address/operator", s.operatorPage)
-	get("/runs", s.runsPage)
-	get("/runs/:id", s.runPage)
-	get("/runs/:id/progress", s.runProgress)
+	page("/", s.leaderboardPage)
+	page("/orchestrators/:address", s.orchestratorPage)
+	page("/orchestrators/:address/results", s.orchestratorResults)
+	page("/orchestrators/:address/operator", s.operatorPage)
+	page("/runs", s.runsPage)
+	page("/runs/:id", s.runPage)
+	page("/runs/:id/progress", s.runProgress)
 }
 
 // isHTMX reports whether htmx asked for a fragment (not a boosted or

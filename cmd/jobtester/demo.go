@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 
 	"jobtester/config"
+	"jobtester/models"
 	"jobtester/simnet"
 )
 
@@ -83,8 +85,12 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 	if cfg.Schedule == "" {
 		cfg.Schedule = "@every 1m"
 	}
+	started := time.Now()
+	past := func(ctx context.Context, st *models.Store) error {
+		return writePast(ctx, st, nw.Truth(), cfg.Region, started, cfg.DemoPast, cfg.DemoPastEvery, log)
+	}
 	extra := map[string]http.Handler{"/simnet/*": http.StripPrefix("/api/v1/simnet", nw.Handler())}
-	return serve(ctx, cfg, log, serveHooks{ready: ready, extra: extra, sweepAtStart: true, listening: func(base string) error {
+	return serve(ctx, cfg, log, serveHooks{ready: ready, extra: extra, sweepAtStart: true, beforeSweeps: past, listening: func(base string) error {
 		for _, g := range nw.Gateways() {
 			if err := nw.SetWebhook(g.Name, base+"/webhook/"+g.Name); err != nil {
 				return fmt.Errorf("point simulated gateway %s at its webhook: %w", g.Name, err)

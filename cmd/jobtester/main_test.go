@@ -217,7 +217,9 @@ func TestRunOnceAgainstSimnet(t *testing.T) {
 // recorded in its plan.
 func TestDemoStopsMidSweepWithoutLosingResults(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "demo.db")
-	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath}, func(string) string { return "" }, demoDefaults)
+	// No simulated past: this test is about the first live sweep (id 1).
+	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath, "--demo-past", "0"},
+		func(string) string { return "" }, demoDefaults)
 	if err != nil {
 		t.Fatal(err)
 	}

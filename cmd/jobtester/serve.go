@@ -32,6 +32,10 @@ type serveHooks struct {
 	// sweepAtStart runs a first sweep right away instead of waiting for
 	// the schedule.
 	sweepAtStart bool
+	// beforeSweeps runs once the server answers and before any sweep
+	// starts (the demo writes its simulated past there, so that the past
+	// is in place before the first live result).
+	beforeSweeps func(ctx context.Context, st *models.Store) error
 }
 
 // instance is what serve wires together: the store, the ingest keyring,
@@ -90,6 +94,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hooks serv
 	}
 	if hooks.ready != nil {
 		hooks.ready <- ln.Addr().String()
+	}
+	if hooks.beforeSweeps != nil {
+		if err := hooks.beforeSweeps(ctx, st); err != nil {
+			log.Warn("before the first sweep", "err", err)
+		}
 	}
 	background := in.startBackground(hooks.sweepAtStart)
 	select {

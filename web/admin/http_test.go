@@ -296,7 +296,13 @@ func (f *mappingFlow) edit(mid int64) {
 		t.Fatalf("edit page = %d", a.code)
 	}
 	mustContain(t, "edit page", a.body, `action="/admin/mappings/`+id+`"`, `value="https://ai.example.com:8935"`, `value="ai" id="job-type-ai" checked`)
-	a = c.post("/admin/mappings/"+id, f.form(addr(5), "https://batch.example.com:9935", "ai"))
+	named := f.form(addr(5), "https://batch.example.com:9935", "ai")
+	named.Set("display_name", strings.Repeat("x", 61))
+	if a = c.post("/admin/mappings/"+id, named); a.code != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="display_name-error"`) {
+		t.Fatalf("a 61-character display name = %d", a.code)
+	}
+	named.Set("display_name", "Rack 7 <b>box</b>")
+	a = c.post("/admin/mappings/"+id, named)
 	if a.code != http.StatusSeeOther {
 		t.Fatalf("update = %d: %s", a.code, a.body)
 	}
@@ -305,9 +311,12 @@ func (f *mappingFlow) edit(mid int64) {
 		t.Fatalf("bad update = %d", a.code)
 	}
 	m, _ := f.e.st.Mapping(context.Background(), mid)
-	if m.URI != "https://batch.example.com:9935" || m.JobTypes != "ai" {
+	if m.URI != "https://batch.example.com:9935" || m.JobTypes != "ai" || m.DisplayName != "Rack 7 <b>box</b>" {
 		t.Fatalf("after update %+v", m)
 	}
+	// The name is shown escaped, in the list and beside the address.
+	mustContain(t, "list", c.get("/admin/mappings").body, "Rack 7 &lt;b&gt;box&lt;/b&gt;")
+	mustContain(t, "orchestrator page", c.get("/orchestrators/"+addr(5)).body, `id="node-name">Rack 7 &lt;b&gt;box&lt;/b&gt; · batch.example.com:9935<`)
 	if a := c.get("/admin/mappings/9999/edit"); a.code != http.StatusNotFound {
 		t.Errorf("edit of a missing mapping = %d", a.code)
 	}
@@ -341,7 +350,7 @@ func (f *mappingFlow) audited(mid int64) {
 		t.Fatalf("audit of mapping %s: %s", id, got)
 	}
 	a := f.c.get("/admin/audit?target=mapping:" + id)
-	mustContain(t, "audit page", a.body, "mapping.create", "mapping.update", "mapping.delete", "batch.example.com")
+	mustContain(t, "audit page", a.body, "mapping.create", "mapping.update", "mapping.delete", "batch.example.com", "Rack 7")
 }
 
 func TestReconciliationPageFlags(t *testing.T) {

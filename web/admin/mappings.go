@@ -36,7 +36,8 @@ type mappingForm struct {
 	URI          string
 	JobTypes     []string
 	Note         string
-	Errors       map[string]string // by field: orchestrator, uri, job_types, note
+	DisplayName  string
+	Errors       map[string]string // by field: orchestrator, uri, job_types, note, display_name
 }
 
 func (f mappingForm) has(jobType string) bool {
@@ -56,7 +57,8 @@ func (f mappingForm) action() string {
 }
 
 func formFromMapping(m models.URIMapping) mappingForm {
-	return mappingForm{ID: m.ID, Orchestrator: m.Orchestrator, URI: m.URI, JobTypes: strings.Split(m.JobTypes, ","), Note: m.Note}
+	return mappingForm{ID: m.ID, Orchestrator: m.Orchestrator, URI: m.URI, JobTypes: strings.Split(m.JobTypes, ","), Note: m.Note,
+		DisplayName: m.DisplayName}
 }
 
 func formFromRequest(c echo.Context) (mappingForm, error) {
@@ -66,12 +68,13 @@ func formFromRequest(c echo.Context) (mappingForm, error) {
 	}
 	return mappingForm{
 		Orchestrator: params.Get("orchestrator"), URI: params.Get("uri"),
-		JobTypes: params["job_types"], Note: params.Get("note"),
+		JobTypes: params["job_types"], Note: params.Get("note"), DisplayName: params.Get("display_name"),
 	}, nil
 }
 
 func (f mappingForm) mapping() models.URIMapping {
-	return models.URIMapping{ID: f.ID, Orchestrator: f.Orchestrator, URI: f.URI, JobTypes: strings.Join(f.JobTypes, ","), Note: f.Note}
+	return models.URIMapping{ID: f.ID, Orchestrator: f.Orchestrator, URI: f.URI, JobTypes: strings.Join(f.JobTypes, ","), Note: f.Note,
+		DisplayName: f.DisplayName}
 }
 
 // refused turns a validation error into the form's field errors; other
