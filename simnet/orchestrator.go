@@ -337,21 +337,27 @@ func (o *orchestrator) serveJob(w http.ResponseWriter, r *http.Request) {
 		o.goOffline()
 		o.mu.Unlock()
 	}
-	switch {
-	case failed && st.spec.Broken:
-		finish(http.StatusInternalServerError, OutcomeError, fmt.Sprintf("pipeline %s: model %s failed to load", job.Pipeline, job.Model))
-	case failed:
-		finish(http.StatusInternalServerError, OutcomeError, "inference failed: CUDA error: an illegal memory access was encountered")
-	case genErr != nil:
-		finish(http.StatusBadRequest, OutcomeBadRequest, genErr.Error())
-	default:
-		outcome := OutcomeOK
-		if wrongSize {
-			outcome = OutcomeWrongSize
-		}
-		finish(http.StatusOK, outcome, "")
+	status, outcome, msg := jobOutcome(job, failed, st.spec.Broken, wrongSize, genErr)
+	finish(status, outcome, msg)
+	if status == http.StatusOK {
 		writeJSON(w, http.StatusOK, res)
 	}
+}
+
+// jobOutcome is how a job that ran its time ends: the status the runner
+// answers, the outcome the request log records, and the error message.
+func jobOutcome(job jobRequest, failed, broken, wrongSize bool, genErr error) (int, string, string) {
+	switch {
+	case failed && broken:
+		return http.StatusInternalServerError, OutcomeError, fmt.Sprintf("pipeline %s: model %s failed to load", job.Pipeline, job.Model)
+	case failed:
+		return http.StatusInternalServerError, OutcomeError, "inference failed: CUDA error: an illegal memory access was encountered"
+	case genErr != nil:
+		return http.StatusBadRequest, OutcomeBadRequest, genErr.Error()
+	case wrongSize:
+		return http.StatusOK, OutcomeWrongSize, ""
+	}
+	return http.StatusOK, OutcomeOK, ""
 }
 
 // sleepUntil waits for the deadline; false if ctx ended first.
