@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"jobtester/ethaddr"
 	"jobtester/ingest"
 )
@@ -295,8 +297,22 @@ func (s *Store) commit(deadline time.Time, rows []Result, extras []rowExtra) ([]
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), end)
 	defer cancel()
-	fates := make([]fate, len(rows))
-	updated, err := s.commitRows(ctx, rows, extras, fates)
+	var (
+		fates   []fate
+		updated []Rollup
+		err     error
+	)
+	for try := 1; ; try++ {
+		fates = make([]fate, len(rows))
+		updated, err = s.commitRows(ctx, rows, extras, fates)
+		// Two instances writing the same keys and rollup buckets can
+		// deadlock (the keys and the buckets of one statement are locked
+		// in no order PostgreSQL promises); the victim's transaction was
+		// rolled back whole, so writing it again cannot store it twice.
+		if err == nil || !lostToConcurrency(err) || try == commitTries || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		// SQLite reports an interrupt, not the deadline that caused it.
 		err = fmt.Errorf("%w (%w)", err, ctx.Err())
@@ -308,6 +324,17 @@ func (s *Store) commit(deadline time.Time, rows []Result, extras []rowExtra) ([]
 		s.index.Set(updated[i].key(), updated[i].bucket())
 	}
 	return fates, nil
+}
+
+// commitTries is how often a batch is written when PostgreSQL rolls it
+// back for a deadlock or a serialization failure.
+const commitTries = 4
+
+// lostToConcurrency: PostgreSQL rolled the transaction back as a
+// deadlock's victim (40P01) or for a serialization failure (40001).
+func lostToConcurrency(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // errNotCommitted marks a failure inside a transaction before its COMMIT

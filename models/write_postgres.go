@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"time"
 
@@ -48,13 +49,26 @@ var postgresKeyedSQL = `WITH keys AS (
 ` + strings.TrimPrefix(postgresCommitSQL, "WITH ")
 
 func postgresWriteKeyed(ctx context.Context, q querier, rows []Result, deltas []rollupDelta, extras []rowExtra) ([]Rollup, error) {
-	var ingestKey, key, hash []string
+	var keyed []int
 	for i := range extras {
 		if extras[i].idem.Key != "" {
-			ingestKey = append(ingestKey, rows[i].IngestKey)
-			key = append(key, extras[i].idem.Key)
-			hash = append(hash, extras[i].idem.BodySHA256)
+			keyed = append(keyed, i)
 		}
+	}
+	// Keys in one global order, as claimKeys takes them: fewer deadlocks
+	// between instances (commit retries the rest).
+	sort.Slice(keyed, func(a, b int) bool {
+		ia, ib := keyed[a], keyed[b]
+		if rows[ia].IngestKey != rows[ib].IngestKey {
+			return rows[ia].IngestKey < rows[ib].IngestKey
+		}
+		return extras[ia].idem.Key < extras[ib].idem.Key
+	})
+	var ingestKey, key, hash []string
+	for _, i := range keyed {
+		ingestKey = append(ingestKey, rows[i].IngestKey)
+		key = append(key, extras[i].idem.Key)
+		hash = append(hash, extras[i].idem.BodySHA256)
 	}
 	res, err := q.QueryContext(ctx, postgresKeyedSQL, append(postgresArgs(rows, deltas), ingestKey, key, hash)...)
 	if err != nil {
