@@ -41,6 +41,7 @@ var rules = []rule{
 	{from: "sampling/...", to: "...", why: "the sampling policy is pure: scores in, test counts out"},
 	{from: "livemetrics/...", to: "...", why: "the live-metrics record is plain data every layer shares"},
 	{from: "verify/...", to: "...", why: "checks on answers are pure: pixels, durations and text in, verdicts out"},
+	{from: "netfault/...", to: "...", why: "the fault proxy is plain TCP, usable by any test or benchmark"},
 	{from: "...", to: "simnet/...", why: "the simulated network is a separate world; only the demo and benchmarks start it",
 		except: []string{"simnet/...", "cmd/jobtester/...", "bench/...", "localnet"}},
 	{from: "simnet/...", to: "livepeer", why: "simnet is the world the protocol client is tested against; it shares only the contracts' bindings (livepeer/contracts)"},

@@ -19,11 +19,12 @@ import (
 	"jobtester/dbtest"
 	"jobtester/ingest"
 	"jobtester/models"
+	"jobtester/netfault"
 	"jobtester/testutil"
 )
 
 // fault is an outage a test can cause on a real database: for PostgreSQL
-// a faultProxy between the store and the server; for SQLite another
+// a netfault.Proxy between the store and the server; for SQLite another
 // connection holding the file's write lock (SQLite has no server to stop,
 // and its readers carry on under WAL).
 type fault struct {
@@ -38,10 +39,14 @@ func faultyStore(t *testing.T, dialect string) (*models.Store, fault) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := newFaultProxy(t, u.Host)
-		u.Host = p.addr
+		p, err := netfault.New(u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		u.Host = p.Addr()
 		st := dbtest.OpenDSN(t, u.String(), models.Options{})
-		return st, fault{down: p.Stop, up: p.Start, freeze: p.Freeze, thaw: p.Thaw}
+		return st, fault{down: p.Down, up: p.Up, freeze: p.Freeze, thaw: p.Up}
 	}
 	st := dbtest.OpenDSN(t, dsn, models.Options{})
 	db, err := sql.Open("sqlite3", strings.TrimPrefix(dsn, "sqlite://")+"?_busy_timeout=10000")

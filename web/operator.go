@@ -14,16 +14,16 @@ import (
 // OperatorView is what the operator page shows: the report of the chosen
 // window, what to fix first, and the live and flagged tests that failed.
 type OperatorView struct {
-	Address    string
-	Range      string
-	RangeLabel string
-	Report     *leaderboard.OperatorReport
-	Advice     []leaderboard.Advice
-	Live       []LiveTest // the recent live tests that did not pass
-	LiveOf     int        // of how many recent live tests
-	LiveError  string
-	Flagged    []FlaggedTest
-	FlagError  string
+	Address      string
+	Range        string
+	RangeLabel   string
+	Report       *leaderboard.OperatorReport
+	Advice       []leaderboard.Advice
+	Live         []LiveTest // the recent live tests that did not pass
+	LiveOf       int        // of how many recent live tests
+	LiveError    string
+	Flagged      []FlaggedTest
+	FlaggedError string
 }
 
 // parseRange finds the chart range named rng ("" is 7 days).
@@ -39,15 +39,22 @@ func parseRange(rng string) (int, error) {
 	return 0, httpError(http.StatusBadRequest, "range must be 24h, 7d or 30d")
 }
 
+// addressAndRange reads the orchestrator address from the path and the
+// chart range from the query, as both per-orchestrator pages take them.
+func addressAndRange(c echo.Context) (addr string, rangeIndex int, err error) {
+	addr, ok := ethaddr.Normalize(c.Param("address"))
+	if !ok {
+		return "", 0, httpError(http.StatusBadRequest, "an orchestrator address is 0x followed by 40 hex digits")
+	}
+	rangeIndex, err = parseRange(c.QueryParam("range"))
+	return addr, rangeIndex, err
+}
+
 // operatorPage answers "why is my rank this, and what should I fix" for
 // one orchestrator over a range: one pass over its results in the window,
 // the model's typical latencies, and its recent live and flagged tests.
 func (s *site) operatorPage(c echo.Context) error {
-	addr, ok := ethaddr.Normalize(c.Param("address"))
-	if !ok {
-		return httpError(http.StatusBadRequest, "an orchestrator address is 0x followed by 40 hex digits")
-	}
-	ri, err := parseRange(c.QueryParam("range"))
+	addr, ri, err := addressAndRange(c)
 	if err != nil {
 		return err
 	}
@@ -64,7 +71,7 @@ func (s *site) operatorPage(c echo.Context) error {
 	s.liveTests(ctx, ov)
 	s.flaggedTests(ctx, ov)
 	v := &OperatorView{Address: addr, Range: chartRanges[ri].key, RangeLabel: chartRanges[ri].label, Report: rep,
-		LiveOf: len(ov.Live), LiveError: ov.LiveError, Flagged: ov.Flagged, FlagError: ov.FlaggedError}
+		LiveOf: len(ov.Live), LiveError: ov.LiveError, Flagged: ov.Flagged, FlaggedError: ov.FlaggedError}
 	for _, lt := range ov.Live {
 		if lt.Outcome != "pass" {
 			v.Live = append(v.Live, lt)

@@ -101,6 +101,7 @@ func TestOperatorPageSaysWhatToFixFirst(t *testing.T) {
 			mustContain(t, "latency table", body, `id="latency-table"`, "<td>FRA</td>", "4.00 s", "1.00 s", "4.00×")
 			mustContain(t, "summary", body, `id="unavailable-share">5 (20.0 %`, "Tester errors")
 			mustContain(t, "failed live test", body, `id="live-failed-tests"`, "/thumbnail.jpg", "output stopped while input is flowing")
+			mustContain(t, "flagged answers", body, `id="flagged-op"`, `id="no-flagged"`)
 			mustContain(t, "export links", body, `href="/api/v1/orchestrators/`+addr(1)+`/results.csv?from=`,
 				`href="/api/v1/orchestrators/`+addr(1)+`/results.json?from=`)
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jobtester/ethaddr"
 	"jobtester/leaderboard"
 	"jobtester/models"
 )
@@ -87,11 +86,7 @@ type OrchestratorView struct {
 }
 
 func (s *site) orchestratorPage(c echo.Context) error {
-	addr, ok := ethaddr.Normalize(c.Param("address"))
-	if !ok {
-		return httpError(http.StatusBadRequest, "an orchestrator address is 0x followed by 40 hex digits")
-	}
-	ri, err := parseRange(c.QueryParam("range"))
+	addr, ri, err := addressAndRange(c)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the harness's own reads of the fleet's database
 
+	"jobtester/netfault"
 	"jobtester/simnet"
 )
 
@@ -26,7 +27,7 @@ type fleet struct {
 	dir      string
 	db       *sql.DB // the fleet's schema, read directly (not through the proxy)
 	central  *sql.DB // the central's schema
-	proxy    *faultProxy
+	proxy    *netfault.Proxy
 	nw       *simnet.Network
 	centralI *instance
 	testers  []*instance
@@ -72,11 +73,11 @@ func (f *fleet) setup(ctx context.Context) error {
 		return err
 	}
 	u, _ := url.Parse(f.o.postgres)
-	if f.proxy, err = newFaultProxy(u.Host); err != nil {
+	if f.proxy, err = netfault.New(u.Host); err != nil {
 		return err
 	}
 	proxied, _ := url.Parse(fleetDSN)
-	proxied.Host = f.proxy.addr()
+	proxied.Host = f.proxy.Addr()
 
 	specs := []struct{ name, region string }{{"fra-1", "FRA"}, {"fra-2", "FRA"}, {"lax-1", "LAX"}}
 	sc := simnet.DefaultScenario()
@@ -171,7 +172,7 @@ func (f *fleet) close() {
 		f.nw.Close()
 	}
 	if f.proxy != nil {
-		f.proxy.close()
+		f.proxy.Close()
 	}
 	for _, db := range []*sql.DB{f.db, f.central} {
 		if db == nil {
