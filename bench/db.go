@@ -18,6 +18,7 @@ import (
 
 	"math/rand/v2"
 
+	"jobtester/bench/benchenv"
 	"jobtester/models"
 )
 
@@ -83,7 +84,7 @@ func prepareDB(ctx context.Context, kind string, o *options) (*benchDB, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+o.pgDB+` WITH (FORCE)`); err != nil {
-				logf("warning: drop database %s: %v", o.pgDB, err)
+				benchenv.Logf("warning: drop database %s: %v", o.pgDB, err)
 			}
 			admin.Close()
 		}}, nil
@@ -116,7 +117,7 @@ func (b *benchDB) xactCommits(ctx context.Context) int64 {
 	}
 	var n int64
 	if err := b.plain.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n); err != nil {
-		logf("warning: read pg_stat_database: %v", err)
+		benchenv.Logf("warning: read pg_stat_database: %v", err)
 		return -1
 	}
 	return n
@@ -186,7 +187,7 @@ func load(ctx context.Context, st *models.Store, nw *network, n int, o *options,
 				return
 			case <-t.C:
 				d := done.Load()
-				logf("  loaded %d/%d (%.0f results/s)", d, n, float64(d)/time.Since(began).Seconds())
+				benchenv.Logf("  loaded %d/%d (%.0f results/s)", d, n, float64(d)/time.Since(began).Seconds())
 			}
 		}
 	}()

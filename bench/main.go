@@ -13,7 +13,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -21,6 +20,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"jobtester/bench/benchenv"
 )
 
 type options struct {
@@ -70,18 +71,18 @@ func main() {
 	}
 	rep := &report{opts: o}
 	rep.machine(ctx, o)
-	logf("code: %s", rep.code)
+	benchenv.Logf("code: %s", rep.code)
 	nw := newNetwork(o.seed, o.orchs)
 	rep.network = nw
-	logf("network: %s", nw.describe())
+	benchenv.Logf("network: %s", nw.describe())
 	for _, size := range o.results {
 		for _, db := range o.dbs {
 			if ctx.Err() != nil {
 				break
 			}
-			logf("== %s, %d results", db, size)
+			benchenv.Logf("== %s, %d results", db, size)
 			if err := runOne(ctx, o, nw, db, size, rep); err != nil {
-				logf("FAIL %s %d: %v", db, size, err)
+				benchenv.Logf("FAIL %s %d: %v", db, size, err)
 				rep.failures = append(rep.failures, fmt.Sprintf("%s, %d results: %v", db, size, err))
 			}
 		}
@@ -173,14 +174,6 @@ func intList(s string) ([]int, error) {
 	return out, nil
 }
 
-func logf(format string, a ...any) {
-	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
-}
-
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-
 // codeVersion names the commit the measured code was built from, and the
 // service folders with uncommitted changes (the tree changes under the
 // bench while others work in it).
@@ -206,20 +199,6 @@ func codeVersion(ctx context.Context) string {
 		}
 	}
 	return v
-}
-
-// loadAvg is the 1-minute load average: the machine is shared, and other
-// work on it shows up in the numbers.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "?"
-	}
-	return f[0]
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"jobtester/bench/benchenv"
 	"jobtester/handlers"
 	"jobtester/ingest"
 	"jobtester/models"
@@ -25,7 +26,7 @@ func runOne(ctx context.Context, o *options, nw *network, kind string, size int,
 	}
 	defer func() {
 		if o.keep {
-			logf("  kept database %s", bdb.dsn)
+			benchenv.Logf("  kept database %s", bdb.dsn)
 			bdb.plain.Close()
 			return
 		}
@@ -68,7 +69,7 @@ func runOne(ctx context.Context, o *options, nw *network, kind string, size int,
 func loadStep(ctx context.Context, o *options, nw *network, bdb *benchDB, rep *report, lr *loadRow) (served bool, err error) {
 	// The sync loop (which re-reads rollups other instances wrote) is off:
 	// nothing else writes here.
-	st, err := models.Open(ctx, bdb.dsn, models.Options{SyncInterval: -1, Logger: quietLogger()})
+	st, err := models.Open(ctx, bdb.dsn, models.Options{SyncInterval: -1, Logger: benchenv.QuietLogger()})
 	if err != nil {
 		return false, err
 	}
@@ -90,7 +91,7 @@ func loadStep(ctx context.Context, o *options, nw *network, bdb *benchDB, rep *r
 		loadErr = err
 	}
 	lr.loaded, lr.loadTime, lr.closeTime = loaded, elapsed, time.Since(closeStart)
-	logf("  load: %d results in %s = %.0f results/s (close %s)", loaded, elapsed.Round(time.Millisecond),
+	benchenv.Logf("  load: %d results in %s = %.0f results/s (close %s)", loaded, elapsed.Round(time.Millisecond),
 		float64(loaded)/elapsed.Seconds(), lr.closeTime.Round(time.Millisecond))
 	if errors.Is(loadErr, errLoadTimeout) {
 		lr.note = fmt.Sprintf("load timed out after %s with %d of %d results loaded; serving skipped", elapsed.Round(time.Second), loaded, lr.results)
@@ -103,7 +104,7 @@ func loadStep(ctx context.Context, o *options, nw *network, bdb *benchDB, rep *r
 		return false, err
 	}
 	if wait := time.Until(loadEnd.Add(o.settle)); wait > 0 {
-		logf("  settling %s before the restart", wait.Round(time.Second))
+		benchenv.Logf("  settling %s before the restart", wait.Round(time.Second))
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
@@ -138,7 +139,7 @@ func checkLoad(ctx context.Context, o *options, bdb *benchDB, lr *loadRow) error
 // start (loads the rollup index from the database).
 func restartStep(ctx context.Context, dsn string, lr *loadRow) (*models.Store, error) {
 	t0 := time.Now()
-	st, err := models.Open(ctx, dsn, models.Options{Logger: quietLogger()})
+	st, err := models.Open(ctx, dsn, models.Options{Logger: benchenv.QuietLogger()})
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +155,8 @@ func restartStep(ctx context.Context, dsn string, lr *loadRow) (*models.Store, e
 	}
 	lr.start = time.Since(t1)
 	lr.buckets = st.IndexBuckets()
-	lr.loadAvgStart = loadAvg()
-	logf("  restart: open+migrate %s, Start (index load) %s, %d buckets", lr.reopen.Round(time.Millisecond),
+	lr.loadAvgStart = benchenv.LoadAvg()
+	benchenv.Logf("  restart: open+migrate %s, Start (index load) %s, %d buckets", lr.reopen.Round(time.Millisecond),
 		lr.start.Round(time.Millisecond), lr.buckets)
 	return st, nil
 }
@@ -164,10 +165,10 @@ func restartStep(ctx context.Context, dsn string, lr *loadRow) (*models.Store, e
 func serve(st *models.Store) (base string, client *http.Client, stop func(), err error) {
 	e := handlers.New(handlers.Deps{
 		Store: st, Keys: ingest.NewKeyring([]ingest.Key{{Name: "bench", Secret: ingestSecret}}),
-		Window: 24 * time.Hour, MaxBodyBytes: 1 << 20, Logger: quietLogger(), Version: "bench",
+		Window: 24 * time.Hour, MaxBodyBytes: 1 << 20, Logger: benchenv.QuietLogger(), Version: "bench",
 		PageError: web.ErrorPage,
 	})
-	web.Register(e, web.Deps{Store: st, Logger: quietLogger()})
+	web.Register(e, web.Deps{Store: st, Logger: benchenv.QuietLogger()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, nil, err
@@ -200,10 +201,10 @@ func readsStep(ctx context.Context, o *options, nw *network, client *http.Client
 			cl := allCalls()[i] // fresh since=now-30d per cell
 			res := measure(c, o.warmup, o.duration, o.seed, getOp(client, base, cl.path, cl.check))
 			rep.addCall(kind, size, cl.name, c, res)
-			logf("  %-48s %2d clients: p50 %7.2f ms  p99 %7.2f ms  %8.0f req/s  %d errors  (first request %.2f ms)", cl.name, c,
+			benchenv.Logf("  %-48s %2d clients: p50 %7.2f ms  p99 %7.2f ms  %8.0f req/s  %d errors  (first request %.2f ms)", cl.name, c,
 				ms(res.p50), ms(res.p99), res.rps, res.totalErrs(), ms(res.first))
 			if res.firstErr != nil {
-				logf("    first error: %v", res.firstErr)
+				benchenv.Logf("    first error: %v", res.firstErr)
 			}
 		}
 	}
@@ -241,15 +242,15 @@ func ingestStep(ctx context.Context, o *options, nw *network, bdb *benchDB, clie
 	if xact0 >= 0 && xact1 > xact0 {
 		ir.xacts = xact1 - xact0
 	}
-	lr.loadAvgEnd = loadAvg()
+	lr.loadAvgEnd = benchenv.LoadAvg()
 	rep.ingests = append(rep.ingests, ir)
 	inRow := res
 	inRow.rps = res.okRate // the ingest row's req/s is results/s accepted
 	rep.addCall(lr.db, lr.results, "POST /api/post_stats (req/s = results/s accepted)", o.ingestClients, inRow)
-	logf("  ingest %d clients: %.0f results/s accepted, p50 %.2f ms p99 %.2f ms, %d errors; stored %d, accepted %d",
+	benchenv.Logf("  ingest %d clients: %.0f results/s accepted, p50 %.2f ms p99 %.2f ms, %d errors; stored %d, accepted %d",
 		o.ingestClients, ir.rate, ms(res.p50), ms(res.p99), res.totalErrs(), ir.stored, ir.accepted)
 	if res.firstErr != nil {
-		logf("    first error: %v", res.firstErr)
+		benchenv.Logf("    first error: %v", res.firstErr)
 	}
 	if ir.stored != ir.accepted {
 		return fmt.Errorf("ingest: %d results accepted (200 ok) but %d rows stored", ir.accepted, ir.stored)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"sync/atomic"
 	"testing"
@@ -39,17 +37,19 @@ func newFleetNet(t *testing.T, orchestrators int) *fleetNet {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nw.Close() })
-	mux := http.NewServeMux()
-	hooks := httptest.NewServer(mux)
-	t.Cleanup(hooks.Close)
-	fn := &fleetNet{nw: nw}
+	var gws []jobs.GatewayConfig
 	for _, g := range nw.Gateways() {
-		lanes := jobs.NewLanes([]jobs.GatewayConfig{{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL}})
-		mux.Handle("/webhook/"+g.Name, lanes[0].Webhook)
-		if err := nw.SetWebhook(g.Name, hooks.URL+"/webhook/"+g.Name); err != nil {
-			t.Fatal(err)
-		}
-		fn.lanes = append(fn.lanes, lanes)
+		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
+	}
+	all := jobs.NewLanes(gws)
+	stopHooks, err := jobs.ServeWebhooks(all, nw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopHooks)
+	fn := &fleetNet{nw: nw}
+	for _, l := range all {
+		fn.lanes = append(fn.lanes, []*jobs.Lane{l}) // each instance has a gateway of its own
 	}
 	return fn
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -47,17 +45,11 @@ func newHarness(t *testing.T, sc simnet.Scenario, fair jobs.Fairness, timeout ti
 		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
 	}
 	lanes := jobs.NewLanes(gws)
-	mux := http.NewServeMux()
-	for _, l := range lanes {
-		mux.Handle("/webhook/"+l.Name, l.Webhook)
+	stopHooks, err := jobs.ServeWebhooks(lanes, nw)
+	if err != nil {
+		t.Fatal(err)
 	}
-	hooks := httptest.NewServer(mux)
-	t.Cleanup(hooks.Close)
-	for _, l := range lanes {
-		if err := nw.SetWebhook(l.Name, hooks.URL+"/webhook/"+l.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	t.Cleanup(stopHooks)
 	tester := &jobs.Tester{
 		Store: st, Lanes: lanes,
 		Discovery: &jobs.Discovery{Gateway: lanes[0].Client, Capabilities: lanes[0].Client, Webhook: lanes[0].Webhook},

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"jobtester/bench/benchenv"
 )
 
 // measured is what the harness saw during the faults and counted after.
@@ -32,7 +34,7 @@ type measured struct {
 // down, database frozen, central stopped, then the fleet runs on.
 func (f *fleet) faults(ctx context.Context) (measured, error) {
 	var m measured
-	logf("warm-up: waiting for %d FRA results", f.o.warmup)
+	benchenv.Logf("warm-up: waiting for %d FRA results", f.o.warmup)
 	if err := f.until(ctx, 5*time.Minute, func() (bool, error) {
 		n, err := f.count(ctx, `SELECT COUNT(*) FROM results re JOIN sweeps s ON s.id = re.sweep_id WHERE s.region = 'FRA'`)
 		return n >= f.o.warmup, err
@@ -43,17 +45,17 @@ func (f *fleet) faults(ctx context.Context) (measured, error) {
 		return m, err
 	}
 	f.pause(ctx, f.o.settle)
-	logf("PostgreSQL down for %s", f.o.pgDown)
+	benchenv.Logf("PostgreSQL down for %s", f.o.pgDown)
 	f.proxy.Down()
 	f.pause(ctx, f.o.pgDown)
 	f.proxy.Up()
 	f.pause(ctx, f.o.settle)
-	logf("PostgreSQL frozen for %s", f.o.pgFreeze)
+	benchenv.Logf("PostgreSQL frozen for %s", f.o.pgFreeze)
 	f.proxy.Freeze()
 	f.pause(ctx, f.o.pgFreeze)
 	f.proxy.Up()
 	f.pause(ctx, f.o.settle)
-	logf("central stopped for %s", f.o.centralDown)
+	benchenv.Logf("central stopped for %s", f.o.centralDown)
 	f.centralI.stop(time.Minute)
 	f.pause(ctx, f.o.centralDown)
 	backlog, err := f.count(ctx, forwardableSQL)
@@ -65,7 +67,7 @@ func (f *fleet) faults(ctx context.Context) (measured, error) {
 	}
 	back := time.Now()
 	m.backlog = backlog
-	logf("central back; waiting for the %d results stored so far to reach it", backlog)
+	benchenv.Logf("central back; waiting for the %d results stored so far to reach it", backlog)
 	err = f.until(ctx, 5*time.Minute, func() (bool, error) {
 		n, err := f.countCentral(ctx)
 		return n >= backlog, err
@@ -105,7 +107,7 @@ func (f *fleet) killHolder(ctx context.Context, m *measured) error {
 	if victim == nil {
 		return fmt.Errorf("the FRA lease holder %q is none of the testers", holder)
 	}
-	logf("kill -9 %s, the FRA lease holder", holder)
+	benchenv.Logf("kill -9 %s, the FRA lease holder", holder)
 	victim.kill()
 	killedAt := time.Now()
 	m.killed = holder
@@ -127,7 +129,7 @@ func (f *fleet) killHolder(ctx context.Context, m *measured) error {
 	if err != nil {
 		return fmt.Errorf("waiting for the takeover: %w", err)
 	}
-	logf("%s took the FRA sweep over after %s", m.takenBy, m.takeover.Round(time.Millisecond))
+	benchenv.Logf("%s took the FRA sweep over after %s", m.takenBy, m.takeover.Round(time.Millisecond))
 	victim.name += "-restarted"
 	return victim.start(f.bin)
 }

@@ -14,6 +14,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the harness's own reads of the fleet's database
 
+	"jobtester/bench/benchenv"
 	"jobtester/netfault"
 	"jobtester/simnet"
 )
@@ -40,20 +41,20 @@ func run(ctx context.Context, o options) error {
 	if err := f.setup(ctx); err != nil {
 		return err
 	}
-	load0 := loadavg()
+	load0 := benchenv.LoadAvg()
 	start := time.Now()
 	m, err := f.faults(ctx)
 	if err != nil {
 		return err
 	}
-	logf("stopping the testers")
+	benchenv.Logf("stopping the testers")
 	for _, in := range f.testers {
 		in.stop(time.Minute)
 	}
 	if err := f.measure(ctx, &m); err != nil {
 		return err
 	}
-	m.print(os.Stdout, o, time.Since(start), load0, loadavg())
+	m.print(os.Stdout, o, time.Since(start), load0, benchenv.LoadAvg())
 	return nil
 }
 
@@ -64,7 +65,7 @@ func (f *fleet) setup(ctx context.Context) error {
 	if f.dir, err = os.MkdirTemp("", "fleet-bench-"); err != nil {
 		return err
 	}
-	logf("logs in %s", f.dir)
+	benchenv.Logf("logs in %s", f.dir)
 	if f.bin, err = buildBinary(ctx, f.dir); err != nil {
 		return err
 	}
@@ -120,7 +121,7 @@ func (f *fleet) setup(ctx context.Context) error {
 		}
 		f.testers = append(f.testers, in)
 	}
-	logf("fleet up: %d orchestrators, testers %s, central %s", len(sc.Orchestrators), addrs, centralAddr)
+	benchenv.Logf("fleet up: %d orchestrators, testers %s, central %s", len(sc.Orchestrators), addrs, centralAddr)
 	return nil
 }
 

@@ -26,11 +26,11 @@ import (
 	"os/exec"
 	"runtime/pprof"
 	"strconv"
-	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" for the schema and the counts
 
+	"jobtester/bench/benchenv"
 	"jobtester/handlers"
 	"jobtester/ingest"
 	"jobtester/models"
@@ -104,12 +104,12 @@ func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, 
 		}
 		defer pprof.StopCPUProfile()
 	}
-	load0 := loadAvg()
+	load0 := benchenv.LoadAvg()
 	rep, err := spawnClient("http://"+ln.Addr().String()+"/api/post_stats", clients, duration, orchs, keyed)
 	if err != nil {
 		return err
 	}
-	load1 := loadAvg()
+	load1 := benchenv.LoadAvg()
 	return verifyAndPrint(ctx, plain, rep, clients, keyed, so, load0, load1)
 }
 
@@ -192,13 +192,4 @@ func freshSchema(ctx context.Context, pg string) (string, *sql.DB, func(), error
 		}
 		admin.Close()
 	}, nil
-}
-
-// loadAvg is the machine's 1-minute load average.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" for creating and dropping the schema
+
+	"jobtester/bench/benchenv"
 )
 
 // evalDB is one fresh database for one regime.
@@ -52,7 +54,7 @@ func prepareDB(ctx context.Context, o *options, name string) (*evalDB, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			logf("warning: drop schema %s: %v", schema, err)
+			benchenv.Logf("warning: drop schema %s: %v", schema, err)
 		}
 		admin.Close()
 	}}, nil

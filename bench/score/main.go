@@ -15,7 +15,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"jobtester/bench/benchenv"
 	"jobtester/sampling"
 	"jobtester/scoring"
 )
@@ -63,9 +63,9 @@ func main() {
 			fmt.Fprintln(os.Stderr, "score: plots:", err)
 			os.Exit(1)
 		}
-		logf("plots written to %s", o.plots)
+		benchenv.Logf("plots written to %s", o.plots)
 	}
-	logf("done in %s (load average %s)", time.Since(began).Round(time.Second), loadAvg())
+	benchenv.Logf("done in %s (load average %s)", time.Since(began).Round(time.Second), benchenv.LoadAvg())
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -127,20 +127,4 @@ func parseRegimes(s string) ([]regime, error) {
 		return nil, errors.New("no regime")
 	}
 	return out, nil
-}
-
-func logf(format string, a ...any) {
-	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
-}
-
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
 }

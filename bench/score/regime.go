@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"jobtester/bench/benchenv"
 	"jobtester/models"
 	"jobtester/sampling"
 )
@@ -82,7 +83,7 @@ func runRegime(ctx context.Context, o *options, w *world, tr *truth, reg regime)
 		return nil, err
 	}
 	defer db.cleanup()
-	st, err := models.Open(ctx, db.dsn, models.Options{SyncInterval: -1, Logger: quietLogger()})
+	st, err := models.Open(ctx, db.dsn, models.Options{SyncInterval: -1, Logger: benchenv.QuietLogger()})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}

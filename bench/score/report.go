@@ -8,6 +8,8 @@ import (
 	"sort"
 
 	"time"
+
+	"jobtester/bench/benchenv"
 )
 
 // results are a whole evaluation: the world, its truth, and every regime's
@@ -25,7 +27,7 @@ func evaluateAll(ctx context.Context, o *options) (*results, error) {
 	w := newWorld(o.seed, o.orchs, o.days*24, o.drops)
 	tr := newTruth(w)
 	res := &results{o: o, w: w, tr: tr}
-	logf("network: %s", res.describe())
+	benchenv.Logf("network: %s", res.describe())
 	for _, reg := range o.regimes {
 		r, err := runRegime(ctx, o, w, tr, reg)
 		if err != nil {
@@ -33,7 +35,7 @@ func evaluateAll(ctx context.Context, o *options) (*results, error) {
 		}
 		m, tc := evaluate(w, tr, r, o.warmup)
 		res.runs, res.mets, res.truthChurn = append(res.runs, r), append(res.mets, m), tc
-		logf("%s: %d tests, %s", reg.Name, r.tests, r.elapsed.Round(time.Millisecond))
+		benchenv.Logf("%s: %d tests, %s", reg.Name, r.tests, r.elapsed.Round(time.Millisecond))
 	}
 	return res, nil
 }

@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -113,17 +111,11 @@ func measure(orchs, lanes, gateways int, scale float64, gap time.Duration, log *
 		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
 	}
 	ls := jobs.NewLanes(gws)
-	mux := http.NewServeMux()
-	for _, l := range ls {
-		mux.Handle("/webhook/"+l.Name, l.Webhook)
+	stopHooks, err := jobs.ServeWebhooks(ls, nw)
+	if err != nil {
+		return row{}, err
 	}
-	hooks := httptest.NewServer(mux)
-	defer hooks.Close()
-	for _, l := range ls {
-		if err := nw.SetWebhook(l.Name, hooks.URL+"/webhook/"+l.Name); err != nil {
-			return row{}, err
-		}
-	}
+	defer stopHooks()
 	t := &jobs.Tester{
 		Store: st, Lanes: ls,
 		Discovery: &jobs.Discovery{Gateway: ls[0].Client, Capabilities: ls[0].Client, Webhook: ls[0].Webhook},

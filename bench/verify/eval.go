@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -89,18 +87,12 @@ func start(ctx context.Context, seed int64, o Options) (*world, error) {
 		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
 	}
 	lanes := jobs.NewLanes(gws)
-	mux := http.NewServeMux()
-	for _, l := range lanes {
-		mux.Handle("/webhook/"+l.Name, l.Webhook)
+	stopHooks, err := jobs.ServeWebhooks(lanes, nw)
+	if err != nil {
+		w.close()
+		return nil, err
 	}
-	hooks := httptest.NewServer(mux)
-	cleanups = append(cleanups, hooks.Close)
-	for _, l := range lanes {
-		if err := nw.SetWebhook(l.Name, hooks.URL+"/webhook/"+l.Name); err != nil {
-			w.close()
-			return nil, err
-		}
-	}
+	cleanups = append(cleanups, stopHooks)
 	runner := &jobs.AIRunner{JobTimeout: time.Minute}
 	if !o.NoVerify {
 		runner.Verifier = &jobs.Verifier{Store: w.st, Log: o.Log}

@@ -198,33 +198,36 @@ func (s *Server) handleConnsList(w http.ResponseWriter, r *http.Request) {
 	writeAPIJSON(w, http.StatusOK, list)
 }
 
-func (s *Server) handleConnsGet(w http.ResponseWriter, r *http.Request) {
+// pathConn is the connection named by the request's path, or nil after
+// answering as MediaMTX does: 400 for an id that is not a UUID, 404 for one
+// that is not open.
+func (s *Server) pathConn(w http.ResponseWriter, r *http.Request) *conn {
 	id := r.PathValue("id")
 	if !isUUID(id) {
 		writeAPIError(w, http.StatusBadRequest, "invalid connection ID")
-		return
+		return nil
 	}
 	s.mu.Lock()
 	c := s.conns[id]
 	s.mu.Unlock()
 	if c == nil {
 		writeAPIError(w, http.StatusNotFound, "connection not found")
+		return nil
+	}
+	return c
+}
+
+func (s *Server) handleConnsGet(w http.ResponseWriter, r *http.Request) {
+	c := s.pathConn(w, r)
+	if c == nil {
 		return
 	}
 	writeAPIJSON(w, http.StatusOK, c.apiItem())
 }
 
 func (s *Server) handleConnsKick(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if !isUUID(id) {
-		writeAPIError(w, http.StatusBadRequest, "invalid connection ID")
-		return
-	}
-	s.mu.Lock()
-	c := s.conns[id]
-	s.mu.Unlock()
+	c := s.pathConn(w, r)
 	if c == nil {
-		writeAPIError(w, http.StatusNotFound, "connection not found")
 		return
 	}
 	c.kick()
