@@ -93,11 +93,13 @@ var Definitions = map[string]Definition{
 	"Audio to text": {
 		Pipeline: "Audio to text", Route: "audio-to-text",
 		Build: func(model string, r *rand.Rand) Request {
-			wav, digits, words := drawDigits(r)
-			f := livepeer.File{Name: pick(r, audioNames), ContentType: "audio/wav", Data: wav}
+			flac, digits, words, err := drawDigits(r)
+			f := livepeer.File{Name: pick(r, audioNames), ContentType: "audio/flac", Data: flac}
 			form := map[string]string{"model_id": model}
-			desc := fmt.Sprintf("<wav of %d spoken digits %s, %d Hz, %d bytes, sha256 %s>", len(digits), digits, audioSampleRate, len(wav), shortHash(wav))
-			return built(formJob("audio-to-text", form, "audio", f), withFiles(form, "audio", desc), Expect{Transcript: words})
+			desc := fmt.Sprintf("<flac of %d spoken digits %s, %d Hz, %d bytes, sha256 %s>", len(digits), digits, audioSampleRate, len(flac), shortHash(flac))
+			req := built(formJob("audio-to-text", form, "audio", f), withFiles(form, "audio", desc), Expect{Transcript: words})
+			req.Err = err
+			return req
 		},
 		Check: checkText(livepeer.ParseText),
 	},

@@ -12,6 +12,7 @@ import (
 
 	"jobtester/livepeer"
 	"jobtester/media"
+	"jobtester/media/audio"
 	"jobtester/verify"
 )
 
@@ -31,6 +32,9 @@ type Request struct {
 	Input map[string]any
 	// Expect is what the tester knows in advance of a correct answer.
 	Expect Expect
+	// Err says the input could not be made: a tester error, and nothing is
+	// sent.
+	Err error
 }
 
 // Expect is what a correct answer to a drawn request holds, as far as it
@@ -98,7 +102,7 @@ var (
 	voices = []string{"A calm female voice, close to the microphone.", "A cheerful male speaker with a slight echo.",
 		"A slow, deep voice in a quiet room.", "A fast-talking narrator with clear diction."}
 	fileNames  = []string{"image.png", "photo.png", "upload.png", "input.png", "picture.png"}
-	audioNames = []string{"audio.wav", "recording.wav", "speech.wav", "clip.wav"}
+	audioNames = []string{"audio.flac", "recording.flac", "speech.flac", "clip.flac"}
 )
 
 // Sizes people ask for, multiples of 64, square ones most often.
@@ -127,8 +131,12 @@ func shortHash(b []byte) string {
 	return hex.EncodeToString(s[:8])
 }
 
-// drawDigits is the audio-to-text input: 8 to 16 spoken digits.
-func drawDigits(r *rand.Rand) (wav []byte, digits, transcript string) {
+// drawDigits is the audio-to-text input: 8 to 16 spoken digits, as FLAC.
+// Not WAV: go-livepeer's gateway measures the upload with an FFmpeg built
+// with few decoders, PCM not among them, and refuses every WAV
+// (docs/simnet.md, "Why the WAV is refused"); FLAC is lossless, so the
+// tones reach the model as they were drawn.
+func drawDigits(r *rand.Rand) (flac []byte, digits, transcript string, err error) {
 	var d, words []string
 	for range 8 + r.IntN(9) {
 		n := r.IntN(10)
@@ -136,7 +144,11 @@ func drawDigits(r *rand.Rand) (wav []byte, digits, transcript string) {
 		words = append(words, digitWords[n])
 	}
 	digits = strings.Join(d, "")
-	return media.SpokenDigits(digits, audioSampleRate), digits, strings.Join(words, " ")
+	flac, err = audio.Encode(media.SpokenDigitSamples(digits, audioSampleRate), audioSampleRate, "flac")
+	if err != nil {
+		err = fmt.Errorf("make the audio-to-text input: %w", err)
+	}
+	return flac, digits, strings.Join(words, " "), err
 }
 
 var digitWords = [10]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}

@@ -37,6 +37,9 @@ func (r *AIRunner) Run(ctx context.Context, lane *Lane, t Target, attempt int) R
 	req := def.Build(t.Capability.Model, InputRand(t.InputSeed))
 	applyParams(&req.Job, req.Input, t.Params)
 	res.Input = describeInput(req.Input)
+	if req.Err != nil {
+		return finish(models.OutcomeTesterError, req.Err.Error())
+	}
 	lane.Webhook.Pin(t.URI)
 	defer lane.Webhook.Clear()
 

@@ -190,14 +190,6 @@ func checkRealOutcomes(t *testing.T, h *realHarness, results []jobs.Result) {
 	for _, r := range results {
 		q, ok := lastRunnerJob(reqs, r)
 		want := models.OutcomeUnavailable // the runner never saw it
-		if !ok && r.Capability.Pipeline == "Audio to text" {
-			// The real gateway's FFmpeg has no PCM decoder, so it finds
-			// no duration in the tester's WAV: 400 "audio duration
-			// calculation failed" before any orchestrator is asked
-			// (docs/simnet.md, "Why the WAV is refused"). A tester
-			// error, ours, until the input is FLAC.
-			want = models.OutcomeTesterError
-		}
 		if ok {
 			want = expected(q)
 		}
@@ -234,9 +226,10 @@ func checkRealPinning(t *testing.T, h *realHarness, results []jobs.Result) {
 	}
 	reqs := runnerRequests(h.nw)
 	for _, r := range results {
-		// Every attempt but the gateway's own refusal of the audio reached
-		// the orchestrator it was pinned to.
-		if _, reached := lastRunnerJob(reqs, r); !reached && r.Outcome != models.OutcomeTesterError {
+		// Every attempt reached the orchestrator it was pinned to: the
+		// audio too, now that it is FLAC, which the real gateway can
+		// measure (docs/simnet.md, "Why the WAV is refused").
+		if _, reached := lastRunnerJob(reqs, r); !reached {
 			t.Errorf("%s %s (%s) never reached its orchestrator", r.Capability.Pipeline, r.Capability.Model, r.Outcome)
 		}
 	}

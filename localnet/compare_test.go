@@ -247,8 +247,9 @@ const gatewayAudioRefusal = `{"error":{"message":"audio duration calculation fai
 // checkAudioFormats: the real gateway measures uploaded audio with its own
 // FFmpeg build through a pipe (docs/simnet.md says why a PCM WAV fails
 // there); FLAC and MP3 made by ffmpeg (a test package) from the same WAV
-// pass the gateway and reach the runner. simnet's gateway still takes the
-// WAV: the known difference the table records.
+// pass the gateway and reach the runner. simnet's gateway does the same:
+// the WAV is its own 400 before anyone is asked, FLAC and MP3 are
+// transcribed.
 func checkAudioFormats(t *testing.T, nw *simnet.Network, real, sim string, wav []byte) {
 	t.Helper()
 	ff, err := exec.LookPath("ffmpeg")
@@ -266,6 +267,9 @@ func checkAudioFormats(t *testing.T, nw *simnet.Network, real, sim string, wav [
 	if ra.status != http.StatusBadRequest || ra.body != gatewayAudioRefusal || ra.triesAt != 0 {
 		t.Errorf("PCM WAV: the real gateway answered %s; it was seen refusing it itself", ra)
 	}
+	if sa.status != http.StatusBadRequest || sa.body != gatewayAudioRefusal || sa.triesAt != 0 {
+		t.Errorf("PCM WAV: simnet's gateway answered %s; the real one refuses it itself", sa)
+	}
 	for _, ext := range []string{"flac", "mp3"} {
 		out := filepath.Join(dir, "a."+ext)
 		if b, err := exec.Command(ff, "-loglevel", "error", "-i", in, out).CombinedOutput(); err != nil {
@@ -281,5 +285,20 @@ func checkAudioFormats(t *testing.T, nw *simnet.Network, real, sim string, wav [
 		if ra.body == gatewayAudioRefusal {
 			t.Errorf("%s: the real gateway could not measure it: %s", ext, ra)
 		}
+		if ra.status != http.StatusOK || sa.status != http.StatusOK || transcript(t, ra.body) != transcript(t, sa.body) {
+			t.Errorf("%s: real gateway %s, simnet's %s: want the same transcript from both", ext, ra, sa)
+		}
 	}
+}
+
+// transcript is the text of an audio-to-text answer.
+func transcript(t *testing.T, body string) string {
+	t.Helper()
+	var a struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Errorf("audio-to-text answer %q: %v", body, err)
+	}
+	return a.Text
 }

@@ -27,12 +27,36 @@ func SpokenDigits(digits string, sampleRate int) []byte {
 	if sampleRate < 1 {
 		sampleRate = DefaultSampleRate
 	}
-	slot := int(DigitSlot * float64(sampleRate))
-	tone := int(DigitToneSeconds * float64(sampleRate))
-	n := slot * len(digits)
+	n := int(DigitSlot*float64(sampleRate)) * len(digits)
 	out := make([]byte, 44+2*n)
 	writeWAVHeader(out, sampleRate, n)
 	pcm := out[44:]
+	digitWave(digits, sampleRate, func(i int, v float64) {
+		binary.LittleEndian.PutUint16(pcm[2*i:], uint16(int16(v*digitAmplitude)))
+	})
+	return out
+}
+
+// SpokenDigitSamples is the audio of SpokenDigits as samples in [-1, 1], to
+// be encoded in another container (the tester sends FLAC: a gateway built
+// with few decoders cannot measure PCM).
+func SpokenDigitSamples(digits string, sampleRate int) []float64 {
+	if sampleRate < 1 {
+		sampleRate = DefaultSampleRate
+	}
+	out := make([]float64, int(DigitSlot*float64(sampleRate))*len(digits))
+	digitWave(digits, sampleRate, func(i int, v float64) { out[i] = v * digitAmplitude / 32768 })
+	return out
+}
+
+// digitAmplitude is the tones' peak in 16-bit sample units.
+const digitAmplitude = 20000
+
+// digitWave calls put for every sample of the digits' tones (the silence
+// between them is left as it is), with v the tone's value in [-0.7, 0.7].
+func digitWave(digits string, sampleRate int, put func(i int, v float64)) {
+	slot := int(DigitSlot * float64(sampleRate))
+	tone := int(DigitToneSeconds * float64(sampleRate))
 	for s, ch := range []byte(digits) {
 		if ch < '0' || ch > '9' {
 			continue
@@ -41,9 +65,7 @@ func SpokenDigits(digits string, sampleRate int) []byte {
 		for i := range tone {
 			t := float64(i) / float64(sampleRate)
 			env := math.Sin(math.Pi * float64(i) / float64(tone))
-			v := env * 0.7 * math.Sin(2*math.Pi*f*t)
-			binary.LittleEndian.PutUint16(pcm[2*(s*slot+i):], uint16(int16(v*20000)))
+			put(s*slot+i, env*0.7*math.Sin(2*math.Pi*f*t))
 		}
 	}
-	return out
 }

@@ -51,9 +51,11 @@ func TestAudioToTextProbesEveryContainer(t *testing.T) {
 	}
 }
 
-// An honest speech model hears the tester's digits in every container, so
-// the transcript check holds whatever format the audio came in; a cut MP4
-// (its index lost) is the gateway's 400.
+// An honest speech model hears the tester's digits in every container the
+// gateway can measure, so the transcript check holds whatever format the
+// audio came in. A PCM WAV, which go-livepeer's gateway cannot measure, and
+// a cut MP4 (its index lost) are the gateway's 400, and no orchestrator is
+// asked.
 func TestAudioToTextEveryContainerEndToEnd(t *testing.T) {
 	t.Parallel()
 	n := startNet(t, allPipelines())
@@ -63,6 +65,12 @@ func TestAudioToTextEveryContainerEndToEnd(t *testing.T) {
 	files := digitsIn(t, digits, 16000)
 	for _, c := range audio.Containers {
 		r := postForm(t, base+"/audio-to-text", nil, map[string][]byte{"audio": files[c]})
+		if c == "wav" {
+			if r.status != http.StatusBadRequest || !strings.Contains(apiErrorOf(t, r), "audio duration calculation failed") {
+				t.Errorf("PCM WAV: status %d %s, want 400 audio duration calculation failed", r.status, r.body)
+			}
+			continue
+		}
 		if r.err != nil || r.status != http.StatusOK {
 			t.Errorf("%s: status %d, %v: %s", c, r.status, r.err, r.body)
 			continue
@@ -80,4 +88,22 @@ func TestAudioToTextEveryContainerEndToEnd(t *testing.T) {
 	if r.status != http.StatusBadRequest || !strings.Contains(apiErrorOf(t, r), "audio duration calculation failed") {
 		t.Errorf("cut MP4: status %d %s, want 400 audio duration calculation failed", r.status, r.body)
 	}
+	if got, want := len(n.Requests()), len(audio.Containers)-1; got != want {
+		t.Errorf("%d requests reached an orchestrator, want %d: one for each container but WAV, none for the cut MP4", got, want)
+	}
+}
+
+// flacOf is a WAV re-encoded as FLAC: what a client of go-livepeer's
+// gateway has to send, since it refuses PCM.
+func flacOf(t *testing.T, wav []byte) []byte {
+	t.Helper()
+	pcm, rate, err := audio.DecodeMono(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flac, err := audio.Encode(pcm, rate, "flac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flac
 }

@@ -64,6 +64,10 @@ func (g *gateway) batchHandler(p pipeline) http.HandlerFunc {
 			writeAPIError(w, http.StatusBadRequest, err.Error())
 			return
 		}
+		if p.Route == "audio-to-text" && !gatewayDecodes(job.audioCodec) {
+			writeAPIError(w, http.StatusBadRequest, "audio duration calculation failed")
+			return
+		}
 		job.RequestID = g.randHex(8)
 		if p.Route == "image-to-video" && r.Header.Get("Prefer") == "respond-async" {
 			g.startAsync(w, job)
@@ -397,6 +401,16 @@ func parseUpscale(r *http.Request, job *jobRequest) error {
 	return f.seed(job)
 }
 
+// gatewayDecoders are the audio decoders of go-livepeer's own FFmpeg build
+// (it turns every decoder off and a few back on), by libav's decoder names.
+// The gateway measures an upload's duration through a pipe, where a PCM WAV
+// has no container duration and, with no PCM decoder, no bit rate to
+// estimate one from: every WAV is refused before anyone is asked, though
+// any runner could read it. The runner takes what libav reads.
+var gatewayDecoders = map[string]bool{"mp3": true, "mp3float": true, "vorbis": true, "flac": true, "aac": true, "opus": true}
+
+func gatewayDecodes(codec string) bool { return gatewayDecoders[codec] }
+
 func parseAudioToText(r *http.Request, job *jobRequest) error {
 	f, err := parseMultipart(r)
 	if err != nil {
@@ -413,7 +427,7 @@ func parseAudioToText(r *http.Request, job *jobRequest) error {
 	if err != nil {
 		return errors.New("audio duration calculation failed")
 	}
-	job.AudioSeconds, job.Audio = info.Duration.Seconds(), data
+	job.AudioSeconds, job.Audio, job.audioCodec = info.Duration.Seconds(), data, info.Codec
 	if ts := f.str("return_timestamps"); ts != nil {
 		job.ReturnTimestamps = *ts
 	}

@@ -58,6 +58,7 @@ type jobRequest struct {
 	Prompt           string       `json:"prompt,omitempty"`
 	Text             string       `json:"text,omitempty"`          // text-to-speech
 	AudioSeconds     float64      `json:"audio_seconds,omitempty"` // audio-to-text input
+	audioCodec       string       // the input's decoder, for the gateway's check; not sent on
 	ReturnTimestamps string       `json:"return_timestamps,omitempty"`
 	Messages         []llmMessage `json:"messages,omitempty"`
 	MaxTokens        int          `json:"max_tokens,omitempty"`

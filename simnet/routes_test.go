@@ -109,7 +109,7 @@ func TestBatchRoutesSucceed(t *testing.T) {
 			return postForm(t, base+"/image-to-video", nil, map[string][]byte{"image": img})
 		}, checkVideo(1024, 576)},
 		{"audio-to-text", func() reply {
-			return postForm(t, base+"/audio-to-text", map[string]string{"return_timestamps": "true"}, map[string][]byte{"audio": media.TestAudio(3, 16000)})
+			return postForm(t, base+"/audio-to-text", map[string]string{"return_timestamps": "true"}, map[string][]byte{"audio": flacOf(t, media.TestAudio(3, 16000))})
 		}, checkTranscript},
 		{"segment-anything-2", func() reply {
 			return postForm(t, base+"/segment-anything-2", map[string]string{"point_coords": "[[10,10]]", "point_labels": "[1]"}, map[string][]byte{"image": img})

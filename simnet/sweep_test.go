@@ -19,7 +19,7 @@ func sendPair(t *testing.T, base, route, model string) reply {
 	case "image-to-video":
 		return postForm(t, base+"/image-to-video", map[string]string{"model_id": model, "width": "32", "height": "24"}, map[string][]byte{"image": img})
 	case "audio-to-text":
-		return postForm(t, base+"/audio-to-text", map[string]string{"model_id": model}, map[string][]byte{"audio": media.TestAudio(1, 8000)})
+		return postForm(t, base+"/audio-to-text", map[string]string{"model_id": model}, map[string][]byte{"audio": flacOf(t, media.TestAudio(1, 8000))})
 	case "segment-anything-2", "image-to-text":
 		return postForm(t, base+"/"+route, map[string]string{"model_id": model}, map[string][]byte{"image": img})
 	case "llm":
