@@ -88,6 +88,10 @@ type Gateway struct {
 	Name    string `yaml:"name"`
 	CLIURL  string `yaml:"cli_url"`
 	HTTPURL string `yaml:"http_url"`
+	// Orchestrator fixes the gateway to one orchestrator service URI: an
+	// upstream go-livepeer gateway reads its webhook at most once a minute,
+	// so it cannot be pinned test by test (jobs.Lane.Fixed).
+	Orchestrator string `yaml:"orchestrator"`
 }
 
 // Chain is on-chain discovery (livepeer.ChainConfig).
@@ -105,7 +109,10 @@ type Chain struct {
 
 // Demo is what only the demo reads: its simulated past.
 type Demo struct {
-	DemoPast      time.Duration
+	DemoPast time.Duration
+	// Livepeer is a go-livepeer binary the demo runs real nodes of (demo
+	// only; "": none).
+	Livepeer      string
 	DemoPastEvery time.Duration
 }
 

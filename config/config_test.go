@@ -91,6 +91,7 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{[]string{"--gateways", "a=http://x:5935"}, nil, "name=cli_url|http_url"},
 		{[]string{"--gateways", "a=http://x:5935|ftp://y"}, nil, "http_url"},
 		{[]string{"--gateways", "a=http://x:1|http://x:2,a=http://y:1|http://y:2"}, nil, `"a" appears twice`},
+		{[]string{"--gateways", "a=http://x:1|http://x:2|8935"}, nil, "orchestrator \"8935\" is not an http(s) URL"},
 		{[]string{"--region", "fra"}, nil, "setting region"},
 		{[]string{"--unavailable-retries", "-1"}, nil, "setting unavailable_retries"},
 		{[]string{"--forward-url", "http://lb/api/post_stats"}, nil, "setting forward_secret"},
@@ -119,5 +120,15 @@ func TestGatewaysFromFileAndEnv(t *testing.T) {
 	c, _, err = load("serve", nil, env(map[string]string{"JOBTESTER_GATEWAYS": "a=http://a:1|http://a:2, b=http://b:1|http://b:2"}))
 	if err != nil || len(c.Gateways) != 2 || c.Gateways[1].Name != "b" || c.Gateways[1].CLIURL != "http://b:1" {
 		t.Fatalf("env gateways = %+v %v", c, err)
+	}
+	// A gateway fixed to one orchestrator, in either form.
+	c, _, err = load("serve", nil, env(map[string]string{"JOBTESTER_GATEWAYS": "up=http://a:1|http://a:2|https://127.0.0.1:8935"}))
+	if err != nil || c.Gateways[0].HTTPURL != "http://a:2" || c.Gateways[0].Orchestrator != "https://127.0.0.1:8935" {
+		t.Fatalf("fixed gateway from env = %+v %v", c.Gateways, err)
+	}
+	os.WriteFile(file, []byte("gateways:\n  - name: up\n    cli_url: http://a:1\n    http_url: http://a:2\n    orchestrator: https://o:8935\n"), 0o600)
+	c, _, err = load("serve", []string{"--config", file}, env(nil))
+	if err != nil || c.Gateways[0].Orchestrator != "https://o:8935" {
+		t.Fatalf("fixed gateway from file = %+v %v", c.Gateways, err)
 	}
 }

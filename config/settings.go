@@ -54,7 +54,7 @@ var Settings = []Setting{
 	{"tester", "true", "false: an API-only instance: it serves the API and pages but never takes a region's lease nor runs a test (docs/deployment.md)", boolSetting(func(c *Config) *bool { return &c.RunTests })},
 	{"lease_ttl", "30s", "how long a region's sweep lease outlives its holder's last heartbeat: the longest a dead holder's sweep waits before another instance of the region takes it over", duration(func(c *Config) *time.Duration { return &c.LeaseTTL })},
 	{"region", "GLOBAL", "AI region this tester's own results are stored under (must be a region of type ai)", str(func(c *Config) *string { return &c.Region })},
-	{"gateways", "", "gateways to test through, one lane each: name=cli_url|http_url,… (in a file: a list of {name, cli_url, http_url})", func(c *Config, v string) error {
+	{"gateways", "", "gateways to test through, one lane each: name=cli_url|http_url,… (in a file: a list of {name, cli_url, http_url}); name=cli_url|http_url|orchestrator_uri (file: orchestrator) fixes an upstream go-livepeer gateway, which reads its webhook once a minute, to the one orchestrator it tests", func(c *Config, v string) error {
 		gws, err := parseGateways(v)
 		c.Gateways = gws
 		return err
@@ -102,6 +102,7 @@ var Settings = []Setting{
 	{"live_params", "", "JSON object of pipeline params sent with every live test, merged over {\"width\":W,\"height\":H} of live_signal, e.g. {\"prompt\":\"a watercolor\"}", str(func(c *Config) *string { return &c.LiveParams })},
 	{"demo_past", "168h", "demo only: how much simulated past the demo starts with, produced from simnet's behaviour profiles and marked simulated (0: none)", duration(func(c *Config) *time.Duration { return &c.DemoPast })},
 	{"demo_past_every", "1h", "demo only: the time between the simulated past's sweeps", duration(func(c *Config) *time.Duration { return &c.DemoPastEvery })},
+	{"livepeer", "", "demo only: path of a go-livepeer binary; the demo then also runs real go-livepeer orchestrators in front of three of its simulated ones, each behind a real gateway of its own, and tests those three through them", str(func(c *Config) *string { return &c.Livepeer })},
 	{"shutdown_timeout", "15s", "how long shutdown waits for requests and writes in flight", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 
@@ -157,9 +158,11 @@ func parseGateways(v string) ([]Gateway, error) {
 		name, urls, ok := strings.Cut(part, "=")
 		cli, httpURL, ok2 := strings.Cut(urls, "|")
 		if !ok || !ok2 {
-			return nil, errors.New("each gateway must be name=cli_url|http_url")
+			return nil, errors.New("each gateway must be name=cli_url|http_url or name=cli_url|http_url|orchestrator_uri")
 		}
-		out = append(out, Gateway{Name: strings.TrimSpace(name), CLIURL: strings.TrimSpace(cli), HTTPURL: strings.TrimSpace(httpURL)})
+		httpURL, orch, _ := strings.Cut(httpURL, "|")
+		out = append(out, Gateway{Name: strings.TrimSpace(name), CLIURL: strings.TrimSpace(cli), HTTPURL: strings.TrimSpace(httpURL),
+			Orchestrator: strings.TrimSpace(orch)})
 	}
 	return out, nil
 }

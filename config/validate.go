@@ -106,6 +106,11 @@ func (c *Config) validateTester() error {
 				return fmt.Errorf("setting gateways (%s): %s %w", g.Name, field, err)
 			}
 		}
+		if g.Orchestrator != "" {
+			if err := httpURL(g.Orchestrator); err != nil {
+				return fmt.Errorf("setting gateways (%s): orchestrator %w", g.Name, err)
+			}
+		}
 	}
 	if c.WebhookBaseURL != "" {
 		if err := httpURL(c.WebhookBaseURL); err != nil {

@@ -65,6 +65,12 @@ type Lane struct {
 	Name    string
 	Client  *livepeer.GatewayClient
 	Webhook *livepeer.Webhook
+	// Fixed is the one orchestrator service URI the lane's gateway reaches
+	// ("": any, pinned test by test). Upstream go-livepeer reads its
+	// webhook at most once a minute, so a gateway of it is fixed to one
+	// orchestrator: its webhook lists that one for good, and the lane takes
+	// only that orchestrator's tests, which no other lane takes.
+	Fixed string
 }
 
 // Fairness is how a sweep treats orchestrators.
@@ -110,19 +116,42 @@ type orchQueue struct {
 	addr        string
 	pending     []*task
 	busy        bool
-	runningLive bool // what the busy test is
+	runningLive bool  // what the busy test is
+	running     *task // the busy test
 	nextFree    time.Time
 }
 
-// ready reports whether a worker of the kind may take one of this
-// orchestrator's tasks now (and which), and otherwise when it could.
-func (o *orchQueue) ready(now time.Time, live bool) (int, bool, time.Time) {
+// worker is what a worker may take: live or batch tests, and for a lane
+// fixed to one orchestrator only that one's (fixed); a lane that is not
+// fixed takes none of the orchestrators a fixed lane serves (served).
+type worker struct {
+	live   bool
+	fixed  string
+	served map[string]bool
+}
+
+func (w worker) takes(t *task) bool {
+	if t.live != w.live {
+		return false
+	}
+	if t.live {
+		return true // live slots are not lanes
+	}
+	if w.fixed != "" {
+		return t.target.URI == w.fixed
+	}
+	return !w.served[t.target.URI]
+}
+
+// ready reports whether a worker may take one of this orchestrator's tasks
+// now (and which), and otherwise when it could.
+func (o *orchQueue) ready(now time.Time, w worker) (int, bool, time.Time) {
 	if o.busy {
 		return -1, false, time.Time{}
 	}
 	best, bestAt := -1, time.Time{}
 	for i, t := range o.pending {
-		if t.live != live {
+		if !w.takes(t) {
 			continue
 		}
 		at := o.nextFree
@@ -139,14 +168,14 @@ func (o *orchQueue) ready(now time.Time, live bool) (int, bool, time.Time) {
 	return best, !bestAt.After(now), bestAt
 }
 
-// left reports whether the orchestrator still has work of the kind: a
-// pending task, or a running one that may come back as a retry.
-func (o *orchQueue) left(live bool) bool {
-	if o.busy && o.runningLive == live {
+// left reports whether the orchestrator still has work the worker may
+// take: a pending task, or a running one that may come back as a retry.
+func (o *orchQueue) left(w worker) bool {
+	if o.busy && o.runningLive == w.live && (o.running == nil || w.takes(o.running)) {
 		return true
 	}
 	for _, t := range o.pending {
-		if t.live == live {
+		if w.takes(t) {
 			return true
 		}
 	}
@@ -187,14 +216,40 @@ func newDispatcher(targets []Target, liveSlots bool, now func() time.Time) *disp
 	return d
 }
 
+// fixedLanes returns the orchestrator URIs that lanes are fixed to, and
+// splits the targets into those a lane or live slot can take and the batch
+// targets none can: when every lane is fixed, those of other orchestrators.
+func fixedLanes(lanes []*Lane, targets []Target, liveSlots bool) (served map[string]bool, reachable, unreachable []Target) {
+	served = map[string]bool{}
+	free := false
+	for _, l := range lanes {
+		if l.Fixed != "" {
+			served[l.Fixed] = true
+		} else {
+			free = true
+		}
+	}
+	if len(served) == 0 || free {
+		return served, targets, nil
+	}
+	for _, t := range targets {
+		if !(liveSlots && t.IsLive()) && !served[t.URI] {
+			unreachable = append(unreachable, t)
+		} else {
+			reachable = append(reachable, t)
+		}
+	}
+	return served, reachable, unreachable
+}
+
 func (d *dispatcher) notify() {
 	close(d.changed)
 	d.changed = make(chan struct{})
 }
 
-// next blocks until a task of the kind is ready, and returns nil when the
-// sweep has nothing of that kind left or ctx ends.
-func (d *dispatcher) next(ctx context.Context, live bool) (*orchQueue, *task) {
+// next blocks until a task the worker may take is ready, and returns nil
+// when the sweep has nothing left for it or ctx ends.
+func (d *dispatcher) next(ctx context.Context, w worker) (*orchQueue, *task) {
 	for {
 		if ctx.Err() != nil {
 			return nil, nil
@@ -206,8 +261,8 @@ func (d *dispatcher) next(ctx context.Context, live bool) (*orchQueue, *task) {
 		var wake time.Time
 		anyLeft := false
 		for _, o := range d.orchs {
-			anyLeft = anyLeft || o.left(live)
-			i, ok, at := o.ready(now, live)
+			anyLeft = anyLeft || o.left(w)
+			i, ok, at := o.ready(now, w)
 			if ok {
 				if best == nil || len(o.pending) > len(best.pending) {
 					best, bestIdx = o, i
@@ -219,7 +274,7 @@ func (d *dispatcher) next(ctx context.Context, live bool) (*orchQueue, *task) {
 		if best != nil {
 			t := best.pending[bestIdx]
 			best.pending = append(best.pending[:bestIdx], best.pending[bestIdx+1:]...)
-			best.busy, best.runningLive = true, live
+			best.busy, best.runningLive, best.running = true, w.live, t
 			d.mu.Unlock()
 			return best, t
 		}
@@ -255,7 +310,7 @@ func (d *dispatcher) done(o *orchQueue, t *task, retry bool, gap, retryAfter tim
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
-	o.busy = false
+	o.busy, o.running = false, nil
 	o.nextFree = now.Add(gap)
 	if retry {
 		o.pending = append(o.pending, &task{target: t.target, live: t.live, attempt: t.attempt + 1, notBefore: now.Add(retryAfter)})
@@ -268,7 +323,7 @@ func (d *dispatcher) done(o *orchQueue, t *task, retry bool, gap, retryAfter tim
 func (d *dispatcher) putBack(o *orchQueue, t *task, at time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	o.busy = false
+	o.busy, o.running = false, nil
 	if at.After(o.nextFree) {
 		o.nextFree = at
 	}
@@ -346,14 +401,24 @@ func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, on
 	if w.Live == nil {
 		liveSlots = 0
 	}
-	d := newDispatcher(targets, liveSlots > 0, time.Now)
+	served, reachable, unreachable := fixedLanes(w.Lanes, targets, liveSlots > 0)
+	d := newDispatcher(reachable, liveSlots > 0, time.Now)
 	var mu sync.Mutex
 	rep := Report{Expected: len(targets)}
+	for _, t := range unreachable {
+		res := Result{Target: t, Attempt: 1, Outcome: models.OutcomeTesterError, StartedAt: time.Now(), FinishedAt: time.Now(),
+			Error: "no gateway reaches " + t.URI + ": every lane is fixed to another orchestrator"}
+		if onResult != nil {
+			onResult(res)
+		}
+		rep.Attempts++
+		rep.count(res)
+	}
 	var wg sync.WaitGroup
-	work := func(live bool, run func(t *task) Result, lane string) {
+	work := func(wk worker, run func(t *task) Result, lane string) {
 		defer wg.Done()
 		for {
-			o, t := d.next(ctx, live)
+			o, t := d.next(ctx, wk)
 			if t == nil {
 				return
 			}
@@ -387,7 +452,7 @@ func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, on
 		liveWG.Add(1)
 		go func() {
 			defer liveWG.Done()
-			work(true, func(t *task) Result { return w.Live(ctx, t.target, t.attempt) }, "live")
+			work(worker{live: true}, func(t *task) Result { return w.Live(ctx, t.target, t.attempt) }, "live")
 		}()
 	}
 	for _, lane := range w.Lanes {
@@ -396,7 +461,7 @@ func SweepOn(ctx context.Context, w Workers, targets []Target, fair Fairness, on
 			if lane == w.LiveLane && liveSlots > 0 {
 				liveWG.Wait()
 			}
-			work(false, func(t *task) Result { return w.Batch(ctx, lane, t.target, t.attempt) }, lane.Name)
+			work(worker{fixed: lane.Fixed, served: served}, func(t *task) Result { return w.Batch(ctx, lane, t.target, t.attempt) }, lane.Name)
 		}()
 	}
 	wg.Wait()

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"jobtester/ingest"
-	"jobtester/livepeer"
 	"jobtester/models"
 )
 
@@ -471,26 +470,4 @@ func joinSources(s []string) string {
 		out += v
 	}
 	return out
-}
-
-// NewLanes builds one lane per gateway, each with its own webhook.
-func NewLanes(gateways []GatewayConfig) []*Lane {
-	lanes := make([]*Lane, 0, len(gateways))
-	for _, g := range gateways {
-		lanes = append(lanes, &Lane{Name: g.Name, Client: &livepeer.GatewayClient{CLIURL: g.CLIURL, HTTPURL: g.HTTPURL},
-			Webhook: livepeer.NewWebhook()})
-	}
-	return lanes
-}
-
-// GatewayConfig names one gateway: its CLI and AI HTTP addresses.
-type GatewayConfig struct {
-	Name    string `yaml:"name" json:"name"`
-	CLIURL  string `yaml:"cli_url" json:"cli_url"`
-	HTTPURL string `yaml:"http_url" json:"http_url"`
-}
-
-// String is for logs.
-func (g GatewayConfig) String() string {
-	return fmt.Sprintf("%s (cli %s, http %s)", g.Name, g.CLIURL, g.HTTPURL)
 }

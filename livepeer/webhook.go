@@ -27,11 +27,23 @@ type Webhook struct {
 	fetches   int64
 	lastFetch time.Time
 	fetched   chan struct{} // closed and replaced on every fetch
+	fixed     bool          // Pin and Clear change nothing (NewFixedWebhook)
 }
 
 // NewWebhook returns a webhook serving an empty list. (The zero Webhook is
 // ready to use too.)
 func NewWebhook() *Webhook { return &Webhook{} }
+
+// NewFixedWebhook returns a webhook that lists uri for good: Pin and Clear
+// change nothing. It is for an upstream gateway, which reads its webhook at
+// most once a minute, so that a list changed for one test would still be
+// in force for the next ones: such a gateway reaches one orchestrator only.
+func NewFixedWebhook(uri string) *Webhook {
+	w := &Webhook{}
+	w.Pin(uri)
+	w.fixed = true
+	return w
+}
 
 // initLocked makes the zero Webhook serve an empty list not yet fetched.
 func (w *Webhook) initLocked() {
@@ -62,6 +74,9 @@ func (w *Webhook) Pin(uris ...string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.initLocked()
+	if w.fixed {
+		return
+	}
 	w.body, w.uris = body, kept
 	w.gen++
 }

@@ -28,6 +28,9 @@ type Options struct {
 	// Network is the simulated network whose orchestrators become the
 	// runners, one real orchestrator for each.
 	Network *simnet.Network
+	// Only names the orchestrators of Network that get a real one (empty:
+	// all of them).
+	Only []string
 	// Gateways are started after the orchestrators.
 	Gateways []GatewayOptions
 	// RetryTimeout is every gateway's -aiProcessingRetryTimeout (default 2s).
@@ -116,6 +119,9 @@ func Start(ctx context.Context, opts Options) (_ *Net, err error) {
 		return nil, err
 	}
 	for _, r := range n.runners.List() {
+		if len(opts.Only) > 0 && !contains(opts.Only, r.Name) {
+			continue
+		}
 		o, err := n.startOrchestrator(opts.Binary, r)
 		if err != nil {
 			return nil, err

@@ -24,6 +24,7 @@ type measured struct {
 	forwardable       int // results to forward (pass and fail)
 	atCentral         int
 	lost, duplicated  int
+	waiting           int // rows left in the outbox when the testers stopped
 	lostBy            map[string]int
 	overlaps, gapMiss int
 	orchestrators     int

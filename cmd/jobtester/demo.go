@@ -82,11 +82,25 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 			cfg.Gateways = append(cfg.Gateways, config.Gateway{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
 		}
 	}
+	var real *realNodes
+	realNote := ""
+	if cfg.Livepeer != "" {
+		if real, err = startRealNodes(ctx, cfg, nw, log); err != nil {
+			return err
+		}
+		defer real.close()
+		realNote = "\n  " + real.note()
+	}
 	if cfg.Schedule == "" {
 		cfg.Schedule = "@every 1m"
 	}
 	started := time.Now()
 	past := func(ctx context.Context, st *models.Store) error {
+		if real != nil {
+			if err := real.save(ctx, st); err != nil {
+				return err
+			}
+		}
 		return writePast(ctx, st, nw.Truth(), cfg.Region, started, cfg.DemoPast, cfg.DemoPastEvery, log)
 	}
 	extra := map[string]http.Handler{"/simnet/*": http.StripPrefix("/api/v1/simnet", nw.Handler())}
@@ -104,7 +118,7 @@ jobtester demo is running: a simulated Livepeer network of %d gateways is being 
   sweeps:            %[2]s/api/v1/sweeps   (live: %[2]s/api/v1/sweeps/current)
   live video tests:  %[2]s/api/v1/live/results
   ground truth:      %[2]s/api/v1/simnet/truth   (chain: %[2]s/api/v1/simnet/chain)
-  `+chainNote+`
+  `+chainNote+realNote+`
   metrics:           %[2]s/metrics
 Press Ctrl-C to stop.
 `, len(nw.Gateways()), base)

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"jobtester/config"
 	"jobtester/testutil"
 )
 
@@ -18,25 +15,8 @@ import (
 // orchestrator's facts and paid work there, and shows them in /api/v1 and
 // on the orchestrator page.
 func TestDemoReadsTheSimulatedChain(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "demo.db")
-	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath,
-		"--chain-read-interval", "2s", "--live-concurrency", "0"}, func(string) string { return "" }, demoDefaults)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	var banner syncBuffer
-	go func() { done <- demo(ctx, cfg, newLogger(cfg, logs), &banner, ready) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("demo: %v", err)
-		}
-	}()
-	base := "http://" + <-ready
+	d := startDemo(t, "--chain-read-interval", "2s", "--live-concurrency", "0")
+	base, logs, banner := d.base, d.logs, d.banner
 	if !strings.Contains(banner.String(), "chain (JSON-RPC):  http://127.0.0.1:") {
 		t.Errorf("the banner names no chain:\n%s", banner.String())
 	}

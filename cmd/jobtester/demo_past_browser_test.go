@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"jobtester/config"
 	"jobtester/static"
 	"jobtester/testutil"
 	"jobtester/web/webtest"
@@ -32,25 +29,8 @@ func TestBrowserDemoStartsWithItsPast(t *testing.T) {
 		t.Fatal("htmx and uPlot are not embedded: run `npm ci && npm run build:web` first (scripts/setup.sh does)")
 	}
 	began := time.Now()
-	dbPath := filepath.Join(t.TempDir(), "demo.db")
-	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath,
-		"--live-concurrency", "0"}, func(string) string { return "" }, demoDefaults)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	var banner syncBuffer
-	go func() { done <- demo(ctx, cfg, newLogger(cfg, logs), &banner, ready) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("demo: %v", err)
-		}
-	}()
-	base := "http://" + <-ready
+	d := startDemo(t, "--live-concurrency", "0")
+	base, logs := d.base, d.logs
 	t.Logf("dashboard answering %.1f s after start", time.Since(began).Seconds())
 
 	// The first live result, then the order: every simulated result was

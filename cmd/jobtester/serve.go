@@ -214,8 +214,9 @@ func (in *instance) startBackground(sweepAtStart bool) *sync.WaitGroup {
 }
 
 // shutdown lets requests in flight finish, waits for background work and
-// sweeps started by hand (they store what they ran; results to forward
-// wait in the outbox) and closes the database, all within the shutdown timeout.
+// sweeps started by hand (they store what they ran), forwards what the
+// outbox holds (what it cannot send waits there) and closes the database,
+// all within the shutdown timeout.
 func (in *instance) shutdown(srv *http.Server, background *sync.WaitGroup) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), in.cfg.ShutdownTimeout)
 	defer cancel()
@@ -227,6 +228,14 @@ func (in *instance) shutdown(srv *http.Server, background *sync.WaitGroup) error
 		background.Wait()
 		if in.tester != nil {
 			in.tester.Wait()
+		}
+		if in.tester != nil && in.tester.Outbox != nil {
+			// The results the last tests stored are forwarded now rather
+			// than at the next start; what the central does not take in
+			// time stays in the outbox.
+			if err := in.tester.Outbox.Drain(shutCtx); err != nil && shutCtx.Err() == nil {
+				in.log.Warn("outbox: last forward at shutdown failed; the rows wait for the next start", "err", err)
+			}
 		}
 		close(done)
 	}()

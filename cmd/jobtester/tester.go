@@ -35,12 +35,20 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 	}
 	gws := make([]jobs.GatewayConfig, 0, len(cfg.Gateways))
 	for _, g := range cfg.Gateways {
-		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL})
+		gws = append(gws, jobs.GatewayConfig{Name: g.Name, CLIURL: g.CLIURL, HTTPURL: g.HTTPURL, Orchestrator: g.Orchestrator})
 	}
 	lanes := jobs.NewLanes(gws)
-	disc := &jobs.Discovery{Capabilities: lanes[0].Client, Webhook: lanes[0].Webhook}
+	// Discovery asks the first gateway not fixed to one orchestrator: a
+	// fixed one knows only its own.
+	dl := lanes[0]
+	for i := len(lanes) - 1; i >= 0; i-- {
+		if lanes[i].Fixed == "" {
+			dl = lanes[i]
+		}
+	}
+	disc := &jobs.Discovery{Capabilities: dl.Client, Webhook: dl.Webhook}
 	if cfg.DiscoverGateway {
-		disc.Gateway = lanes[0].Client
+		disc.Gateway = dl.Client
 	}
 	if cfg.ChainRPCURL != "" {
 		chain, err := livepeer.DialChain(ctx, livepeer.ChainConfig{RPCURL: cfg.ChainRPCURL, Controller: cfg.ChainController,

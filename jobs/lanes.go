@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"jobtester/livepeer"
 )
 
 // WebhookSetter points a gateway, by name, at the URL it reads its
@@ -43,4 +45,32 @@ func ServeWebhooks(lanes []*Lane, gateways WebhookSetter) (stop func(), err erro
 		}
 	}
 	return func() { srv.Close() }, nil
+}
+
+// NewLanes builds one lane per gateway, each with its own webhook.
+func NewLanes(gateways []GatewayConfig) []*Lane {
+	lanes := make([]*Lane, 0, len(gateways))
+	for _, g := range gateways {
+		l := &Lane{Name: g.Name, Client: &livepeer.GatewayClient{CLIURL: g.CLIURL, HTTPURL: g.HTTPURL},
+			Webhook: livepeer.NewWebhook()}
+		if g.Orchestrator != "" {
+			l.Fixed, l.Webhook = g.Orchestrator, livepeer.NewFixedWebhook(g.Orchestrator)
+		}
+		lanes = append(lanes, l)
+	}
+	return lanes
+}
+
+// GatewayConfig names one gateway: its CLI and AI HTTP addresses, and the
+// one orchestrator it reaches if it is fixed to one (Lane.Fixed).
+type GatewayConfig struct {
+	Name         string `yaml:"name" json:"name"`
+	CLIURL       string `yaml:"cli_url" json:"cli_url"`
+	HTTPURL      string `yaml:"http_url" json:"http_url"`
+	Orchestrator string `yaml:"orchestrator" json:"orchestrator,omitempty"`
+}
+
+// String is for logs.
+func (g GatewayConfig) String() string {
+	return fmt.Sprintf("%s (cli %s, http %s)", g.Name, g.CLIURL, g.HTTPURL)
 }
