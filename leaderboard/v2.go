@@ -82,6 +82,10 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 	if f.JobType == ingest.JobTypeTranscoding {
 		return nil, nil // see ErrV2Transcoding
 	}
+	read, hit := cache.lookupRead(ctx, st, f, byRegion, at)
+	if hit != nil {
+		return hit, nil
+	}
 	hours, err := v2Hours(ctx, st, f, at, byRegion)
 	if err != nil {
 		return nil, err
@@ -106,6 +110,7 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 			out[k] = v
 		}
 	}
+	cache.storeRead(read, at, out)
 	return out, nil
 }
 

@@ -1,10 +1,13 @@
 package leaderboard
 
 import (
+	"context"
 	"encoding/binary"
 	"hash/maphash"
+	"maps"
 	"math"
 	"sync"
+	"time"
 
 	"jobtester/models"
 	"jobtester/scoring"
@@ -29,6 +32,13 @@ import (
 // changed series). A new hour changes every age, so each model is scored
 // afresh once an hour.
 //
+// One shortcut skips even the read: a read in the same hour as an earlier
+// one, with the store's rollups unchanged since (RollupGeneration) and no
+// result received between the two instants (one indexed query), gets the
+// earlier answer; the rollups change with every write of this instance,
+// every sync of another's and every prune. Reading the hours is most of a
+// read's cost once the scoring is cached (docs/scoring.md).
+//
 // A nil *V2Cache computes every read afresh. V2Cache is safe for
 // concurrent use; concurrent misses of one model each compute, and the
 // last one's result is kept.
@@ -37,6 +47,75 @@ type V2Cache struct {
 	mu      sync.Mutex
 	entries map[v2Scope]*v2Entry
 	uses    int64
+	reads   map[v2Read]v2ReadAnswer // whole answers by what they were read from
+}
+
+// v2Read is what a whole read's answer depends on besides the results of
+// its last, partial hour: the filter, regions apart or not, the hour, the
+// rollups' generation.
+type v2Read struct {
+	f        models.Filter
+	byRegion bool
+	hour     int64
+	gen      int64
+}
+
+// v2ReadAnswer is a whole read's answer and the instant it was read at.
+type v2ReadAnswer struct {
+	at  time.Time
+	out map[v2Key]V2
+}
+
+// generationStore is a store that says when its rollups changed, and
+// whether results arrived in a span of time.
+type generationStore interface {
+	RollupGeneration() (int64, bool)
+	ResultsReceived(ctx context.Context, after, upTo time.Time) (bool, error)
+}
+
+// lookupRead returns the answer of an earlier read that this one would
+// repeat, if the cache holds one, and otherwise the key to store this
+// one's under (nil: not to be stored). An earlier read at an instant
+// before at, in the same hour, with the rollups unchanged since, is
+// repeated when no result was received between the two instants: what
+// either read sees of the partial hour is then the same.
+func (c *V2Cache) lookupRead(ctx context.Context, st V2Store, f models.Filter, byRegion bool, at time.Time) (*v2Read, map[v2Key]V2) {
+	gs, ok := st.(generationStore)
+	if c == nil || !ok {
+		return nil, nil
+	}
+	gen, ok := gs.RollupGeneration()
+	if !ok {
+		return nil, nil
+	}
+	_, end := v2Window(at)
+	r := v2Read{f: f, byRegion: byRegion, hour: end.Unix(), gen: gen}
+	c.mu.Lock()
+	prev, ok := c.reads[r]
+	c.mu.Unlock()
+	if ok && !at.Before(prev.at) {
+		if at.Equal(prev.at) {
+			return nil, maps.Clone(prev.out)
+		}
+		if news, err := gs.ResultsReceived(ctx, prev.at, at); err == nil && !news {
+			return nil, maps.Clone(prev.out)
+		}
+	}
+	return &r, nil
+}
+
+// storeRead keeps a whole answer under the key lookupRead gave (read
+// before the answer was computed, so a write meanwhile makes it miss).
+func (c *V2Cache) storeRead(r *v2Read, at time.Time, out map[v2Key]V2) {
+	if c == nil || r == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reads == nil || len(c.reads) >= v2CacheEntries {
+		c.reads = map[v2Read]v2ReadAnswer{} // older generations are dead anyway
+	}
+	c.reads[*r] = v2ReadAnswer{at: at, out: maps.Clone(out)}
 }
 
 // v2CacheEntries bounds the pipelines and models (per filter) kept: a

@@ -2,6 +2,7 @@ package leaderboard_test
 
 import (
 	"cmp"
+	"context"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"jobtester/ingest"
 	"jobtester/leaderboard"
 	"jobtester/models"
+	"jobtester/rollup"
 )
 
 // v2Writer writes random AI results of orchs orchestrators (8 when 0), 2
@@ -140,5 +142,52 @@ func TestV2CacheEqualsTheComputation(t *testing.T) {
 			r.read(w.now.Add(-20*time.Hour - 17*time.Minute))
 			r.read(w.now.Truncate(time.Hour).Add(-2 * time.Hour))
 		})
+	}
+}
+
+// countingStore counts the reads of hours that reach the store.
+type countingStore struct {
+	*models.Store
+	reads int
+}
+
+func (c *countingStore) HourlyTotals(ctx context.Context, f models.Filter, w models.Window, fn func(models.Region, rollup.Key, int64, rollup.Totals)) error {
+	c.reads++
+	return c.Store.HourlyTotals(ctx, f, w, fn)
+}
+
+// A read that would repeat an earlier one (same hour, rollups unchanged,
+// no result received in between) is answered without reading the hours;
+// a write, or a result received between the two instants, makes the next
+// read read again, and its answer then differs.
+func TestV2CacheSkipsTheReadWhenNothingChanged(t *testing.T) {
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	w := &v2Writer{r: rand.New(rand.NewPCG(3, 4)), now: time.Now().UTC()}
+	if err := st.Insert(t.Context(), w.results(300, time.Minute, 48*time.Hour)...); err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{Store: st}
+	cache := leaderboard.NewV2Cache()
+	f := models.Filter{Pipeline: t2i, Model: sdxl}
+	read := func(at time.Time) leaderboard.Scores {
+		t.Helper()
+		a, err := leaderboard.AggregatedV2(t.Context(), cs, f, models.Window{Since: at.Add(-24 * time.Hour), Until: at}, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	at := time.Now().UTC()
+	first := read(at)
+	n := cs.reads
+	if again := read(at.Add(time.Millisecond)); !reflect.DeepEqual(again, first) || cs.reads != n {
+		t.Fatalf("an unchanged repeat read the hours again (%d reads, was %d) or changed", cs.reads, n)
+	}
+	if err := st.Insert(t.Context(), w.results(30, 0, time.Second)...); err != nil {
+		t.Fatal(err)
+	}
+	later := read(time.Now().UTC())
+	if cs.reads == n || reflect.DeepEqual(later, first) {
+		t.Fatalf("after a write: %d reads (was %d), answer changed %v", cs.reads, n, !reflect.DeepEqual(later, first))
 	}
 }

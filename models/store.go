@@ -174,6 +174,28 @@ func (s *Store) Ping(ctx context.Context) error {
 // IndexBuckets is the number of buckets held in memory, for metrics.
 func (s *Store) IndexBuckets() int { return s.index.Len() }
 
+// RollupGeneration changes whenever the in-memory rollups change: every
+// write of this instance, every sync of another's, every prune. ok is
+// false before Start, when history is read from the database instead.
+func (s *Store) RollupGeneration() (gen int64, ok bool) {
+	if !s.started {
+		return 0, false
+	}
+	return s.index.Generation(), true
+}
+
+// ResultsReceived reports whether any result was received after after and
+// at or before upTo.
+func (s *Store) ResultsReceived(ctx context.Context, after, upTo time.Time) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM results WHERE received_at > ? AND received_at <= ? LIMIT 1) x`,
+		after.UTC(), upTo.UTC()).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("results received between %s and %s: %w", after, upTo, err)
+	}
+	return n > 0, nil
+}
+
 func (s *Store) dbNowMillis(ctx context.Context) (int64, error) {
 	var now int64
 	if err := s.db.WithContext(ctx).Raw(`SELECT ` + s.dialect.nowMillis).Scan(&now).Error; err != nil {

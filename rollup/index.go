@@ -89,6 +89,15 @@ type Index struct {
 	mu     sync.RWMutex
 	series map[Key]*series
 	list   []*series // iteration order is insertion order
+	gen    int64     // bumped by every change; under mu
+}
+
+// Generation changes whenever a bucket changes or is pruned: a reader
+// that saw the same generation twice saw the same buckets.
+func (ix *Index) Generation() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.gen
 }
 
 // New returns an empty index.
@@ -101,6 +110,14 @@ func New() *Index {
 func (ix *Index) Set(key Key, b Bucket) bool {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if !ix.set(key, b) {
+		return false
+	}
+	ix.gen++
+	return true
+}
+
+func (ix *Index) set(key Key, b Bucket) bool {
 	s := ix.series[key]
 	if s == nil {
 		s = &series{key: key}
@@ -172,6 +189,7 @@ func (ix *Index) Sum(match func(Key) bool, fromHour, toHour int64, fn func(Key, 
 func (ix *Index) Prune(hour int64) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.gen++
 	kept := ix.list[:0]
 	for _, s := range ix.list {
 		i := sort.Search(len(s.buckets), func(i int) bool { return s.buckets[i].Hour >= hour })
