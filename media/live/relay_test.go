@@ -58,18 +58,23 @@ func TestRelayEffectsAddedLatencyAndFPS(t *testing.T) {
 	}
 
 	// Frame rates: the stream's timestamps say what the relay kept,
-	// whatever the load; arrivals cannot come faster than that (a relay
-	// that falls behind real time on a busy machine is slower: the
-	// benchmarks measure that).
+	// whatever the load; arrivals cannot come faster than the relay wrote
+	// them in the window measured. That is want, or more when a relay
+	// that fell behind on a busy machine catches up in a burst (seen: 17.9
+	// fps on arrival through the 15 fps relay, late by 0.6 s). A relay
+	// slower than real time is the benchmarks' business.
 	for _, c := range []struct {
-		run  *relayRun
-		want float64
-	}{{base, 30}, {slow, 15}} {
+		run    *relayRun
+		counts *RelayCounts
+		want   float64
+	}{{base, &baseCounts, 30}, {slow, &slowCounts, 15}} {
 		f, fp := fps(c.run.frames, time.Second), ptsFPS(c.run.frames)
-		if !within(fp, c.want, 1) || f > c.want+2 {
-			t.Errorf("%s: %.1f fps by timestamps, %.1f on arrival, want %g", c.run.out, fp, f, c.want)
+		fs := c.run.frames
+		wrote := c.counts.Window(fs[0].arrived.Add(time.Second-100*time.Millisecond), fs[len(fs)-1].arrived).Rate
+		if !within(fp, c.want, 1) || f > max(c.want, wrote)+2 {
+			t.Errorf("%s: %.1f fps by timestamps, %.1f on arrival (the relay wrote %.1f), want %g", c.run.out, fp, f, wrote, c.want)
 		}
-		t.Logf("%s: %.1f fps by timestamps, %.1f on arrival", c.run.out, fp, f)
+		t.Logf("%s: %.1f fps by timestamps, %.1f on arrival, %.1f written by the relay", c.run.out, fp, f, wrote)
 	}
 
 	// Added latency, measured from flashes alone and from the counter,
