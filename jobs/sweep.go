@@ -113,12 +113,10 @@ type task struct {
 }
 
 type orchQueue struct {
-	addr        string
-	pending     []*task
-	busy        bool
-	runningLive bool  // what the busy test is
-	running     *task // the busy test
-	nextFree    time.Time
+	addr     string
+	pending  []*task
+	running  *task // the test running now; nil: none
+	nextFree time.Time
 }
 
 // worker is what a worker may take: live or batch tests, and for a lane
@@ -146,7 +144,7 @@ func (w worker) takes(t *task) bool {
 // ready reports whether a worker may take one of this orchestrator's tasks
 // now (and which), and otherwise when it could.
 func (o *orchQueue) ready(now time.Time, w worker) (int, bool, time.Time) {
-	if o.busy {
+	if o.running != nil {
 		return -1, false, time.Time{}
 	}
 	best, bestAt := -1, time.Time{}
@@ -171,7 +169,7 @@ func (o *orchQueue) ready(now time.Time, w worker) (int, bool, time.Time) {
 // left reports whether the orchestrator still has work the worker may
 // take: a pending task, or a running one that may come back as a retry.
 func (o *orchQueue) left(w worker) bool {
-	if o.busy && o.runningLive == w.live && (o.running == nil || w.takes(o.running)) {
+	if o.running != nil && w.takes(o.running) {
 		return true
 	}
 	for _, t := range o.pending {
@@ -274,7 +272,7 @@ func (d *dispatcher) next(ctx context.Context, w worker) (*orchQueue, *task) {
 		if best != nil {
 			t := best.pending[bestIdx]
 			best.pending = append(best.pending[:bestIdx], best.pending[bestIdx+1:]...)
-			best.busy, best.runningLive, best.running = true, w.live, t
+			best.running = t
 			d.mu.Unlock()
 			return best, t
 		}
@@ -310,7 +308,7 @@ func (d *dispatcher) done(o *orchQueue, t *task, retry bool, gap, retryAfter tim
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
-	o.busy, o.running = false, nil
+	o.running = nil
 	o.nextFree = now.Add(gap)
 	if retry {
 		o.pending = append(o.pending, &task{target: t.target, live: t.live, attempt: t.attempt + 1, notBefore: now.Add(retryAfter)})
@@ -323,7 +321,7 @@ func (d *dispatcher) done(o *orchQueue, t *task, retry bool, gap, retryAfter tim
 func (d *dispatcher) putBack(o *orchQueue, t *task, at time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	o.busy, o.running = false, nil
+	o.running = nil
 	if at.After(o.nextFree) {
 		o.nextFree = at
 	}

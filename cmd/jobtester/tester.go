@@ -41,9 +41,10 @@ func buildTester(ctx context.Context, cfg *config.Config, st *models.Store, log 
 	// Discovery asks the first gateway not fixed to one orchestrator: a
 	// fixed one knows only its own.
 	dl := lanes[0]
-	for i := len(lanes) - 1; i >= 0; i-- {
-		if lanes[i].Fixed == "" {
-			dl = lanes[i]
+	for _, l := range lanes {
+		if l.Fixed == "" {
+			dl = l
+			break
 		}
 	}
 	disc := &jobs.Discovery{Capabilities: dl.Client, Webhook: dl.Webhook}
