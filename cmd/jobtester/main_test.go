@@ -216,19 +216,9 @@ func TestRunOnceAgainstSimnet(t *testing.T) {
 // lease holder, its lease released, with every attempt it ran stored and
 // recorded in its plan.
 func TestDemoStopsMidSweepWithoutLosingResults(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "demo.db")
 	// No simulated past: this test is about the first live sweep (id 1).
-	cfg, _, err := config.LoadWithDefaults("demo", []string{"--addr", "127.0.0.1:0", "--db", "sqlite://" + dbPath, "--demo-past", "0"},
-		func(string) string { return "" }, demoDefaults)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- demo(ctx, cfg, newLogger(cfg, logs), io.Discard, ready) }()
-	addr := <-ready
+	d := startDemo(t, "--demo-past", "0")
+	addr, logs, dbPath := strings.TrimPrefix(d.base, "http://"), d.logs, d.dbPath
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var p struct {
@@ -247,8 +237,7 @@ func TestDemoStopsMidSweepWithoutLosingResults(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := d.stop(); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
 	st, err := models.Open(context.Background(), "sqlite://"+dbPath, models.Options{})
