@@ -1,6 +1,12 @@
 package models
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
 
 // DeleteMapping is the un-audited delete, for the test that makes a change
 // inside an audited transaction and then fails it.
@@ -33,4 +39,41 @@ func (s *Store) MigrationStatements(version int) []string {
 		}
 	}
 	return nil
+}
+
+// QueryPlan is the database's plan for a query, as text: SQLite's
+// EXPLAIN QUERY PLAN details, or PostgreSQL's EXPLAIN with sequential
+// scans turned off (a test table is small enough that PostgreSQL would
+// read it whole, whatever its indexes), for tests that an index serves the
+// query it was made for.
+func (s *Store) QueryPlan(ctx context.Context, query string, args ...any) (string, error) {
+	var lines []string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		explain := "EXPLAIN QUERY PLAN "
+		if s.dialect.name == "postgres" {
+			if err := tx.Exec(`SET LOCAL enable_seqscan = off`).Error; err != nil {
+				return err
+			}
+			explain = "EXPLAIN "
+		}
+		rows, err := tx.Raw(explain+query, args...).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			lines = append(lines, fmt.Sprint(vals...))
+		}
+		return rows.Err()
+	})
+	return strings.Join(lines, "\n"), err
 }

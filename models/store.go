@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -63,10 +64,12 @@ type Store struct {
 	byID      map[int64]Region
 	byName    map[regionKey]Region
 
-	writes  chan *writeRequest
-	stop    chan struct{}
-	done    sync.WaitGroup
-	started bool
+	writes chan *writeRequest
+	// commits and committed count write transactions and their results.
+	commits, committed atomic.Int64
+	stop               chan struct{}
+	done               sync.WaitGroup
+	started            bool
 	// lastSync is the database clock (ms) of the last completed sync.
 	lastSync int64
 }

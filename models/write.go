@@ -323,6 +323,8 @@ func (s *Store) commit(deadline time.Time, rows []Result, extras []rowExtra) ([]
 	for i := range updated {
 		s.index.Set(updated[i].key(), updated[i].bucket())
 	}
+	s.commits.Add(1)
+	s.committed.Add(int64(len(rows)))
 	return fates, nil
 }
 

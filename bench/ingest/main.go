@@ -21,7 +21,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"runtime/pprof"
@@ -49,12 +48,13 @@ func main() {
 	maxBatch := flag.Int("max-batch", 0, "the store's MaxBatch (0: its default)")
 	writers := flag.Int("writers", 0, "the store's Writers (0: its default, 1)")
 	cpuprofile := flag.String("cpuprofile", "", "write the server side's CPU profile here")
+	anchor := flag.String("anchor", "", "also measure this leaderboard-serverless binary (built from its public repository, outside this one) in the same run, first, on :8080 and a database of its own")
 	flag.Parse()
 	var err error
 	if *client {
 		err = runClient(*target, secret, *clients, *duration, *orchs, *keyed)
 	} else {
-		err = run(*pg, *clients, *duration, *orchs, *keyed, storeOpts{*maxBatch, *writers}, *cpuprofile)
+		err = run(*pg, *clients, *duration, *orchs, *keyed, storeOpts{*maxBatch, *writers}, *cpuprofile, *anchor)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
@@ -65,9 +65,17 @@ func main() {
 // storeOpts are the store's tuning knobs the bench can set.
 type storeOpts struct{ maxBatch, writers int }
 
-func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, so storeOpts, cpuprofile string) error {
+func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, so storeOpts, cpuprofile, anchorBin string) error {
 	ctx := context.Background()
-	dsn, plain, drop, err := freshSchema(ctx, pg)
+	var anchor *anchorRun
+	if anchorBin != "" {
+		a, err := runAnchor(ctx, anchorBin, pg, clients, duration, orchs)
+		if err != nil {
+			return fmt.Errorf("leaderboard-serverless: %w", err)
+		}
+		anchor = &a
+	}
+	dsn, plain, drop, err := freshPlace(ctx, pg, "schema")
 	if err != nil {
 		return err
 	}
@@ -104,13 +112,22 @@ func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, 
 		}
 		defer pprof.StopCPUProfile()
 	}
-	load0 := benchenv.LoadAvg()
+	load0, c0 := benchenv.LoadAvg(), cpuNow()
 	rep, err := spawnClient("http://"+ln.Addr().String()+"/api/post_stats", clients, duration, orchs, keyed)
 	if err != nil {
 		return err
 	}
-	load1 := benchenv.LoadAvg()
-	return verifyAndPrint(ctx, plain, rep, clients, keyed, so, load0, load1)
+	load1, cpu := benchenv.LoadAvg(), cpuNow().sub(c0)
+	if commits, n := st.Commits(); commits > 0 {
+		benchenv.Logf("%d commits, %.1f results each", commits, float64(n)/float64(commits))
+	}
+	if err := verifyAndPrint(ctx, plain, rep, clients, keyed, so, cpu, load0, load1); err != nil {
+		return err
+	}
+	if anchor != nil {
+		return printAnchor(*anchor, clients, float64(rep.Acked)/rep.Duration.Seconds())
+	}
+	return nil
 }
 
 // spawnClient runs this binary as the load generator and reads its report.
@@ -133,7 +150,7 @@ func spawnClient(target string, clients int, duration time.Duration, orchs int, 
 	return rep, nil
 }
 
-func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients int, keyed bool, so storeOpts, load0, load1 string) error {
+func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients int, keyed bool, so storeOpts, cpu cpuSplit, load0, load1 string) error {
 	var rows, rolled int64
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM results`).Scan(&rows); err != nil {
 		return fmt.Errorf("count results: %w", err)
@@ -145,10 +162,11 @@ func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients i
 	if keyed {
 		mode = "Idempotency-Key"
 	}
-	fmt.Printf("| clients | writers | dedupe by | seconds | acknowledged | refused | no answer | results/s | rows stored | rollup count | load avg before → after |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Printf("| %d | %d | %s | %.1f | %d | %d | %d | **%.0f** | %d | %d | %s → %s |\n", clients, max(so.writers, 1), mode, rep.Duration.Seconds(),
-		rep.Acked, rep.Refused, rep.Failed, float64(rep.Acked)/rep.Duration.Seconds(), rows, rolled, load0, load1)
+	sv, cl, pg := cpu.perResult(rep.Acked)
+	fmt.Printf("| clients | writers | dedupe by | seconds | acknowledged | refused | no answer | results/s | rows stored | rollup count | CPU µs per result: server / load generator / PostgreSQL | load avg before → after |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| %d | %d | %s | %.1f | %d | %d | %d | **%.0f** | %d | %d | %.0f / %.0f / %.0f | %s → %s |\n", clients, max(so.writers, 1), mode, rep.Duration.Seconds(),
+		rep.Acked, rep.Refused, rep.Failed, float64(rep.Acked)/rep.Duration.Seconds(), rows, rolled, sv, cl, pg, load0, load1)
 	if rows != rep.Acked || rolled != rep.Acked {
 		return fmt.Errorf("LOST OR DUPLICATED: %d acknowledged, %d rows stored, rollups count %d", rep.Acked, rows, rolled)
 	}
@@ -156,40 +174,4 @@ func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients i
 		return errors.New("some posts were not acknowledged (see the table)")
 	}
 	return nil
-}
-
-// freshSchema makes a schema of its own on pg and returns a DSN that uses
-// it, a plain connection to it for the counts, and its removal.
-func freshSchema(ctx context.Context, pg string) (string, *sql.DB, func(), error) {
-	admin, err := sql.Open("pgx", pg)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	schema := fmt.Sprintf("bench_ingest_%d", os.Getpid())
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		return "", nil, nil, fmt.Errorf("create schema: %w", err)
-	}
-	u, err := url.Parse(pg)
-	if err != nil {
-		admin.Close()
-		return "", nil, nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	plain, err := sql.Open("pgx", u.String())
-	if err != nil {
-		admin.Close()
-		return "", nil, nil, err
-	}
-	return u.String(), plain, func() {
-		plain.Close()
-		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if _, err := admin.ExecContext(dctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			fmt.Fprintln(os.Stderr, "bench/ingest: drop schema:", err)
-		}
-		admin.Close()
-	}, nil
 }
