@@ -15,6 +15,7 @@ import (
 // interval, typical latency against the model's, unavailable share), and
 // the series' last failures with why they failed.
 type Explanation struct {
+	JobType  string
 	Region   string
 	Pipeline string
 	Model    string
@@ -29,7 +30,7 @@ const ExplainFailures = 3
 // ExplainStore is what an explanation reads.
 type ExplainStore interface {
 	V2Store
-	ResultStore
+	LastFailures(ctx context.Context, orch, jobType string, series []models.SeriesName, n int) (map[models.SeriesName][]models.RawResult, error)
 }
 
 var _ ExplainStore = (*models.Store)(nil)
@@ -51,6 +52,7 @@ func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, c
 		return nil, err
 	}
 	var out []Explanation
+	named := map[string][]models.SeriesName{} // by job type
 	for j := range jobs {
 		f := models.Filter{JobType: j[0], Pipeline: j[1], Model: j[2]}
 		v2, err := readV2(ctx, st, f, now, true, cache)
@@ -61,14 +63,24 @@ func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, c
 			if k.Orchestrator != orch {
 				continue
 			}
-			ex := Explanation{Region: k.Region, Pipeline: k.Pipeline, Model: k.Model, V2: v}
-			page, err := ReadResults(ctx, st, models.ResultQuery{Orchestrator: orch, Region: k.Region, JobType: j[0],
-				Pipeline: f.Pipeline, Model: f.Model, Outcome: models.OutcomeFail, Limit: ExplainFailures})
-			if err != nil {
-				return nil, err
+			out = append(out, Explanation{JobType: j[0], Region: k.Region, Pipeline: k.Pipeline, Model: k.Model, V2: v})
+			named[j[0]] = append(named[j[0]], models.SeriesName{Region: k.Region, Pipeline: k.Pipeline, Model: k.Model})
+		}
+	}
+	// The last failures of every series at once: a read per series was
+	// most of the page's time.
+	for jt, series := range named {
+		failures, err := st.LastFailures(ctx, orch, jt, series, ExplainFailures)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if out[i].JobType != jt {
+				continue
 			}
-			ex.Failures = page.Results
-			out = append(out, ex)
+			for _, r := range failures[models.SeriesName{Region: out[i].Region, Pipeline: out[i].Pipeline, Model: out[i].Model}] {
+				out[i].Failures = append(out[i].Failures, ResultOf(&r))
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

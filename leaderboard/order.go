@@ -4,18 +4,7 @@ import (
 	"sort"
 
 	"jobtester/ingest"
-	"jobtester/models"
 )
-
-// jobCounts counts the results of each job (pipeline and model; both
-// empty for transcoding) in window totals.
-func jobCounts(totals []models.SeriesTotals) map[[2]string]int64 {
-	counts := map[[2]string]int64{}
-	for _, t := range totals {
-		counts[[2]string{t.Pipeline, t.Model}] += t.Results
-	}
-	return counts
-}
 
 // busiestJob is the job with the most results; transcoding wins ties and
 // an empty count.

@@ -17,6 +17,7 @@ type TableStore interface {
 	HistoryByOrchestrator(ctx context.Context, f models.Filter, w models.Window, step time.Duration) (map[string][]rollup.Totals, error)
 	AdvertisedBy(ctx context.Context, pipeline, model string) ([]string, error)
 	LiveScores(ctx context.Context, model, region string, since, until time.Time) ([]models.LiveScore, error)
+	JobCounts(ctx context.Context, w models.Window) (map[[2]string]int64, error)
 }
 
 var _ TableStore = (*models.Store)(nil)
@@ -122,15 +123,14 @@ func Build(ctx context.Context, st TableStore, q Query, now time.Time, v2 *V2Cac
 }
 
 // offer fills the job types and regions on offer and, when the query named
-// no job, picks the busiest. Job types are those with results in the last
-// 7 days, so the selector does not change with the window; one read gives
-// both the options and the busiest.
+// no job, picks the busiest. Job types are those with results in the hours
+// of the last 7 days, so the selector does not change with the window; one
+// read gives both the options and the busiest.
 func (lb *Table) offer(ctx context.Context, st TableStore, now time.Time) error {
-	week, err := st.Totals(ctx, models.Filter{}, models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now})
+	counts, err := st.JobCounts(ctx, models.Window{Since: now.Add(-7 * 24 * time.Hour), Until: now})
 	if err != nil {
 		return err
 	}
-	counts := jobCounts(week)
 	if lb.Query.pickJob {
 		lb.Query.Pipeline, lb.Query.Model = busiestJob(counts)
 		lb.Query.pickJob = false

@@ -60,7 +60,11 @@ var sqliteDialect = dialect{
 	// timeout in a few cases (a fresh file switching to WAL while another
 	// connection opens it).
 	lockedOut: func(err error) bool { return strings.Contains(err.Error(), "database is locked") },
-	maxConns:  8,
+	// Every connection idle is kept: each holds its own page cache, and a
+	// connection closed and opened again under concurrent page views
+	// starts cold (database/sql keeps two by default).
+	maxConns: 8,
+	maxIdle:  8,
 }
 
 var postgresDialect = dialect{

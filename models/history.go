@@ -137,8 +137,8 @@ func (s *Store) eachStep(ctx context.Context, f Filter, w Window, step time.Dura
 	match := f.matcher(regions)
 	// Whole hours from the rollups, the parts of hours at the edges from
 	// the results, as Totals reads them.
-	first, end, edges := split(lo, hi)
 	now := time.Now().UTC()
+	first, end, edges := s.split(lo, hi, now)
 	for _, e := range edges {
 		sums := map[rollup.Key]*rollup.Totals{}
 		if err := s.edgeTotals(ctx, f, match, e[0], e[1], now, sums); err != nil {

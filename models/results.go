@@ -243,3 +243,70 @@ func (s *Store) Results(ctx context.Context, q ResultQuery) (ResultPage, error) 
 	}
 	return page, nil
 }
+
+// SeriesName names one series of an orchestrator as the pages do: region
+// code, pipeline and model, within a job type.
+type SeriesName struct{ Region, Pipeline, Model string }
+
+// LastFailures returns the newest n failures of each named series of one
+// orchestrator and job type, newest first. A page that explains every
+// series of a node paid a query per series (on PostgreSQL a round trip
+// each). Here one read numbers the node's failures per series from the
+// failures index alone (no row is read), and a second reads the rows
+// chosen. Series whose region is unknown have no failures.
+func (s *Store) LastFailures(ctx context.Context, orch, jobType string, series []SeriesName, n int) (map[SeriesName][]RawResult, error) {
+	regions, err := s.regionsByID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		Pipeline, Model string
+		RegionID        int64
+	}
+	wanted := map[key]bool{}
+	for _, sn := range series {
+		for id, r := range regions {
+			if r.JobType == jobType && r.Name == sn.Region {
+				wanted[key{sn.Pipeline, sn.Model, id}] = true
+			}
+		}
+	}
+	out := map[SeriesName][]RawResult{}
+	if len(wanted) == 0 || n <= 0 {
+		return out, nil
+	}
+	var numbered []struct {
+		ID              int64
+		Pipeline, Model string
+		RegionID        int64
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT id, pipeline, model, region_id FROM (
+		SELECT id, pipeline, model, region_id,
+			ROW_NUMBER() OVER (PARTITION BY pipeline, model, region_id ORDER BY received_at DESC, id DESC) AS n
+		FROM results WHERE orchestrator = ? AND outcome = ?) f WHERE n <= ?`, orch, string(OutcomeFail), n).
+		Scan(&numbered).Error
+	if err != nil {
+		return nil, fmt.Errorf("number the failures of %s: %w", orch, err)
+	}
+	var ids []int64
+	for _, f := range numbered {
+		if wanted[key{f.Pipeline, f.Model, f.RegionID}] {
+			ids = append(ids, f.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []RawResult
+	err = s.db.WithContext(ctx).Table("results re").Select(`r.name AS region, re.*`).
+		Joins(`JOIN regions r ON r.id = re.region_id`).Where(`re.id IN ?`, ids).
+		Order(`re.received_at DESC, re.id DESC`).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("last failures of %s: %w", orch, err)
+	}
+	for _, r := range rows {
+		k := SeriesName{Region: r.Region, Pipeline: r.Pipeline, Model: r.Model}
+		out[k] = append(out[k], r)
+	}
+	return out, nil
+}

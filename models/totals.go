@@ -59,6 +59,33 @@ func split(lo, hi time.Time) (first, end int64, edges [][2]time.Time) {
 	return first, end, edges
 }
 
+// split is the package's split, except that an edge which is the whole of
+// the hour still open up to now — a rolling window's last hour, whose end
+// the caller took as its now a moment before — is read as a whole hour
+// from the index. Everything received in that hour so far is in its bucket
+// (this instance's writes at their commit, other instances' at the next
+// rollup sync, as for every whole hour); what the bucket may hold beyond
+// the window's end arrived in the last openSlack, which a read a moment
+// later would count anyway. Reading the hour's rows instead cost a query of
+// up to an hour of results on every request of every rolling window.
+func (s *Store) split(lo, hi, now time.Time) (first, end int64, edges [][2]time.Time) {
+	first, end, edges = split(lo, hi)
+	if len(edges) == 0 || !s.started {
+		return first, end, edges
+	}
+	e := edges[len(edges)-1]
+	open := e[0].Unix()
+	if e[0].Nanosecond() != 0 || open%3600 != 0 || open != end || e[1].Before(now.Add(-openSlack)) {
+		return first, end, edges
+	}
+	return first, end + 3600, edges[:len(edges)-1]
+}
+
+// openSlack is how long before now a window may end and still read the
+// open hour whole from the index (see split): the time between a caller
+// taking its now and the read, not a window anyone asks for on purpose.
+const openSlack = time.Second
+
 // SeriesTotals are the window totals of one series.
 type SeriesTotals struct {
 	Orchestrator string
@@ -118,7 +145,7 @@ type keyTotals struct {
 func (s *Store) windowTotals(ctx context.Context, f Filter, w Window, regions map[int64]Region, now time.Time) ([]keyTotals, error) {
 	match := f.matcher(regions)
 	lo, hi := w.bounds()
-	first, end, edges := split(lo, hi)
+	first, end, edges := s.split(lo, hi, now)
 	atEdges := map[rollup.Key]*rollup.Totals{}
 	for _, e := range edges {
 		if err := s.edgeTotals(ctx, f, match, e[0], e[1], now, atEdges); err != nil {
@@ -289,4 +316,29 @@ func (f Filter) onRollups(q *gorm.DB) *gorm.DB {
 		q = q.Where(`ro.pipeline = ? AND ro.model = ?`, f.Pipeline, f.Model)
 	}
 	return q
+}
+
+// JobCounts is how many results each job (pipeline and model; transcoding
+// has neither) has in the hours the window touches. It feeds the job
+// selector and the choice of the busiest job, which need no exact edges, so
+// it sums whole hours only: from the rollup index when it holds them, one
+// pass over the series without a query or a row per series.
+func (s *Store) JobCounts(ctx context.Context, w Window) (map[[2]string]int64, error) {
+	lo, hi := w.bounds()
+	from, to := lo.Truncate(time.Hour).Unix(), hi.Add(-time.Microsecond).Truncate(time.Hour).Unix()
+	counts := map[[2]string]int64{}
+	if !s.started || from < time.Now().Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix() {
+		totals, err := s.Totals(ctx, Filter{}, w)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range totals {
+			counts[[2]string{t.Pipeline, t.Model}] += t.Results
+		}
+		return counts, nil
+	}
+	s.index.Sum(func(rollup.Key) bool { return true }, from, to, func(k rollup.Key, t rollup.Totals) {
+		counts[[2]string{k.Pipeline, k.Model}] += t.Results
+	})
+	return counts, nil
 }

@@ -169,8 +169,15 @@ func (ix *Index) Sum(match func(Key) bool, fromHour, toHour int64, fn func(Key, 
 			continue
 		}
 		bs := s.buckets
+		if len(bs) == 0 || bs[len(bs)-1].Hour < fromHour || bs[0].Hour > toHour {
+			continue
+		}
 		i := sort.Search(len(bs), func(i int) bool { return bs[i].Hour >= fromHour })
-		j := sort.Search(len(bs), func(j int) bool { return bs[j].Hour > toHour }) - 1
+		// Windows that end now end at or after a series' last bucket.
+		j := len(bs) - 1
+		if bs[j].Hour > toHour {
+			j = sort.Search(len(bs), func(j int) bool { return bs[j].Hour > toHour }) - 1
+		}
 		if j < i {
 			continue
 		}

@@ -20,6 +20,7 @@ import (
 type Store interface {
 	leaderboard.TableStore
 	leaderboard.ResultStore
+	leaderboard.ExplainStore
 	ChainStore
 	leaderboard.OperatorStore
 	MarkStore
