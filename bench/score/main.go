@@ -32,8 +32,9 @@ type options struct {
 	orchs    int
 	days     int
 	drops    int
-	warmup   int // hours
-	lookback int // hours of history v2 reads
+	faults   float64 // share of series with a model-specific fault
+	warmup   int     // hours
+	lookback int     // hours of history v2 reads
 	regimes  []regime
 	db       string
 	pg       string
@@ -75,6 +76,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.orchs, "orchestrators", 100, "orchestrators in the network")
 	fs.IntVar(&o.days, "days", 7, "simulated days (1..28)")
 	fs.IntVar(&o.drops, "drops", 10, "nodes whose success falls from 0.95 to 0.5 for 8–24 hours")
+	fs.Float64Var(&o.faults, "faults", 0, "share of series with a model-specific fault (p0 below their node's by 0.05–0.4 all week; 0: none, the world docs/scoring.md's tables are measured on)")
 	fs.IntVar(&o.warmup, "warmup", 24, "hours before metrics start counting")
 	fs.IntVar(&o.lookback, "lookback", 168, "hours of hourly history v2 reads")
 	regimes := fs.String("regimes", "uniform:1,smart:1,smart:0.5,uniform:0.5,smart:0.25,uniform:0.25",
@@ -96,8 +98,9 @@ func parseFlags(args []string) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.days < 1 || o.days > 28 || o.orchs < 2 || o.warmup < 0 || o.warmup >= o.days*24 || o.lookback < 1 {
-		return nil, errors.New("need 1 ≤ -days ≤ 28, -orchestrators ≥ 2, 0 ≤ -warmup < the simulated hours, -lookback ≥ 1")
+	if o.days < 1 || o.days > 28 || o.orchs < 2 || o.warmup < 0 || o.warmup >= o.days*24 || o.lookback < 1 ||
+		!(o.faults >= 0 && o.faults <= 1) {
+		return nil, errors.New("need 1 ≤ -days ≤ 28, -orchestrators ≥ 2, 0 ≤ -warmup < the simulated hours, -lookback ≥ 1, 0 ≤ -faults ≤ 1")
 	}
 	if o.db != "sqlite" && o.db != "postgres" {
 		return nil, fmt.Errorf("-db %q: want sqlite or postgres", o.db)

@@ -17,6 +17,10 @@ type metrics struct {
 	Coverage       float64   // share of series-hours whose score interval holds the truth (NaN: none stated)
 	SuccessCover   float64   // same for the success-rate interval against the true p
 	CoverSteady    float64   // Coverage over the steady series only
+	// Over the series with a model-specific fault (NaN: none): mean
+	// score − T, mean |score − T|, and mean |rank − true rank| as a share
+	// of the field; AbsErr is mean |score − T| over all other series.
+	FaultBias, FaultErr, FaultRank, AbsErr float64
 }
 
 // evaluate computes every method's metrics of a run, and the truth's own
@@ -87,7 +91,47 @@ func methodMetrics(w *world, tr *truth, sc [][]obs, warmup int) metrics {
 		}
 	}
 	mt.Coverage, mt.SuccessCover, mt.CoverSteady = ratio(in, n), ratio(inP, nP), ratio(inS, nS)
+	mt.FaultBias, mt.FaultErr, mt.FaultRank, mt.AbsErr = faultMetrics(w, tr, val, warmup)
 	return mt
+}
+
+// faultMetrics measures how the series with a model-specific fault fare:
+// pooling a node's series must not drag them up toward their node. A
+// series without a score counts as scoring 0 (it ranks last).
+func faultMetrics(w *world, tr *truth, val func(i, h int) float64, warmup int) (bias, absErr, rankErr, others float64) {
+	var nF, nO int
+	for _, members := range w.byPair {
+		has := false
+		for _, i := range members {
+			has = has || w.series[i].fault
+		}
+		for h := warmup; h < w.hours; h++ {
+			var got, want []float64
+			if has {
+				got, want = rankAt(members, val, h), rankAt(members, func(i, h int) float64 { return tr.T[i][h] }, h)
+			}
+			for j, i := range members {
+				d := val(i, h)
+				if math.IsNaN(d) {
+					d = 0
+				}
+				d -= tr.T[i][h]
+				if !w.series[i].fault {
+					others += math.Abs(d)
+					nO++
+					continue
+				}
+				bias += d
+				absErr += math.Abs(d)
+				rankErr += math.Abs(got[j]-want[j]) / float64(len(members))
+				nF++
+			}
+		}
+	}
+	if nF == 0 {
+		return math.NaN(), math.NaN(), math.NaN(), others / math.Max(float64(nO), 1)
+	}
+	return bias / float64(nF), absErr / float64(nF), rankErr / float64(nF), others / math.Max(float64(nO), 1)
 }
 
 // rankAt ranks the members of a pair by val at hour h (1 = best).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"jobtester/ingest"
@@ -61,7 +62,33 @@ func (s *sim) read(ctx context.Context, h int) error {
 			return err
 		}
 	}
+	s.readPooled(h)
 	return nil
+}
+
+// readPooled scores every series with v2 node-pooled: the summaries readV2
+// left of every pair of the hour, pooled across each node's series
+// (scoring.PoolV2Nodes). The members go pair by pair in readV2's order, so
+// each model's population is v2's to the bit.
+func (s *sim) readPooled(h int) {
+	var members []scoring.V2Member
+	var idx []int
+	for p, ms := range s.w.byPair {
+		for _, i := range ms {
+			members = append(members, scoring.V2Member{Node: strconv.Itoa(s.w.series[i].orch),
+				Model: strconv.Itoa(p), Summary: s.sums[i]})
+			idx = append(idx, i)
+		}
+	}
+	pool := scoring.PoolV2Nodes(members)
+	s.run.alpha[h], s.run.epsilon[h] = pool.Alpha, pool.Epsilon
+	for j, i := range idx {
+		if !s.hasHours[i] {
+			continue
+		}
+		v := scoring.ScoreV2(s.sums[i], pool.Populations[j], s.o.v2)
+		s.run.scores[mPooled][i][h] = obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
+	}
 }
 
 // wilson95 is the two-sided 95 % Wilson interval of the success rate the
@@ -116,6 +143,7 @@ func (s *sim) readV2(ctx context.Context, f models.Filter, end time.Time, h int,
 	sums := make([]scoring.V2Summary, len(members))
 	for j, i := range members {
 		sums[j] = scoring.SummarizeV2(hours[i], p)
+		s.sums[i], s.hasHours[i] = sums[j], len(hours[i]) > 0
 	}
 	pop := scoring.PoolV2(sums)
 	beta := scoring.V2Population{SuccessRate: pop.SuccessRate, Latency: pop.Latency}

@@ -9,6 +9,7 @@ import (
 	"jobtester/bench/benchenv"
 	"jobtester/models"
 	"jobtester/sampling"
+	"jobtester/scoring"
 )
 
 // regime is a sampling policy at a test budget (attempts per series per
@@ -25,12 +26,13 @@ const (
 	mWilson
 	mBeta   // v2 with the beta prior toward the model's mean (v2 before the learned prior)
 	mV2     // v2
+	mPooled // v2 with the success rate pooled across the node's series (scoring.PoolV2Nodes)
 	mOracle // v2 told the true success rate
 	mRest   // v2 told the true latency ratio and availability (estimates only p)
 	nMethods
 )
 
-var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2", "oracle: true p", "oracle: true latency & A"}
+var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2", "v2, node-pooled", "oracle: true p", "oracle: true latency & A"}
 
 // obs is one method's answer for one series at the end of one hour: the
 // score, its stated interval (NaN when the method states none), and the
@@ -52,24 +54,28 @@ type run struct {
 	maxGap  int // most hours between two attempts of a series (from the start, to the end)
 	short   int // floor tests the budget could not cover
 	elapsed time.Duration
+	alpha   []float64 // node pooling's learned strength per hour
+	epsilon []float64 // and its share held back for a series unlike its node
 }
 
 // sim is one regime in progress: the store and what the planner knows.
 type sim struct {
-	o       *options
-	w       *world
-	tr      *truth
-	st      *models.Store
-	base    time.Time
-	run     *run
-	index   map[seriesKey]int
-	unav    [][]int32 // unavailable attempts per series and hour, as read back
-	last    []int     // hour of the last attempt per series (-1: none)
-	lastU   []bool    // the last attempt found no capacity
-	v2      []obs     // last v2 answer, for the planner
-	succ    []float64 // last v2 success rate (NaN: none)
-	changes []float64 // last change statistic
-	carry   int       // budget a round left unspent, for the next
+	o        *options
+	w        *world
+	tr       *truth
+	st       *models.Store
+	base     time.Time
+	run      *run
+	index    map[seriesKey]int
+	unav     [][]int32           // unavailable attempts per series and hour, as read back
+	last     []int               // hour of the last attempt per series (-1: none)
+	lastU    []bool              // the last attempt found no capacity
+	v2       []obs               // last v2 answer, for the planner
+	succ     []float64           // last v2 success rate (NaN: none)
+	changes  []float64           // last change statistic
+	carry    int                 // budget a round left unspent, for the next
+	sums     []scoring.V2Summary // this hour's v2 summary per series
+	hasHours []bool              // the series has hours to score this hour
 }
 
 type seriesKey struct {
@@ -97,7 +103,9 @@ func runRegime(ctx context.Context, o *options, w *world, tr *truth, reg regime)
 	n := len(w.series)
 	s := &sim{o: o, w: w, tr: tr, st: st, base: weekStart(time.Now(), w.hours), run: &run{reg: reg},
 		index: map[seriesKey]int{}, unav: make([][]int32, n), last: make([]int, n), lastU: make([]bool, n),
-		v2: make([]obs, n), succ: make([]float64, n), changes: make([]float64, n)}
+		v2: make([]obs, n), succ: make([]float64, n), changes: make([]float64, n),
+		sums: make([]scoring.V2Summary, n), hasHours: make([]bool, n)}
+	s.run.alpha, s.run.epsilon = make([]float64, w.hours), make([]float64, w.hours)
 	for i := range w.series {
 		sr := &w.series[i]
 		p := pairDefs[sr.pair]

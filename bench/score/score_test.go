@@ -32,6 +32,9 @@ func TestEvaluationIsDeterministic(t *testing.T) {
 		if !sameScores(a.runs[k].scores, b.runs[k].scores) {
 			t.Fatalf("%s: scores differ between two runs of one seed", a.runs[k].reg.Name)
 		}
+		if !reflect.DeepEqual(a.runs[k].alpha, b.runs[k].alpha) || !reflect.DeepEqual(a.runs[k].epsilon, b.runs[k].epsilon) {
+			t.Fatalf("%s: node pooling's α or ε differ between two runs of one seed", a.runs[k].reg.Name)
+		}
 		if !sameMetrics(a.mets[k], b.mets[k]) {
 			t.Fatalf("%s: metrics differ:\n%+v\n%+v", a.runs[k].reg.Name, a.mets[k], b.mets[k])
 		}
@@ -82,6 +85,40 @@ func sameMetrics(a, b [nMethods]metrics) bool {
 		}
 	}
 	return true
+}
+
+// TestFaultsLeaveTheRestOfTheWorld checks the model-specific faults: about
+// the share asked for, on nodes without events, never all of a node's
+// series, and every other series exactly as in the world without them.
+func TestFaultsLeaveTheRestOfTheWorld(t *testing.T) {
+	plain, faulty := newWorld(1, 100, 168, 10, 0), newWorld(1, 100, 168, 10, 0.1)
+	if !reflect.DeepEqual(plain.drops, faulty.drops) || len(plain.series) != len(faulty.series) {
+		t.Fatal("faults changed the network")
+	}
+	n := 0
+	fine := map[int]bool{}
+	for i, s := range faulty.series {
+		p := plain.series[i]
+		if !s.fault {
+			fine[s.orch] = true
+			if !reflect.DeepEqual(s, p) {
+				t.Fatalf("series %d changed without a fault: %+v vs %+v", i, s, p)
+			}
+			continue
+		}
+		n++
+		if d := p.p0 - s.p0; d < 0.05-1e-9 || d > 0.4+1e-9 || len(s.events) > 0 || !s.steady {
+			t.Fatalf("fault %d: p0 %v → %v, events %v", i, p.p0, s.p0, s.events)
+		}
+	}
+	for _, s := range faulty.series {
+		if s.fault && !fine[s.orch] {
+			t.Fatalf("every series of node %d is faulty", s.orch)
+		}
+	}
+	if share := float64(n) / float64(len(faulty.series)); share < 0.07 || share > 0.13 {
+		t.Fatalf("%d faults of %d series, want about 10 %%", n, len(faulty.series))
+	}
 }
 
 func TestKendallVectors(t *testing.T) {

@@ -63,6 +63,9 @@ type series struct {
 	events     []event
 	steady     bool // nothing in its truth changes all week
 	drop       int  // index into world.drops, -1 for none
+	// fault: a model-specific fault, p0 lowered below the node's for the
+	// whole week while the node's other series are fine.
+	fault bool
 }
 
 type world struct {
@@ -84,7 +87,7 @@ type dropEvent struct {
 // no-capacity answers plus peak-hour saturation on 30 % of nodes and
 // chronic saturation on a few; and events: drops 0.95 → 0.5, slow
 // degradations, offline spells, latency slow-downs.
-func newWorld(seed uint64, nOrch, hours, nDrops int) *world {
+func newWorld(seed uint64, nOrch, hours, nDrops int, faults float64) *world {
 	r := rand.New(rand.NewPCG(seed, 0x73636f7265))
 	w := &world{seed: seed, hours: hours, byPair: make([][]int, len(pairDefs))}
 	type orchProfile struct{ p0, speed, u0, peak float64 }
@@ -135,7 +138,52 @@ func newWorld(seed uint64, nOrch, hours, nDrops int) *world {
 		}
 	}
 	w.addEvents(r, nDrops)
+	w.addFaults(faults)
 	return w
+}
+
+// addFaults gives a share of the series a model-specific fault: p0 lowered
+// from its node's by U(0.05, 0.4) for the whole week, a model that keeps
+// failing on that node while its other models are fine. Only series of
+// nodes without events and with another series to stay fine are chosen,
+// never all of a node's series. They are drawn from a stream of their
+// own, after everything else: with share 0 the world is the one before
+// faults existed, and with any share every other series is unchanged.
+func (w *world) addFaults(share float64) {
+	if share <= 0 {
+		return
+	}
+	r := rand.New(rand.NewPCG(w.seed, 0x6661756c74))
+	byOrch := make([][]int, len(w.orchs))
+	for i := range w.series {
+		byOrch[w.series[i].orch] = append(byOrch[w.series[i].orch], i)
+	}
+	var eligible []int
+	for _, ss := range byOrch {
+		if len(ss) >= 2 && len(w.series[ss[0]].events) == 0 {
+			eligible = append(eligible, ss...)
+		}
+	}
+	if len(eligible) == 0 {
+		return
+	}
+	chance := math.Min(1, share*float64(len(w.series))/float64(len(eligible)))
+	for _, ss := range byOrch {
+		if len(ss) < 2 || len(w.series[ss[0]].events) > 0 {
+			continue
+		}
+		left := len(ss)
+		for _, i := range ss {
+			// Draw for every eligible series, so one node's choice does
+			// not shift the next node's draws.
+			hit, drop := r.Float64() < chance, 0.05+0.35*r.Float64()
+			if hit && left > 1 {
+				w.series[i].p0 = math.Max(w.series[i].p0-drop, 0)
+				w.series[i].fault = true
+				left--
+			}
+		}
+	}
 }
 
 // addEvents gives distinct orchestrators their events, so that each
