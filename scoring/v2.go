@@ -97,6 +97,11 @@ type V2Population struct {
 	// priorGrid) that PoolV2 learned; without it (a population built by
 	// hand) ScoreV2 shrinks toward SuccessRate with PriorTests.
 	prior []float64
+	// unpooled, when set, is the model's own prior that prior (pooled
+	// with the node's other series, v2node.go) replaced: the success
+	// interval also takes in the interval under it, since the node's
+	// models share a rate only so far.
+	unpooled []float64
 }
 
 // V2Score is score v2 of one series with its interval and its parts.

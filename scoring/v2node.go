@@ -127,7 +127,9 @@ func PoolV2Nodes(members []V2Member) V2NodePool {
 		return out
 	}
 	for i, p := range nm.priors(nm.temper(out.Alpha), out.Epsilon) {
-		out.Populations[i].prior = p
+		if own := out.Populations[i].prior; len(p) > 0 && len(own) > 0 && &p[0] != &own[0] {
+			out.Populations[i].prior, out.Populations[i].unpooled = p, out.Populations[i].prior
+		}
 	}
 	return out
 }

@@ -124,6 +124,17 @@ func TestPoolV2NodesRegion(t *testing.T) {
 	if pooled(mate) < 0.95 {
 		t.Fatalf("the faulty series dragged its node's other series to %v", pooled(mate))
 	}
+	// The pooled success interval takes in v2's own (the node's models
+	// share a rate only so far), while the pooled estimate stays pooled.
+	for i := range members {
+		got, own := ScoreV2(members[i].Summary, pool.Populations[i], p), ScoreV2(members[i].Summary, pool.Models[members[i].Model], p)
+		if got.SuccessLow > own.SuccessLow || got.SuccessHigh < own.SuccessHigh {
+			t.Fatalf("member %d: pooled interval [%v, %v] leaves out v2's [%v, %v]", i, got.SuccessLow, got.SuccessHigh, own.SuccessLow, own.SuccessHigh)
+		}
+	}
+	if a, b := ScoreV2(members[small].Summary, pool.Populations[small], p), ScoreV2(members[small].Summary, pool.Models["C"], p); a.SuccessLow != b.SuccessLow && a.SuccessHigh != b.SuccessHigh {
+		t.Fatalf("3/3: the pooled interval [%v, %v] is neither end of v2's [%v, %v]: not the hull", a.SuccessLow, a.SuccessHigh, b.SuccessLow, b.SuccessHigh)
+	}
 	t.Logf("α %v ε %v; 3/3: v2 %.4f pooled %.4f; 60/100: v2 %.4f pooled %.4f; its mate: v2 %.4f pooled %.4f",
 		pool.Alpha, pool.Epsilon, v2(small), pooled(small), v2(fault), pooled(fault), v2(mate), pooled(mate))
 }

@@ -52,6 +52,10 @@ func ScoreV2(s V2Summary, pop V2Population, p V2Params) V2Score {
 	case len(pop.prior) == len(priorGrid):
 		out.SuccessRate, out.SuccessLow, out.SuccessHigh = posterior(priorGrid, pop.prior,
 			math.Max(s.Passes, 0), math.Max(s.Tests, 0), normTail(p.Z))
+		if len(pop.unpooled) == len(priorGrid) {
+			_, lo, hi := posterior(priorGrid, pop.unpooled, math.Max(s.Passes, 0), math.Max(s.Tests, 0), normTail(p.Z))
+			out.SuccessLow, out.SuccessHigh = math.Min(out.SuccessLow, lo), math.Max(out.SuccessHigh, hi)
+		}
 	case n > 0:
 		out.SuccessRate = unit((math.Max(s.Passes, 0) + k*mu) / n)
 		out.SuccessLow, out.SuccessHigh = wilsonBounds(out.SuccessRate, n, p.Z)
