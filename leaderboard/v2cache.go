@@ -48,6 +48,18 @@ type V2Cache struct {
 	entries map[v2Scope]*v2Entry
 	uses    int64
 	reads   map[v2Read]v2ReadAnswer // whole answers by what they were read from
+	// news is the last answer of ResultsReceived: a page reads v2 once
+	// per model at one instant, and every read after the first would ask
+	// the store the same question (on PostgreSQL a round trip each).
+	news v2News
+}
+
+// v2News is whether results were received in (after, upTo], asked while
+// the rollups were at generation gen.
+type v2News struct {
+	after, upTo time.Time
+	gen         int64
+	news        bool
 }
 
 // v2Read is what a whole read's answer depends on besides the results of
@@ -97,11 +109,31 @@ func (c *V2Cache) lookupRead(ctx context.Context, st V2Store, f models.Filter, b
 		if at.Equal(prev.at) {
 			return nil, maps.Clone(prev.out)
 		}
-		if news, err := gs.ResultsReceived(ctx, prev.at, at); err == nil && !news {
+		if news, err := c.resultsReceived(ctx, gs, prev.at, at, gen); err == nil && !news {
 			return nil, maps.Clone(prev.out)
 		}
 	}
 	return &r, nil
+}
+
+// resultsReceived asks the store whether results were received in
+// (after, upTo], unless the last question was the same at the same
+// generation of the rollups (a write by this instance changes it).
+func (c *V2Cache) resultsReceived(ctx context.Context, gs generationStore, after, upTo time.Time, gen int64) (bool, error) {
+	c.mu.Lock()
+	n := c.news
+	c.mu.Unlock()
+	if n.gen == gen && n.after.Equal(after) && n.upTo.Equal(upTo) {
+		return n.news, nil
+	}
+	news, err := gs.ResultsReceived(ctx, after, upTo)
+	if err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	c.news = v2News{after: after, upTo: upTo, gen: gen, news: news}
+	c.mu.Unlock()
+	return news, nil
 }
 
 // storeRead keeps a whole answer under the key lookupRead gave (read

@@ -148,7 +148,12 @@ func TestV2CacheEqualsTheComputation(t *testing.T) {
 // countingStore counts the reads of hours that reach the store.
 type countingStore struct {
 	*models.Store
-	reads int
+	reads, news int
+}
+
+func (c *countingStore) ResultsReceived(ctx context.Context, after, upTo time.Time) (bool, error) {
+	c.news++
+	return c.Store.ResultsReceived(ctx, after, upTo)
 }
 
 func (c *countingStore) HourlyTotals(ctx context.Context, f models.Filter, w models.Window, fn func(models.Region, rollup.Key, int64, rollup.Totals)) error {
@@ -189,5 +194,43 @@ func TestV2CacheSkipsTheReadWhenNothingChanged(t *testing.T) {
 	later := read(time.Now().UTC())
 	if cs.reads == n || reflect.DeepEqual(later, first) {
 		t.Fatalf("after a write: %d reads (was %d), answer changed %v", cs.reads, n, !reflect.DeepEqual(later, first))
+	}
+}
+
+// Reads of several models at one instant, repeating reads at an earlier
+// one (the orchestrator page reads v2 once per model), ask the store once
+// whether results arrived in between, not once per model; a write asks
+// again.
+func TestV2CacheAsksOnceForNewResults(t *testing.T) {
+	st := dbtest.Open(t, "sqlite", models.Options{})
+	w := &v2Writer{r: rand.New(rand.NewPCG(5, 6)), now: time.Now().UTC()}
+	if err := st.Insert(t.Context(), w.results(300, time.Minute, 48*time.Hour)...); err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{Store: st}
+	cache := leaderboard.NewV2Cache()
+	readAll := func(at time.Time) {
+		t.Helper()
+		for _, m := range []string{sdxl, "stabilityai/sd-turbo"} {
+			f := models.Filter{Pipeline: t2i, Model: m}
+			if _, err := leaderboard.AggregatedV2(t.Context(), cs, f, models.Window{Since: at.Add(-24 * time.Hour), Until: at}, cache); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	at := time.Now().UTC()
+	readAll(at)
+	reads, news := cs.reads, cs.news
+	readAll(at.Add(time.Millisecond))
+	if cs.reads != reads || cs.news != news+1 {
+		t.Fatalf("repeating two models' reads: %d hour reads (want %d), %d questions for new results (want %d)",
+			cs.reads, reads, cs.news, news+1)
+	}
+	if err := st.Insert(t.Context(), w.results(10, 0, time.Second)...); err != nil {
+		t.Fatal(err)
+	}
+	readAll(time.Now().UTC())
+	if cs.reads != reads+2 {
+		t.Fatalf("after a write: %d hour reads, want %d", cs.reads, reads+2)
 	}
 }
