@@ -30,7 +30,7 @@ const ExplainFailures = 3
 // ExplainStore is what an explanation reads.
 type ExplainStore interface {
 	V2Store
-	LastFailures(ctx context.Context, orch, jobType string, series []models.SeriesName, n int) (map[models.SeriesName][]models.RawResult, error)
+	LastFailures(ctx context.Context, orch, jobType string, series []models.SeriesName, n int, since time.Time) (map[models.SeriesName][]models.RawResult, error)
 }
 
 var _ ExplainStore = (*models.Store)(nil)
@@ -67,10 +67,10 @@ func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, c
 			named[j[0]] = append(named[j[0]], models.SeriesName{Region: k.Region, Pipeline: k.Pipeline, Model: k.Model})
 		}
 	}
-	// The last failures of every series at once: a read per series was
-	// most of the page's time.
+	// The last failures of every series at once (a read per series was
+	// most of the page's time), within the memory the score weighs.
 	for jt, series := range named {
-		failures, err := st.LastFailures(ctx, orch, jt, series, ExplainFailures)
+		failures, err := st.LastFailures(ctx, orch, jt, series, ExplainFailures, w.Since)
 		if err != nil {
 			return nil, err
 		}

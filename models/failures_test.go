@@ -10,10 +10,11 @@ import (
 	"jobtester/models"
 )
 
-// TestLastFailuresMatchesAReadPerSeries checks the one-statement read of
-// several series' last failures against the result list read series by
+// TestLastFailuresMatchesAReadPerSeries checks the read of several series'
+// last failures since an instant against the result list read series by
 // series, on both databases: the same rows in the same order, nothing for
-// a series without failures or in a region the job type does not have.
+// a series without failures since then or in a region the job type does
+// not have.
 func TestLastFailuresMatchesAReadPerSeries(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		st := dbtest.Open(t, dialect, models.Options{})
@@ -28,20 +29,22 @@ func TestLastFailuresMatchesAReadPerSeries(t *testing.T) {
 			}
 			batch = append(batch, res)
 		}
-		// A series that never fails.
-		batch = append(batch, aiResult(1, "MDW", 1, 1, now.Add(-time.Hour)))
+		// A series that never fails, and one whose only failure is older
+		// than the read asks for.
+		batch = append(batch, aiResult(1, "MDW", 1, 1, now.Add(-time.Hour)), aiResult(1, "GLOBAL", 0, 1, now.Add(-40*time.Hour)))
 		if err := st.Insert(ctx, batch...); err != nil {
 			t.Fatal(err)
 		}
 		series := []models.SeriesName{{"FRA", "Llm", "m"}, {"FRA", "Llm", "m2"}, {"LAX", "Llm", "m"},
-			{"LAX", "Llm", "m2"}, {"MDW", "Llm", "m"}, {"NOPE", "Llm", "m"}}
-		got, err := st.LastFailures(ctx, addr(1), ingest.JobTypeAI, series, 3)
+			{"LAX", "Llm", "m2"}, {"MDW", "Llm", "m"}, {"NOPE", "Llm", "m"}, {"GLOBAL", "Llm", "m"}}
+		since := now.Add(-30 * time.Hour)
+		got, err := st.LastFailures(ctx, addr(1), ingest.JobTypeAI, series, 3, since)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, sn := range series {
 			page, err := st.Results(ctx, models.ResultQuery{Orchestrator: addr(1), Region: sn.Region, JobType: ingest.JobTypeAI,
-				Pipeline: sn.Pipeline, Model: sn.Model, Outcome: models.OutcomeFail, Limit: 3})
+				Pipeline: sn.Pipeline, Model: sn.Model, Outcome: models.OutcomeFail, Since: since, Limit: 3})
 			if err != nil && sn.Region != "NOPE" {
 				t.Fatal(err)
 			}
@@ -56,8 +59,8 @@ func TestLastFailuresMatchesAReadPerSeries(t *testing.T) {
 				}
 			}
 		}
-		if len(got[series[0]]) != 3 || len(got[series[4]]) != 0 {
-			t.Fatalf("fixture: FRA/m has %d failures read, MDW %d", len(got[series[0]]), len(got[series[4]]))
+		if len(got[series[0]]) != 3 || len(got[series[4]]) != 0 || len(got[series[6]]) != 0 {
+			t.Fatalf("fixture: FRA/m has %d failures read, MDW %d, GLOBAL %d", len(got[series[0]]), len(got[series[4]]), len(got[series[6]]))
 		}
 	})
 }

@@ -144,7 +144,7 @@ func scoreExplanation(v *OrchestratorView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if len(e.Failures) == 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"muted\">No failed test is stored.</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"muted\">No failed test in the week the score weighs.</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
