@@ -74,8 +74,7 @@ func closedBefore(now time.Time) int64 {
 // [lo, hi), a range inside one hour, to out.
 func (s *Store) edgeTotals(ctx context.Context, f Filter, match func(rollup.Key) bool, lo, hi time.Time, now time.Time, out map[rollup.Key]*rollup.Totals) error {
 	hour := lo.Truncate(time.Hour).Unix()
-	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if !s.started || hour < horizon || hour >= closedBefore(now) {
+	if !s.indexHolds(hour, now) || hour >= closedBefore(now) {
 		return s.edgeTotalsSQL(ctx, f, lo, hi, out)
 	}
 	h, err := s.edgeHour(ctx, hour)

@@ -152,8 +152,7 @@ func (s *Store) eachStep(ctx context.Context, f Filter, w Window, step time.Dura
 	if first >= end {
 		return nil
 	}
-	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if s.started && first >= horizon {
+	if s.indexHolds(first, now) {
 		// One pass over the series; each series' buckets fall into steps.
 		s.index.Buckets(match, first, end-3600, func(k rollup.Key, bs []rollup.Bucket) {
 			for i := range bs {

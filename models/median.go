@@ -194,8 +194,7 @@ func (s *Store) MedianRoundTripTime(ctx context.Context, pipeline, model, region
 		regionID = r.ID
 	}
 	now := time.Now().UTC()
-	horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-	if s.started && lo.Truncate(time.Hour).Unix() >= horizon {
+	if s.indexHolds(lo.Truncate(time.Hour).Unix(), now) {
 		return s.medianFromHours(ctx, pairKey{pipeline, model}, lo, hi, regionID, now)
 	}
 	// Beyond the horizon: straight from the table.

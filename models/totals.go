@@ -81,6 +81,13 @@ func (s *Store) split(lo, hi, now time.Time) (first, end int64, edges [][2]time.
 	return first, end + 3600, edges[:len(edges)-1]
 }
 
+// indexHolds reports whether the rollup index serves the hours from hour
+// (Unix seconds) on at now: the store has started and the hour is within
+// the index's horizon.
+func (s *Store) indexHolds(hour int64, now time.Time) bool {
+	return s.started && hour >= now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
+}
+
 // openSlack is how long before now a window may end and still read the
 // open hour whole from the index (see split): the time between a caller
 // taking its now and the read, not a window anyone asks for on purpose.
@@ -161,8 +168,7 @@ func (s *Store) windowTotals(ctx context.Context, f Filter, w Window, regions ma
 		out = append(out, keyTotals{k, t})
 	}
 	if first < end {
-		horizon := now.Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix()
-		if s.started && first >= horizon {
+		if s.indexHolds(first, now) {
 			s.index.Sum(match, first, end-3600, add)
 		} else {
 			hours := map[rollup.Key]*rollup.Totals{}
@@ -327,7 +333,7 @@ func (s *Store) JobCounts(ctx context.Context, w Window) (map[[2]string]int64, e
 	lo, hi := w.bounds()
 	from, to := lo.Truncate(time.Hour).Unix(), hi.Add(-time.Microsecond).Truncate(time.Hour).Unix()
 	counts := map[[2]string]int64{}
-	if !s.started || from < time.Now().Add(-s.opts.RollupHorizon).Truncate(time.Hour).Unix() {
+	if !s.indexHolds(from, time.Now().UTC()) {
 		totals, err := s.Totals(ctx, Filter{}, w)
 		if err != nil {
 			return nil, err
