@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"net/http"
 	"net/url"
+	"sort"
 	"testing"
 	"time"
 
@@ -36,7 +37,8 @@ func v2Fixture(r *rand.Rand) []stored {
 
 // expectedV2 scores the fixture straight from its rows: each series' hours
 // (regions apart, or added up when byRegion is false), each aged from the
-// end of the hour holding now, the model's population, score v2.
+// end of the hour holding now, the model's population, each series pooled
+// with its node's others, score v2.
 func expectedV2(rs []stored, now time.Time, byRegion bool) map[[2]string]scoring.V2Score {
 	end := now.Truncate(time.Hour)
 	if end.Before(now) {
@@ -68,20 +70,27 @@ func expectedV2(rs []stored, now time.Time, byRegion bool) map[[2]string]scoring
 		}
 	}
 	p := scoring.DefaultV2()
-	sums := map[[2]string]scoring.V2Summary{}
-	var all []scoring.V2Summary
-	for k, byHour := range hours {
+	keys := make([][2]string, 0, len(hours))
+	for k := range hours {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	// Every series pooled with its node's others (its other region), at
+	// the strength learned from the hours but the newest.
+	members, fit := make([]scoring.V2Member, len(keys)), make([]scoring.V2Member, len(keys))
+	for i, k := range keys {
 		var hs []scoring.V2Hour
-		for _, h := range byHour {
+		for _, h := range hours[k] {
 			hs = append(hs, *h)
 		}
-		sums[k] = scoring.SummarizeV2(hs, p)
-		all = append(all, sums[k])
+		members[i] = scoring.V2Member{Node: k[0], Model: "m", Summary: scoring.SummarizeV2(hs, p)}
+		fit[i] = scoring.V2Member{Node: k[0], Model: "m", Summary: scoring.SummarizeV2(scoring.WithoutNewestHour(hs), p)}
 	}
-	pop := scoring.PoolV2(all)
+	alpha, eps := scoring.FitV2Nodes(fit, scoring.PoolV2Models(fit))
+	pool := scoring.PoolV2NodesAt(members, scoring.PoolV2Models(members), alpha, eps)
 	out := map[[2]string]scoring.V2Score{}
-	for k, s := range sums {
-		out[k] = scoring.ScoreV2(s, pop, p)
+	for i, k := range keys {
+		out[k] = scoring.ScoreV2(members[i].Summary, pool.Populations[i], p)
 	}
 	return out
 }

@@ -1,12 +1,14 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"sort"
+	"strings"
 	"time"
 
 	"jobtester/ingest"
@@ -290,18 +292,17 @@ func (s *Sampling) state(ctx context.Context, batch []Target, found Found, regio
 	// by the widened interval spent tests twice on changing series and
 	// lowered τ by 0.02 in bench/score.
 	p.ChangeWiden = 0
-	sums := map[pairKey]scoring.V2Summary{}
-	byModel := map[[2]string][]scoring.V2Summary{}
+	sums, fitSums := map[pairKey]scoring.V2Summary{}, map[pairKey]scoring.V2Summary{}
 	for _, h := range hs {
 		hours := make([]scoring.V2Hour, len(h.Points))
 		for i, pt := range h.Points {
 			hours[i] = scoring.V2Hour{Age: now.Sub(pt.Start).Hours(), Passed: pt.Passed, Failed: pt.Results - pt.Passed,
 				Unavailable: pt.Unavailable, SumPassedRTT: pt.SumPassedRoundTripTime}
 		}
-		sum := scoring.SummarizeV2(hours, p)
-		sums[pairKey{h.Orchestrator, h.Pipeline, h.Model}] = sum
-		byModel[[2]string{h.Pipeline, h.Model}] = append(byModel[[2]string{h.Pipeline, h.Model}], sum)
+		k := pairKey{h.Orchestrator, h.Pipeline, h.Model}
+		sums[k], fitSums[k] = scoring.SummarizeV2(hours, p), scoring.SummarizeV2(scoring.WithoutNewestHour(hours), p)
 	}
+	pops := poolV2(sums, fitSums)
 	last, err := s.Store.LastAttempts(ctx, region, now.Add(-samplingMemory))
 	if err != nil {
 		return nil, fmt.Errorf("read the last attempts to plan by: %w", err)
@@ -320,8 +321,8 @@ func (s *Sampling) state(ctx context.Context, batch []Target, found Found, regio
 			g = len(groups)
 			groups[m] = g
 		}
-		sum := sums[k]
-		v := scoring.ScoreV2(sum, scoring.PoolV2(byModel[m]), p)
+		sum, pop := sums[k], pops.of(k)
+		v := scoring.ScoreV2(sum, pop, p)
 		se := sampling.Series{Group: g, Score: v.Score, Low: v.Low, High: v.High, Change: sum.Change,
 			SinceTest: math.Inf(1), Busy: busy(found.Capabilities[t.Orchestrator], t.Capability)}
 		if a, ok := lastBy[k]; ok {
@@ -331,6 +332,55 @@ func (s *Sampling) state(ctx context.Context, batch []Target, found Found, regio
 		out[i] = se
 	}
 	return out, nil
+}
+
+// plannedPops are the populations v2 scores the region's series against,
+// as the API does: each model's, pooled with the node's other series at
+// the strength learned from the memory without its newest hour
+// (scoring.FitV2Nodes, scoring.PoolV2NodesAt).
+type plannedPops struct {
+	byKey  map[pairKey]int
+	pool   scoring.V2NodePool
+	models map[[2]string]scoring.V2Population
+}
+
+func poolV2(sums, fitSums map[pairKey]scoring.V2Summary) plannedPops {
+	keys := make([]pairKey, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	// One order, so the pooling is the same on every plan of the same hours.
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return cmp.Or(strings.Compare(a.pipeline, b.pipeline), strings.Compare(a.model, b.model),
+			strings.Compare(a.orch, b.orch)) < 0
+	})
+	out := plannedPops{byKey: make(map[pairKey]int, len(keys)), models: map[[2]string]scoring.V2Population{}}
+	members, fit := make([]scoring.V2Member, len(keys)), make([]scoring.V2Member, len(keys))
+	for i, k := range keys {
+		out.byKey[k] = i
+		members[i] = scoring.V2Member{Node: k.orch, Model: k.pipeline + "\x00" + k.model, Summary: sums[k]}
+		fit[i] = scoring.V2Member{Node: k.orch, Model: members[i].Model, Summary: fitSums[k]}
+	}
+	alpha, eps := scoring.FitV2Nodes(fit, scoring.PoolV2Models(fit))
+	out.pool = scoring.PoolV2NodesAt(members, scoring.PoolV2Models(members), alpha, eps)
+	for i, k := range keys {
+		out.models[[2]string{k.pipeline, k.model}] = out.pool.Models[members[i].Model]
+	}
+	return out
+}
+
+// of is the population of series k; a series without hours in the
+// memory gets its model's (it has no summary to pool), or one pooled from
+// nothing when no node of the model has hours.
+func (p plannedPops) of(k pairKey) scoring.V2Population {
+	if i, ok := p.byKey[k]; ok {
+		return p.pool.Populations[i]
+	}
+	if pop, ok := p.models[[2]string{k.pipeline, k.model}]; ok {
+		return pop
+	}
+	return scoring.PoolV2(nil)
 }
 
 // busy reports whether discovery said the orchestrator has no free

@@ -36,16 +36,18 @@ type ExplainStore interface {
 var _ ExplainStore = (*models.Store)(nil)
 
 // Explain scores every AI series of orch with attempts in score v2's memory,
-// each against every node of its pipeline and model in its job type, and
-// adds its last failures. Series come busiest first (by decayed tests).
-// cache (nil: none) keeps score v2's work between calls.
+// each against every node of its pipeline and model in its job type (and
+// pooled with the node's other series, as v2 is), and adds its last
+// failures. Series come busiest first (by decayed tests). cache (nil:
+// none) keeps score v2's work between calls.
 func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, cache *V2Cache) ([]Explanation, error) {
 	w, _ := v2Window(now)
-	// One read per pipeline and model (the population), all regions.
-	jobs := map[[3]string]bool{}
-	err := st.HourlyTotals(ctx, models.Filter{Orchestrator: orch}, w, func(r models.Region, k rollup.Key, _ int64, _ rollup.Totals) {
+	// The job types orch has attempts of; one read of each (v2 scores a
+	// job type's series together).
+	jobTypes := map[string]bool{}
+	err := st.HourlyTotals(ctx, models.Filter{Orchestrator: orch}, w, func(r models.Region, _ rollup.Key, _ int64, _ rollup.Totals) {
 		if r.JobType != ingest.JobTypeTranscoding { // ErrV2Transcoding
-			jobs[[3]string{r.JobType, k.Pipeline, k.Model}] = true
+			jobTypes[r.JobType] = true
 		}
 	})
 	if err != nil {
@@ -53,18 +55,14 @@ func Explain(ctx context.Context, st ExplainStore, orch string, now time.Time, c
 	}
 	var out []Explanation
 	named := map[string][]models.SeriesName{} // by job type
-	for j := range jobs {
-		f := models.Filter{JobType: j[0], Pipeline: j[1], Model: j[2]}
-		v2, err := readV2(ctx, st, f, now, true, cache)
+	for jt := range jobTypes {
+		v2, err := readV2(ctx, st, models.Filter{JobType: jt, Orchestrator: orch}, now, true, cache)
 		if err != nil {
 			return nil, err
 		}
 		for k, v := range v2 {
-			if k.Orchestrator != orch {
-				continue
-			}
-			out = append(out, Explanation{JobType: j[0], Region: k.Region, Pipeline: k.Pipeline, Model: k.Model, V2: v})
-			named[j[0]] = append(named[j[0]], models.SeriesName{Region: k.Region, Pipeline: k.Pipeline, Model: k.Model})
+			out = append(out, Explanation{JobType: jt, Region: k.Region, Pipeline: k.Pipeline, Model: k.Model, V2: v})
+			named[jt] = append(named[jt], models.SeriesName{Region: k.Region, Pipeline: k.Pipeline, Model: k.Model})
 		}
 	}
 	// The last failures of every series at once (a read per series was

@@ -56,6 +56,13 @@ type V2 struct {
 	UnavailableShare    float64  `json:"unavailable_share"`
 	// Tests is the decayed number of scored tests behind the success rate.
 	Tests float64 `json:"tests"`
+	// NodeWeight is what one test of the node's other series counts for
+	// in this series' success rate, against one of its own (the pooling
+	// strength learned from the data); 0 when it draws on its own tests
+	// alone. NodeSeries is how many other series (models, regions) of the
+	// node with tests it draws on.
+	NodeWeight float64 `json:"node_weight"`
+	NodeSeries int     `json:"node_series"`
 }
 
 // RoundTripScore is the latency part of v2, 0.8^(latency ratio): the
@@ -72,7 +79,11 @@ type v2Key struct {
 
 // readV2 scores, at at, every series f selects, with regions apart
 // (byRegion) or added up per orchestrator. Each series is judged against
-// the population of every node of its pipeline and model that f selects.
+// the population of every node of its pipeline and model, and its
+// success rate draws on its node's other series as far as the data says
+// they agree (node pooling, docs/scoring.md). So v2 reads and scores
+// every series of f's job type and region (v2PoolScope), whatever
+// pipeline, model or orchestrator f names, and returns those f selects.
 //
 // v2 is scored as of the end of the hour that holds at (v2Hours): ages
 // are whole hours, so a series' summary depends on its hourly totals
@@ -82,34 +93,52 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 	if f.JobType == ingest.JobTypeTranscoding {
 		return nil, nil // see ErrV2Transcoding
 	}
-	read, hit := cache.lookupRead(ctx, st, f, byRegion, at)
-	if hit != nil {
-		return hit, nil
+	scope := v2PoolScope(f)
+	all, err := readV2Scope(ctx, st, scope, at, byRegion, cache)
+	if err != nil || f == scope {
+		return all, err
 	}
-	hours, err := v2Hours(ctx, st, f, at, byRegion)
-	if err != nil {
-		return nil, err
-	}
-	// One population per pipeline and model, its series in a fixed order
-	// so that the population's sums come out the same bit for bit on
-	// every read (cached or not).
-	byModel := map[[2]string][]v2Key{}
-	for k := range hours {
-		m := [2]string{k.Pipeline, k.Model}
-		byModel[m] = append(byModel[m], k)
-	}
-	out := make(map[v2Key]V2, len(hours))
-	for m, keys := range byModel {
-		// One model's keys differ only in orchestrator and region.
-		sort.Slice(keys, func(i, j int) bool {
-			a, b := keys[i], keys[j]
-			return cmp.Or(strings.Compare(a.Orchestrator, b.Orchestrator), strings.Compare(a.Region, b.Region)) < 0
-		})
-		scope := v2Scope{f: f, byRegion: byRegion, pipeline: m[0], model: m[1]}
-		for k, v := range cache.scoreModel(scope, keys, hours) {
+	out := map[v2Key]V2{}
+	for k, v := range all {
+		if (f.Orchestrator == "" || k.Orchestrator == f.Orchestrator) &&
+			(f.Pipeline == "" || k.Pipeline == f.Pipeline) && (f.Model == "" || k.Model == f.Model) {
 			out[k] = v
 		}
 	}
+	return out, nil
+}
+
+// v2PoolScope is the filter of the series that v2 scores together for f:
+// its job type and region, every pipeline, model and orchestrator.
+func v2PoolScope(f models.Filter) models.Filter {
+	return models.Filter{JobType: f.JobType, Region: f.Region}
+}
+
+// readV2Scope scores every series of scope (a v2PoolScope).
+func readV2Scope(ctx context.Context, st V2Store, scope models.Filter, at time.Time, byRegion bool, cache *V2Cache) (map[v2Key]V2, error) {
+	read, hit := cache.lookupRead(ctx, st, scope, byRegion, at)
+	if hit != nil {
+		return hit, nil
+	}
+	hours, err := v2Hours(ctx, st, scope, at, byRegion)
+	if err != nil {
+		return nil, err
+	}
+	// The series in one fixed order, so that every population's sums and
+	// the pooling come out the same bit for bit on every read (cached or
+	// not): by pipeline and model, then orchestrator and region, which
+	// keeps each model's members in the order v2 pooled them before node
+	// pooling.
+	keys := make([]v2Key, 0, len(hours))
+	for k := range hours {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return cmp.Or(strings.Compare(a.Pipeline, b.Pipeline), strings.Compare(a.Model, b.Model),
+			strings.Compare(a.Orchestrator, b.Orchestrator), strings.Compare(a.Region, b.Region)) < 0
+	})
+	out := cache.scoreScope(v2Scope{f: scope, byRegion: byRegion}, keys, hours)
 	cache.storeRead(read, at, out)
 	return out, nil
 }
@@ -172,19 +201,6 @@ func v2Window(at time.Time) (models.Window, time.Time) {
 		end = end.Add(time.Hour)
 	}
 	return models.Window{Since: end.Add(-V2Memory), Until: at}, end
-}
-
-// scoreV2Model scores the series of one pipeline and model (keys, in
-// order) from their summaries, against the population pooled from them
-// all.
-func scoreV2Model(keys []v2Key, sums []scoring.V2Summary) (scoring.V2Population, map[v2Key]V2) {
-	params := scoring.DefaultV2()
-	pop := scoring.PoolV2(sums)
-	out := make(map[v2Key]V2, len(keys))
-	for i, k := range keys {
-		out[k] = v2Of(scoring.ScoreV2(sums[i], pop, params), sums[i], pop)
-	}
-	return pop, out
 }
 
 func v2Of(v scoring.V2Score, s scoring.V2Summary, pop scoring.V2Population) V2 {

@@ -13,23 +13,24 @@ import (
 	"jobtester/scoring"
 )
 
-// V2Cache keeps score v2's work between reads. Scoring a pipeline and
-// model costs far more than reading its hours (a change search and a
-// latency median per series, then the population's fit over every
-// node), while the hours change only where results are written. So the
-// cache keeps, per pipeline and model as a read selects it, each series'
+// V2Cache keeps score v2's work between reads. Scoring a job type's
+// series costs far more than reading their hours (a change search and a
+// latency median per series, each model's population fitted over its
+// nodes, then the node pooling over them all), while the hours change
+// only where results are written. So the cache keeps, per scope (job
+// type and region, regions apart or not: v2PoolScope), each series'
 // summary with a hash of the hours it was made from, and the answer with
 // a hash of all of them. A read hashes the hours it has just read: a
-// series whose hash is unchanged keeps its summary, and a model none of
+// series whose hash is unchanged keeps its summary, and a scope none of
 // whose series changed keeps its answer; a changed series is summarised
-// again and its model pooled and scored again.
+// again and the scope pooled and scored again.
 //
 // Nothing is invalidated by hand: a write to an hour, by this instance
 // or another (once the rollup sync or the results at a window's edge
 // show it), changes what the next read reads, hence its hash. The answer
 // is therefore the uncached computation's, bit for bit, unless two
 // different hours hash alike (64-bit hashes: a chance of 2^-64 per
-// changed series). A new hour changes every age, so each model is scored
+// changed series). A new hour changes every age, so each scope is scored
 // afresh once an hour.
 //
 // One shortcut skips even the read: a read in the same hour as an earlier
@@ -48,8 +49,8 @@ type V2Cache struct {
 	entries map[v2Scope]*v2Entry
 	uses    int64
 	reads   map[v2Read]v2ReadAnswer // whole answers by what they were read from
-	// news is the last answer of ResultsReceived: a page reads v2 once
-	// per model at one instant, and every read after the first would ask
+	// news is the last answer of ResultsReceived: a page may read v2
+	// more than once at one instant, and every read after the first would ask
 	// the store the same question (on PostgreSQL a round trip each).
 	news v2News
 }
@@ -150,8 +151,9 @@ func (c *V2Cache) storeRead(r *v2Read, at time.Time, out map[v2Key]V2) {
 	c.reads[*r] = v2ReadAnswer{at: at, out: maps.Clone(out)}
 }
 
-// v2CacheEntries bounds the pipelines and models (per filter) kept: a
-// few hundred, tens of kilobytes each.
+// v2CacheEntries bounds the scopes kept (and the whole answers): a job
+// type per region, each a few hundred kilobytes at a network of a
+// thousand series.
 const v2CacheEntries = 256
 
 // NewV2Cache returns an empty cache.
@@ -159,69 +161,24 @@ func NewV2Cache() *V2Cache {
 	return &V2Cache{seed: maphash.MakeSeed(), entries: map[v2Scope]*v2Entry{}}
 }
 
-// v2Scope is one population: a pipeline and model as a filter selects
-// its nodes (its region or job type), with regions apart or added up.
+// v2Scope is what v2 scores together: the series of a job type (and
+// region) as v2PoolScope selects them, with regions apart or added up.
 type v2Scope struct {
-	f               models.Filter
-	byRegion        bool
-	pipeline, model string
+	f        models.Filter
+	byRegion bool
 }
 
-// v2Entry is what one scope's last scoring left. It is never changed
-// once stored; a newer scoring replaces it.
-type v2Entry struct {
-	hashes  map[v2Key]uint64
-	sums    map[v2Key]scoring.V2Summary
-	all     uint64 // hash of the keys and their hashes, in order
-	out     map[v2Key]V2
-	lastUse int64
-}
-
-// scoreModel scores one model's series (keys, in a fixed order), reusing
-// what the cache holds for the hours that did not change.
-func (c *V2Cache) scoreModel(scope v2Scope, keys []v2Key, hours map[v2Key][]scoring.V2Hour) map[v2Key]V2 {
-	params := scoring.DefaultV2()
-	sums := make([]scoring.V2Summary, len(keys))
+// scoreScope scores one scope's series (keys, in a fixed order), reusing
+// what the cache holds of the parts that did not change (v2pool.go).
+func (c *V2Cache) scoreScope(scope v2Scope, keys []v2Key, hours map[v2Key][]scoring.V2Hour) map[v2Key]V2 {
 	if c == nil {
-		for i, k := range keys {
-			sums[i] = scoring.SummarizeV2(hours[k], params)
-		}
-		_, out := scoreV2Model(keys, sums)
-		return out
+		return scoreV2Scope(nil, keys, hours, nil).out
 	}
-	hashes := make(map[v2Key]uint64, len(keys))
-	var all maphash.Hash
-	all.SetSeed(c.seed)
-	var buf [8]byte
-	for _, k := range keys {
-		h := c.hashHours(hours[k])
-		hashes[k] = h
-		all.WriteString(k.Orchestrator)
-		all.WriteByte(0)
-		all.WriteString(k.Region)
-		all.WriteByte(0)
-		binary.LittleEndian.PutUint64(buf[:], h)
-		all.Write(buf[:])
-	}
-	sum := all.Sum64()
 	old := c.get(scope)
-	if old != nil && old.all == sum && len(old.out) == len(keys) {
-		return old.out
+	next := scoreV2Scope(old, keys, hours, c.hashHours)
+	if next != old {
+		c.put(scope, next)
 	}
-	next := &v2Entry{hashes: hashes, sums: make(map[v2Key]scoring.V2Summary, len(keys)), all: sum}
-	for i, k := range keys {
-		if old != nil && old.hashes[k] == hashes[k] {
-			if s, ok := old.sums[k]; ok {
-				sums[i] = s
-				next.sums[k] = s
-				continue
-			}
-		}
-		sums[i] = scoring.SummarizeV2(hours[k], params)
-		next.sums[k] = sums[i]
-	}
-	_, next.out = scoreV2Model(keys, sums)
-	c.put(scope, next)
 	return next.out
 }
 

@@ -104,6 +104,11 @@ type V2Population struct {
 	unpooled []float64
 }
 
+// NodePooled reports whether the population's prior of the success rate
+// is pooled with the other series of a node (PoolV2Nodes), not the
+// model's alone.
+func (p V2Population) NodePooled() bool { return p.unpooled != nil }
+
 // V2Score is score v2 of one series with its interval and its parts.
 type V2Score struct {
 	Score, Low, High                     float64

@@ -96,24 +96,63 @@ const nodeAloneChange = 2.71
 // that are negative or not finite count as no tests. With α = 0 every
 // member's population is its model's, exactly.
 func PoolV2Nodes(members []V2Member) V2NodePool {
-	out := V2NodePool{Models: map[string]V2Population{}, Populations: make([]V2Population, len(members))}
-	var order []string
+	models := PoolV2Models(members)
+	alpha, eps := FitV2Nodes(members, models)
+	return PoolV2NodesAt(members, models, alpha, eps)
+}
+
+// PoolV2Models pools each model's members (PoolV2 of their summaries, in
+// the order given).
+func PoolV2Models(members []V2Member) map[string]V2Population {
 	byModel := map[string][]V2Summary{}
 	for _, m := range members {
-		if _, ok := byModel[m.Model]; !ok {
-			order = append(order, m.Model)
-		}
 		byModel[m.Model] = append(byModel[m.Model], m.Summary)
 	}
-	for _, model := range order {
-		out.Models[model] = PoolV2(byModel[model])
+	out := make(map[string]V2Population, len(byModel))
+	for model, sums := range byModel {
+		out[model] = PoolV2(sums)
 	}
+	return out
+}
+
+// FitV2Nodes learns the pooling strength α and the share ε of series
+// unlike their node from members and their models' populations
+// (PoolV2Models): the pair on the grids under which every member's own
+// tests are likeliest given its node's other series.
+func FitV2Nodes(members []V2Member, models map[string]V2Population) (alpha, eps float64) {
+	return newNodeModelOf(members, models).fit(nodeAlphas, nodeEpsilons)
+}
+
+// PoolV2NodesAt pools each member with the other series of its node at
+// strength alpha with share eps unlike their node, against its model's
+// population in models (PoolV2Models of the same members, or of members
+// whose summaries differ only in what pooling does not read: the caller
+// may keep populations of models none of whose members changed).
+func PoolV2NodesAt(members []V2Member, models map[string]V2Population, alpha, eps float64) V2NodePool {
+	out := V2NodePool{Alpha: alpha, Epsilon: eps, Models: models, Populations: make([]V2Population, len(members))}
+	for i, m := range members {
+		out.Populations[i] = models[m.Model]
+	}
+	if alpha <= 0 {
+		return out
+	}
+	nm := newNodeModelOf(members, models)
+	for i, p := range nm.priors(nm.temper(alpha), eps) {
+		if own := out.Populations[i].prior; len(p) > 0 && len(own) > 0 && &p[0] != &own[0] {
+			out.Populations[i].prior, out.Populations[i].unpooled = p, out.Populations[i].prior
+		}
+	}
+	return out
+}
+
+// newNodeModelOf is the node model of members against their models'
+// populations.
+func newNodeModelOf(members []V2Member, models map[string]V2Population) *nodeModel {
 	pops := make([][]float64, len(members))
 	own := make([]counts, len(members))
 	nodes := make([]string, len(members))
 	for i, m := range members {
-		out.Populations[i] = out.Models[m.Model]
-		if p := out.Populations[i].prior; len(p) == len(priorGrid) {
+		if p := models[m.Model].prior; len(p) == len(priorGrid) {
 			pops[i] = p
 		}
 		own[i], nodes[i] = cleanCounts(m.Summary), m.Node
@@ -122,16 +161,7 @@ func PoolV2Nodes(members []V2Member) V2NodePool {
 	for i, m := range members {
 		nm.alone[i] = m.Summary.Change >= nodeAloneChange
 	}
-	out.Alpha, out.Epsilon = nm.fit(nodeAlphas, nodeEpsilons)
-	if out.Alpha == 0 {
-		return out
-	}
-	for i, p := range nm.priors(nm.temper(out.Alpha), out.Epsilon) {
-		if own := out.Populations[i].prior; len(p) > 0 && len(own) > 0 && &p[0] != &own[0] {
-			out.Populations[i].prior, out.Populations[i].unpooled = p, out.Populations[i].prior
-		}
-	}
-	return out
+	return nm
 }
 
 // counts are decayed passes x of n scored tests.
@@ -208,7 +238,7 @@ func (nm *nodeModel) temper(alpha float64) tempered {
 				// No tests: a likelihood of 1 everywhere, a factor of 1.
 				f[g] = 1
 				if nm.lik[j] != nil {
-					f[g] = math.Pow(nm.lik[j][g], alpha)
+					f[g] = powAlpha(nm.lik[j][g], alpha)
 				}
 				t.m[j] += nm.pops[j][g] * f[g]
 			}
@@ -302,4 +332,42 @@ func (nm *nodeModel) loglik(priors [][]float64) float64 {
 		ll += math.Log(m)
 	}
 	return ll
+}
+
+// powAlpha is l^alpha for l in [0, 1]. The strengths tried are sixteenths
+// (nodeAlphas), for which it multiplies square roots (l^(1/2), l^(1/4),
+// …) instead of calling math.Pow: pooling a region tempers every series'
+// likelihood at every strength, and Pow was a third of its time.
+func powAlpha(l, alpha float64) float64 {
+	k := alpha * 16
+	if k != math.Trunc(k) || k < 0 || k > 16 {
+		return math.Pow(l, alpha)
+	}
+	n := int(k)
+	if n == 16 {
+		return l
+	}
+	out, root := 1.0, l
+	for bit := 8; bit >= 1; bit >>= 1 {
+		root = math.Sqrt(root) // l^(bit/16)
+		if n&bit != 0 {
+			out *= root
+		}
+	}
+	return out
+}
+
+// WithoutNewestHour is hours less the newest one (Age ≤ 1: the hour that
+// holds the moment scored, or ends with it). Node pooling's strength is
+// learned from these (leaderboard, bench/score): the hour a tester is
+// writing into does not move it, so it need not be learned again on every
+// write.
+func WithoutNewestHour(hours []V2Hour) []V2Hour {
+	out := make([]V2Hour, 0, len(hours))
+	for _, h := range hours {
+		if h.Age > 1 {
+			out = append(out, h)
+		}
+	}
+	return out
 }

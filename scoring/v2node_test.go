@@ -218,3 +218,40 @@ func TestPoolV2NodesChangingSeriesBorrowsNothing(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPoolV2Nodes pools a region the size of bench/score's network:
+// 100 nodes, each serving each of 12 models with chance 0.45 (about 540
+// series), a week of tests each. It is what score v2 costs each time a
+// job type's hours change (leaderboard.V2Cache keeps it otherwise).
+func BenchmarkPoolV2Nodes(b *testing.B) {
+	var members []V2Member
+	for n := range 100 {
+		p := 0.97 - 0.3*float64(n%10)/10
+		for m := range 12 {
+			if (n*7+m*13)%20 >= 9 { // 11 in 20
+				continue
+			}
+			tests := 80 + float64((n*m)%60)
+			members = append(members, V2Member{Node: fmt.Sprint(n), Model: fmt.Sprint(m),
+				Summary: V2Summary{Tests: tests, Passes: math.Round(p * tests), Latency: 1 + float64(m)}})
+		}
+	}
+	b.ReportMetric(float64(len(members)), "series")
+	for b.Loop() {
+		PoolV2Nodes(members)
+	}
+}
+
+func TestPowAlphaIsPow(t *testing.T) {
+	for _, l := range []float64{0, 1e-300, 0.001, 0.3, 0.5, 0.999, 1} {
+		for k := 0; k <= 16; k++ {
+			a := float64(k) / 16
+			if got, want := powAlpha(l, a), math.Pow(l, a); math.Abs(got-want) > 1e-12*math.Max(want, 1e-300) && !(want == 0 && got == 0) {
+				t.Errorf("powAlpha(%v, %v) = %v, math.Pow %v", l, a, got, want)
+			}
+		}
+		if got, want := powAlpha(l, 0.3), math.Pow(l, 0.3); got != want {
+			t.Errorf("powAlpha(%v, 0.3) = %v, want math.Pow's %v", l, got, want)
+		}
+	}
+}

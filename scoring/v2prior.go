@@ -116,8 +116,12 @@ func likelihoods(grid []float64, x, n float64) []float64 {
 	x = math.Min(math.Max(x, 0), n)
 	out := make([]float64, len(grid))
 	top := math.Inf(-1)
-	for g, q := range grid {
-		out[g] = x*math.Log(q) + (n-x)*math.Log1p(-q)
+	logs := priorGridLogs
+	if len(grid) == 0 || &grid[0] != &priorGrid[0] {
+		logs = gridLogs(grid)
+	}
+	for g := range grid {
+		out[g] = x*logs[g][0] + (n-x)*logs[g][1]
 		top = math.Max(top, out[g])
 	}
 	for g := range out {
@@ -173,3 +177,16 @@ func posterior(grid, w []float64, x, n, tail float64) (mean, lo, hi float64) {
 // share of the posterior left out on each side of a two-sided interval at
 // normal quantile z (0.05 for 1.645).
 func normTail(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
+
+// gridLogs is log q and log(1 − q) for each q of grid: every likelihood
+// over the grid needs them, and priorGrid's are computed once
+// (priorGridLogs), since scoring a region computes thousands.
+func gridLogs(grid []float64) [][2]float64 {
+	out := make([][2]float64, len(grid))
+	for g, q := range grid {
+		out[g] = [2]float64{math.Log(q), math.Log1p(-q)}
+	}
+	return out
+}
+
+var priorGridLogs = gridLogs(priorGrid)

@@ -41,13 +41,34 @@ func fmtInterval(v *leaderboard.V2) string {
 
 // explainSuccess says how often the node succeeded when it had capacity.
 func explainSuccess(v leaderboard.V2) string {
+	if v.Tests < 0.5 && v.NodeWeight > 0 && v.NodeSeries > 0 {
+		return "No test was scored recently, so its success rate is estimated from the model's usual and this node's " +
+			strconv.Itoa(v.NodeSeries) + " other tested series: " +
+			pct(v.SuccessRate) + " (90 % interval " + pct(v.SuccessLow) + " to " + pct(v.SuccessHigh) + ")."
+	}
 	if v.Tests < 0.5 {
 		return "No test was scored recently, so its success rate is taken as the model's usual " +
 			pct(v.SuccessRate) + " (90 % interval " + pct(v.SuccessLow) + " to " + pct(v.SuccessHigh) + ")."
 	}
 	return "When it had capacity it succeeded in " + pct(v.SuccessRate) + " of tests (90 % interval " +
 		pct(v.SuccessLow) + " to " + pct(v.SuccessHigh) + ", from about " +
-		strconv.FormatFloat(math.Round(v.Tests), 'f', 0, 64) + " recent tests, the newest weighing most)."
+		strconv.FormatFloat(math.Round(v.Tests), 'f', 0, 64) + " recent tests, the newest weighing most)." +
+		explainNode(v)
+}
+
+// explainNode says how far the success rate draws on the node's other
+// series (node pooling).
+func explainNode(v leaderboard.V2) string {
+	if v.NodeWeight <= 0 || v.NodeSeries <= 0 {
+		return ""
+	}
+	weight := "as much as one of its own"
+	if v.NodeWeight < 1 {
+		weight = strconv.FormatFloat(v.NodeWeight, 'g', 2, 64) + " of one of its own"
+	}
+	return " The estimate also draws on this node's " + strconv.Itoa(v.NodeSeries) + " other tested series" +
+		" (models or regions), each of their tests counting " + weight +
+		": across the network a node's series mostly succeed alike, so they tell apart nodes whose own tests are too few."
 }
 
 // explainLatency compares its typical successful round trip with the

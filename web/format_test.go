@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
+
+	"jobtester/leaderboard"
 )
 
 func f(v float64) *float64 { return &v }
@@ -51,5 +53,28 @@ func TestLayoutSendsTheCSRFTokenWithHTMXRequests(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "csrf-token") {
 		t.Error("a page without a token names one")
+	}
+}
+
+// The explanation says when a success rate draws on the node's other
+// series, how much, and says nothing of it when it does not.
+func TestExplainSuccessSaysWhatItBorrows(t *testing.T) {
+	own := leaderboard.V2{SuccessRate: 0.9, SuccessLow: 0.8, SuccessHigh: 0.95, Tests: 40}
+	if got := explainSuccess(own); strings.Contains(got, "other tested series") {
+		t.Errorf("a series scored on its own tests says it borrowed: %q", got)
+	}
+	pooled := own
+	pooled.NodeWeight, pooled.NodeSeries = 0.5, 3
+	if got := explainSuccess(pooled); !strings.Contains(got, "this node's 3 other tested series") ||
+		!strings.Contains(got, "counting 0.5 of one of its own") {
+		t.Errorf("pooled at 0.5 over 3 series: %q", got)
+	}
+	pooled.NodeWeight = 1
+	if got := explainSuccess(pooled); !strings.Contains(got, "counting as much as one of its own") {
+		t.Errorf("pooled at 1: %q", got)
+	}
+	pooled.Tests = 0
+	if got := explainSuccess(pooled); !strings.Contains(got, "estimated from the model's usual and this node's 3 other tested series") {
+		t.Errorf("pooled without tests of its own: %q", got)
 	}
 }

@@ -66,10 +66,11 @@ func (s *sim) read(ctx context.Context, h int) error {
 	return nil
 }
 
-// readPooled scores every series with v2 node-pooled: the summaries readV2
-// left of every pair of the hour, pooled across each node's series
-// (scoring.PoolV2Nodes). The members go pair by pair in readV2's order, so
-// each model's population is v2's to the bit.
+// readPooled scores every series with v2 as the API does: the summaries
+// readV2 left of every pair of the hour, each model's population pooled
+// across each node's series (scoring.PoolV2Nodes), and the oracles beside
+// it. The members go pair by pair in readV2's order, so each model's
+// population is the one readV2 scored without node pooling, to the bit.
 func (s *sim) readPooled(h int) {
 	var members []scoring.V2Member
 	var idx []int
@@ -80,14 +81,35 @@ func (s *sim) readPooled(h int) {
 			idx = append(idx, i)
 		}
 	}
-	pool := scoring.PoolV2Nodes(members)
+	// The strength is learned from the memory without its newest hour,
+	// as the API learns it (leaderboard/v2pool.go).
+	fit := make([]scoring.V2Member, len(members))
+	for j, i := range idx {
+		fit[j] = members[j]
+		fit[j].Summary = s.fitSums[i]
+	}
+	alpha, eps := scoring.FitV2Nodes(fit, scoring.PoolV2Models(fit))
+	pool := scoring.PoolV2NodesAt(members, scoring.PoolV2Models(members), alpha, eps)
 	s.run.alpha[h], s.run.epsilon[h] = pool.Alpha, pool.Epsilon
+	p := s.o.v2
 	for j, i := range idx {
 		if !s.hasHours[i] {
+			s.v2[i], s.succ[i], s.changes[i] = noObs, math.NaN(), 0
 			continue
 		}
-		v := scoring.ScoreV2(s.sums[i], pool.Populations[j], s.o.v2)
-		s.run.scores[mPooled][i][h] = obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
+		v := scoring.ScoreV2(s.sums[i], pool.Populations[j], p)
+		s.run.scores[mV2][i][h] = obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
+		// The policy plans by the interval of the evidence, as jobs'
+		// planner does (planParams).
+		pv := scoring.ScoreV2(s.sums[i], pool.Populations[j], planParams(p))
+		s.v2[i], s.succ[i], s.changes[i] = obs{float32(pv.Score), float32(pv.Low), float32(pv.High), float32(pv.SuccessLow), float32(pv.SuccessHigh)},
+			v.SuccessRate, s.sums[i].Change
+		// The oracles: one knows the true success rate and estimates the
+		// rest as v2 does; the other knows the true latency ratio and
+		// availability and estimates the success rate as v2 does.
+		avail := math.Min(1, (1-v.UnavailableShare)/(1-p.UnavailableExcused))
+		s.run.scores[mOracle][i][h] = point(trueScore(avail, s.tr.P[i][h], v.LatencyRatio))
+		s.run.scores[mRest][i][h] = point(trueScore(s.tr.Avail[i], v.SuccessRate, s.tr.Ratio[i][h]))
 	}
 }
 
@@ -105,8 +127,9 @@ func wilson95(t rollup.Totals) (float64, float64) {
 	return (centre - margin) / den, (centre + margin) / den
 }
 
-// readV2 reads a week of hourly history of one pair and scores it with v2,
-// and the oracle (v2 with the true success rate) beside it.
+// readV2 reads a week of hourly history of one pair, summarises each
+// series for v2 (readPooled scores them), and scores it with v2 without
+// node pooling and with the beta prior.
 func (s *sim) readV2(ctx context.Context, f models.Filter, end time.Time, h int, members []int) error {
 	lookback := min(h+1, s.o.lookback)
 	hist, err := s.st.History(ctx, f, models.Window{Since: end.Add(-time.Duration(lookback) * time.Hour), Until: end.Add(-time.Second)}, time.Hour)
@@ -144,30 +167,18 @@ func (s *sim) readV2(ctx context.Context, f models.Filter, end time.Time, h int,
 	for j, i := range members {
 		sums[j] = scoring.SummarizeV2(hours[i], p)
 		s.sums[i], s.hasHours[i] = sums[j], len(hours[i]) > 0
+		s.fitSums[i] = scoring.SummarizeV2(scoring.WithoutNewestHour(hours[i]), p)
 	}
 	pop := scoring.PoolV2(sums)
 	beta := scoring.V2Population{SuccessRate: pop.SuccessRate, Latency: pop.Latency}
 	for j, i := range members {
 		if len(hours[i]) == 0 {
-			s.v2[i], s.succ[i], s.changes[i] = noObs, math.NaN(), 0
 			continue
 		}
 		v := scoring.ScoreV2(sums[j], pop, p)
-		o := obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
-		// The policy plans by the interval of the evidence, as jobs'
-		// planner does (planV2Params).
-		pv := scoring.ScoreV2(sums[j], pop, planParams(p))
-		s.run.scores[mV2][i][h], s.succ[i], s.changes[i] = o, v.SuccessRate, sums[j].Change
-		s.v2[i] = obs{float32(pv.Score), float32(pv.Low), float32(pv.High), float32(pv.SuccessLow), float32(pv.SuccessHigh)}
+		s.run.scores[mUnpooled][i][h] = obs{float32(v.Score), float32(v.Low), float32(v.High), float32(v.SuccessLow), float32(v.SuccessHigh)}
 		b := scoring.ScoreV2(sums[j], beta, p)
 		s.run.scores[mBeta][i][h] = obs{float32(b.Score), float32(b.Low), float32(b.High), float32(b.SuccessLow), float32(b.SuccessHigh)}
-		// The oracles: one knows the true success rate and estimates the
-		// rest as v2 does; the other knows the true latency ratio and
-		// availability and estimates the success rate as v2 does.
-		excused := 1 - p.UnavailableExcused
-		avail := math.Min(1, (1-v.UnavailableShare)/excused)
-		s.run.scores[mOracle][i][h] = point(trueScore(avail, s.tr.P[i][h], v.LatencyRatio))
-		s.run.scores[mRest][i][h] = point(trueScore(s.tr.Avail[i], v.SuccessRate, s.tr.Ratio[i][h]))
 	}
 	return nil
 }

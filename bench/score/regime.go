@@ -24,15 +24,15 @@ type regime struct {
 const (
 	mLegacy = iota
 	mWilson
-	mBeta   // v2 with the beta prior toward the model's mean (v2 before the learned prior)
-	mV2     // v2
-	mPooled // v2 with the success rate pooled across the node's series (scoring.PoolV2Nodes)
-	mOracle // v2 told the true success rate
-	mRest   // v2 told the true latency ratio and availability (estimates only p)
+	mBeta     // v2 with the beta prior toward the model's mean (v2 before the learned prior)
+	mUnpooled // v2 before node pooling: each series' success rate from its own tests and its model's population
+	mV2       // v2: each model's population, pooled across the node's series (scoring.PoolV2Nodes)
+	mOracle   // v2 told the true success rate
+	mRest     // v2 told the true latency ratio and availability (estimates only p)
 	nMethods
 )
 
-var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2", "v2, node-pooled", "oracle: true p", "oracle: true latency & A"}
+var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2, not node-pooled", "v2", "oracle: true p", "oracle: true latency & A"}
 
 // obs is one method's answer for one series at the end of one hour: the
 // score, its stated interval (NaN when the method states none), and the
@@ -75,6 +75,7 @@ type sim struct {
 	changes  []float64           // last change statistic
 	carry    int                 // budget a round left unspent, for the next
 	sums     []scoring.V2Summary // this hour's v2 summary per series
+	fitSums  []scoring.V2Summary // the same without its newest hour, which node pooling learns from
 	hasHours []bool              // the series has hours to score this hour
 }
 
@@ -104,7 +105,7 @@ func runRegime(ctx context.Context, o *options, w *world, tr *truth, reg regime)
 	s := &sim{o: o, w: w, tr: tr, st: st, base: weekStart(time.Now(), w.hours), run: &run{reg: reg},
 		index: map[seriesKey]int{}, unav: make([][]int32, n), last: make([]int, n), lastU: make([]bool, n),
 		v2: make([]obs, n), succ: make([]float64, n), changes: make([]float64, n),
-		sums: make([]scoring.V2Summary, n), hasHours: make([]bool, n)}
+		sums: make([]scoring.V2Summary, n), fitSums: make([]scoring.V2Summary, n), hasHours: make([]bool, n)}
 	s.run.alpha, s.run.epsilon = make([]float64, w.hours), make([]float64, w.hours)
 	for i := range w.series {
 		sr := &w.series[i]

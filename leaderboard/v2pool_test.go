@@ -1,0 +1,107 @@
+package leaderboard_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"jobtester/dbtest"
+	"jobtester/ingest"
+	"jobtester/leaderboard"
+	"jobtester/models"
+)
+
+// nodeSeries writes n tests of orch on model, passes of them passing, one
+// every 20 minutes back from now (failures spread among them).
+func nodeSeries(orch, model string, n, passes int, now time.Time) []models.NewResult {
+	out := make([]models.NewResult, 0, n)
+	for i := range n {
+		at := now.Add(-time.Duration(i+1) * 20 * time.Minute)
+		s := ingest.Stats{Region: "FRA", Orchestrator: orch, Pipeline: t2i, Model: model, RoundTripTime: 1.5,
+			Timestamp: at.Unix(), Errors: []ingest.Error{}}
+		// Pass i when the running share of passes falls behind passes/n.
+		if (i+1)*passes/n > i*passes/n {
+			s.SuccessRate = 1
+		}
+		out = append(out, models.NewResult{Stats: s, ReceivedAt: at, IngestKey: "test"})
+	}
+	return out
+}
+
+// TestV2PoolsANodesSeries: two nodes with the same three tests of a
+// model, one of them reliable on its other model and the other poor
+// there, in a network whose nodes do about as well on both models. v2
+// estimates the first's success rate on the model higher than the
+// second's (each series' own tests alone would score them alike), says
+// it drew on the node's other series, and every read (the API's, the
+// orchestrator page's) gives the same numbers.
+func TestV2PoolsANodesSeries(t *testing.T) {
+	const turbo = "stabilityai/sd-turbo"
+	for _, dialect := range dbtest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			st := dbtest.Open(t, dialect, models.Options{})
+			now := time.Now().UTC()
+			var rs []models.NewResult
+			for o := 1; o <= 24; o++ {
+				passes := 59 // of 60: good nodes, good on both models
+				if o > 12 {
+					passes = 42 // poor nodes, poor on both
+				}
+				rs = append(rs, nodeSeries(addr(o), sdxl, 60, passes, now)...)
+				rs = append(rs, nodeSeries(addr(o), turbo, 60, passes, now)...)
+			}
+			good, poor := addr(25), addr(26)
+			rs = append(rs, nodeSeries(good, sdxl, 60, 59, now)...)
+			rs = append(rs, nodeSeries(poor, sdxl, 60, 42, now)...)
+			rs = append(rs, nodeSeries(good, turbo, 3, 2, now)...)
+			rs = append(rs, nodeSeries(poor, turbo, 3, 2, now)...)
+			if err := st.Insert(t.Context(), rs...); err != nil {
+				t.Fatal(err)
+			}
+			cache := leaderboard.NewV2Cache()
+			explained := map[string]leaderboard.V2{}
+			for _, o := range []string{good, poor} {
+				ex, err := leaderboard.Explain(t.Context(), st, o, now, cache)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range ex {
+					if e.Model == turbo {
+						explained[o] = e.V2
+					}
+				}
+			}
+			g, p := explained[good], explained[poor]
+			if g.Tests != p.Tests {
+				t.Fatalf("the two nodes' own tests differ: %v and %v", g.Tests, p.Tests)
+			}
+			if !(g.SuccessRate > p.SuccessRate+0.05) {
+				t.Errorf("success rate on %s: reliable node %.3f, poor node %.3f; want the reliable node's clearly higher", turbo, g.SuccessRate, p.SuccessRate)
+			}
+			for o, v := range explained {
+				if v.NodeWeight <= 0 || v.NodeSeries != 1 {
+					t.Errorf("%s: node weight %v over %d other series; want > 0 over 1", o, v.NodeWeight, v.NodeSeries)
+				}
+				if !(v.SuccessLow <= v.SuccessRate && v.SuccessRate <= v.SuccessHigh) {
+					t.Errorf("%s: success rate %.3f outside its interval [%.3f, %.3f]", o, v.SuccessRate, v.SuccessLow, v.SuccessHigh)
+				}
+			}
+			// The API's read of the one model gives the same numbers.
+			api, err := leaderboard.AggregatedV2(t.Context(), st, models.Filter{Pipeline: t2i, Model: turbo},
+				models.Window{Since: now.Add(-24 * time.Hour), Until: now}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for o, v := range explained {
+				a, ok := api[o]["FRA"]
+				if !ok {
+					t.Fatalf("%s: not in aggregated_stats?score=v2", o)
+				}
+				if math.Abs(a.SuccessRate-v.SuccessRate) > delta || math.Abs(a.Score-v.Score) > delta {
+					t.Errorf("%s: aggregated_stats says success %v score %v, the orchestrator page %v and %v",
+						o, a.SuccessRate, a.Score, v.SuccessRate, v.Score)
+				}
+			}
+		})
+	}
+}
