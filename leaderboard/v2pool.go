@@ -95,11 +95,14 @@ func scoreV2Scope(old *v2Entry, keys []v2Key, hours map[v2Key][]scoring.V2Hour, 
 	for i, k := range keys {
 		pop, sum := pool.Populations[i], members[i].Summary
 		v := v2Of(scoring.ScoreV2(sum, pop, params), sum, pop)
-		if pop.NodePooled() {
-			v.NodeWeight, v.NodeSeries = pool.Alpha, withTests[k.Orchestrator]
-			if sum.Tests > 0 {
-				v.NodeSeries-- // the others
-			}
+		others := withTests[k.Orchestrator]
+		if sum.Tests > 0 {
+			others--
+		}
+		// A node whose other series have no tests lends nothing (their
+		// factor is flat), though the prior was technically pooled.
+		if pop.NodePooled() && others > 0 {
+			v.NodeWeight, v.NodeSeries = pool.Alpha, others
 		}
 		next.out[k] = v
 	}

@@ -12,15 +12,22 @@ import (
 )
 
 // nodeSeries writes n tests of orch on model, passes of them passing, one
-// every 20 minutes back from now (failures spread among them).
+// every 20 minutes back from now. The failures are spread evenly, half a
+// spacing away from the newest test, so no series' last hours look like
+// a change against its older ones (a series changing on its own borrows
+// nothing from its node).
 func nodeSeries(orch, model string, n, passes int, now time.Time) []models.NewResult {
 	out := make([]models.NewResult, 0, n)
+	fails := n - passes
+	half := 0
+	if fails > 0 {
+		half = n / (2 * fails)
+	}
 	for i := range n {
 		at := now.Add(-time.Duration(i+1) * 20 * time.Minute)
 		s := ingest.Stats{Region: "FRA", Orchestrator: orch, Pipeline: t2i, Model: model, RoundTripTime: 1.5,
 			Timestamp: at.Unix(), Errors: []ingest.Error{}}
-		// Pass i when the running share of passes falls behind passes/n.
-		if (i+1)*passes/n > i*passes/n {
+		if fails == 0 || (i+1+half)*fails/n == (i+half)*fails/n {
 			s.SuccessRate = 1
 		}
 		out = append(out, models.NewResult{Stats: s, ReceivedAt: at, IngestKey: "test"})
@@ -40,7 +47,9 @@ func TestV2PoolsANodesSeries(t *testing.T) {
 	for _, dialect := range dbtest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			st := dbtest.Open(t, dialect, models.Options{})
-			now := time.Now().UTC()
+			// Half a minute before a whole hour: the tests' hours fall the
+			// same way on every run.
+			now := time.Now().UTC().Truncate(time.Hour).Add(-30 * time.Second)
 			var rs []models.NewResult
 			for o := 1; o <= 24; o++ {
 				passes := 59 // of 60: good nodes, good on both models
@@ -55,6 +64,14 @@ func TestV2PoolsANodesSeries(t *testing.T) {
 			rs = append(rs, nodeSeries(poor, sdxl, 60, 42, now)...)
 			rs = append(rs, nodeSeries(good, turbo, 3, 2, now)...)
 			rs = append(rs, nodeSeries(poor, turbo, 3, 2, now)...)
+			// A node whose other series found no capacity at all: it has
+			// nothing to lend.
+			lone := addr(27)
+			rs = append(rs, nodeSeries(lone, sdxl, 60, 59, now)...)
+			for _, r := range nodeSeries(lone, turbo, 5, 0, now) {
+				r.Outcome = models.OutcomeUnavailable
+				rs = append(rs, r)
+			}
 			if err := st.Insert(t.Context(), rs...); err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +102,23 @@ func TestV2PoolsANodesSeries(t *testing.T) {
 				if !(v.SuccessLow <= v.SuccessRate && v.SuccessRate <= v.SuccessHigh) {
 					t.Errorf("%s: success rate %.3f outside its interval [%.3f, %.3f]", o, v.SuccessRate, v.SuccessLow, v.SuccessHigh)
 				}
+			}
+			ex, err := leaderboard.Explain(t.Context(), st, lone, now, cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range ex {
+				switch {
+				case e.Model == sdxl && (e.V2.NodeWeight != 0 || e.V2.NodeSeries != 0):
+					t.Errorf("%s: node weight %v over %d series; its other series has no test, so want 0 over 0",
+						e.Model, e.V2.NodeWeight, e.V2.NodeSeries)
+				case e.Model == turbo && (e.V2.NodeWeight <= 0 || e.V2.NodeSeries != 1):
+					t.Errorf("%s, no test of its own: node weight %v over %d series, want > 0 over 1",
+						e.Model, e.V2.NodeWeight, e.V2.NodeSeries)
+				}
+			}
+			if len(ex) != 2 {
+				t.Errorf("the node with one series of unavailable attempts has %d explanations, want 2", len(ex))
 			}
 			// The API's read of the one model gives the same numbers.
 			api, err := leaderboard.AggregatedV2(t.Context(), st, models.Filter{Pipeline: t2i, Model: turbo},
