@@ -95,9 +95,10 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 	}
 	scope := v2PoolScope(f)
 	all, err := readV2Scope(ctx, st, scope, at, byRegion, cache)
-	if err != nil || f == scope {
-		return all, err
+	if err != nil {
+		return nil, err
 	}
+	// A map of its own, always: the scope's answer may be the cache's.
 	out := map[v2Key]V2{}
 	for k, v := range all {
 		if (f.Orchestrator == "" || k.Orchestrator == f.Orchestrator) &&
