@@ -86,8 +86,7 @@ func expectedV2(rs []stored, now time.Time, byRegion bool) map[[2]string]scoring
 		members[i] = scoring.V2Member{Node: k[0], Model: "m", Summary: scoring.SummarizeV2(hs, p)}
 		fit[i] = scoring.V2Member{Node: k[0], Model: "m", Summary: scoring.SummarizeV2(scoring.WithoutNewestHour(hs), p)}
 	}
-	alpha, eps := scoring.FitV2Nodes(fit, scoring.PoolV2Models(fit))
-	pool := scoring.PoolV2NodesAt(members, scoring.PoolV2Models(members), alpha, eps)
+	pool := scoring.PoolV2NodesFrom(members, fit)
 	out := map[[2]string]scoring.V2Score{}
 	for i, k := range keys {
 		out[k] = scoring.ScoreV2(members[i].Summary, pool.Populations[i], p)

@@ -337,11 +337,10 @@ func (s *Sampling) state(ctx context.Context, batch []Target, found Found, regio
 // plannedPops are the populations v2 scores the region's series against,
 // as the API does: each model's, pooled with the node's other series at
 // the strength learned from the memory without its newest hour
-// (scoring.FitV2Nodes, scoring.PoolV2NodesAt).
+// (scoring.PoolV2NodesFrom).
 type plannedPops struct {
-	byKey  map[pairKey]int
-	pool   scoring.V2NodePool
-	models map[[2]string]scoring.V2Population
+	byKey map[pairKey]int
+	pool  scoring.V2NodePool
 }
 
 func poolV2(sums, fitSums map[pairKey]scoring.V2Summary) plannedPops {
@@ -355,20 +354,19 @@ func poolV2(sums, fitSums map[pairKey]scoring.V2Summary) plannedPops {
 		return cmp.Or(strings.Compare(a.pipeline, b.pipeline), strings.Compare(a.model, b.model),
 			strings.Compare(a.orch, b.orch)) < 0
 	})
-	out := plannedPops{byKey: make(map[pairKey]int, len(keys)), models: map[[2]string]scoring.V2Population{}}
+	out := plannedPops{byKey: make(map[pairKey]int, len(keys))}
 	members, fit := make([]scoring.V2Member, len(keys)), make([]scoring.V2Member, len(keys))
 	for i, k := range keys {
 		out.byKey[k] = i
-		members[i] = scoring.V2Member{Node: k.orch, Model: k.pipeline + "\x00" + k.model, Summary: sums[k]}
-		fit[i] = scoring.V2Member{Node: k.orch, Model: members[i].Model, Summary: fitSums[k]}
+		members[i] = scoring.V2Member{Node: k.orch, Model: k.poolModel(), Summary: sums[k]}
+		fit[i] = scoring.V2Member{Node: k.orch, Model: k.poolModel(), Summary: fitSums[k]}
 	}
-	alpha, eps := scoring.FitV2Nodes(fit, scoring.PoolV2Models(fit))
-	out.pool = scoring.PoolV2NodesAt(members, scoring.PoolV2Models(members), alpha, eps)
-	for i, k := range keys {
-		out.models[[2]string{k.pipeline, k.model}] = out.pool.Models[members[i].Model]
-	}
+	out.pool = scoring.PoolV2NodesFrom(members, fit)
 	return out
 }
+
+// poolModel names the series' model as pooling does: pipeline and model.
+func (k pairKey) poolModel() string { return k.pipeline + "\x00" + k.model }
 
 // of is the population of series k; a series without hours in the
 // memory gets its model's (it has no summary to pool), or one pooled from
@@ -377,7 +375,7 @@ func (p plannedPops) of(k pairKey) scoring.V2Population {
 	if i, ok := p.byKey[k]; ok {
 		return p.pool.Populations[i]
 	}
-	if pop, ok := p.models[[2]string{k.pipeline, k.model}]; ok {
+	if pop, ok := p.pool.Models[k.poolModel()]; ok {
 		return pop
 	}
 	return scoring.PoolV2(nil)

@@ -41,10 +41,9 @@ import (
 // read's cost once the scoring is cached (docs/scoring.md).
 //
 // A nil *V2Cache computes every read afresh. V2Cache is safe for
-// concurrent use; concurrent misses of one model each compute, and the
+// concurrent use; concurrent misses of one scope each compute, and the
 // last one's result is kept.
 type V2Cache struct {
-	seed    maphash.Seed
 	mu      sync.Mutex
 	entries map[v2Scope]*v2Entry
 	uses    int64
@@ -158,7 +157,7 @@ const v2CacheEntries = 256
 
 // NewV2Cache returns an empty cache.
 func NewV2Cache() *V2Cache {
-	return &V2Cache{seed: maphash.MakeSeed(), entries: map[v2Scope]*v2Entry{}}
+	return &V2Cache{entries: map[v2Scope]*v2Entry{}}
 }
 
 // v2Scope is what v2 scores together: the series of a job type (and
@@ -175,17 +174,21 @@ func (c *V2Cache) scoreScope(scope v2Scope, keys []v2Key, hours map[v2Key][]scor
 		return scoreV2Scope(nil, keys, hours, nil).out
 	}
 	old := c.get(scope)
-	next := scoreV2Scope(old, keys, hours, c.hashHours)
+	next := scoreV2Scope(old, keys, hours, hashHours)
 	if next != old {
 		c.put(scope, next)
 	}
 	return next.out
 }
 
+// v2HashSeed seeds every hash the cache compares (a process's own: the
+// hashes are never stored or sent).
+var v2HashSeed = maphash.MakeSeed()
+
 // hashHours hashes every field of every hour, ages included.
-func (c *V2Cache) hashHours(hs []scoring.V2Hour) uint64 {
+func hashHours(hs []scoring.V2Hour) uint64 {
 	var h maphash.Hash
-	h.SetSeed(c.seed)
+	h.SetSeed(v2HashSeed)
 	var b [40]byte
 	for _, x := range hs {
 		binary.LittleEndian.PutUint64(b[0:], math.Float64bits(x.Age))

@@ -48,21 +48,24 @@ func scoreV2Scope(old *v2Entry, keys []v2Key, hours map[v2Key][]scoring.V2Hour, 
 	if hash == nil {
 		old, hash = nil, func([]scoring.V2Hour) uint64 { return 0 }
 	}
-	fitHours := make(map[v2Key][]scoring.V2Hour, len(keys))
 	next := &v2Entry{hashes: make(map[v2Key]uint64, len(keys)), fitHashes: make(map[v2Key]uint64, len(keys)),
-		sums: make(map[v2Key]scoring.V2Summary, len(keys)), fitSums: make(map[v2Key]scoring.V2Summary, len(keys)),
-		models: map[string]v2ModelPop{}, fitModels: map[string]v2ModelPop{}}
-	all, fitAll := newKeyHash(), newKeyHash()
+		sums: make(map[v2Key]scoring.V2Summary, len(keys)), fitSums: make(map[v2Key]scoring.V2Summary, len(keys))}
+	all := newKeyHash()
 	for _, k := range keys {
-		fitHours[k] = scoring.WithoutNewestHour(hours[k])
-		next.hashes[k], next.fitHashes[k] = hash(hours[k]), hash(fitHours[k])
+		next.hashes[k] = hash(hours[k])
 		all.add(k, next.hashes[k])
-		fitAll.add(k, next.fitHashes[k])
 	}
-	next.all, next.fitAll = all.sum(), fitAll.sum()
-	if old != nil && old.all == next.all && len(old.out) == len(keys) {
+	if next.all = all.sum(); old != nil && old.all == next.all && len(old.out) == len(keys) {
 		return old
 	}
+	fitHours := make(map[v2Key][]scoring.V2Hour, len(keys))
+	fitAll := newKeyHash()
+	for _, k := range keys {
+		fitHours[k] = scoring.WithoutNewestHour(hours[k])
+		next.fitHashes[k] = hash(fitHours[k])
+		fitAll.add(k, next.fitHashes[k])
+	}
+	next.fitAll = fitAll.sum()
 	params := scoring.DefaultV2()
 	members := make([]scoring.V2Member, len(keys))
 	fitMembers := make([]scoring.V2Member, len(keys))
@@ -160,11 +163,9 @@ func popsOf(m map[string]v2ModelPop) map[string]scoring.V2Population {
 // keyHash hashes series names with a hash each, in order.
 type keyHash struct{ h maphash.Hash }
 
-var keyHashSeed = maphash.MakeSeed()
-
 func newKeyHash() *keyHash {
 	k := &keyHash{}
-	k.h.SetSeed(keyHashSeed)
+	k.h.SetSeed(v2HashSeed)
 	return k
 }
 

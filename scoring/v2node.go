@@ -101,6 +101,15 @@ func PoolV2Nodes(members []V2Member) V2NodePool {
 	return PoolV2NodesAt(members, models, alpha, eps)
 }
 
+// PoolV2NodesFrom pools members at the strength learned from learn: the
+// same series in the same order, summarised over the memory without its
+// newest hour (WithoutNewestHour). This is how the API, the pages and the
+// planner score v2; leaderboard's cache computes the same in parts.
+func PoolV2NodesFrom(members, learn []V2Member) V2NodePool {
+	alpha, eps := FitV2Nodes(learn, PoolV2Models(learn))
+	return PoolV2NodesAt(members, PoolV2Models(members), alpha, eps)
+}
+
 // PoolV2Models pools each model's members (PoolV2 of their summaries, in
 // the order given).
 func PoolV2Models(members []V2Member) map[string]V2Population {

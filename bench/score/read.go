@@ -88,8 +88,7 @@ func (s *sim) readPooled(h int) {
 		fit[j] = members[j]
 		fit[j].Summary = s.fitSums[i]
 	}
-	alpha, eps := scoring.FitV2Nodes(fit, scoring.PoolV2Models(fit))
-	pool := scoring.PoolV2NodesAt(members, scoring.PoolV2Models(members), alpha, eps)
+	pool := scoring.PoolV2NodesFrom(members, fit)
 	s.run.alpha[h], s.run.epsilon[h] = pool.Alpha, pool.Epsilon
 	p := s.o.v2
 	for j, i := range idx {
