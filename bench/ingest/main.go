@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"time"
@@ -48,12 +49,19 @@ func main() {
 	maxBatch := flag.Int("max-batch", 0, "the store's MaxBatch (0: its default)")
 	writers := flag.Int("writers", 0, "the store's Writers (0: its default, 1)")
 	cpuprofile := flag.String("cpuprofile", "", "write the server side's CPU profile here")
+	procs := flag.Int("procs", 0, "GOMAXPROCS of every Go process of the run (jobtester's server, the load generator, the anchor), as a CPU limit of that many cores on each would set it (0: Go's default)")
 	anchor := flag.String("anchor", "", "also measure this leaderboard-serverless binary (built from its public repository, outside this one) in the same run, first, on :8080 and a database of its own")
 	flag.Parse()
 	var err error
 	if *client {
 		err = runClient(*target, secret, *clients, *duration, *orchs, *keyed)
 	} else {
+		if *procs > 0 {
+			runtime.GOMAXPROCS(*procs)
+			// The children read it from their environment.
+			os.Setenv("GOMAXPROCS", strconv.Itoa(*procs)) //nolint:errcheck // a valid name and value
+		}
+		benchenv.Logf("GOMAXPROCS %d in every Go process of the run", runtime.GOMAXPROCS(0))
 		err = run(*pg, *clients, *duration, *orchs, *keyed, storeOpts{*maxBatch, *writers}, *cpuprofile, *anchor)
 	}
 	if err != nil {

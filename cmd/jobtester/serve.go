@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -164,7 +165,8 @@ func (in *instance) routes(ctx context.Context, extra map[string]http.Handler) (
 // gateway must point its orchestrator webhook.
 func (in *instance) logServing(addr string) {
 	in.log.Info("serving", "addr", addr, "db", models.RedactDSN(in.cfg.DB), "dialect", in.st.Dialect(),
-		"ingest_keys", in.ring.Len(), "window", in.cfg.Window, "version", version)
+		"ingest_keys", in.ring.Len(), "window", in.cfg.Window, "version", version,
+		"gomaxprocs", runtime.GOMAXPROCS(0)) // what a CPU limit gave it: docs/deployment.md
 	if in.tester == nil {
 		if !in.cfg.RunTests {
 			in.log.Info("API-only instance (tester: false): it serves, and never takes a region's lease nor runs a test")
