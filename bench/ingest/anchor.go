@@ -20,38 +20,37 @@ import (
 // its main binds :8080 and takes no flag for it.
 const anchorAddr = "127.0.0.1:8080"
 
-// anchorRun is the anchor's figures from the same load generator.
-type anchorRun struct {
-	rep          clientReport
-	rows         int64
-	load0, load1 string
-	cpu          cpuSplit // server: the anchor's process
+// anchor is leaderboard-serverless running on a database of its own.
+type anchor struct {
+	pid  int
+	db   *sql.DB // its database, for the count
+	stop func()  // ends the process and drops the database
 }
 
-// runAnchor measures leaderboard-serverless (a binary built from its
-// public repository, outside this one) with the same clients and duration
-// on a database of its own on the same PostgreSQL, so the two services are
-// compared in one run on one machine. Its post_stats is one INSERT and one
-// commit per request into its events table; nothing else is kept.
-func runAnchor(ctx context.Context, bin, pg string, clients int, duration time.Duration, orchs int) (anchorRun, error) {
+// startAnchor starts leaderboard-serverless (a binary built from its
+// public repository, outside this one) on a fresh database of the same
+// PostgreSQL, so the two services are compared in one run on one machine,
+// and waits until it answers. Its post_stats is one INSERT and one commit
+// per request into its events table; nothing else is kept.
+func startAnchor(ctx context.Context, bin, pg string) (*anchor, error) {
 	if c, err := net.DialTimeout("tcp", anchorAddr, time.Second); err == nil {
 		c.Close()
-		return anchorRun{}, fmt.Errorf("leaderboard-serverless listens on %s, which is taken", anchorAddr)
+		return nil, fmt.Errorf("leaderboard-serverless listens on %s, which is taken", anchorAddr)
 	}
 	dsn, db, drop, err := freshPlace(ctx, pg, "database")
 	if err != nil {
-		return anchorRun{}, err
+		return nil, err
 	}
-	defer drop()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "POSTGRES="+dsn, "SECRET="+secret, "LOG_LEVEL=error")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return anchorRun{}, fmt.Errorf("start leaderboard-serverless: %w", err)
+		drop()
+		return nil, fmt.Errorf("start leaderboard-serverless: %w", err)
 	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- cmd.Wait() }()
-	defer func() {
+	a := &anchor{pid: cmd.Process.Pid, db: db, stop: func() {
 		cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck // it may have exited
 		select {
 		case <-stopped:
@@ -59,24 +58,18 @@ func runAnchor(ctx context.Context, bin, pg string, clients int, duration time.D
 			cmd.Process.Kill() //nolint:errcheck // last resort
 			<-stopped
 		}
-	}()
+		drop()
+	}}
 	if err := waitAnswering(ctx, "http://"+anchorAddr+"/api/regions", stopped); err != nil {
-		return anchorRun{}, err
+		a.stop()
+		return nil, err
 	}
-	benchenv.Logf("leaderboard-serverless answers; %d clients post for %s", clients, duration)
-	run := anchorRun{load0: benchenv.LoadAvg()}
-	c0, a0 := cpuNow(), procCPU(cmd.Process.Pid)
-	if run.rep, err = spawnClient("http://"+anchorAddr+"/api/post_stats", clients, duration, orchs, false); err != nil {
-		return run, err
-	}
-	run.cpu = cpuNow().sub(c0)
-	run.cpu.server = procCPU(cmd.Process.Pid) - a0
-	run.load1 = benchenv.LoadAvg()
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&run.rows); err != nil {
-		return run, fmt.Errorf("count leaderboard-serverless's events: %w", err)
-	}
-	return run, nil
+	benchenv.Logf("leaderboard-serverless answers")
+	return a, nil
 }
+
+// cpu is the anchor process's CPU time so far.
+func (a *anchor) cpu() time.Duration { return procCPU(a.pid) }
 
 // waitAnswering polls u until it answers 200, the process ends, or a
 // minute passes (its first start runs its migrations).
@@ -104,20 +97,24 @@ func waitAnswering(ctx context.Context, u string, stopped <-chan error) error {
 
 // printAnchor prints the anchor's row under jobtester's table, and the
 // ratio the comparison is about.
-func printAnchor(a anchorRun, clients int, ours float64) error {
-	rate := float64(a.rep.Acked) / a.rep.Duration.Seconds()
+func printAnchor(ctx context.Context, a *anchor, m measured, clients int, ours float64) error {
+	var rows int64
+	if err := a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&rows); err != nil {
+		return fmt.Errorf("count leaderboard-serverless's events: %w", err)
+	}
+	rate := m.rate()
 	fmt.Printf("\n| service | clients | seconds | acknowledged | refused | no answer | results/s | rows stored | CPU µs per result: server / load generator / PostgreSQL | load avg before → after |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|\n")
-	sv, cl, pg := a.cpu.perResult(a.rep.Acked)
-	fmt.Printf("| leaderboard-serverless | %d | %.1f | %d | %d | %d | **%.0f** | %d | %.0f / %.0f / %.0f | %s → %s |\n", clients, a.rep.Duration.Seconds(),
-		a.rep.Acked, a.rep.Refused, a.rep.Failed, rate, a.rows, sv, cl, pg, a.load0, a.load1)
+	sv, cl, pg := m.cpu.perResult(m.rep.Acked)
+	fmt.Printf("| leaderboard-serverless | %d | %.1f | %d | %d | %d | **%.0f** | %d | %.0f / %.0f / %.0f | %s → %s |\n", clients, m.rep.Duration.Seconds(),
+		m.rep.Acked, m.rep.Refused, m.rep.Failed, rate, rows, sv, cl, pg, m.load0, m.load1)
 	if rate > 0 {
 		fmt.Printf("\njobtester / leaderboard-serverless: **%.2f×**\n", ours/rate)
 	}
-	if a.rows != a.rep.Acked {
-		return fmt.Errorf("leaderboard-serverless: %d acknowledged, %d rows stored", a.rep.Acked, a.rows)
+	if rows != m.rep.Acked {
+		return fmt.Errorf("leaderboard-serverless: %d acknowledged, %d rows stored", m.rep.Acked, rows)
 	}
-	if a.rep.Refused+a.rep.Failed > 0 {
+	if m.rep.Refused+m.rep.Failed > 0 {
 		return errors.New("leaderboard-serverless refused or dropped posts (see the table)")
 	}
 	return nil

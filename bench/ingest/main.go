@@ -8,6 +8,7 @@
 //
 //	go run ./bench/ingest                                  # 8 clients, 20 s
 //	go run ./bench/ingest -clients 8 -duration 30s -cpuprofile cpu.out
+//	go run ./bench/ingest -anchor BIN -rounds 5 -duration 6s -procs 1  # against leaderboard-serverless
 package main
 
 import (
@@ -51,6 +52,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write the server side's CPU profile here")
 	procs := flag.Int("procs", 0, "GOMAXPROCS of every Go process of the run (jobtester's server, the load generator, the anchor), as a CPU limit of that many cores on each would set it (0: Go's default)")
 	anchor := flag.String("anchor", "", "also measure this leaderboard-serverless binary (built from its public repository, outside this one) in the same run, first, on :8080 and a database of its own")
+	rounds := flag.Int("rounds", 1, "with -anchor: measure each service this many times, alternately, each for -duration, and compare the sums")
 	flag.Parse()
 	var err error
 	if *client {
@@ -62,7 +64,7 @@ func main() {
 			os.Setenv("GOMAXPROCS", strconv.Itoa(*procs)) //nolint:errcheck // a valid name and value
 		}
 		benchenv.Logf("GOMAXPROCS %d in every Go process of the run", runtime.GOMAXPROCS(0))
-		err = run(*pg, *clients, *duration, *orchs, *keyed, storeOpts{*maxBatch, *writers}, *cpuprofile, *anchor)
+		err = run(*pg, load{*clients, *duration, *orchs, *keyed}, storeOpts{*maxBatch, *writers}, *cpuprofile, *anchor, max(*rounds, 1))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
@@ -73,42 +75,21 @@ func main() {
 // storeOpts are the store's tuning knobs the bench can set.
 type storeOpts struct{ maxBatch, writers int }
 
-func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, so storeOpts, cpuprofile, anchorBin string) error {
+func run(pg string, l load, so storeOpts, cpuprofile, anchorBin string, rounds int) error {
 	ctx := context.Background()
-	var anchor *anchorRun
+	var a *anchor
 	if anchorBin != "" {
-		a, err := runAnchor(ctx, anchorBin, pg, clients, duration, orchs)
-		if err != nil {
+		var err error
+		if a, err = startAnchor(ctx, anchorBin, pg); err != nil {
 			return fmt.Errorf("leaderboard-serverless: %w", err)
 		}
-		anchor = &a
+		defer a.stop()
 	}
-	dsn, plain, drop, err := freshPlace(ctx, pg, "schema")
+	srv, err := startServer(ctx, pg, so)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := models.Open(ctx, dsn, models.Options{SyncInterval: -1, MaxBatch: so.maxBatch, Writers: so.writers, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
-	ring := ingest.NewKeyring([]ingest.Key{{Name: "bench", Secret: secret}})
-	srv := &http.Server{Handler: handlers.New(handlers.Deps{Store: st, Keys: ring, Window: 24 * time.Hour,
-		MaxBodyBytes: 1 << 20, Logger: log}), ReadHeaderTimeout: time.Minute}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	go srv.Serve(ln) //nolint:errcheck // closed below
-	defer srv.Close()
+	defer srv.close()
 	if cpuprofile != "" {
 		f, err := os.Create(cpuprofile)
 		if err != nil {
@@ -120,22 +101,82 @@ func run(pg string, clients int, duration time.Duration, orchs int, keyed bool, 
 		}
 		defer pprof.StopCPUProfile()
 	}
-	load0, c0 := benchenv.LoadAvg(), cpuNow()
-	rep, err := spawnClient("http://"+ln.Addr().String()+"/api/post_stats", clients, duration, orchs, keyed)
-	if err != nil {
-		return err
+	benchenv.Logf("%d clients post for %s to each service, %d round(s)", l.clients, l.duration, rounds)
+	// Rounds alternate the services, so that a machine whose speed drifts
+	// during the run (a shared host's does) weighs on both alike.
+	var ours, theirs measured
+	for r := 1; r <= rounds; r++ {
+		var t measured
+		if a != nil {
+			if t, err = measure("http://"+anchorAddr+"/api/post_stats", load{l.clients, l.duration, l.orchs, false}, a.cpu); err != nil {
+				return fmt.Errorf("leaderboard-serverless: %w", err)
+			}
+			theirs.add(t)
+		}
+		o, err := measure(srv.url, l, nil)
+		if err != nil {
+			return err
+		}
+		ours.add(o)
+		if a != nil && rounds > 1 && t.rate() > 0 {
+			benchenv.Logf("round %d: leaderboard-serverless %.0f/s, jobtester %.0f/s (%.2f×)", r, t.rate(), o.rate(), o.rate()/t.rate())
+		}
 	}
-	load1, cpu := benchenv.LoadAvg(), cpuNow().sub(c0)
-	if commits, n := st.Commits(); commits > 0 {
+	if commits, n := srv.st.Commits(); commits > 0 {
 		benchenv.Logf("%d commits, %.1f results each", commits, float64(n)/float64(commits))
 	}
-	if err := verifyAndPrint(ctx, plain, rep, clients, keyed, so, cpu, load0, load1); err != nil {
+	if err := verifyAndPrint(ctx, srv.db, ours, l, so); err != nil {
 		return err
 	}
-	if anchor != nil {
-		return printAnchor(*anchor, clients, float64(rep.Acked)/rep.Duration.Seconds())
+	if a != nil {
+		return printAnchor(ctx, a, theirs, l.clients, ours.rate())
 	}
 	return nil
+}
+
+// server is jobtester's post_stats on a fresh schema of PostgreSQL.
+type server struct {
+	url   string
+	st    *models.Store
+	db    *sql.DB // the schema, for the counts
+	close func()
+}
+
+func startServer(ctx context.Context, pg string, so storeOpts) (*server, error) {
+	dsn, plain, drop, err := freshPlace(ctx, pg, "schema")
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := models.Open(ctx, dsn, models.Options{SyncInterval: -1, MaxBatch: so.maxBatch, Writers: so.writers, Logger: log})
+	if err != nil {
+		drop()
+		return nil, err
+	}
+	fail := func(err error) (*server, error) {
+		st.Close()
+		drop()
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		return fail(err)
+	}
+	if err := st.Start(ctx); err != nil {
+		return fail(err)
+	}
+	ring := ingest.NewKeyring([]ingest.Key{{Name: "bench", Secret: secret}})
+	srv := &http.Server{Handler: handlers.New(handlers.Deps{Store: st, Keys: ring, Window: 24 * time.Hour,
+		MaxBodyBytes: 1 << 20, Logger: log}), ReadHeaderTimeout: time.Minute}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fail(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // closed below
+	return &server{url: "http://" + ln.Addr().String() + "/api/post_stats", st: st, db: plain, close: func() {
+		srv.Close()
+		st.Close()
+		drop()
+	}}, nil
 }
 
 // spawnClient runs this binary as the load generator and reads its report.
@@ -158,7 +199,8 @@ func spawnClient(target string, clients int, duration time.Duration, orchs int, 
 	return rep, nil
 }
 
-func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients int, keyed bool, so storeOpts, cpu cpuSplit, load0, load1 string) error {
+func verifyAndPrint(ctx context.Context, db *sql.DB, m measured, l load, so storeOpts) error {
+	rep, clients, keyed := m.rep, l.clients, l.keyed
 	var rows, rolled int64
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM results`).Scan(&rows); err != nil {
 		return fmt.Errorf("count results: %w", err)
@@ -170,11 +212,11 @@ func verifyAndPrint(ctx context.Context, db *sql.DB, rep clientReport, clients i
 	if keyed {
 		mode = "Idempotency-Key"
 	}
-	sv, cl, pg := cpu.perResult(rep.Acked)
+	sv, cl, pg := m.cpu.perResult(rep.Acked)
 	fmt.Printf("| clients | writers | dedupe by | seconds | acknowledged | refused | no answer | results/s | rows stored | rollup count | CPU µs per result: server / load generator / PostgreSQL | load avg before → after |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	fmt.Printf("| %d | %d | %s | %.1f | %d | %d | %d | **%.0f** | %d | %d | %.0f / %.0f / %.0f | %s → %s |\n", clients, max(so.writers, 1), mode, rep.Duration.Seconds(),
-		rep.Acked, rep.Refused, rep.Failed, float64(rep.Acked)/rep.Duration.Seconds(), rows, rolled, sv, cl, pg, load0, load1)
+		rep.Acked, rep.Refused, rep.Failed, m.rate(), rows, rolled, sv, cl, pg, m.load0, m.load1)
 	if rows != rep.Acked || rolled != rep.Acked {
 		return fmt.Errorf("LOST OR DUPLICATED: %d acknowledged, %d rows stored, rollups count %d", rep.Acked, rows, rolled)
 	}
