@@ -31,7 +31,12 @@ type Options struct {
 	// on PostgreSQL 3,500 results/s with 1 writer, 1,600 with 4). A remote
 	// database with a long round trip may gain from 2.
 	Writers int
-	Logger  *slog.Logger
+	// Linger is the longest the writer waits, before a commit, for the
+	// callers its last commit answered to post again, so that posters in
+	// a closed loop share one commit instead of taking turns. Default
+	// 1 ms; negative: never.
+	Linger time.Duration
+	Logger *slog.Logger
 }
 
 func (o *Options) defaults() {
@@ -43,6 +48,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 512
+	}
+	if o.Linger == 0 {
+		o.Linger = time.Millisecond
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -182,8 +182,18 @@ func (s *Store) toRow(r *NewResult) (Result, error) {
 // writer is the one goroutine that writes results. It takes whatever is
 // queued (up to MaxBatch) into one transaction, so the commit cost is shared
 // by every request that arrived while the previous commit ran.
+//
+// It also lingers for callers it expects back. When a commit ends, the
+// callers it answered and the requests already waiting are the posters
+// in flight; a caller that posts again as soon as it is answered (a
+// tester sending its backlog, an outbox draining, a load generator)
+// returns within a round trip. Without waiting for them, callers split
+// into two groups that take turns, each committing half of them; waiting
+// up to Linger makes one commit of them all. Callers that do not come
+// back cost each post at most Linger.
 func (s *Store) writer() {
 	defer s.done.Done()
+	inFlight := 0 // requests answered by the last commit plus those then waiting
 	for {
 		var first *writeRequest
 		select {
@@ -199,20 +209,45 @@ func (s *Store) writer() {
 				}
 			}
 		}
-		batch := []*writeRequest{first}
-		n := len(first.rows)
-	drain:
-		for n < s.opts.MaxBatch {
-			select {
-			case req := <-s.writes:
-				batch = append(batch, req)
-				n += len(req.rows)
-			default:
-				break drain
-			}
-		}
+		batch := s.gather(first, inFlight)
 		s.writeBatch(batch)
+		inFlight = len(batch) + len(s.writes)
 	}
+}
+
+// gather takes first and whatever is queued, up to MaxBatch results, then
+// waits up to Linger for the batch to reach want requests.
+func (s *Store) gather(first *writeRequest, want int) []*writeRequest {
+	batch := []*writeRequest{first}
+	n := len(first.rows)
+	var linger <-chan time.Time
+	for n < s.opts.MaxBatch {
+		select {
+		case req := <-s.writes:
+			batch = append(batch, req)
+			n += len(req.rows)
+			continue
+		default:
+		}
+		if len(batch) >= want || s.opts.Linger <= 0 {
+			return batch
+		}
+		if linger == nil {
+			t := time.NewTimer(s.opts.Linger)
+			defer t.Stop()
+			linger = t.C
+		}
+		select {
+		case req := <-s.writes:
+			batch = append(batch, req)
+			n += len(req.rows)
+		case <-linger:
+			return batch
+		case <-s.stop:
+			return batch
+		}
+	}
+	return batch
 }
 
 func (s *Store) writeBatch(queued []*writeRequest) {

@@ -49,6 +49,7 @@ func main() {
 	keyed := flag.Bool("keyed", false, "send an Idempotency-Key with each post (default: legacy posts, deduped by body hash)")
 	maxBatch := flag.Int("max-batch", 0, "the store's MaxBatch (0: its default)")
 	writers := flag.Int("writers", 0, "the store's Writers (0: its default, 1)")
+	linger := flag.Duration("linger", 0, "the store's Linger (0: its default; negative: never)")
 	cpuprofile := flag.String("cpuprofile", "", "write the server side's CPU profile here")
 	procs := flag.Int("procs", 0, "GOMAXPROCS of every Go process of the run (jobtester's server, the load generator, the anchor), as a CPU limit of that many cores on each would set it (0: Go's default)")
 	anchor := flag.String("anchor", "", "also measure this leaderboard-serverless binary (built from its public repository, outside this one) in the same run, first, on :8080 and a database of its own")
@@ -64,7 +65,7 @@ func main() {
 			os.Setenv("GOMAXPROCS", strconv.Itoa(*procs)) //nolint:errcheck // a valid name and value
 		}
 		benchenv.Logf("GOMAXPROCS %d in every Go process of the run", runtime.GOMAXPROCS(0))
-		err = run(*pg, load{*clients, *duration, *orchs, *keyed}, storeOpts{*maxBatch, *writers}, *cpuprofile, *anchor, max(*rounds, 1))
+		err = run(*pg, load{*clients, *duration, *orchs, *keyed}, storeOpts{*maxBatch, *writers, *linger}, *cpuprofile, *anchor, max(*rounds, 1))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
@@ -73,7 +74,10 @@ func main() {
 }
 
 // storeOpts are the store's tuning knobs the bench can set.
-type storeOpts struct{ maxBatch, writers int }
+type storeOpts struct {
+	maxBatch, writers int
+	linger            time.Duration
+}
 
 func run(pg string, l load, so storeOpts, cpuprofile, anchorBin string, rounds int) error {
 	ctx := context.Background()
@@ -148,7 +152,7 @@ func startServer(ctx context.Context, pg string, so storeOpts) (*server, error) 
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := models.Open(ctx, dsn, models.Options{SyncInterval: -1, MaxBatch: so.maxBatch, Writers: so.writers, Logger: log})
+	st, err := models.Open(ctx, dsn, models.Options{SyncInterval: -1, MaxBatch: so.maxBatch, Writers: so.writers, Linger: so.linger, Logger: log})
 	if err != nil {
 		drop()
 		return nil, err
