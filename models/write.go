@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -193,7 +194,12 @@ func (s *Store) toRow(r *NewResult) (Result, error) {
 // back cost each post at most Linger.
 func (s *Store) writer() {
 	defer s.done.Done()
-	inFlight := 0 // requests answered by the last commit plus those then waiting
+	// seen holds, for the last few commits, the requests each answered
+	// plus those then waiting: the posters in flight. A caller still on
+	// its way when a commit ends is missed by that commit's count, so the
+	// writer waits for the most of them that any recent commit saw.
+	var seen [lingerMemory]int
+	commits := 0
 	for {
 		var first *writeRequest
 		select {
@@ -209,11 +215,16 @@ func (s *Store) writer() {
 				}
 			}
 		}
-		batch := s.gather(first, inFlight)
-		s.writeBatch(batch)
-		inFlight = len(batch) + len(s.writes)
+		batch := s.gather(first, slices.Max(seen[:]))
+		seen[commits%lingerMemory] = len(batch) + s.writeBatch(batch)
+		commits++
 	}
 }
+
+// lingerMemory is how many commits' counts of posters in flight the
+// writer remembers. When callers leave, it lingers in vain for at most
+// this many commits.
+const lingerMemory = 4
 
 // gather takes first and whatever is queued, up to MaxBatch results, then
 // waits up to Linger for the batch to reach want requests.
@@ -250,7 +261,10 @@ func (s *Store) gather(first *writeRequest, want int) []*writeRequest {
 	return batch
 }
 
-func (s *Store) writeBatch(queued []*writeRequest) {
+// writeBatch commits the requests and answers them. It returns how many
+// requests were waiting when the commit ended, before any answer: counted
+// after the answers, a caller already posting again would count twice.
+func (s *Store) writeBatch(queued []*writeRequest) (waiting int) {
 	var rows []Result
 	var extras []rowExtra
 	var batch []*writeRequest
@@ -269,9 +283,10 @@ func (s *Store) writeBatch(queued []*writeRequest) {
 		}
 	}
 	if len(batch) == 0 {
-		return
+		return len(s.writes)
 	}
 	fates, err := s.commit(deadline, rows, extras)
+	waiting = len(s.writes)
 	if err != nil && len(batch) > 1 && s.writeOutcomeKnown(err) && !Unavailable(err) {
 		// One transaction failed and certainly stored nothing; try each
 		// request alone so one bad request cannot fail the others. (After
@@ -280,7 +295,7 @@ func (s *Store) writeBatch(queued []*writeRequest) {
 			f, err := s.commit(req.deadline, req.rows, req.extras)
 			req.finish(f, s.answer(err))
 		}
-		return
+		return waiting
 	}
 	err = s.answer(err)
 	at := 0
@@ -292,6 +307,7 @@ func (s *Store) writeBatch(queued []*writeRequest) {
 		at += len(req.rows)
 		req.finish(f, err)
 	}
+	return waiting
 }
 
 // finish answers the request from the fates of its rows.
