@@ -25,7 +25,6 @@ func TestLingerJoinsCallersThatPostAgain(t *testing.T) {
 		var warm, done sync.WaitGroup
 		warm.Add(callers)
 		start := make(chan struct{})
-		var before, beforeResults int64
 		for c := range callers {
 			done.Add(1)
 			go func() {
@@ -46,7 +45,7 @@ func TestLingerJoinsCallersThatPostAgain(t *testing.T) {
 			}()
 		}
 		warm.Wait()
-		before, beforeResults = st.Commits()
+		before, beforeResults := st.Commits()
 		close(start)
 		done.Wait()
 		after, afterResults := st.Commits()

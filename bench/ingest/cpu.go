@@ -84,6 +84,10 @@ func (c cpuSplit) perResult(n int64) (server, children, postgres float64) {
 	return us(c.server), us(c.children), us(c.postgres)
 }
 
+func (c cpuSplit) add(o cpuSplit) cpuSplit {
+	return cpuSplit{server: c.server + o.server, children: c.children + o.children, postgres: c.postgres + o.postgres}
+}
+
 func (c cpuSplit) sub(o cpuSplit) cpuSplit {
 	return cpuSplit{server: c.server - o.server, children: c.children - o.children, postgres: c.postgres - o.postgres}
 }

@@ -184,13 +184,13 @@ func startServer(ctx context.Context, pg string, so storeOpts) (*server, error) 
 }
 
 // spawnClient runs this binary as the load generator and reads its report.
-func spawnClient(target string, clients int, duration time.Duration, orchs int, keyed bool) (clientReport, error) {
+func spawnClient(target string, l load) (clientReport, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return clientReport{}, err
 	}
-	cmd := exec.Command(self, "-client", "-url", target, "-clients", strconv.Itoa(clients),
-		"-duration", duration.String(), "-orchs", strconv.Itoa(orchs), "-keyed="+strconv.FormatBool(keyed))
+	cmd := exec.Command(self, "-client", "-url", target, "-clients", strconv.Itoa(l.clients),
+		"-duration", l.duration.String(), "-orchs", strconv.Itoa(l.orchs), "-keyed="+strconv.FormatBool(l.keyed))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -31,7 +31,7 @@ func measure(url string, l load, serverCPU func() time.Duration) (measured, erro
 	if serverCPU != nil {
 		s0 = serverCPU()
 	}
-	rep, err := spawnClient(url, l.clients, l.duration, l.orchs, l.keyed)
+	rep, err := spawnClient(url, l)
 	if err != nil {
 		return m, err
 	}
@@ -53,8 +53,7 @@ func (m *measured) add(o measured) {
 	m.rep.Refused += o.rep.Refused
 	m.rep.Failed += o.rep.Failed
 	m.rep.Duration += o.rep.Duration
-	m.cpu = cpuSplit{server: m.cpu.server + o.cpu.server, children: m.cpu.children + o.cpu.children,
-		postgres: m.cpu.postgres + o.cpu.postgres}
+	m.cpu = m.cpu.add(o.cpu)
 }
 
 // rate is the results acknowledged per second.
