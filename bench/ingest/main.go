@@ -9,6 +9,7 @@
 //	go run ./bench/ingest                                  # 8 clients, 20 s
 //	go run ./bench/ingest -clients 8 -duration 30s -cpuprofile cpu.out
 //	go run ./bench/ingest -anchor BIN -rounds 5 -duration 6s -procs 1  # against leaderboard-serverless
+//	go run ./bench/ingest -anchor BIN -rounds 5 -duration 6s -busy 2   # the same on a busy machine
 package main
 
 import (
@@ -54,8 +55,13 @@ func main() {
 	procs := flag.Int("procs", 0, "GOMAXPROCS of every Go process of the run (jobtester's server, the load generator, the anchor), as a CPU limit of that many cores on each would set it (0: Go's default)")
 	anchor := flag.String("anchor", "", "also measure this leaderboard-serverless binary (built from its public repository, outside this one) in the same run, first, on :8080 and a database of its own")
 	rounds := flag.Int("rounds", 1, "with -anchor: measure each service this many times, alternately, each for -duration, and compare the sums")
+	busy := flag.Int("busy", 0, "keep this many cores busy with other processes while measuring (a busy machine, as a CI runner is)")
+	spinner := flag.Bool("spin", false, "run as one of -busy's processes (the parent starts it)")
 	flag.Parse()
 	var err error
+	if *spinner {
+		spin()
+	}
 	if *client {
 		err = runClient(*target, secret, *clients, *duration, *orchs, *keyed)
 	} else {
@@ -65,7 +71,7 @@ func main() {
 			os.Setenv("GOMAXPROCS", strconv.Itoa(*procs)) //nolint:errcheck // a valid name and value
 		}
 		benchenv.Logf("GOMAXPROCS %d in every Go process of the run", runtime.GOMAXPROCS(0))
-		err = run(*pg, load{*clients, *duration, *orchs, *keyed}, storeOpts{*maxBatch, *writers, *linger}, *cpuprofile, *anchor, max(*rounds, 1))
+		err = run(*pg, load{*clients, *duration, *orchs, *keyed}, storeOpts{*maxBatch, *writers, *linger}, *cpuprofile, *anchor, max(*rounds, 1), *busy)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
@@ -79,7 +85,7 @@ type storeOpts struct {
 	linger            time.Duration
 }
 
-func run(pg string, l load, so storeOpts, cpuprofile, anchorBin string, rounds int) error {
+func run(pg string, l load, so storeOpts, cpuprofile, anchorBin string, rounds, busy int) error {
 	ctx := context.Background()
 	var a *anchor
 	if anchorBin != "" {
@@ -104,6 +110,14 @@ func run(pg string, l load, so storeOpts, cpuprofile, anchorBin string, rounds i
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if busy > 0 {
+		stop, err := startBusy(busy)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		benchenv.Logf("%d other processes keep %d core(s) busy", busy, busy)
 	}
 	benchenv.Logf("%d clients post for %s to each service, %d round(s)", l.clients, l.duration, rounds)
 	// Rounds alternate the services, so that a machine whose speed drifts
