@@ -296,11 +296,14 @@ func (s liveSweepSeen) checkTiming(n string, lr *jobs.LiveReport, added time.Dur
 	wantStartup := st.FirstOutput.Sub(*st.Started)
 	// A start read from the timestamps is early by however late the relay
 	// wrote its first frames (connecting its publisher comes first, and
-	// takes long on a loaded machine): the relay's own record says how late.
+	// takes long on a loaded machine), and by however far its stamps ran
+	// ahead of its writing while measured (input that reached it in a
+	// burst is stamped on the input's clock): the relay's own record says
+	// both.
 	var early time.Duration
 	if s.fromTimestamps {
 		first, _ := s.nw.LiveRelayWindow(lr.StreamID, st.FirstOutput.Add(-time.Millisecond), st.FirstOutput.Add(time.Second))
-		early = max(first.MaxLate, 0)
+		early = max(first.MaxLate, w.Ahead, 0)
 	}
 	s.t.Logf("%s: input ready %v after the publish start, the gateway's start request %v after it, the orchestrator's start %v after that; output start %v after the truth's first output (relay late by %v in its first second)",
 		n, lr.InputReady.Sub(lr.PublishStart), st.Received.Sub(lr.InputReady), st.Started.Sub(st.Received), lr.Metrics.OutputStart.Sub(*st.FirstOutput), early)

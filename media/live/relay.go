@@ -60,11 +60,13 @@ func (c *RelayCounts) Closed() time.Time {
 	return c.closed
 }
 
-// relayWrite is one frame handed to the connection: when, and how late
-// beyond its due time (−1 for the first frame, which waits for the dial).
+// relayWrite is one frame handed to the connection: when, how late beyond
+// its due time (−1 for the first frame, which waits for the dial), and its
+// timestamp in the output stream.
 type relayWrite struct {
 	at   time.Time
 	late time.Duration
+	pts  time.Duration
 }
 
 // maxRelayLog bounds RelayCounts' log: ten minutes at 60 fps.
@@ -90,6 +92,14 @@ type RelayWindow struct {
 	// First and Last are when the window's first and last frames were
 	// written.
 	First, Last time.Time
+	// Ahead is the most that a frame's timestamp in the window ran ahead
+	// of the time since the stream's first frame was written. The output
+	// is stamped on the input's clock, so frames that reached the relay in
+	// a burst (read late, after its publisher took long to connect) leave
+	// it stamped later than they were written: a reader that dates the
+	// stream's start by a frame's arrival less its timestamp dates it this
+	// much early.
+	Ahead time.Duration
 }
 
 // Window is what was published from from to to. It judges a measurement
@@ -119,6 +129,7 @@ func (c *RelayCounts) Window(from, to time.Time) RelayWindow {
 		if i > 0 {
 			w.MaxGap = max(w.MaxGap, f.at.Sub(c.log[i-1].at))
 		}
+		w.Ahead = max(w.Ahead, f.pts-f.at.Sub(c.log[0].at))
 	}
 	if lateN > 0 {
 		w.MeanLate = lateSum / time.Duration(lateN)
@@ -130,11 +141,11 @@ func (c *RelayCounts) Window(from, to time.Time) RelayWindow {
 	return w
 }
 
-func (c *RelayCounts) note(at time.Time, late time.Duration) {
+func (c *RelayCounts) note(at time.Time, late, pts time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.log) < maxRelayLog {
-		c.log = append(c.log, relayWrite{at, late})
+		c.log = append(c.log, relayWrite{at, late, pts})
 	}
 }
 
@@ -379,7 +390,7 @@ func (w *relayWriter) write(ctx context.Context, f relayFrame) (done bool, err e
 			c.lateNS.Add(int64(late))
 			c.lateN.Add(1)
 		}
-		c.note(now, late)
+		c.note(now, late, pts)
 		c.Out.Add(1)
 	}
 	if w.first.IsZero() {

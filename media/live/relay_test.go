@@ -290,20 +290,49 @@ func TestRelayCountsWindow(t *testing.T) {
 		case i > 60:
 			late = 100 * time.Millisecond
 		}
-		c.note(at, late)
+		c.note(at, late, time.Duration(i)*frame)
 		at = at.Add(frame)
 	}
 	early := c.Window(t0, t0.Add(59*frame))
-	if early.Frames != 60 || early.MeanLate != 0 || early.MaxGap != frame || !within(early.Rate, 30, 0.01) || !early.First.Equal(t0) {
+	if early.Frames != 60 || early.MeanLate != 0 || early.MaxGap != frame || !within(early.Rate, 30, 0.01) || !early.First.Equal(t0) || early.Ahead != 0 {
 		t.Errorf("on time: %+v", early)
 	}
 	late := c.Window(t0.Add(60*frame), t0.Add(time.Hour))
 	wantLate := (600*time.Millisecond + 29*100*time.Millisecond) / 30
-	if late.Frames != 30 || late.MeanLate != wantLate || late.MaxLate != 600*time.Millisecond || late.MaxGap != frame+600*time.Millisecond {
+	if late.Frames != 30 || late.MeanLate != wantLate || late.MaxLate != 600*time.Millisecond || late.MaxGap != frame+600*time.Millisecond || late.Ahead != 0 {
 		t.Errorf("after the stall: %+v, want 30 frames %v late, a gap of %v", late, wantLate, frame+600*time.Millisecond)
 	}
 	if none := c.Window(t0.Add(-time.Hour), t0.Add(-time.Second)); none.Frames != 0 || none.Rate != 0 {
 		t.Errorf("before the stream: %+v", none)
+	}
+}
+
+// Ahead: the input's frames 1–6 reached the relay in a burst behind the
+// first (its publisher took 200 ms to connect), so they were written 1 ms
+// apart though stamped a frame apart; from then on it kept pace. Their
+// timestamps run 194 ms ahead of the time since the first write, and stay
+// so; a window of the frames before the burst sees nothing ahead.
+func TestRelayCountsWindowAhead(t *testing.T) {
+	t.Parallel()
+	var c RelayCounts
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	frame := time.Second / 30
+	for i := range 60 {
+		at := t0.Add(time.Duration(i) * time.Millisecond)
+		if i > 6 {
+			at = t0.Add(6*time.Millisecond + time.Duration(i-6)*frame)
+		}
+		c.note(at, 0, time.Duration(i)*frame)
+	}
+	want := 6*frame - 6*time.Millisecond
+	if w := c.Window(t0, t0.Add(time.Hour)); w.Ahead != want {
+		t.Errorf("whole stream: ahead %v, want %v", w.Ahead, want)
+	}
+	if w := c.Window(t0.Add(time.Second), t0.Add(time.Hour)); w.Ahead != want {
+		t.Errorf("after the burst: ahead %v, want %v (the stamps stay ahead)", w.Ahead, want)
+	}
+	if w := c.Window(t0, t0); w.Frames != 1 || w.Ahead != 0 {
+		t.Errorf("the first frame alone: %+v", w)
 	}
 }
 
