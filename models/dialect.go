@@ -6,12 +6,18 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 )
+
+// sqliteBusyTimeout is how long a SQLite connection waits for another's
+// lock before it answers "database is locked".
+const sqliteBusyTimeout = 10 * time.Second
 
 // dialect is what differs between SQLite and PostgreSQL; the batched
 // writes it points to are in write_sqlite.go and write_postgres.go.
@@ -106,7 +112,7 @@ func openDialector(dsn string) (gorm.Dialector, dialect, error) {
 		// durable across process crashes, which is what WAL mode promises.
 		params := url.Values{}
 		params.Set("_journal_mode", "WAL")
-		params.Set("_busy_timeout", "10000")
+		params.Set("_busy_timeout", strconv.Itoa(int(sqliteBusyTimeout.Milliseconds())))
 		params.Set("_foreign_keys", "on")
 		params.Set("_synchronous", "NORMAL")
 		params.Set("_txlock", "immediate")

@@ -2,12 +2,14 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -82,6 +84,40 @@ type Store struct {
 	lastSync int64
 }
 
+// openGorm opens the database. SQLite can answer "database is locked"
+// at once, without its busy timeout, when the connection sets WAL mode
+// while another process or connection is opening or migrating the same
+// file (seen: three instances migrating one new database at once); that
+// is retried for as long as the busy timeout would have waited.
+func openGorm(ctx context.Context, dialector gorm.Dialector, d dialect) (*gorm.DB, error) {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		PrepareStmtMaxSize:     256,
+		PrepareStmtTTL:         time.Hour,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	giveUp := time.Now().Add(sqliteBusyTimeout)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		db, err := gorm.Open(dialector, cfg)
+		if err == nil || d.name != sqliteDialect.name || !sqliteBusy(err) || time.Now().After(giveUp) {
+			return db, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (%w)", err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// sqliteBusy: SQLite found the database locked by another connection.
+func sqliteBusy(err error) bool {
+	var liteErr sqlite3.Error
+	return errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked)
+}
+
 // Open connects to the database named by dsn (sqlite://PATH or
 // postgres://…). It does not migrate; call Migrate, then Start.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
@@ -90,14 +126,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		PrepareStmtMaxSize:     256,
-		PrepareStmtTTL:         time.Hour,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	})
+	db, err := openGorm(ctx, dialector, d)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
 	}

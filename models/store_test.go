@@ -2,9 +2,11 @@ package models_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"math/rand"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -142,6 +144,39 @@ func TestInstancesShareResults(t *testing.T) {
 			t.Fatalf("stored %d results, want 200", n)
 		}
 	})
+}
+
+// Opening a SQLite database another connection holds locked is retried
+// until the lock goes, even where SQLite answers "database is locked"
+// without waiting (here its busy timeout is 0, as it is in effect when
+// the connection sets WAL mode during another's migration).
+func TestOpenWaitsForALockedSQLiteDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobtester.db")
+	holder, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	holder.SetMaxOpenConns(1)
+	if _, err := holder.Exec("CREATE TABLE held (x)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := holder.Exec("BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan error, 1)
+	time.AfterFunc(300*time.Millisecond, func() {
+		_, err := holder.Exec("COMMIT")
+		released <- err
+	})
+	st, err := models.Open(ctx, "sqlite://"+path+"?_busy_timeout=0", models.Options{})
+	if err != nil {
+		t.Fatalf("open while locked for 300 ms: %v", err)
+	}
+	st.Close()
+	if err := <-released; err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
