@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -159,8 +160,34 @@ func getOp(client *http.Client, base, path string, check func([]byte) error) op 
 	}
 }
 
-// postOp posts one signed Stats body of the network, received now.
-func postOp(client *http.Client, base, secret string, nw *network) op {
+// bodies are the distinct bodies the server acknowledged. The generator
+// rounds times to milliseconds, so two clients can post the same body in
+// the same second; the server stores such a replay once and answers it
+// 200 (docs/ingest.md), so what must be stored is one row per distinct
+// body acknowledged, not one per acknowledgement.
+type bodies struct {
+	mu   sync.Mutex
+	seen map[[sha256.Size]byte]struct{}
+}
+
+func (b *bodies) add(body []byte) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.seen == nil {
+		b.seen = map[[sha256.Size]byte]struct{}{}
+	}
+	b.seen[sha256.Sum256(body)] = struct{}{}
+}
+
+func (b *bodies) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.seen)
+}
+
+// postOp posts one signed Stats body of the network, received now, and
+// notes each body acknowledged in acked.
+func postOp(client *http.Client, base, secret string, nw *network, acked *bodies) op {
 	return func(w *worker) (time.Duration, error) {
 		st := nw.random(w.r, time.Now())
 		body, err := json.Marshal(&st)
@@ -180,6 +207,7 @@ func postOp(client *http.Client, base, secret string, nw *network) op {
 		if status != http.StatusOK || strings.TrimSpace(w.buf.String()) != "ok" {
 			return lat, fmt.Errorf("POST /api/post_stats: status %d: %s", status, clip(w.buf.Bytes()))
 		}
+		acked.add(body)
 		return lat, nil
 	}
 }

@@ -230,7 +230,8 @@ func ingestStep(ctx context.Context, o *options, nw *network, bdb *benchDB, clie
 	}
 	sleep()
 	xact0 := bdb.xactCommits(ctx)
-	res := measure(o.ingestClients, o.warmup, o.duration, o.seed^0x1e57, postOp(client, base, ingestSecret, nw))
+	var acked bodies
+	res := measure(o.ingestClients, o.warmup, o.duration, o.seed^0x1e57, postOp(client, base, ingestSecret, nw, &acked))
 	sleep()
 	xact1 := bdb.xactCommits(ctx)
 	after, err := bdb.countResults(ctx)
@@ -238,7 +239,7 @@ func ingestStep(ctx context.Context, o *options, nw *network, bdb *benchDB, clie
 		return fmt.Errorf("count results: %w", err)
 	}
 	ir := ingestRow{db: lr.db, results: lr.results, clients: o.ingestClients, res: res,
-		accepted: int64(res.totalOK()), stored: after - before, rate: res.okRate, xacts: -1}
+		accepted: int64(res.totalOK()), distinct: int64(acked.count()), stored: after - before, rate: res.okRate, xacts: -1}
 	if xact0 >= 0 && xact1 > xact0 {
 		ir.xacts = xact1 - xact0
 	}
@@ -247,13 +248,13 @@ func ingestStep(ctx context.Context, o *options, nw *network, bdb *benchDB, clie
 	inRow := res
 	inRow.rps = res.okRate // the ingest row's req/s is results/s accepted
 	rep.addCall(lr.db, lr.results, "POST /api/post_stats (req/s = results/s accepted)", o.ingestClients, inRow)
-	benchenv.Logf("  ingest %d clients: %.0f results/s accepted, p50 %.2f ms p99 %.2f ms, %d errors; stored %d, accepted %d",
-		o.ingestClients, ir.rate, ms(res.p50), ms(res.p99), res.totalErrs(), ir.stored, ir.accepted)
+	benchenv.Logf("  ingest %d clients: %.0f results/s accepted, p50 %.2f ms p99 %.2f ms, %d errors; stored %d, accepted %d (%d distinct bodies)",
+		o.ingestClients, ir.rate, ms(res.p50), ms(res.p99), res.totalErrs(), ir.stored, ir.accepted, ir.distinct)
 	if res.firstErr != nil {
 		benchenv.Logf("    first error: %v", res.firstErr)
 	}
-	if ir.stored != ir.accepted {
-		return fmt.Errorf("ingest: %d results accepted (200 ok) but %d rows stored", ir.accepted, ir.stored)
+	if ir.stored != ir.distinct {
+		return fmt.Errorf("ingest: %d distinct results accepted (200 ok) but %d rows stored", ir.distinct, ir.stored)
 	}
 	return nil
 }
