@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -109,6 +110,33 @@ func (s *sim) readPooled(h int) {
 		avail := math.Min(1, (1-v.UnavailableShare)/(1-p.UnavailableExcused))
 		s.run.scores[mOracle][i][h] = point(trueScore(avail, s.tr.P[i][h], v.LatencyRatio))
 		s.run.scores[mRest][i][h] = point(trueScore(s.tr.Avail[i], v.SuccessRate, s.tr.Ratio[i][h]))
+	}
+	s.readBayes(h)
+}
+
+// readBayes scores every series with the Bayes oracle: its success rate
+// the posterior mean given its node's tests at their base rates
+// (bayesRates), or the truth where the world did not draw it as
+// bayesRates assumes (an event changing its rate this hour, a
+// model-specific fault); latency and availability the truth's.
+func (s *sim) readBayes(h int) {
+	for _, ss := range s.w.byOrch() {
+		var drawn []int
+		var ts []tests
+		for _, i := range ss {
+			if sr := &s.w.series[i]; !sr.fault {
+				drawn = append(drawn, i)
+				ts = append(ts, s.tested[i])
+			}
+		}
+		est := s.w.rates.node(ts)
+		for _, i := range ss {
+			p := s.tr.P[i][h]
+			if j := slices.Index(drawn, i); j >= 0 && p == s.w.series[i].p0 {
+				p = est[j]
+			}
+			s.run.scores[mBayes][i][h] = point(trueScore(s.tr.Avail[i], p, s.tr.Ratio[i][h]))
+		}
 	}
 }
 

@@ -29,10 +29,11 @@ const (
 	mV2       // v2: each model's population, pooled across the node's series (scoring.PoolV2Nodes)
 	mOracle   // v2 told the true success rate
 	mRest     // v2 told the true latency ratio and availability (estimates only p)
+	mBayes    // the true latency ratio and availability, and p's posterior mean under the world's own draw (bayesRates)
 	nMethods
 )
 
-var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2, not node-pooled", "v2", "oracle: true p", "oracle: true latency & A"}
+var methodNames = [nMethods]string{"legacy", "wilson", "v2, beta prior", "v2, not node-pooled", "v2", "oracle: true p", "oracle: true latency & A", "oracle: Bayes p, true latency & A"}
 
 // obs is one method's answer for one series at the end of one hour: the
 // score, its stated interval (NaN when the method states none), and the
@@ -77,6 +78,7 @@ type sim struct {
 	sums     []scoring.V2Summary // this hour's v2 summary per series
 	fitSums  []scoring.V2Summary // the same without its newest hour, which node pooling learns from
 	hasHours []bool              // the series has hours to score this hour
+	tested   []tests             // scored tests per series so far at its base rate, for the Bayes oracle
 }
 
 type seriesKey struct {
@@ -105,7 +107,8 @@ func runRegime(ctx context.Context, o *options, w *world, tr *truth, reg regime)
 	s := &sim{o: o, w: w, tr: tr, st: st, base: weekStart(time.Now(), w.hours), run: &run{reg: reg},
 		index: map[seriesKey]int{}, unav: make([][]int32, n), last: make([]int, n), lastU: make([]bool, n),
 		v2: make([]obs, n), succ: make([]float64, n), changes: make([]float64, n),
-		sums: make([]scoring.V2Summary, n), fitSums: make([]scoring.V2Summary, n), hasHours: make([]bool, n)}
+		sums: make([]scoring.V2Summary, n), fitSums: make([]scoring.V2Summary, n), hasHours: make([]bool, n),
+		tested: make([]tests, n)}
 	s.run.alpha, s.run.epsilon = make([]float64, w.hours), make([]float64, w.hours)
 	for i := range w.series {
 		sr := &w.series[i]
@@ -169,6 +172,9 @@ func (s *sim) hour(ctx context.Context, h int) error {
 					pr.Passed++
 				default:
 					pr.Failed++
+				}
+				if sr := &s.w.series[i]; sr.at(h).p == sr.p0 && r.Outcome != models.OutcomeUnavailable {
+					s.tested[i].add(r.Outcome == models.OutcomePass)
 				}
 			}
 		}

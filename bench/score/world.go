@@ -75,6 +75,9 @@ type world struct {
 	series []series
 	byPair [][]int // series indices of each pair
 	drops  []dropEvent
+	// rates is the draw of success rates above as a distribution, for the
+	// Bayes oracle.
+	rates *bayesRates
 }
 
 type dropEvent struct {
@@ -89,7 +92,7 @@ type dropEvent struct {
 // degradations, offline spells, latency slow-downs.
 func newWorld(seed uint64, nOrch, hours, nDrops int, faults float64) *world {
 	r := rand.New(rand.NewPCG(seed, 0x73636f7265))
-	w := &world{seed: seed, hours: hours, byPair: make([][]int, len(pairDefs))}
+	w := &world{seed: seed, hours: hours, byPair: make([][]int, len(pairDefs)), rates: newBayesRates()}
 	type orchProfile struct{ p0, speed, u0, peak float64 }
 	profs := make([]orchProfile, nOrch)
 	for o := range profs {
@@ -154,10 +157,7 @@ func (w *world) addFaults(share float64) {
 		return
 	}
 	r := rand.New(rand.NewPCG(w.seed, 0x6661756c74))
-	byOrch := make([][]int, len(w.orchs))
-	for i := range w.series {
-		byOrch[w.series[i].orch] = append(byOrch[w.series[i].orch], i)
-	}
+	byOrch := w.byOrch()
 	var eligible []int
 	for _, ss := range byOrch {
 		if len(ss) >= 2 && len(w.series[ss[0]].events) == 0 {
@@ -184,6 +184,15 @@ func (w *world) addFaults(share float64) {
 			}
 		}
 	}
+}
+
+// byOrch returns the series indices of each orchestrator.
+func (w *world) byOrch() [][]int {
+	out := make([][]int, len(w.orchs))
+	for i := range w.series {
+		out[w.series[i].orch] = append(out[w.series[i].orch], i)
+	}
+	return out
 }
 
 // addEvents gives distinct orchestrators their events, so that each
