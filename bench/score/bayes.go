@@ -31,8 +31,10 @@ type bayesRates struct {
 	rate     [][]float64 // [q][delta]: the series' rate
 }
 
-// The grid: node rates every 0.001 over the mixture's support, offsets at
-// 7 points of the normal spread (±2.4 σ, weights its density).
+// The grid: node rates every 0.002 over the mixture's support, offsets at
+// 5 points of the normal spread (±2 σ, weights its density). A grid twice
+// as fine (0.001, 7 offsets to ±2.4 σ) gave the same τ to the third
+// decimal on seed 1 and cost about 4 s a regime against 2.4 s.
 const (
 	bayesLo, bayesHi, bayesStep = 0.45, 0.995, 0.002
 	bayesSpread                 = 0.005
