@@ -55,6 +55,7 @@ func main() {
 	procs := flag.Int("procs", 0, "GOMAXPROCS of every Go process of the run (jobtester's server, the load generator, the anchor), as a CPU limit of that many cores on each would set it (0: Go's default)")
 	anchor := flag.String("anchor", "", "also measure this leaderboard-serverless binary (built from its public repository, outside this one) in the same run, first, on :8080 and a database of its own")
 	rounds := flag.Int("rounds", 1, "with -anchor: measure each service this many times, alternately, each for -duration, and compare the sums")
+	serverProcs := flag.Int("server-procs", 0, "GOMAXPROCS of jobtester's server alone (after -procs; 0: as -procs leaves it), as jobtester serve with a CPU limit of that many cores beside the others' defaults")
 	busy := flag.Int("busy", 0, "keep this many cores busy with other processes while measuring (a busy machine, as a CI runner is)")
 	spinner := flag.Bool("spin", false, "run as one of -busy's processes (the parent starts it)")
 	flag.Parse()
@@ -71,6 +72,12 @@ func main() {
 			os.Setenv("GOMAXPROCS", strconv.Itoa(*procs)) //nolint:errcheck // a valid name and value
 		}
 		benchenv.Logf("GOMAXPROCS %d in every Go process of the run", runtime.GOMAXPROCS(0))
+		if *serverProcs > 0 {
+			// The server runs in this process; the children read their
+			// own from the environment, which this leaves alone.
+			runtime.GOMAXPROCS(*serverProcs)
+			benchenv.Logf("GOMAXPROCS %d in jobtester's server", *serverProcs)
+		}
 		err = run(*pg, load{*clients, *duration, *orchs, *keyed}, storeOpts{*maxBatch, *writers, *linger}, *cpuprofile, *anchor, max(*rounds, 1), *busy)
 	}
 	if err != nil {
