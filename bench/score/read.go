@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"time"
 
@@ -120,22 +119,20 @@ func (s *sim) readPooled(h int) {
 // bayesRates assumes (an event changing its rate this hour, a
 // model-specific fault); latency and availability the truth's.
 func (s *sim) readBayes(h int) {
-	for _, ss := range s.w.byOrch() {
+	for _, ss := range s.w.byOrch {
 		var drawn []int
 		var ts []tests
 		for _, i := range ss {
-			if sr := &s.w.series[i]; !sr.fault {
+			s.run.scores[mBayes][i][h] = point(trueScore(s.tr.Avail[i], s.tr.P[i][h], s.tr.Ratio[i][h]))
+			if !s.w.series[i].fault {
 				drawn = append(drawn, i)
 				ts = append(ts, s.tested[i])
 			}
 		}
-		est := s.w.rates.node(ts)
-		for _, i := range ss {
-			p := s.tr.P[i][h]
-			if j := slices.Index(drawn, i); j >= 0 && p == s.w.series[i].p0 {
-				p = est[j]
+		for j, p := range s.w.rates.node(ts) {
+			if i := drawn[j]; s.tr.P[i][h] == s.w.series[i].p0 {
+				s.run.scores[mBayes][i][h] = point(trueScore(s.tr.Avail[i], p, s.tr.Ratio[i][h]))
 			}
-			s.run.scores[mBayes][i][h] = point(trueScore(s.tr.Avail[i], p, s.tr.Ratio[i][h]))
 		}
 	}
 }

@@ -74,6 +74,7 @@ type world struct {
 	orchs  []string // addresses
 	series []series
 	byPair [][]int // series indices of each pair
+	byOrch [][]int // series indices of each orchestrator
 	drops  []dropEvent
 	// rates is the draw of success rates above as a distribution, for the
 	// Bayes oracle.
@@ -140,6 +141,10 @@ func newWorld(seed uint64, nOrch, hours, nDrops int, faults float64) *world {
 			w.series = append(w.series, s)
 		}
 	}
+	w.byOrch = make([][]int, len(w.orchs))
+	for i := range w.series {
+		w.byOrch[w.series[i].orch] = append(w.byOrch[w.series[i].orch], i)
+	}
 	w.addEvents(r, nDrops)
 	w.addFaults(faults)
 	return w
@@ -157,9 +162,8 @@ func (w *world) addFaults(share float64) {
 		return
 	}
 	r := rand.New(rand.NewPCG(w.seed, 0x6661756c74))
-	byOrch := w.byOrch()
 	var eligible []int
-	for _, ss := range byOrch {
+	for _, ss := range w.byOrch {
 		if len(ss) >= 2 && len(w.series[ss[0]].events) == 0 {
 			eligible = append(eligible, ss...)
 		}
@@ -168,7 +172,7 @@ func (w *world) addFaults(share float64) {
 		return
 	}
 	chance := math.Min(1, share*float64(len(w.series))/float64(len(eligible)))
-	for _, ss := range byOrch {
+	for _, ss := range w.byOrch {
 		if len(ss) < 2 || len(w.series[ss[0]].events) > 0 {
 			continue
 		}
@@ -184,15 +188,6 @@ func (w *world) addFaults(share float64) {
 			}
 		}
 	}
-}
-
-// byOrch returns the series indices of each orchestrator.
-func (w *world) byOrch() [][]int {
-	out := make([][]int, len(w.orchs))
-	for i := range w.series {
-		out[w.series[i].orch] = append(out[w.series[i].orch], i)
-	}
-	return out
 }
 
 // addEvents gives distinct orchestrators their events, so that each
