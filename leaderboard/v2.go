@@ -63,6 +63,23 @@ type V2 struct {
 	// node with tests it draws on.
 	NodeWeight float64 `json:"node_weight"`
 	NodeSeries int     `json:"node_series"`
+	// Spell, when set, is a spell of failures that ended — an outage, a
+	// fault since fixed — that the success rate leaves out: the node
+	// succeeded alike before and after it (docs/scoring.md).
+	Spell *V2Spell `json:"spell,omitempty"`
+	// spell is Spell as the scoring left it, in ages: readV2 turns it
+	// into times (a cached answer may be read in a later hour).
+	spell scoring.V2Spell
+}
+
+// V2Spell is a spell of failures left out of a v2 success rate: the hours
+// it spans (From the start of its first, Until the end of its last) and
+// its tests.
+type V2Spell struct {
+	From   time.Time `json:"from"`
+	Until  time.Time `json:"until"`
+	Tests  int64     `json:"tests"`
+	Passed int64     `json:"passed"`
 }
 
 // RoundTripScore is the latency part of v2, 0.8^(latency ratio): the
@@ -100,9 +117,16 @@ func readV2(ctx context.Context, st V2Store, f models.Filter, at time.Time, byRe
 	}
 	// A map of its own, always: the scope's answer may be the cache's.
 	out := map[v2Key]V2{}
+	_, end := v2Window(at)
 	for k, v := range all {
 		if (f.Orchestrator == "" || k.Orchestrator == f.Orchestrator) &&
 			(f.Pipeline == "" || k.Pipeline == f.Pipeline) && (f.Model == "" || k.Model == f.Model) {
+			if sp := v.spell; sp.Passed+sp.Failed > 0 {
+				// Ages count from the end of the hour scored.
+				v.Spell = &V2Spell{From: end.Add(-time.Duration(sp.OldestAge * float64(time.Hour))),
+					Until: end.Add(-time.Duration((sp.NewestAge - 1) * float64(time.Hour))),
+					Tests: sp.Passed + sp.Failed, Passed: sp.Passed}
+			}
 			out[k] = v
 		}
 	}
@@ -206,7 +230,8 @@ func v2Window(at time.Time) (models.Window, time.Time) {
 
 func v2Of(v scoring.V2Score, s scoring.V2Summary, pop scoring.V2Population) V2 {
 	out := V2{Score: v.Score, Low: v.Low, High: v.High, SuccessRate: v.SuccessRate, SuccessLow: v.SuccessLow,
-		SuccessHigh: v.SuccessHigh, LatencyRatio: v.LatencyRatio, UnavailableShare: v.UnavailableShare, Tests: v.Tests}
+		SuccessHigh: v.SuccessHigh, LatencyRatio: v.LatencyRatio, UnavailableShare: v.UnavailableShare, Tests: v.Tests,
+		spell: s.Spell}
 	if s.Latency > 0 {
 		out.LatencySeconds = ptr(s.Latency)
 	}

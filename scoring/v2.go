@@ -54,12 +54,20 @@ type V2Params struct {
 	// at least as likely as the 10 % a 90 % interval leaves out. The same
 	// threshold widens the latency's interval by LatencyChange.
 	ChangeWiden float64
+	// SpellGain is how much better (in the same statistic as ChangeG) a
+	// spell of failures that ended — an outage, a fault that was fixed —
+	// must explain the hours than the best change does before its hours
+	// are left out of the success rate; SpellHours the longest such spell
+	// (hours). A longer one is a change of level, for the change cut.
+	// 0: never. The default 6 is half of ChangeG: a spell has one edge
+	// more than a change to pay for.
+	SpellGain, SpellHours float64
 }
 
 // DefaultV2 returns the parameters the evaluation settled on.
 func DefaultV2() V2Params {
 	return V2Params{HalfLife: 168, LatencyHalfLife: 168, PriorTests: 4, ChangeG: 12,
-		UnavailableExcused: 0.5, Z: 1.645, ChangeWiden: 2.71}
+		UnavailableExcused: 0.5, Z: 1.645, ChangeWiden: 2.71, SpellGain: 6, SpellHours: 48}
 }
 
 // V2Summary is what one series' hours say on their own, before it is
@@ -82,10 +90,21 @@ type V2Summary struct {
 	// none); LatencyChange how far it is from Latency: ((log recent −
 	// log typical)/σ)²·n, n the recent hours' effective samples.
 	RecentLatency, LatencyChange float64
+	// Spell is the spell of failures that ended which the success rate
+	// leaves out (Passed + Failed 0: none).
+	Spell V2Spell
 	// Latency is the typical round trip of successful tests (seconds), 0
 	// with none; LogLatencySE its standard error on the log scale.
 	Latency      float64
 	LogLatencySE float64
+}
+
+// V2Spell is a spell of failures that ended — an outage, a fault since
+// fixed — that score v2's success rate leaves out: the ages of the start
+// of its newest and of its oldest hour, and its tests.
+type V2Spell struct {
+	NewestAge, OldestAge float64
+	Passed, Failed       int64
 }
 
 // V2Population is what a model's nodes say together: the prior every node
@@ -129,6 +148,22 @@ func SummarizeV2(hours []V2Hour, p V2Params) V2Summary {
 	}
 	sort.Slice(hs, func(i, j int) bool { return hs[i].Age < hs[j].Age })
 	var s V2Summary
+	// The success rate reads the hours without a spell of failures that
+	// ended (an outage, a fault since fixed): it is not what the node does
+	// now, and a change cut alone keeps it in the memory for days once the
+	// node is back (the split into recent and older hours cannot isolate
+	// hours in the middle).
+	all := hs
+	if p.SpellGain > 0 {
+		if a, b := endedSpell(hs, p.ChangeG, p.SpellGain, p.SpellHours); b > a {
+			s.Spell = V2Spell{NewestAge: hs[a].Age, OldestAge: hs[b-1].Age}
+			for _, h := range hs[a:b] {
+				s.Spell.Passed += max(h.Passed, 0)
+				s.Spell.Failed += max(h.Failed, 0)
+			}
+			hs = append(append(make([]V2Hour, 0, len(hs)-(b-a)), hs[:a]...), hs[b:]...)
+		}
+	}
 	s.Change, _ = changePoint(hs, RecentHours)
 	// Cut at the most recent significant change: after a drop and a
 	// recovery, the memory starts at the recovery.
@@ -146,11 +181,17 @@ func SummarizeV2(hours []V2Hour, p V2Params) V2Summary {
 			s.RecentPasses += float64(max(h.Passed, 0))
 			s.RecentTests += float64(max(h.Passed, 0) + max(h.Failed, 0))
 		}
-		w := decay(h.Age, p.HalfLife)
 		if i < cut {
+			w := decay(h.Age, p.HalfLife)
 			s.Passes += w * float64(max(h.Passed, 0))
 			s.Tests += w * float64(max(h.Passed, 0)+max(h.Failed, 0))
 		}
+	}
+	// Unavailability and latency read every hour: a spell's failures say
+	// nothing of either.
+	hs = all
+	for _, h := range hs {
+		w := decay(h.Age, p.HalfLife)
 		s.Unavailable += w * float64(max(h.Unavailable, 0))
 		s.Attempts += w * float64(max(h.Passed, 0)+max(h.Failed, 0)+max(h.Unavailable, 0))
 	}
@@ -207,6 +248,80 @@ func changePoint(hs []V2Hour, within float64) (float64, int) {
 		}
 	}
 	return best, at
+}
+
+// endedSpell looks in hs (newest first) for a spell of failures that
+// ended — an outage, a fault that was fixed: hours hs[a:b], with tested
+// hours both after and before them and at most maxAge hours long, whose
+// success rate is below the rest's, while the hours after and before it
+// share one rate. It returns the spell whose model (spell apart, the rest
+// one rate) fits best, if its statistic against one rate for all is at
+// least g and it beats the best split into recent and older (changePoint)
+// by at least gain; else a = b = 0. A spell that fits best begins and
+// ends with an hour that failed (an hour of passes at its edge would fit
+// the rest better), so only those hours bound a candidate.
+func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
+	// cp and cn are the passes and tests of hs[:i]; failed lists the
+	// hours with a failure.
+	cp, cn := make([]float64, len(hs)+1), make([]float64, len(hs)+1)
+	var failed []int
+	for i, h := range hs {
+		pass, fail := float64(max(h.Passed, 0)), float64(max(h.Failed, 0))
+		cp[i+1], cn[i+1] = cp[i]+pass, cn[i]+pass+fail
+		if fail > 0 {
+			failed = append(failed, i)
+		}
+	}
+	n := len(hs)
+	totP, totN := cp[n], cn[n]
+	if len(failed) == 0 || totP == 0 {
+		return 0, 0
+	}
+	whole := countLL(totP, totN)
+	split, _ := changePoint(hs, math.Inf(1))
+	best, at, to := math.Max(g, split+gain)/2+whole, 0, 0
+	for x, a := range failed {
+		if cn[a] == 0 {
+			continue // nothing tested after it: not ended
+		}
+		for _, last := range failed[x:] {
+			if hs[last].Age-hs[a].Age > maxAge {
+				break
+			}
+			b := last + 1
+			sp, sn := cp[b]-cp[a], cn[b]-cn[a]
+			rp, rn := totP-sp, totN-sn
+			if cn[n] == cn[b] || sp*rn >= rp*sn {
+				continue // nothing tested before it, or not below the rest
+			}
+			if l := countLL(sp, sn) + countLL(rp, rn); l >= best {
+				best, at, to = l, a, b
+			}
+		}
+	}
+	return at, to
+}
+
+// countLL is binomLL for whole counts, from a table of k·ln k: the spell
+// search weighs thousands of splits per series.
+func countLL(x, n float64) float64 { return xlnx(x) + xlnx(n-x) - xlnx(n) }
+
+var xlnxTable = func() []float64 {
+	t := make([]float64, 4096)
+	for k := 2; k < len(t); k++ {
+		t[k] = float64(k) * math.Log(float64(k))
+	}
+	return t
+}()
+
+func xlnx(v float64) float64 {
+	if k := int(v); float64(k) == v && k >= 0 && k < len(xlnxTable) {
+		return xlnxTable[k]
+	}
+	if v <= 0 {
+		return 0
+	}
+	return v * math.Log(v)
 }
 
 // binomLL is the log-likelihood of x successes in n at their own rate.

@@ -53,7 +53,22 @@ func explainSuccess(v leaderboard.V2) string {
 	return "When it had capacity it succeeded in " + pct(v.SuccessRate) + " of tests (90 % interval " +
 		pct(v.SuccessLow) + " to " + pct(v.SuccessHigh) + ", from about " +
 		strconv.FormatFloat(math.Round(v.Tests), 'f', 0, 64) + " recent tests, the newest weighing most)." +
-		explainNode(v)
+		explainSpell(v) + explainNode(v)
+}
+
+// explainSpell says which spell of failures the success rate leaves out.
+func explainSpell(v leaderboard.V2) string {
+	sp := v.Spell
+	if sp == nil {
+		return ""
+	}
+	failed := sp.Tests - sp.Passed
+	what := strconv.FormatInt(failed, 10) + " failed tests"
+	if sp.Passed > 0 {
+		what += " (of " + strconv.FormatInt(sp.Tests, 10) + ")"
+	}
+	return " Its " + what + " from " + fmtTime(sp.From) + " to " + fmtTime(sp.Until) +
+		", a spell that ended (an outage, or a fault since fixed), are left out of it: it succeeded alike before and after."
 }
 
 // explainNode says how far the success rate draws on the node's other

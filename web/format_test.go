@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -76,5 +77,23 @@ func TestExplainSuccessSaysWhatItBorrows(t *testing.T) {
 	pooled.Tests = 0
 	if got := explainSuccess(pooled); !strings.Contains(got, "estimated from the model's usual and this node's 3 other tested series") {
 		t.Errorf("pooled without tests of its own: %q", got)
+	}
+}
+
+// The explanation names a spell of failures the success rate left out,
+// with its times, and says nothing of one when there is none.
+func TestExplainSuccessNamesASpellLeftOut(t *testing.T) {
+	v := leaderboard.V2{SuccessRate: 0.97, SuccessLow: 0.9, SuccessHigh: 0.99, Tests: 60}
+	if got := explainSuccess(v); strings.Contains(got, "spell") {
+		t.Errorf("no spell, yet: %q", got)
+	}
+	from := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	v.Spell = &leaderboard.V2Spell{From: from, Until: from.Add(8 * time.Hour), Tests: 9, Passed: 1}
+	got := explainSuccess(v)
+	for _, want := range []string{"Its 8 failed tests (of 9) from 2026-12-04 10:00:00 UTC to 2026-12-04 18:00:00 UTC",
+		"a spell that ended", "left out"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("spell of 8 failures in 9: %q lacks %q", got, want)
+		}
 	}
 }

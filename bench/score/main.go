@@ -89,6 +89,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.Float64Var(&o.v2.LatencyHalfLife, "latency-half-life", o.v2.LatencyHalfLife, "v2: half-life of latency memory, hours")
 	fs.Float64Var(&o.v2.ChangeG, "change-g", o.v2.ChangeG, "v2: change statistic that cuts the memory")
 	fs.Float64Var(&o.v2.PriorTests, "prior", o.v2.PriorTests, "v2: pseudo-tests at the model's success rate")
+	fs.Float64Var(&o.v2.SpellGain, "spell-gain", o.v2.SpellGain, "v2: how much better than a change a spell of failures that ended must explain the hours to be left out (0: never)")
+	fs.Float64Var(&o.v2.SpellHours, "spell-hours", o.v2.SpellHours, "v2: the longest spell of failures left out, hours")
 	fs.Float64Var(&o.v2.ChangeWiden, "change-widen", o.v2.ChangeWiden, "v2: change statistic from which the success interval takes in the recent hours' (0: never)")
 	fs.Float64Var(&o.policy.FloorHours, "floor", o.policy.FloorHours, "smart sampling: most hours between two attempts of a series")
 	fs.Float64Var(&o.policy.Alarm, "alarm", o.policy.Alarm, "smart sampling: change statistic that triggers follow-ups")

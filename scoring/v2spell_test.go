@@ -1,0 +1,104 @@
+package scoring
+
+import (
+	"math"
+	"testing"
+)
+
+// outage is, newest first, `after` hours of one pass each, 3 hours of one
+// failure each, then 20 hours of one pass each.
+func outage(after int) []V2Hour {
+	var hs []V2Hour
+	for i := range after + 3 + 20 {
+		h := V2Hour{Age: float64(i) + 0.5, Passed: 1}
+		if i >= after && i < after+3 {
+			h = V2Hour{Age: float64(i) + 0.5, Failed: 1}
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+func TestCountLLIsBinomLL(t *testing.T) {
+	for _, c := range [][2]float64{{3, 4}, {0, 5}, {5, 5}, {0, 0}, {21, 24}, {4000, 5000}, {2.5, 4}} {
+		if got, want := countLL(c[0], c[1]), binomLL(c[0], c[1]); !close6(got, want) {
+			t.Fatalf("countLL(%v) = %v, binomLL %v", c, got, want)
+		}
+	}
+}
+
+func TestEndedSpellTwoPassesAfter(t *testing.T) {
+	// 2 passes, 3 failures, 20 passes: 22 of 25.
+	// one rate:   22·ln(22/25) + 3·ln(3/25) = −9.173125
+	// the spell:  0/3 apart, 22/22 the rest: 0, so G = 18.346250 ≥ 12
+	// best split: recent 2/5 against older 20/20:
+	//             2·(2·ln 0.4 + 3·ln 0.6 + 9.173125) = 11.616133, below 12:
+	//             no cut, the three failures would stay in the memory
+	// the spell beats it by 18.346 − 11.616 = 6.73 ≥ 6.
+	hs := outage(2)
+	if g, k := changePoint(hs, math.Inf(1)); !close6(g, 11.616133) || k != 5 {
+		t.Fatalf("best split %v at %d, want 11.616133 at 5", g, k)
+	}
+	if a, b := endedSpell(hs, 12, 6, 48); a != 2 || b != 5 {
+		t.Fatalf("spell [%d, %d), want [2, 5)", a, b)
+	}
+	if a, b := endedSpell(hs, 12, 7, 48); a != 0 || b != 0 {
+		t.Fatalf("a gain of 6.73 < 7 left out [%d, %d)", a, b)
+	}
+	p := V2Params{HalfLife: 0, ChangeG: 12, SpellGain: 6, SpellHours: 48}
+	s := SummarizeV2(hs, p)
+	want := V2Spell{NewestAge: 2.5, OldestAge: 4.5, Failed: 3}
+	if s.Tests != 22 || s.Passes != 22 || s.Spell != want || s.ChangeAge != 0 {
+		t.Fatalf("the spell must be left out: %+v", s)
+	}
+	// Unavailability and latency still read every hour.
+	if s.Attempts != 25 {
+		t.Fatalf("attempts %v, want 25", s.Attempts)
+	}
+	p.SpellGain = 0
+	if s := SummarizeV2(hs, p); s.Tests != 25 || s.Passes != 22 || s.Spell != (V2Spell{}) {
+		t.Fatalf("without spells the memory keeps the failures: %+v", s)
+	}
+}
+
+func TestEndedSpellOnePassAfterIsNotEnough(t *testing.T) {
+	// 1 pass, 3 failures, 20 passes: 21 of 24.
+	// one rate:   21·ln(21/24) + 3·ln(3/24) = −9.042484, the spell G 18.084968
+	// best split: recent 1/4 against 20/20: 2·(ln 0.25 + 3·ln 0.75 + 9.042484)
+	//             = 13.586287, a change (≥ 12) the memory is cut at
+	// the spell beats it by 4.50 < 6: cut, not left out.
+	hs := outage(1)
+	if g, k := changePoint(hs, math.Inf(1)); !close6(g, 13.586287) || k != 4 {
+		t.Fatalf("best split %v at %d, want 13.586287 at 4", g, k)
+	}
+	if a, b := endedSpell(hs, 12, 6, 48); a != 0 || b != 0 {
+		t.Fatalf("spell [%d, %d), want none", a, b)
+	}
+	s := SummarizeV2(hs, V2Params{HalfLife: 0, ChangeG: 12, SpellGain: 6, SpellHours: 48})
+	if s.Tests != 4 || s.Passes != 1 || s.ChangeAge != 3.5 {
+		t.Fatalf("memory cut after the drop: %+v", s)
+	}
+}
+
+func TestEndedSpellNeedsAnEnd(t *testing.T) {
+	// Failures that are the newest hours have not ended: a change, not a
+	// spell.
+	hs := outage(0)
+	if a, b := endedSpell(hs, 12, 6, 48); a != 0 || b != 0 {
+		t.Fatalf("spell [%d, %d) with nothing after it", a, b)
+	}
+	// Nor is a spell longer than SpellHours left out: the spell's hours
+	// span 2.5 to 4.5, two hours between the starts of its first and last.
+	if a, b := endedSpell(outage(2), 12, 6, 1.9); a != 0 || b != 0 {
+		t.Fatalf("spell [%d, %d) longer than 1.9 h", a, b)
+	}
+	// A spell must fail more than the rest: 3 passes among failures are
+	// not a spell to leave out.
+	var inverse []V2Hour
+	for _, h := range outage(2) {
+		inverse = append(inverse, V2Hour{Age: h.Age, Passed: h.Failed, Failed: h.Passed})
+	}
+	if a, b := endedSpell(inverse, 12, 6, 48); a != 0 || b != 0 {
+		t.Fatalf("spell of passes [%d, %d) left out", a, b)
+	}
+}
