@@ -1,7 +1,9 @@
 package scoring
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -100,5 +102,34 @@ func TestEndedSpellNeedsAnEnd(t *testing.T) {
 	}
 	if a, b := endedSpell(inverse, 12, 6, 48); a != 0 || b != 0 {
 		t.Fatalf("spell of passes [%d, %d) left out", a, b)
+	}
+}
+
+// BenchmarkSummarizeV2 summarises a week of hours of a node at 0.9 (one
+// attempt an hour, a fifth unavailable), with and without the search for
+// spells that ended.
+func BenchmarkSummarizeV2(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var hs []V2Hour
+	for h := range 168 {
+		x := V2Hour{Age: float64(h) + 0.5}
+		switch u := r.Float64(); {
+		case u < 0.2:
+			x.Unavailable = 1
+		case u < 0.28:
+			x.Failed = 1
+		default:
+			x.Passed, x.SumPassedRTT = 1, 2+r.Float64()
+		}
+		hs = append(hs, x)
+	}
+	for _, gain := range []float64{0, DefaultV2().SpellGain} {
+		p := DefaultV2()
+		p.SpellGain = gain
+		b.Run(fmt.Sprintf("spell-gain=%g", gain), func(b *testing.B) {
+			for b.Loop() {
+				SummarizeV2(hs, p)
+			}
+		})
 	}
 }
