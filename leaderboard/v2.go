@@ -68,7 +68,7 @@ type V2 struct {
 	// succeeded alike before and after it (docs/scoring.md).
 	Spell *V2Spell `json:"spell,omitempty"`
 	// spell is Spell as the scoring left it, in ages: readV2 turns it
-	// into times (a cached answer may be read in a later hour).
+	// into times from the end of the hour it scores at.
 	spell scoring.V2Spell
 }
 

@@ -24,15 +24,20 @@ func nodeSeries(orch, model string, n, passes int, now time.Time) []models.NewRe
 		half = n / (2 * fails)
 	}
 	for i := range n {
-		at := now.Add(-time.Duration(i+1) * 20 * time.Minute)
-		s := ingest.Stats{Region: "FRA", Orchestrator: orch, Pipeline: t2i, Model: model, RoundTripTime: 1.5,
-			Timestamp: at.Unix(), Errors: []ingest.Error{}}
-		if fails == 0 || (i+1+half)*fails/n == (i+half)*fails/n {
-			s.SuccessRate = 1
-		}
-		out = append(out, models.NewResult{Stats: s, ReceivedAt: at, IngestKey: "test"})
+		pass := fails == 0 || (i+1+half)*fails/n == (i+half)*fails/n
+		out = append(out, t2iResult(orch, model, now.Add(-time.Duration(i+1)*20*time.Minute), pass))
 	}
 	return out
+}
+
+// t2iResult is one text-to-image test of orch on model in FRA at at.
+func t2iResult(orch, model string, at time.Time, pass bool) models.NewResult {
+	s := ingest.Stats{Region: "FRA", Orchestrator: orch, Pipeline: t2i, Model: model, RoundTripTime: 1.5,
+		Timestamp: at.Unix(), Errors: []ingest.Error{}}
+	if pass {
+		s.SuccessRate = 1
+	}
+	return models.NewResult{Stats: s, ReceivedAt: at, IngestKey: "test"}
 }
 
 // TestV2PoolsANodesSeries: two nodes with the same three tests of a

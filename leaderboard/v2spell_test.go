@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"jobtester/dbtest"
-	"jobtester/ingest"
 	"jobtester/leaderboard"
 	"jobtester/models"
 )
@@ -16,13 +15,7 @@ import (
 func hourly(orch string, end time.Time, fail func(i int) bool) []models.NewResult {
 	var out []models.NewResult
 	for i := range 30 {
-		at := end.Add(-30*time.Minute - time.Duration(i)*time.Hour)
-		s := ingest.Stats{Region: "FRA", Orchestrator: orch, Pipeline: t2i, Model: sdxl, RoundTripTime: 1.5,
-			Timestamp: at.Unix(), Errors: []ingest.Error{}}
-		if !fail(i) {
-			s.SuccessRate = 1
-		}
-		out = append(out, models.NewResult{Stats: s, ReceivedAt: at, IngestKey: "test"})
+		out = append(out, t2iResult(orch, sdxl, end.Add(-30*time.Minute-time.Duration(i)*time.Hour), !fail(i)))
 	}
 	return out
 }

@@ -257,9 +257,10 @@ func changePoint(hs []V2Hour, within float64) (float64, int) {
 // share one rate. It returns the spell whose model (spell apart, the rest
 // one rate) fits best, if its statistic against one rate for all is at
 // least g and it beats the best split into recent and older (changePoint)
-// by at least gain; else a = b = 0. A spell that fits best begins and
-// ends with an hour that failed (an hour of passes at its edge would fit
-// the rest better), so only those hours bound a candidate.
+// by at least gain; else a = b = 0. A spell has at least two failures. A
+// spell that fits best begins and ends with an hour that failed (an hour
+// of passes at its edge would fit the rest better), so only those hours
+// bound a candidate.
 func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
 	// cp and cn are the passes and tests of hs[:i]; failed lists the
 	// hours with a failure.
@@ -291,8 +292,8 @@ func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
 			b := last + 1
 			sp, sn := cp[b]-cp[a], cn[b]-cn[a]
 			rp, rn := totP-sp, totN-sn
-			if cn[n] == cn[b] || sp*rn >= rp*sn {
-				continue // nothing tested before it, or not below the rest
+			if cn[n] == cn[b] || sn-sp < minSpellFailures || sp*rn >= rp*sn {
+				continue // nothing tested before it, one failure, or not below the rest
 			}
 			if l := countLL(sp, sn) + countLL(rp, rn); l >= best {
 				best, at, to = l, a, b
@@ -301,6 +302,11 @@ func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
 	}
 	return at, to
 }
+
+// minSpellFailures: one failure is a failure, not a spell, however
+// reliable the node is otherwise (among a few hundred passes a lone
+// failure's statistic passes 12).
+const minSpellFailures = 2
 
 // countLL is binomLL for whole counts, from a table of k·ln k: the spell
 // search weighs thousands of splits per series.

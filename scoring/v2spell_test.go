@@ -21,6 +21,22 @@ func outage(after int) []V2Hour {
 	return hs
 }
 
+// wantSplit checks changePoint's best split of hs over all its hours.
+func wantSplit(t *testing.T, hs []V2Hour, g float64, k int) {
+	t.Helper()
+	if got, at := changePoint(hs, math.Inf(1)); !close6(got, g) || at != k {
+		t.Fatalf("best split %v at %d, want %v at %d", got, at, g, k)
+	}
+}
+
+// wantSpell checks endedSpell at G 12 and 48 hours (a = b = 0: none).
+func wantSpell(t *testing.T, hs []V2Hour, gain float64, a, b int) {
+	t.Helper()
+	if x, y := endedSpell(hs, 12, gain, 48); x != a || y != b {
+		t.Fatalf("spell at gain %v: [%d, %d), want [%d, %d)", gain, x, y, a, b)
+	}
+}
+
 func TestCountLLIsBinomLL(t *testing.T) {
 	for _, c := range [][2]float64{{3, 4}, {0, 5}, {5, 5}, {0, 0}, {21, 24}, {4000, 5000}, {2.5, 4}} {
 		if got, want := countLL(c[0], c[1]), binomLL(c[0], c[1]); !close6(got, want) {
@@ -38,15 +54,9 @@ func TestEndedSpellTwoPassesAfter(t *testing.T) {
 	//             no cut, the three failures would stay in the memory
 	// the spell beats it by 18.346 − 11.616 = 6.73 ≥ 6.
 	hs := outage(2)
-	if g, k := changePoint(hs, math.Inf(1)); !close6(g, 11.616133) || k != 5 {
-		t.Fatalf("best split %v at %d, want 11.616133 at 5", g, k)
-	}
-	if a, b := endedSpell(hs, 12, 6, 48); a != 2 || b != 5 {
-		t.Fatalf("spell [%d, %d), want [2, 5)", a, b)
-	}
-	if a, b := endedSpell(hs, 12, 7, 48); a != 0 || b != 0 {
-		t.Fatalf("a gain of 6.73 < 7 left out [%d, %d)", a, b)
-	}
+	wantSplit(t, hs, 11.616133, 5)
+	wantSpell(t, hs, 6, 2, 5)
+	wantSpell(t, hs, 7, 0, 0) // 6.73 < 7
 	p := V2Params{HalfLife: 0, ChangeG: 12, SpellGain: 6, SpellHours: 48}
 	s := SummarizeV2(hs, p)
 	want := V2Spell{NewestAge: 2.5, OldestAge: 4.5, Failed: 3}
@@ -70,12 +80,8 @@ func TestEndedSpellOnePassAfterIsNotEnough(t *testing.T) {
 	//             = 13.586287, a change (≥ 12) the memory is cut at
 	// the spell beats it by 4.50 < 6: cut, not left out.
 	hs := outage(1)
-	if g, k := changePoint(hs, math.Inf(1)); !close6(g, 13.586287) || k != 4 {
-		t.Fatalf("best split %v at %d, want 13.586287 at 4", g, k)
-	}
-	if a, b := endedSpell(hs, 12, 6, 48); a != 0 || b != 0 {
-		t.Fatalf("spell [%d, %d), want none", a, b)
-	}
+	wantSplit(t, hs, 13.586287, 4)
+	wantSpell(t, hs, 6, 0, 0)
 	s := SummarizeV2(hs, V2Params{HalfLife: 0, ChangeG: 12, SpellGain: 6, SpellHours: 48})
 	if s.Tests != 4 || s.Passes != 1 || s.ChangeAge != 3.5 {
 		t.Fatalf("memory cut after the drop: %+v", s)
@@ -85,10 +91,7 @@ func TestEndedSpellOnePassAfterIsNotEnough(t *testing.T) {
 func TestEndedSpellNeedsAnEnd(t *testing.T) {
 	// Failures that are the newest hours have not ended: a change, not a
 	// spell.
-	hs := outage(0)
-	if a, b := endedSpell(hs, 12, 6, 48); a != 0 || b != 0 {
-		t.Fatalf("spell [%d, %d) with nothing after it", a, b)
-	}
+	wantSpell(t, outage(0), 6, 0, 0)
 	// Nor is a spell longer than SpellHours left out: the spell's hours
 	// span 2.5 to 4.5, two hours between the starts of its first and last.
 	if a, b := endedSpell(outage(2), 12, 6, 1.9); a != 0 || b != 0 {
@@ -100,9 +103,7 @@ func TestEndedSpellNeedsAnEnd(t *testing.T) {
 	for _, h := range outage(2) {
 		inverse = append(inverse, V2Hour{Age: h.Age, Passed: h.Failed, Failed: h.Passed})
 	}
-	if a, b := endedSpell(inverse, 12, 6, 48); a != 0 || b != 0 {
-		t.Fatalf("spell of passes [%d, %d) left out", a, b)
-	}
+	wantSpell(t, inverse, 6, 0, 0)
 }
 
 // BenchmarkSummarizeV2 summarises a week of hours of a node at 0.9 (one
@@ -132,4 +133,24 @@ func BenchmarkSummarizeV2(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestEndedSpellNeedsTwoFailures(t *testing.T) {
+	// One failure among 300 passes, 100 hours back: one rate for all
+	// 300·ln(300/301) + ln(1/301) = −6.705, G 13.4 ≥ 12; the best split
+	// puts the failure in the older 200 hours: 2·(200·ln(200/201) +
+	// ln(1/201) + 6.705) = 0.81. The spell would beat it by 12.6, but one
+	// failure is not a spell.
+	var hs []V2Hour
+	for i := range 301 {
+		h := V2Hour{Age: float64(i) / 3, Passed: 1}
+		if i == 100 {
+			h = V2Hour{Age: h.Age, Failed: 1}
+		}
+		hs = append(hs, h)
+	}
+	wantSpell(t, hs, 6, 0, 0)
+	// Two failures in a row are one.
+	hs[101] = V2Hour{Age: hs[101].Age, Failed: 1}
+	wantSpell(t, hs, 6, 100, 102)
 }
