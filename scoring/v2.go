@@ -153,30 +153,29 @@ func SummarizeV2(hours []V2Hour, p V2Params) V2Summary {
 	// now, and a change cut alone keeps it in the memory for days once the
 	// node is back (the split into recent and older hours cannot isolate
 	// hours in the middle).
-	all := hs
+	scored := hs
+	g, k := changePoint(hs, math.Inf(1))
 	if p.SpellGain > 0 {
-		if a, b := endedSpell(hs, p.ChangeG, p.SpellGain, p.SpellHours); b > a {
+		if a, b := endedSpell(hs, g, p.ChangeG, p.SpellGain, p.SpellHours); b > a {
 			s.Spell = V2Spell{NewestAge: hs[a].Age, OldestAge: hs[b-1].Age}
 			for _, h := range hs[a:b] {
 				s.Spell.Passed += max(h.Passed, 0)
 				s.Spell.Failed += max(h.Failed, 0)
 			}
-			hs = append(append(make([]V2Hour, 0, len(hs)-(b-a)), hs[:a]...), hs[b:]...)
+			scored = append(append(make([]V2Hour, 0, len(hs)-(b-a)), hs[:a]...), hs[b:]...)
+			g, k = changePoint(scored, math.Inf(1))
 		}
 	}
-	s.Change, _ = changePoint(hs, RecentHours)
+	s.Change, _ = changePoint(scored, RecentHours)
 	// Cut at the most recent significant change: after a drop and a
 	// recovery, the memory starts at the recovery.
-	cut := len(hs)
-	for {
-		g, k := changePoint(hs[:cut], math.Inf(1))
-		if g < p.ChangeG || k >= cut {
-			break
-		}
+	cut := len(scored)
+	for g >= p.ChangeG && k < cut {
 		cut = k
-		s.ChangeAge = hs[cut-1].Age
+		s.ChangeAge = scored[cut-1].Age
+		g, k = changePoint(scored[:cut], math.Inf(1))
 	}
-	for i, h := range hs {
+	for i, h := range scored {
 		if h.Age <= RecentHours {
 			s.RecentPasses += float64(max(h.Passed, 0))
 			s.RecentTests += float64(max(h.Passed, 0) + max(h.Failed, 0))
@@ -189,7 +188,6 @@ func SummarizeV2(hours []V2Hour, p V2Params) V2Summary {
 	}
 	// Unavailability and latency read every hour: a spell's failures say
 	// nothing of either.
-	hs = all
 	for _, h := range hs {
 		w := decay(h.Age, p.HalfLife)
 		s.Unavailable += w * float64(max(h.Unavailable, 0))
@@ -256,12 +254,12 @@ func changePoint(hs []V2Hour, within float64) (float64, int) {
 // success rate is below the rest's, while the hours after and before it
 // share one rate. It returns the spell whose model (spell apart, the rest
 // one rate) fits best, if its statistic against one rate for all is at
-// least g and it beats the best split into recent and older (changePoint)
-// by at least gain; else a = b = 0. A spell has at least two failures. A
+// least g and it beats split, the statistic of the best split into recent
+// and older (changePoint), by at least gain; else a = b = 0. A spell has at least two failures. A
 // spell that fits best begins and ends with an hour that failed (an hour
 // of passes at its edge would fit the rest better), so only those hours
 // bound a candidate.
-func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
+func endedSpell(hs []V2Hour, split, g, gain, maxAge float64) (int, int) {
 	// cp and cn are the passes and tests of hs[:i]; failed lists the
 	// hours with a failure.
 	cp, cn := make([]float64, len(hs)+1), make([]float64, len(hs)+1)
@@ -278,8 +276,7 @@ func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
 	if len(failed) == 0 || totP == 0 {
 		return 0, 0
 	}
-	whole := countLL(totP, totN)
-	split, _ := changePoint(hs, math.Inf(1))
+	whole := binomLL(totP, totN)
 	best, at, to := math.Max(g, split+gain)/2+whole, 0, 0
 	for x, a := range failed {
 		if cn[a] == 0 {
@@ -295,7 +292,7 @@ func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
 			if cn[n] == cn[b] || sn-sp < minSpellFailures || sp*rn >= rp*sn {
 				continue // nothing tested before it, one failure, or not below the rest
 			}
-			if l := countLL(sp, sn) + countLL(rp, rn); l >= best {
+			if l := binomLL(sp, sn) + binomLL(rp, rn); l >= best {
 				best, at, to = l, a, b
 			}
 		}
@@ -307,28 +304,6 @@ func endedSpell(hs []V2Hour, g, gain, maxAge float64) (int, int) {
 // reliable the node is otherwise (among a few hundred passes a lone
 // failure's statistic passes 12).
 const minSpellFailures = 2
-
-// countLL is binomLL for whole counts, from a table of k·ln k: the spell
-// search weighs thousands of splits per series.
-func countLL(x, n float64) float64 { return xlnx(x) + xlnx(n-x) - xlnx(n) }
-
-var xlnxTable = func() []float64 {
-	t := make([]float64, 4096)
-	for k := 2; k < len(t); k++ {
-		t[k] = float64(k) * math.Log(float64(k))
-	}
-	return t
-}()
-
-func xlnx(v float64) float64 {
-	if k := int(v); float64(k) == v && k >= 0 && k < len(xlnxTable) {
-		return xlnxTable[k]
-	}
-	if v <= 0 {
-		return 0
-	}
-	return v * math.Log(v)
-}
 
 // binomLL is the log-likelihood of x successes in n at their own rate.
 func binomLL(x, n float64) float64 {

@@ -32,16 +32,9 @@ func wantSplit(t *testing.T, hs []V2Hour, g float64, k int) {
 // wantSpell checks endedSpell at G 12 and 48 hours (a = b = 0: none).
 func wantSpell(t *testing.T, hs []V2Hour, gain float64, a, b int) {
 	t.Helper()
-	if x, y := endedSpell(hs, 12, gain, 48); x != a || y != b {
+	split, _ := changePoint(hs, math.Inf(1))
+	if x, y := endedSpell(hs, split, 12, gain, 48); x != a || y != b {
 		t.Fatalf("spell at gain %v: [%d, %d), want [%d, %d)", gain, x, y, a, b)
-	}
-}
-
-func TestCountLLIsBinomLL(t *testing.T) {
-	for _, c := range [][2]float64{{3, 4}, {0, 5}, {5, 5}, {0, 0}, {21, 24}, {4000, 5000}, {2.5, 4}} {
-		if got, want := countLL(c[0], c[1]), binomLL(c[0], c[1]); !close6(got, want) {
-			t.Fatalf("countLL(%v) = %v, binomLL %v", c, got, want)
-		}
 	}
 }
 
@@ -94,7 +87,9 @@ func TestEndedSpellNeedsAnEnd(t *testing.T) {
 	wantSpell(t, outage(0), 6, 0, 0)
 	// Nor is a spell longer than SpellHours left out: the spell's hours
 	// span 2.5 to 4.5, two hours between the starts of its first and last.
-	if a, b := endedSpell(outage(2), 12, 6, 1.9); a != 0 || b != 0 {
+	short := outage(2)
+	split, _ := changePoint(short, math.Inf(1))
+	if a, b := endedSpell(short, split, 12, 6, 1.9); a != 0 || b != 0 {
 		t.Fatalf("spell [%d, %d) longer than 1.9 h", a, b)
 	}
 	// A spell must fail more than the rest: 3 passes among failures are

@@ -205,11 +205,9 @@ func (w *world) addEvents(r *rand.Rand, nDrops int) {
 	lo, hi := min(36, w.hours/3), max(w.hours-36, w.hours/2)
 	span := func() int { return lo + r.IntN(max(hi-lo, 1)) }
 	mark := func(o int, ev event) {
-		for i := range w.series {
-			if w.series[i].orch == o {
-				w.series[i].events = append(w.series[i].events, ev)
-				w.series[i].steady = false
-			}
+		for _, i := range w.byOrch[o] {
+			w.series[i].events = append(w.series[i].events, ev)
+			w.series[i].steady = false
 		}
 	}
 	for d := 0; d < nDrops; d++ {
@@ -220,16 +218,13 @@ func (w *world) addEvents(r *rand.Rand, nDrops int) {
 		from := span()
 		to := min(from+8+r.IntN(17), w.hours)
 		// The first series of the orchestrator drops from exactly 0.95.
-		for i := range w.series {
-			if w.series[i].orch == o {
-				w.series[i].p0 = 0.95
-				w.series[i].events = []event{{evDrop, from, to, 0.5}}
-				w.series[i].steady = false
-				w.series[i].drop = len(w.drops)
-				w.drops = append(w.drops, dropEvent{series: i, from: from, to: to})
-				break
-			}
-		}
+		// (Every orchestrator serves at least one pair.)
+		i := w.byOrch[o][0]
+		w.series[i].p0 = 0.95
+		w.series[i].events = []event{{evDrop, from, to, 0.5}}
+		w.series[i].steady = false
+		w.series[i].drop = len(w.drops)
+		w.drops = append(w.drops, dropEvent{series: i, from: from, to: to})
 		mark(o, event{evSlow, 0, 0, 1}) // its other series are not steady either: same node
 	}
 	kinds := []struct {
