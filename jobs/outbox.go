@@ -21,6 +21,7 @@ type OutboxStore interface {
 	DeleteOutbox(ctx context.Context, id int64) error
 	RetryOutbox(ctx context.Context, id int64, delay time.Duration, reason string) error
 	ParkOutbox(ctx context.Context, id int64, reason string) error
+	ResumeOutbox(ctx context.Context) (int64, error)
 }
 
 var _ OutboxStore = (*models.Store)(nil)
@@ -37,7 +38,11 @@ var _ OutboxStore = (*models.Store)(nil)
 // 429 and network errors, and parked with the answer on any other 4xx (the
 // central will refuse it again; retrying would only delay the rows behind
 // it). Several instances on one database drain it together: each claims
-// rows for Lease, so none is sent by two at once.
+// rows for Lease, so none is sent by two at once. When the central answers
+// again after failing (this drainer saw it fail, or the row had been tried
+// before), every row waiting out a backoff is due at once: the backlog of
+// an outage drains when the central returns, not row by row as backoffs
+// of up to MaxBackoff end.
 type Outbox struct {
 	Store  OutboxStore
 	URL    string // …/api/post_stats
@@ -59,6 +64,9 @@ type Outbox struct {
 	PostTimeout time.Duration
 
 	wake chan struct{}
+	// failing: the last post that ended was a failure to be retried. Only
+	// the goroutine running Run or Drain touches it.
+	failing bool
 }
 
 func (o *Outbox) defaults() {
@@ -169,12 +177,21 @@ func (o *Outbox) send(ctx context.Context, it *models.OutboxItem) {
 	switch {
 	case err == nil:
 		ferr = o.Store.DeleteOutbox(rctx, it.ID)
+		if o.failing || it.Attempts > 1 {
+			o.failing = false
+			if n, err := o.Store.ResumeOutbox(rctx); err != nil {
+				o.Log.Warn("outbox: the central answers again, but making the waiting rows due failed", "err", err)
+			} else if n > 0 {
+				o.Log.Info("outbox: the central answers again; rows waiting out a backoff are due now", "url", o.URL, "rows", n)
+			}
+		}
 	case errors.As(err, &refused):
 		o.Log.Error("outbox: the central leaderboard refused a result; parked", "url", o.URL, "row", it.ID, "err", err)
 		ferr = o.Store.ParkOutbox(rctx, it.ID, err.Error())
 	case ctx.Err() != nil:
 		ferr = o.Store.RetryOutbox(rctx, it.ID, 0, "interrupted: "+err.Error())
 	default:
+		o.failing = true
 		delay := o.backoff(it.Attempts)
 		o.Log.Warn("outbox: forwarding a result failed; will retry", "url", o.URL, "row", it.ID,
 			"attempt", it.Attempts, "in", delay, "err", err)

@@ -38,6 +38,8 @@ type central struct {
 	mu    sync.Mutex
 	srv   *http.Server
 	posts atomic.Int64
+	// keepAnswers: no answer is lost (set before the first post).
+	keepAnswers bool
 }
 
 func newCentral(t *testing.T, dialect string) *central {
@@ -65,7 +67,7 @@ func (c *central) serve(ln net.Listener) {
 func (c *central) handle(w http.ResponseWriter, r *http.Request) {
 	rec := httptest.NewRecorder()
 	c.h.ServeHTTP(rec, r)
-	if rec.Code == http.StatusOK && c.posts.Add(1)%3 == 0 {
+	if rec.Code == http.StatusOK && c.posts.Add(1)%3 == 0 && !c.keepAnswers {
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 			conn.Close() // stored, but the answer never arrives
 			return
@@ -239,6 +241,62 @@ func TestOutboxRetriesThenParksARefusal(t *testing.T) {
 				if len(ks) != 3 || ks[0] == "" || ks[0] != ks[1] || ks[1] != ks[2] {
 					t.Fatalf("%s posted with keys %q, want 3 posts with one stable key", orch, ks)
 				}
+			}
+		})
+	}
+}
+
+// retryCounter is the store with a count of the rows put back to wait out
+// a backoff.
+type retryCounter struct {
+	*models.Store
+	retries atomic.Int64
+}
+
+func (r *retryCounter) RetryOutbox(ctx context.Context, id int64, delay time.Duration, reason string) error {
+	r.retries.Add(1)
+	return r.Store.RetryOutbox(ctx, id, delay, reason)
+}
+
+// TestOutboxResumesWhenTheCentralReturns: rows that failed while the
+// central was down wait out a backoff of an hour; once the central answers
+// a post again, they are all sent at once, each stored once.
+func TestOutboxResumesWhenTheCentralReturns(t *testing.T) {
+	for _, dialect := range dbtest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			c := newCentral(t, dialect)
+			c.keepAnswers = true // a lost answer is a failure with its own backoff of an hour
+			st := &retryCounter{Store: dbtest.Open(t, dialect, models.Options{})}
+			o := drainer(st, "http://"+c.addr+"/api/post_stats")
+			o.MinBackoff, o.MaxBackoff = time.Hour, time.Hour
+			c.stop()
+			const n = 10
+			for i := range n {
+				if err := st.Insert(context.Background(), forwarded(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { defer close(done); o.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+			testutil.Eventually(t, "every row tried while the central is down", func() bool { return st.retries.Load() >= n })
+			c.start()
+			// The next row queued is due at once; its answer is the sign
+			// that the central is back.
+			if err := st.Insert(context.Background(), forwarded(n)); err != nil {
+				t.Fatal(err)
+			}
+			testutil.Eventually(t, "the backlog sent as soon as the central answered", func() bool {
+				s, err := st.OutboxStats(context.Background())
+				return err == nil && s.Depth == 0
+			})
+			if got := dbtest.CountResults(t, c.st); got != n+1 || c.posts.Load() != n+1 {
+				t.Fatalf("the central stored %d results from %d posts, want %d of each", got, c.posts.Load(), n+1)
+			}
+			if r := st.retries.Load(); r != n {
+				t.Fatalf("%d rows put back to wait, want %d (one per row, while the central was down)", r, n)
 			}
 		})
 	}

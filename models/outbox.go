@@ -137,6 +137,21 @@ func (s *Store) RetryOutbox(ctx context.Context, id int64, delay time.Duration, 
 	return nil
 }
 
+// ResumeOutbox makes every row waiting out a backoff due at once, and
+// returns how many: the drainer calls it when the central answers again
+// after failing, so what queued up during an outage goes now rather than
+// each row at the end of its own backoff (minutes, after a long outage).
+// Parked rows and rows another drainer holds are left as they are.
+func (s *Store) ResumeOutbox(ctx context.Context) (int64, error) {
+	now := s.dialect.nowMillis
+	res := s.db.WithContext(ctx).Exec(`UPDATE outbox SET next_attempt_at = 0
+		WHERE parked_at = 0 AND next_attempt_at > ` + now + ` AND claimed_until <= ` + now)
+	if res.Error != nil {
+		return 0, fmt.Errorf("resume outbox rows: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // ParkOutbox keeps a row the central refused for good, with the reason,
 // out of the drainer's way.
 func (s *Store) ParkOutbox(ctx context.Context, id int64, reason string) error {
